@@ -1,0 +1,372 @@
+//! Compute-kernel benchmark: wasi-rt against the same C compiled natively.
+//!
+//! Run with `cargo bench --bench kernels` (Cargo.toml: `[[bench]] name = "kernels",
+//! harness = false`). It:
+//!   1. runs `benches/build-kernels.sh target/bench-kernels`, which builds
+//!      `NAME.wasm` (clang, plain wasm32, no imports) and `libkernels_native.so`
+//!      (cc -O2) from `benches/kernels/*.c`;
+//!   2. dlopens the native library and compiles/instantiates each module;
+//!   3. checks that wasi-rt returns exactly what the native code returns, then
+//!      times both sides, best of N runs (N = 5), and prints a table.
+//!
+//! `WASI_RT_BENCH_QUICK=1` sets N = 1. Without `--bench` on the command line
+//! (i.e. when run as a test by `cargo test --benches`) N = 1 as well.
+//!
+//! Expected results (identical on both sides; matmul is exact by construction):
+//!   fib(35)                  = 9227465
+//!   sieve(1 << 20)           = 82025        (called 20 times per run)
+//!   matmul(128)              = -20.84375    (called 20 times per run)
+//!   hash(1 << 20, 20) as u32 = 2977077573   (i32 -1317889723)
+
+use std::error::Error;
+use std::ffi::{CStr, CString, c_void};
+use std::fmt;
+use std::hint::black_box;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use wasi_rt::{Engine, Instance, Module, Store, TypedFunc};
+
+type BoxError = Box<dyn Error>;
+
+const FIB_N: i32 = 35;
+const SIEVE_N: i32 = 1 << 20;
+const SIEVE_REPS: u32 = 20;
+const MATMUL_N: i32 = 128;
+const MATMUL_REPS: u32 = 20;
+const HASH_LEN: i32 = 1 << 20;
+const HASH_ROUNDS: i32 = 20;
+
+/// A kernel's result, compared bit-for-bit between native and wasm.
+#[derive(Clone, Copy, Debug)]
+enum Value {
+    I32(i32),
+    U32(u32),
+    F64(f64),
+}
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Value::I32(a), Value::I32(b)) => a == b,
+            (Value::U32(a), Value::U32(b)) => a == b,
+            (Value::F64(a), Value::F64(b)) => a.to_bits() == b.to_bits(),
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::I32(v) => write!(f, "{v}"),
+            Value::U32(v) => write!(f, "{v}"),
+            Value::F64(v) => write!(f, "{v:?}"),
+        }
+    }
+}
+
+/// The native baseline library, opened with dlopen. Never closed: the
+/// function pointers taken from it live until the process exits.
+struct NativeLib {
+    handle: *mut c_void,
+    path: String,
+}
+
+impl NativeLib {
+    fn open(path: &Path) -> NativeLib {
+        let cpath = CString::new(path.as_os_str().as_bytes()).expect("library path has a NUL byte");
+        let handle = unsafe { libc::dlopen(cpath.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL) };
+        if handle.is_null() {
+            panic!("dlopen({}) failed: {}", path.display(), last_dl_error());
+        }
+        NativeLib {
+            handle,
+            path: path.display().to_string(),
+        }
+    }
+
+    /// Looks up `name` and returns it as the function-pointer type `F`.
+    ///
+    /// # Safety
+    /// `F` must be an `extern "C" fn` type matching the symbol's C signature.
+    unsafe fn func<F: Copy>(&self, name: &str) -> F {
+        assert_eq!(std::mem::size_of::<F>(), std::mem::size_of::<*mut c_void>());
+        let cname = CString::new(name).unwrap();
+        let ptr = unsafe { libc::dlsym(self.handle, cname.as_ptr()) };
+        if ptr.is_null() {
+            panic!("dlsym({}, {name}) failed: {}", self.path, last_dl_error());
+        }
+        unsafe { std::mem::transmute_copy::<*mut c_void, F>(&ptr) }
+    }
+}
+
+fn last_dl_error() -> String {
+    let msg = unsafe { libc::dlerror() };
+    if msg.is_null() {
+        "unknown error".to_string()
+    } else {
+        unsafe { CStr::from_ptr(msg) }
+            .to_string_lossy()
+            .into_owned()
+    }
+}
+
+/// One line of the result table.
+struct Row {
+    kernel: &'static str,
+    call: String,
+    compile: Duration,
+    native: Duration,
+    wasm: Duration,
+}
+
+impl Row {
+    fn ratio(&self) -> f64 {
+        self.wasm.as_secs_f64() / self.native.as_secs_f64().max(1e-9)
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// Best wall-clock time of `runs` runs of `f`.
+fn best_of<E>(runs: usize, mut f: impl FnMut() -> Result<(), E>) -> Result<Duration, E> {
+    let mut best = Duration::MAX;
+    for _ in 0..runs {
+        let start = Instant::now();
+        f()?;
+        best = best.min(start.elapsed());
+    }
+    Ok(best)
+}
+
+/// Reads `DIR/NAME.wasm` and compiles it `runs` times; returns the module and
+/// the best compile time.
+fn compile(
+    engine: &Engine,
+    dir: &Path,
+    name: &str,
+    runs: usize,
+) -> Result<(Module, Duration), BoxError> {
+    let path = dir.join(format!("{name}.wasm"));
+    let bytes = std::fs::read(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    let mut module = None;
+    let time = best_of(runs, || -> Result<(), BoxError> {
+        let m = Module::new(engine, &bytes)
+            .map_err(|e| format!("compiling {}: {e}", path.display()))?;
+        module = Some(m);
+        Ok(())
+    })?;
+    Ok((module.expect("runs >= 1"), time))
+}
+
+/// Checks that both sides agree, then times `reps` calls of each, best of `runs`.
+#[allow(clippy::too_many_arguments)]
+fn measure(
+    kernel: &'static str,
+    call: String,
+    reps: u32,
+    compile: Duration,
+    runs: usize,
+    native: &mut dyn FnMut() -> Value,
+    wasm: &mut dyn FnMut() -> Result<Value, BoxError>,
+) -> Result<Row, BoxError> {
+    let expected = native();
+    let got = wasm().map_err(|e| format!("{kernel}: wasi-rt call {call} failed: {e}"))?;
+    if got != expected {
+        panic!(
+            "{kernel}: result mismatch for {call}: wasi-rt returned {got}, native returned {expected}"
+        );
+    }
+
+    let native_time = best_of(runs, || -> Result<(), BoxError> {
+        let mut last = expected;
+        for _ in 0..reps {
+            last = black_box(native());
+        }
+        assert_eq!(
+            last, expected,
+            "{kernel}: native result changed between runs"
+        );
+        Ok(())
+    })?;
+    let wasm_time = best_of(runs, || -> Result<(), BoxError> {
+        let mut last = expected;
+        for _ in 0..reps {
+            last = black_box(wasm()?);
+        }
+        if last != expected {
+            panic!("{kernel}: wasi-rt result changed between runs: {last}, expected {expected}");
+        }
+        Ok(())
+    })?;
+
+    Ok(Row {
+        kernel,
+        call,
+        compile,
+        native: native_time,
+        wasm: wasm_time,
+    })
+}
+
+fn print_header() {
+    println!(
+        "{:<8} {:<24} {:>11} {:>10} {:>11} {:>7}",
+        "kernel", "call", "compile ms", "native ms", "wasi-rt ms", "ratio"
+    );
+    println!(
+        "{}",
+        "-".repeat(8 + 1 + 24 + 1 + 11 + 1 + 10 + 1 + 11 + 1 + 7)
+    );
+}
+
+fn print_row(r: &Row) {
+    println!(
+        "{:<8} {:<24} {:>11.2} {:>10.2} {:>11.2} {:>6.2}x",
+        r.kernel,
+        r.call,
+        ms(r.compile),
+        ms(r.native),
+        ms(r.wasm),
+        r.ratio()
+    );
+}
+
+fn reps_suffix(reps: u32) -> String {
+    if reps == 1 {
+        String::new()
+    } else {
+        format!(" x{reps}")
+    }
+}
+
+fn main() -> Result<(), BoxError> {
+    let quick = std::env::var("WASI_RT_BENCH_QUICK").is_ok_and(|v| v == "1");
+    let bench_mode = std::env::args().any(|a| a == "--bench");
+    let runs: usize = if quick || !bench_mode { 1 } else { 5 };
+
+    // 1. Build the kernels.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let script = root.join("benches/build-kernels.sh");
+    let status = Command::new("bash")
+        .arg(&script)
+        .arg("target/bench-kernels")
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("running {}: {e}", script.display()))?;
+    if !status.success() {
+        return Err(format!("{} failed ({status})", script.display()).into());
+    }
+    let dir = root.join("target/bench-kernels");
+
+    // 2. Native baseline.
+    let lib = NativeLib::open(&dir.join("libkernels_native.so"));
+    let native_fib: extern "C" fn(i32) -> i32 = unsafe { lib.func("fib") };
+    let native_sieve: extern "C" fn(i32) -> i32 = unsafe { lib.func("sieve") };
+    let native_matmul: extern "C" fn(i32) -> f64 = unsafe { lib.func("matmul") };
+    let native_hash: extern "C" fn(i32, i32) -> u32 = unsafe { lib.func("hash") };
+
+    let engine = Engine::default();
+    println!("wasi-rt kernel benchmark: best of {runs} run(s); ratio = wasi-rt / native\n");
+    print_header();
+    let mut rows = Vec::new();
+
+    // 3. One block per kernel: compile, instantiate, check, time.
+    {
+        let (module, compile_time) = compile(&engine, &dir, "fib", runs)?;
+        let mut store = Store::new(&engine);
+        let instance = Instance::new(&mut store, &module, &[])?;
+        let f = instance
+            .get_func(&store, "fib")
+            .unwrap_or_else(|| panic!("fib.wasm does not export \"fib\""));
+        let fib: TypedFunc<(i32,), i32> = f.typed::<(i32,), i32>(&store)?;
+        let row = measure(
+            "fib",
+            format!("fib({FIB_N})"),
+            1,
+            compile_time,
+            runs,
+            &mut || Value::I32(native_fib(black_box(FIB_N))),
+            &mut || Ok(Value::I32(fib.call(&mut store, (black_box(FIB_N),))?)),
+        )?;
+        print_row(&row);
+        rows.push(row);
+    }
+    {
+        let (module, compile_time) = compile(&engine, &dir, "sieve", runs)?;
+        let mut store = Store::new(&engine);
+        let instance = Instance::new(&mut store, &module, &[])?;
+        let f = instance
+            .get_func(&store, "sieve")
+            .unwrap_or_else(|| panic!("sieve.wasm does not export \"sieve\""));
+        let sieve: TypedFunc<(i32,), i32> = f.typed::<(i32,), i32>(&store)?;
+        let row = measure(
+            "sieve",
+            format!("sieve(1<<20){}", reps_suffix(SIEVE_REPS)),
+            SIEVE_REPS,
+            compile_time,
+            runs,
+            &mut || Value::I32(native_sieve(black_box(SIEVE_N))),
+            &mut || Ok(Value::I32(sieve.call(&mut store, (black_box(SIEVE_N),))?)),
+        )?;
+        print_row(&row);
+        rows.push(row);
+    }
+    {
+        let (module, compile_time) = compile(&engine, &dir, "matmul", runs)?;
+        let mut store = Store::new(&engine);
+        let instance = Instance::new(&mut store, &module, &[])?;
+        let f = instance
+            .get_func(&store, "matmul")
+            .unwrap_or_else(|| panic!("matmul.wasm does not export \"matmul\""));
+        let matmul: TypedFunc<(i32,), f64> = f.typed::<(i32,), f64>(&store)?;
+        let row = measure(
+            "matmul",
+            format!("matmul({MATMUL_N}){}", reps_suffix(MATMUL_REPS)),
+            MATMUL_REPS,
+            compile_time,
+            runs,
+            &mut || Value::F64(native_matmul(black_box(MATMUL_N))),
+            &mut || Ok(Value::F64(matmul.call(&mut store, (black_box(MATMUL_N),))?)),
+        )?;
+        print_row(&row);
+        rows.push(row);
+    }
+    {
+        let (module, compile_time) = compile(&engine, &dir, "hash", runs)?;
+        let mut store = Store::new(&engine);
+        let instance = Instance::new(&mut store, &module, &[])?;
+        let f = instance
+            .get_func(&store, "hash")
+            .unwrap_or_else(|| panic!("hash.wasm does not export \"hash\""));
+        // C `unsigned` is a wasm i32: call as i32, compare as u32.
+        let hash: TypedFunc<(i32, i32), i32> = f.typed::<(i32, i32), i32>(&store)?;
+        let row = measure(
+            "hash",
+            format!("hash(1<<20, {HASH_ROUNDS})"),
+            1,
+            compile_time,
+            runs,
+            &mut || Value::U32(native_hash(black_box(HASH_LEN), black_box(HASH_ROUNDS))),
+            &mut || {
+                let h = hash.call(&mut store, (black_box(HASH_LEN), black_box(HASH_ROUNDS)))?;
+                Ok(Value::U32(h as u32))
+            },
+        )?;
+        print_row(&row);
+        rows.push(row);
+    }
+
+    let geomean = (rows.iter().map(|r| r.ratio().ln()).sum::<f64>() / rows.len() as f64).exp();
+    let total_compile: Duration = rows.iter().map(|r| r.compile).sum();
+    println!(
+        "\ngeometric mean ratio: {geomean:.2}x; total compile time {:.2} ms",
+        ms(total_compile)
+    );
+    Ok(())
+}

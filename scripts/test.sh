@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# The project's one test command: ./scripts/test.sh
+#
+#   1. system tools: installs the Debian packages the tests need (as root only)
+#   2. Python venv:  target/venv with pytest
+#   3. cargo test --release  (all Rust tests, including the spec suite)
+#   4. C examples:   c-examples/ built with cmake and run with ctest (if present)
+#   5. Python:       python-bindings/ installed into the venv, pytest (if present)
+#
+# Every step runs even if an earlier one failed; the script exits non-zero if
+# any step failed.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$(pwd)"
+VENV="$ROOT/target/venv"
+
+# Rust may be installed with rustup without being on PATH (e.g. under CI).
+if ! command -v cargo >/dev/null 2>&1 && [[ -x "${CARGO_HOME:-$HOME/.cargo}/bin/cargo" ]]; then
+    export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+fi
+
+APT_PACKAGES=(clang lld wasi-libc libclang-rt-dev-wasm32 wabt cmake pkg-config)
+REQUIRED_TOOLS=(clang wasm-ld wat2wasm cmake pkg-config)
+
+STEP=0
+TOTAL_STEPS=5
+FAILED=()
+
+header() {
+    STEP=$((STEP + 1))
+    echo
+    echo "=== test.sh [$STEP/$TOTAL_STEPS] $* ==="
+}
+
+# run_step NAME FUNCTION: runs FUNCTION, records NAME if it fails.
+# (Inside a function called from `if`, `set -e` does not apply: the step
+# functions below check each command themselves.)
+run_step() {
+    local name="$1" fn="$2"
+    header "$name"
+    if "$fn"; then
+        echo "--- $name: ok"
+    else
+        echo "--- $name: FAILED" >&2
+        FAILED+=("$name")
+    fi
+}
+
+step_tools() {
+    local missing=() extra=() t
+    for t in "${REQUIRED_TOOLS[@]}"; do
+        command -v "$t" >/dev/null 2>&1 || missing+=("$t")
+    done
+    # Libraries the tools alone don't show (Debian only).
+    if command -v dpkg-query >/dev/null 2>&1; then
+        for t in wasi-libc libclang-rt-dev-wasm32; do
+            dpkg-query -W -f='${Status}' "$t" 2>/dev/null | grep -q 'ok installed' || missing+=("$t")
+        done
+    fi
+    # Needed by the later steps on a bare machine.
+    if ! command -v cc >/dev/null 2>&1; then
+        missing+=(cc)
+        extra+=(gcc libc6-dev)
+    fi
+    if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+        missing+=("python3 with venv")
+        extra+=(python3 python3-venv)
+    fi
+
+    if [[ ${#missing[@]} -eq 0 ]]; then
+        echo "all tools present"
+        return 0
+    fi
+    echo "missing: ${missing[*]}"
+    if [[ "$(id -u)" -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+        echo "not root (or no apt-get): not installing; as root run:"
+        echo "  apt-get install -y ${APT_PACKAGES[*]} ${extra[*]}"
+        echo "continuing; steps that need them may fail"
+        return 0
+    fi
+    mkdir -p target
+    local log="$ROOT/target/apt-get.log"
+    echo "installing with apt-get (log: target/apt-get.log)"
+    if DEBIAN_FRONTEND=noninteractive apt-get update >"$log" 2>&1 &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y "${APT_PACKAGES[@]}" "${extra[@]}" >>"$log" 2>&1; then
+        echo "installed: ${APT_PACKAGES[*]} ${extra[*]}"
+    else
+        tail -n 30 "$log" >&2
+        echo "apt-get failed" >&2
+        return 1
+    fi
+}
+
+step_venv() {
+    if ! "$VENV/bin/python" -c '' >/dev/null 2>&1; then
+        # Missing, or broken (e.g. its base Python is gone): (re)create it.
+        echo "creating $VENV"
+        python3 -m venv --clear "$VENV" || return 1
+    fi
+    if ! "$VENV/bin/python" -c 'import pytest' >/dev/null 2>&1; then
+        echo "installing pytest into the venv"
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check pytest || return 1
+    fi
+    "$VENV/bin/python" -m pytest --version
+}
+
+step_cargo() {
+    cargo test --release
+}
+
+step_c_examples() {
+    if [[ ! -f c-examples/CMakeLists.txt ]]; then
+        echo "skipped: no c-examples/CMakeLists.txt"
+        return 0
+    fi
+    cmake -S c-examples -B target/c-examples -DCMAKE_BUILD_TYPE=Release || return 1
+    cmake --build target/c-examples --parallel 2 || return 1
+    (cd target/c-examples && ctest --output-on-failure)
+}
+
+step_python() {
+    if [[ ! -f python-bindings/pyproject.toml ]]; then
+        echo "skipped: no python-bindings/pyproject.toml"
+        return 0
+    fi
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e python-bindings || return 1
+    if [[ ! -d python-bindings/tests ]]; then
+        echo "no python-bindings/tests directory: nothing to run"
+        return 0
+    fi
+    local rc=0
+    "$VENV/bin/python" -m pytest python-bindings/tests || rc=$?
+    if [[ $rc -eq 5 ]]; then
+        echo "pytest collected no tests in python-bindings/tests"
+        return 0
+    fi
+    return $rc
+}
+
+run_step "system tools" step_tools
+run_step "python venv" step_venv
+run_step "cargo test --release" step_cargo
+run_step "C examples (cmake + ctest)" step_c_examples
+run_step "python bindings (pytest)" step_python
+
+echo
+if [[ ${#FAILED[@]} -gt 0 ]]; then
+    echo "test.sh: FAILED steps (${#FAILED[@]} of $TOTAL_STEPS): $(printf '[%s] ' "${FAILED[@]}")" >&2
+    exit 1
+fi
+echo "test.sh: all $TOTAL_STEPS steps succeeded"

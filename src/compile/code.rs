@@ -1,0 +1,278 @@
+//! Executable code memory, relocation patching, and the process-wide
+//! registry of loaded code that the trap handler consults.
+
+use crate::error::{Error, Result};
+use crate::runtime::trap::TrapCode;
+use cranelift_codegen::binemit::Reloc;
+use cranelift_codegen::ir::LibCall;
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+
+/// What a relocation points at.
+#[derive(Clone, Copy, Debug)]
+pub enum RelocTarget {
+    /// Start of defined function `index` (module function index).
+    Func(u32),
+    /// A Cranelift runtime helper.
+    LibCall(LibCall),
+}
+
+/// A relocation inside one compiled function.
+#[derive(Clone, Copy, Debug)]
+pub struct Relocation {
+    pub offset: u32,
+    pub kind: Reloc,
+    pub target: RelocTarget,
+    pub addend: i64,
+}
+
+/// Machine code for one function, before placement.
+#[derive(Debug, Default)]
+pub struct CompiledFunc {
+    pub bytes: Vec<u8>,
+    pub relocs: Vec<Relocation>,
+    /// (offset in the function, trap code).
+    pub traps: Vec<(u32, TrapCode)>,
+}
+
+/// Where a Wasm function's code sits, for backtraces.
+#[derive(Clone, Copy, Debug)]
+pub struct FuncRange {
+    pub start: u32,
+    pub end: u32,
+    pub func_index: u32,
+}
+
+/// What the trap handler and backtraces need to know about loaded code.
+#[derive(Debug, Default)]
+pub struct CodeInfo {
+    /// Sorted (offset, trap code).
+    pub traps: Vec<(u32, TrapCode)>,
+    /// Sorted by start; only Wasm functions (not trampolines).
+    pub funcs: Vec<FuncRange>,
+    pub module_name: Option<String>,
+    pub func_names: std::collections::HashMap<u32, String>,
+}
+
+/// A read+execute mapping holding placed, relocated code.
+pub struct CodeMemory {
+    ptr: *mut u8,
+    len: usize,
+    registered: bool,
+}
+
+// SAFETY: the mapping is immutable (read+execute) once created; sharing the
+// pointer across threads only allows executing and reading it.
+unsafe impl Send for CodeMemory {}
+unsafe impl Sync for CodeMemory {}
+
+fn page_size() -> usize {
+    // SAFETY: sysconf has no preconditions.
+    unsafe { libc::sysconf(libc::_SC_PAGESIZE) as usize }
+}
+
+/// Lays functions out at 16-byte boundaries; returns the image and offsets.
+pub fn layout(funcs: &[&CompiledFunc]) -> (Vec<u8>, Vec<u32>) {
+    let mut image = Vec::new();
+    let mut offsets = Vec::with_capacity(funcs.len());
+    for f in funcs {
+        while image.len() % 16 != 0 {
+            image.push(0xcc); // int3 padding
+        }
+        offsets.push(image.len() as u32);
+        image.extend_from_slice(&f.bytes);
+    }
+    (image, offsets)
+}
+
+impl CodeMemory {
+    /// Copies `image` into fresh memory, lets `patch` apply relocations
+    /// (given the final base address), then makes it executable.
+    pub fn new(image: &[u8], patch: impl FnOnce(&mut [u8], usize) -> Result<()>) -> Result<CodeMemory> {
+        let ps = page_size();
+        let len = image.len().max(1).div_ceil(ps) * ps;
+        // SAFETY: anonymous private mapping; the result is checked.
+        let ptr = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        if ptr == libc::MAP_FAILED {
+            return Err(Error::new(crate::ErrorKind::Io(std::io::Error::last_os_error())));
+        }
+        let mem = CodeMemory { ptr: ptr as *mut u8, len, registered: false };
+        // SAFETY: the mapping is `len >= image.len()` bytes, writable, and
+        // owned by `mem` alone until it is returned.
+        let slice = unsafe { std::slice::from_raw_parts_mut(mem.ptr, len) };
+        slice[..image.len()].copy_from_slice(image);
+        patch(slice, mem.ptr as usize)?;
+        // SAFETY: same mapping; switching it to read+execute.
+        let rc = unsafe { libc::mprotect(ptr, len, libc::PROT_READ | libc::PROT_EXEC) };
+        if rc != 0 {
+            return Err(Error::new(crate::ErrorKind::Io(std::io::Error::last_os_error())));
+        }
+        Ok(mem)
+    }
+
+    /// Address of the first byte.
+    pub fn base(&self) -> usize {
+        self.ptr as usize
+    }
+
+    /// Records this code (with its trap table) for the trap handler.
+    pub fn register(&mut self, info: Arc<CodeInfo>) {
+        let mut reg = REGISTRY.write().unwrap_or_else(|e| e.into_inner());
+        reg.insert(self.base(), (self.base() + self.len, info));
+        self.registered = true;
+    }
+}
+
+impl Drop for CodeMemory {
+    fn drop(&mut self) {
+        if self.registered {
+            let mut reg = REGISTRY.write().unwrap_or_else(|e| e.into_inner());
+            reg.remove(&self.base());
+        }
+        // SAFETY: unmapping the mapping this value owns; no code in it can
+        // run any more (every instance holding it is gone).
+        unsafe {
+            libc::munmap(self.ptr as *mut libc::c_void, self.len);
+        }
+    }
+}
+
+type Registry = BTreeMap<usize, (usize, Arc<CodeInfo>)>;
+static REGISTRY: RwLock<Registry> = RwLock::new(BTreeMap::new());
+
+fn with_code<R>(pc: usize, f: impl FnOnce(usize, &CodeInfo) -> Option<R>) -> Option<R> {
+    // Only read by the thread that faulted inside Wasm code; writers never
+    // run Wasm code while holding the lock, so this cannot deadlock.
+    let reg = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
+    let (start, (end, info)) = reg.range(..=pc).next_back()?;
+    if pc >= *end {
+        return None;
+    }
+    f(*start, info)
+}
+
+/// The trap code of the instruction at `pc`, if it is a trapping
+/// instruction of registered Wasm code. Safe to call from a signal handler
+/// of a thread running Wasm code (no allocation).
+pub fn lookup_trap(pc: usize) -> Option<TrapCode> {
+    with_code(pc, |start, info| {
+        let off = (pc - start) as u32;
+        let i = info.traps.binary_search_by_key(&off, |t| t.0).ok()?;
+        Some(info.traps[i].1)
+    })
+}
+
+/// Whether `pc` lies inside a registered Wasm function (not a trampoline).
+pub fn is_wasm_pc(pc: usize) -> bool {
+    with_code(pc, |start, info| find_func(info, (pc - start) as u32).map(|_| ())).is_some()
+}
+
+fn find_func(info: &CodeInfo, off: u32) -> Option<FuncRange> {
+    let i = info.funcs.partition_point(|f| f.start <= off);
+    let f = *info.funcs.get(i.checked_sub(1)?)?;
+    (off < f.end).then_some(f)
+}
+
+/// (function index, function name, module name) of the Wasm function at `pc`.
+pub fn describe_pc(pc: usize) -> Option<(u32, Option<String>, Option<String>)> {
+    with_code(pc, |start, info| {
+        let f = find_func(info, (pc - start) as u32)?;
+        Some((f.func_index, info.func_names.get(&f.func_index).cloned(), info.module_name.clone()))
+    })
+}
+
+/// Applies `relocs` of a function placed at `func_off` within `image`,
+/// loaded at `base`. `func_addr` gives the address of defined functions.
+pub fn apply_relocs(
+    image: &mut [u8],
+    base: usize,
+    func_off: u32,
+    relocs: &[Relocation],
+    func_addr: &dyn Fn(u32) -> Option<usize>,
+) -> Result<()> {
+    for r in relocs {
+        let target = match r.target {
+            RelocTarget::Func(i) => func_addr(i)
+                .ok_or_else(|| Error::compile(format!("relocation to unknown function {i}")))?,
+            RelocTarget::LibCall(lc) => libcall_address(lc)?,
+        };
+        let at = (func_off + r.offset) as usize;
+        let pc = base + at;
+        let value = (target as i64).wrapping_add(r.addend);
+        match r.kind {
+            Reloc::Abs8 => image[at..at + 8].copy_from_slice(&(value as u64).to_le_bytes()),
+            Reloc::X86PCRel4 | Reloc::X86CallPCRel4 | Reloc::X86CallPLTRel4 => {
+                let delta = value - pc as i64;
+                let d = i32::try_from(delta)
+                    .map_err(|_| Error::compile("call target out of 32-bit range"))?;
+                image[at..at + 4].copy_from_slice(&d.to_le_bytes());
+            }
+            Reloc::Arm64Call => {
+                let delta = (value - pc as i64) >> 2;
+                let mut insn = u32::from_le_bytes(image[at..at + 4].try_into().expect("4 bytes"));
+                insn = (insn & !0x03ff_ffff) | (delta as u32 & 0x03ff_ffff);
+                image[at..at + 4].copy_from_slice(&insn.to_le_bytes());
+            }
+            other => return Err(Error::compile(format!("unsupported relocation kind {other:?}"))),
+        }
+    }
+    Ok(())
+}
+
+extern "C" fn floor_f32(x: f32) -> f32 {
+    x.floor()
+}
+extern "C" fn floor_f64(x: f64) -> f64 {
+    x.floor()
+}
+extern "C" fn ceil_f32(x: f32) -> f32 {
+    x.ceil()
+}
+extern "C" fn ceil_f64(x: f64) -> f64 {
+    x.ceil()
+}
+extern "C" fn trunc_f32(x: f32) -> f32 {
+    x.trunc()
+}
+extern "C" fn trunc_f64(x: f64) -> f64 {
+    x.trunc()
+}
+extern "C" fn nearest_f32(x: f32) -> f32 {
+    x.round_ties_even()
+}
+extern "C" fn nearest_f64(x: f64) -> f64 {
+    x.round_ties_even()
+}
+extern "C" fn fma_f32(a: f32, b: f32, c: f32) -> f32 {
+    a.mul_add(b, c)
+}
+extern "C" fn fma_f64(a: f64, b: f64, c: f64) -> f64 {
+    a.mul_add(b, c)
+}
+
+/// Rust implementations of the helpers Cranelift may call on CPUs that
+/// lack an instruction for them.
+fn libcall_address(lc: LibCall) -> Result<usize> {
+    Ok(match lc {
+        LibCall::FloorF32 => floor_f32 as *const () as usize,
+        LibCall::FloorF64 => floor_f64 as *const () as usize,
+        LibCall::CeilF32 => ceil_f32 as *const () as usize,
+        LibCall::CeilF64 => ceil_f64 as *const () as usize,
+        LibCall::TruncF32 => trunc_f32 as *const () as usize,
+        LibCall::TruncF64 => trunc_f64 as *const () as usize,
+        LibCall::NearestF32 => nearest_f32 as *const () as usize,
+        LibCall::NearestF64 => nearest_f64 as *const () as usize,
+        LibCall::FmaF32 => fma_f32 as *const () as usize,
+        LibCall::FmaF64 => fma_f64 as *const () as usize,
+        other => return Err(Error::compile(format!("unsupported runtime helper {other:?}"))),
+    })
+}

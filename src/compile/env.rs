@@ -1,0 +1,208 @@
+//! Everything generated code does that touches the instance: vmctx loads,
+//! memory addresses, globals, tables, calls and libcalls.
+
+use super::translate::ir_type;
+use crate::module::ModuleInfo;
+use crate::runtime::libcalls_list::{LType, Libcall};
+use crate::runtime::trap::TrapCode;
+use crate::runtime::vmctx::*;
+use crate::types::FuncType;
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{
+    self, AbiParam, ArgumentPurpose, ExtFuncData, ExternalName, InstBuilder, MemFlagsData,
+    Signature, UserExternalName, Value, types,
+};
+use cranelift_codegen::isa::CallConv;
+use cranelift_frontend::FunctionBuilder;
+
+/// The compilation environment of one function.
+pub struct FuncEnv<'a> {
+    pub info: &'a ModuleInfo,
+    pub func_index: u32,
+    pub offsets: VMOffsets,
+    /// Canonical (engine-wide) id of each type of the module.
+    pub type_ids: &'a [u32],
+    pub call_conv: CallConv,
+    pub frontend: cranelift_codegen::isa::TargetFrontendConfig,
+}
+
+/// Flags of a load from the runtime's own structures that never changes
+/// while the instance lives.
+fn readonly() -> MemFlagsData {
+    MemFlagsData::trusted().with_readonly().with_can_move()
+}
+
+/// The Cranelift signature of a Wasm function of type `ty`.
+pub fn wasm_signature(ty: &FuncType, call_conv: CallConv) -> Signature {
+    let mut sig = Signature::new(call_conv);
+    sig.params.push(AbiParam::special(types::I64, ArgumentPurpose::VMContext));
+    sig.params.push(AbiParam::new(types::I64));
+    for p in ty.params() {
+        sig.params.push(AbiParam::new(ir_type(*p)));
+    }
+    for r in ty.results() {
+        sig.returns.push(AbiParam::new(ir_type(*r)));
+    }
+    sig
+}
+
+fn ltype(t: LType) -> ir::Type {
+    match t {
+        LType::I32 => types::I32,
+        LType::I64 => types::I64,
+    }
+}
+
+impl<'a> FuncEnv<'a> {
+    fn vmctx(&self, b: &mut FunctionBuilder<'_>) -> Value {
+        b.func.special_param(ArgumentPurpose::VMContext).expect("wasm functions take a vmctx")
+    }
+
+    fn load_ptr(&self, b: &mut FunctionBuilder<'_>, offset: i32) -> Value {
+        let vmctx = self.vmctx(b);
+        b.ins().load(types::I64, readonly(), vmctx, offset)
+    }
+
+    /// Address of `index + offset` in memory `mem`, as (base value, immediate).
+    ///
+    /// Memories live in 8 GiB reservations whose tail is never accessible,
+    /// so a 32-bit index plus a 32-bit offset needs no bounds check: an
+    /// access beyond the length faults and becomes an out-of-bounds trap.
+    pub fn heap_addr(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        mem: u32,
+        index: Value,
+        offset: u64,
+    ) -> (Value, i32) {
+        let vmmem = self.load_ptr(b, self.offsets.memory(mem));
+        let base = b.ins().load(types::I64, readonly(), vmmem, MEMORY_BASE);
+        let index = b.ins().uextend(types::I64, index);
+        let addr = b.ins().iadd(base, index);
+        if offset <= i32::MAX as u64 {
+            (addr, offset as i32)
+        } else {
+            (b.ins().iadd_imm_u(addr, offset as i64), 0)
+        }
+    }
+
+    /// `memory.size` in pages.
+    pub fn memory_size(&self, b: &mut FunctionBuilder<'_>, mem: u32) -> Value {
+        let vmmem = self.load_ptr(b, self.offsets.memory(mem));
+        let len = b.ins().load(types::I64, MemFlagsData::trusted(), vmmem, MEMORY_LENGTH);
+        let pages = b.ins().ushr_imm_u(len, 16);
+        b.ins().ireduce(types::I32, pages)
+    }
+
+    /// `table.size`.
+    pub fn table_size(&self, b: &mut FunctionBuilder<'_>, table: u32) -> Value {
+        let vmtable = self.load_ptr(b, self.offsets.table(table));
+        let len = b.ins().load(types::I64, MemFlagsData::trusted(), vmtable, TABLE_LENGTH);
+        b.ins().ireduce(types::I32, len)
+    }
+
+    fn global_ptr(&self, b: &mut FunctionBuilder<'_>, index: u32) -> Value {
+        self.load_ptr(b, self.offsets.global(index))
+    }
+
+    /// `global.get`.
+    pub fn global_get(&self, b: &mut FunctionBuilder<'_>, index: u32) -> Value {
+        let g = self.info.globals[index as usize];
+        let ptr = self.global_ptr(b, index);
+        let flags = match g.mutability {
+            crate::types::Mutability::Const => readonly(),
+            crate::types::Mutability::Var => MemFlagsData::trusted(),
+        };
+        b.ins().load(ir_type(g.content), flags, ptr, 0)
+    }
+
+    /// `global.set`.
+    pub fn global_set(&self, b: &mut FunctionBuilder<'_>, index: u32, v: Value) {
+        let ptr = self.global_ptr(b, index);
+        b.ins().store(MemFlagsData::trusted(), v, ptr, 0);
+    }
+
+    /// `ref.func`: the function's `VMFuncRef` address.
+    pub fn func_ref(&self, b: &mut FunctionBuilder<'_>, index: u32) -> Value {
+        self.load_ptr(b, self.offsets.func(index))
+    }
+
+    /// A direct call to function `index` of this module.
+    pub fn call(&self, b: &mut FunctionBuilder<'_>, index: u32, args: &[Value]) -> Vec<Value> {
+        let ty = self.info.func_type(index);
+        let sig = b.import_signature(wasm_signature(ty, self.call_conv));
+        let vmctx = self.vmctx(b);
+        if index < self.info.num_imported_funcs {
+            let fref = self.func_ref(b, index);
+            let code = b.ins().load(types::I64, readonly(), fref, FUNCREF_CODE);
+            let callee_vmctx = b.ins().load(types::I64, readonly(), fref, FUNCREF_VMCTX);
+            let mut all = vec![callee_vmctx, vmctx];
+            all.extend_from_slice(args);
+            let call = b.ins().call_indirect(sig, code, &all);
+            return b.inst_results(call).to_vec();
+        }
+        let name = b.func.declare_imported_user_function(UserExternalName::new(0, index));
+        let callee = b.import_function(ExtFuncData {
+            name: ExternalName::user(name),
+            signature: sig,
+            colocated: true,
+            patchable: false,
+        });
+        let mut all = vec![vmctx, vmctx];
+        all.extend_from_slice(args);
+        let call = b.ins().call(callee, &all);
+        b.inst_results(call).to_vec()
+    }
+
+    /// `call_indirect`: bounds, null and signature checks, then the call.
+    pub fn call_indirect(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        type_index: u32,
+        table: u32,
+        index: Value,
+        args: &[Value],
+    ) -> Vec<Value> {
+        let trap = |c| super::traps::to_cranelift(c);
+        let vmtable = self.load_ptr(b, self.offsets.table(table));
+        let len = b.ins().load(types::I64, MemFlagsData::trusted(), vmtable, TABLE_LENGTH);
+        let index = b.ins().uextend(types::I64, index);
+        let oob = b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
+        b.ins().trapnz(oob, trap(TrapCode::UndefinedElement));
+        let base = b.ins().load(types::I64, MemFlagsData::trusted(), vmtable, TABLE_BASE);
+        let slot = b.ins().ishl_imm_u(index, 3);
+        let addr = b.ins().iadd(base, slot);
+        let fref = b.ins().load(types::I64, MemFlagsData::trusted(), addr, 0);
+        b.ins().trapz(fref, trap(TrapCode::UninitializedElement));
+        let tid = b.ins().load(types::I32, MemFlagsData::trusted(), fref, FUNCREF_TYPE_ID);
+        let expected = self.type_ids[type_index as usize];
+        let bad = b.ins().icmp_imm_u(IntCC::NotEqual, tid, expected as i64);
+        b.ins().trapnz(bad, trap(TrapCode::BadSignature));
+        let code = b.ins().load(types::I64, MemFlagsData::trusted(), fref, FUNCREF_CODE);
+        let callee_vmctx = b.ins().load(types::I64, MemFlagsData::trusted(), fref, FUNCREF_VMCTX);
+        let ty = &self.info.types[type_index as usize];
+        let sig = b.import_signature(wasm_signature(ty, self.call_conv));
+        let vmctx = self.vmctx(b);
+        let mut all = vec![callee_vmctx, vmctx];
+        all.extend_from_slice(args);
+        let call = b.ins().call_indirect(sig, code, &all);
+        b.inst_results(call).to_vec()
+    }
+
+    /// Calls a runtime function through the libcall table.
+    pub fn libcall(&self, b: &mut FunctionBuilder<'_>, which: Libcall, args: &[Value]) -> Vec<Value> {
+        let (params, results) = which.signature();
+        let mut sig = Signature::new(self.call_conv);
+        sig.params.push(AbiParam::new(types::I64));
+        sig.params.extend(params.iter().map(|t| AbiParam::new(ltype(*t))));
+        sig.returns.extend(results.iter().map(|t| AbiParam::new(ltype(*t))));
+        let sig = b.import_signature(sig);
+        let table = self.load_ptr(b, VMCTX_LIBCALLS);
+        let f = b.ins().load(types::I64, readonly(), table, (which as usize * 8) as i32);
+        let vmctx = self.vmctx(b);
+        let mut all = vec![vmctx];
+        all.extend_from_slice(args);
+        let call = b.ins().call_indirect(sig, f, &all);
+        b.inst_results(call).to_vec()
+    }
+}

@@ -1,0 +1,51 @@
+//! The mapping between Wasm trap codes and Cranelift's trap codes, used when
+//! emitting code and when decoding a fault.
+
+use crate::runtime::trap::TrapCode;
+use cranelift_codegen::ir;
+
+const UNREACHABLE: u8 = 1;
+const TABLE_OUT_OF_BOUNDS: u8 = 2;
+const UNDEFINED_ELEMENT: u8 = 3;
+const UNINITIALIZED_ELEMENT: u8 = 4;
+const BAD_SIGNATURE: u8 = 5;
+const NULL_REFERENCE: u8 = 6;
+
+fn user(c: u8) -> ir::TrapCode {
+    ir::TrapCode::unwrap_user(c)
+}
+
+/// The Cranelift trap code emitted for `code`.
+pub fn to_cranelift(code: TrapCode) -> ir::TrapCode {
+    match code {
+        TrapCode::StackOverflow => ir::TrapCode::STACK_OVERFLOW,
+        TrapCode::IntegerOverflow => ir::TrapCode::INTEGER_OVERFLOW,
+        TrapCode::MemoryOutOfBounds => ir::TrapCode::HEAP_OUT_OF_BOUNDS,
+        TrapCode::IntegerDivisionByZero => ir::TrapCode::INTEGER_DIVISION_BY_ZERO,
+        TrapCode::BadConversionToInteger => ir::TrapCode::BAD_CONVERSION_TO_INTEGER,
+        TrapCode::Unreachable => user(UNREACHABLE),
+        TrapCode::TableOutOfBounds => user(TABLE_OUT_OF_BOUNDS),
+        TrapCode::UndefinedElement => user(UNDEFINED_ELEMENT),
+        TrapCode::UninitializedElement => user(UNINITIALIZED_ELEMENT),
+        TrapCode::BadSignature => user(BAD_SIGNATURE),
+        TrapCode::NullReference => user(NULL_REFERENCE),
+    }
+}
+
+/// The Wasm trap code a Cranelift trap record stands for.
+pub fn from_cranelift(code: ir::TrapCode) -> Option<TrapCode> {
+    const ALL: [TrapCode; 11] = [
+        TrapCode::StackOverflow,
+        TrapCode::IntegerOverflow,
+        TrapCode::MemoryOutOfBounds,
+        TrapCode::IntegerDivisionByZero,
+        TrapCode::BadConversionToInteger,
+        TrapCode::Unreachable,
+        TrapCode::TableOutOfBounds,
+        TrapCode::UndefinedElement,
+        TrapCode::UninitializedElement,
+        TrapCode::BadSignature,
+        TrapCode::NullReference,
+    ];
+    ALL.into_iter().find(|c| to_cranelift(*c) == code)
+}

@@ -1,0 +1,122 @@
+//! The engine: compiler configuration, the target ISA, the engine-wide
+//! registry of canonical signature ids, and cached exit trampolines.
+
+use crate::compile::code::CodeMemory;
+use crate::error::{Error, Result};
+use crate::types::FuncType;
+use cranelift_codegen::isa::OwnedTargetIsa;
+use cranelift_codegen::settings::{self, Configurable};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// How hard Cranelift optimises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptLevel {
+    None,
+    Speed,
+    SpeedAndSize,
+}
+
+/// Engine configuration.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Cranelift optimisation level (default: `Speed`).
+    pub opt_level: OptLevel,
+    /// Engine-wide cap on any memory's size, in 64 KiB pages (default 65536 = 4 GiB).
+    pub max_memory_pages: u32,
+    /// Engine-wide cap on any table's size, in elements (default 10,000,000).
+    pub max_table_elements: u32,
+    /// Stack space Wasm code may use below the host's entry point, in bytes
+    /// (default 512 KiB); deeper recursion traps with "call stack exhausted".
+    pub max_wasm_stack: usize,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            opt_level: OptLevel::Speed,
+            max_memory_pages: 65536,
+            max_table_elements: 10_000_000,
+            max_wasm_stack: 512 * 1024,
+        }
+    }
+}
+
+pub(crate) struct EngineInner {
+    isa: OwnedTargetIsa,
+    config: Config,
+    type_ids: Mutex<HashMap<FuncType, u32>>,
+    exit_trampolines: Mutex<HashMap<FuncType, Arc<CodeMemory>>>,
+}
+
+/// A compilation environment shared by modules and stores; cheap to clone,
+/// `Send + Sync`.
+#[derive(Clone)]
+pub struct Engine(pub(crate) Arc<EngineInner>);
+
+impl Default for Engine {
+    fn default() -> Engine {
+        Engine::new(&Config::default()).expect("the host CPU is supported by Cranelift")
+    }
+}
+
+impl Engine {
+    /// An engine for the host CPU with `config`.
+    pub fn new(config: &Config) -> Result<Engine> {
+        let mut flags = settings::builder();
+        let set = |f: &mut settings::Builder, k: &str, v: &str| {
+            f.set(k, v).map_err(|e| Error::compile(format!("setting {k}={v}: {e}")))
+        };
+        let opt = match config.opt_level {
+            OptLevel::None => "none",
+            OptLevel::Speed => "speed",
+            OptLevel::SpeedAndSize => "speed_and_size",
+        };
+        set(&mut flags, "opt_level", opt)?;
+        set(&mut flags, "preserve_frame_pointers", "true")?;
+        set(&mut flags, "enable_probestack", "true")?;
+        set(&mut flags, "probestack_strategy", "inline")?;
+        set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
+        set(&mut flags, "unwind_info", "false")?;
+        set(&mut flags, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })?;
+        let isa_builder = cranelift_native::builder()
+            .map_err(|e| Error::unsupported(format!("host CPU not supported: {e}")))?;
+        let isa = isa_builder
+            .finish(settings::Flags::new(flags))
+            .map_err(|e| Error::compile(format!("building the target ISA: {e}")))?;
+        crate::runtime::sys::install_handlers();
+        Ok(Engine(Arc::new(EngineInner {
+            isa,
+            config: config.clone(),
+            type_ids: Mutex::new(HashMap::new()),
+            exit_trampolines: Mutex::new(HashMap::new()),
+        })))
+    }
+
+    /// The configuration the engine was made with.
+    pub fn config(&self) -> &Config {
+        &self.0.config
+    }
+
+    pub(crate) fn isa(&self) -> &dyn cranelift_codegen::isa::TargetIsa {
+        &*self.0.isa
+    }
+
+    /// The canonical id of a signature: equal types get equal ids.
+    pub(crate) fn type_id(&self, ty: &FuncType) -> u32 {
+        let mut ids = self.0.type_ids.lock().unwrap_or_else(|e| e.into_inner());
+        let next = ids.len() as u32;
+        *ids.entry(ty.clone()).or_insert(next)
+    }
+
+    /// The exit trampoline for host functions of type `ty` (compiled once).
+    pub(crate) fn exit_trampoline(&self, ty: &FuncType) -> Result<Arc<CodeMemory>> {
+        let mut cache = self.0.exit_trampolines.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(t) = cache.get(ty) {
+            return Ok(t.clone());
+        }
+        let t = Arc::new(crate::compile::compile_exit_trampoline(self.isa(), ty)?);
+        cache.insert(ty.clone(), t.clone());
+        Ok(t)
+    }
+}

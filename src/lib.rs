@@ -1,0 +1,40 @@
+//! wasi-rt: an embeddable WebAssembly runtime. Modules are decoded and
+//! validated by wasmparser, translated to Cranelift IR and compiled to
+//! native code; they run in a sandbox where a trap is an error value.
+//!
+//! ```
+//! use wasi_rt::{Engine, Instance, Module, Store};
+//! let engine = Engine::default();
+//! let module = Module::new(&engine, r#"(module
+//!     (func (export "add") (param i32 i32) (result i32)
+//!         local.get 0 local.get 1 i32.add))"#)?;
+//! let mut store = Store::new(&engine);
+//! let instance = Instance::new(&mut store, &module, &[])?;
+//! let add = instance.get_func(&store, "add").unwrap().typed::<(i32, i32), i32>(&store)?;
+//! assert_eq!(add.call(&mut store, (1, 2))?, 3);
+//! # Ok::<(), wasi_rt::Error>(())
+//! ```
+//!
+//! The pipeline, one folder per stage: [`module`] (decode, validate) →
+//! [`compile`] (translate, compile) → [`runtime`] (instances, traps).
+
+pub mod compile;
+pub mod engine;
+pub mod error;
+pub mod module;
+pub mod runtime;
+pub mod types;
+pub mod wast;
+
+pub use engine::{Config, Engine, OptLevel};
+pub use error::{Error, ErrorKind, Result};
+pub use module::Module;
+pub use runtime::func::{Caller, Func, TypedFunc, WasmParams, WasmResults, WasmTy};
+pub use runtime::instance::{Extern, Global, Instance, Memory, Table};
+pub use runtime::store::{ExternRef, Store};
+pub use runtime::trap::{FrameInfo, Trap, TrapCode};
+pub use runtime::val::Val;
+pub use types::{
+    ExportType, ExternType, FuncType, GlobalType, ImportType, MemoryType, Mutability, TableType,
+    ValType,
+};

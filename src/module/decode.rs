@@ -1,0 +1,257 @@
+//! Decoding and validation with wasmparser: bytes in, `ModuleInfo` plus the
+//! function bodies (each with its validator) out.
+
+use super::info::*;
+use crate::error::{Error, Result};
+use crate::types::{FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
+use wasmparser::{
+    FuncToValidate, FunctionBody, Parser, Payload, ValidPayload, Validator, ValidatorResources,
+    WasmFeatures,
+};
+
+/// The features wasi-rt accepts: Wasm 2.0 without SIMD.
+pub fn features() -> WasmFeatures {
+    WasmFeatures::WASM2.difference(WasmFeatures::SIMD)
+}
+
+/// A function body waiting to be validated and compiled.
+pub struct PendingBody<'a> {
+    pub validator: FuncToValidate<ValidatorResources>,
+    pub body: FunctionBody<'a>,
+}
+
+/// Decodes `bytes`, validating the module structure. Function bodies are
+/// returned unvalidated, with their validators, so they can be validated and
+/// compiled in parallel.
+pub fn decode(bytes: &[u8]) -> Result<(ModuleInfo, Vec<PendingBody<'_>>)> {
+    let mut validator = Validator::new_with_features(features());
+    let mut info = ModuleInfo::default();
+    let mut bodies = Vec::new();
+    let mut parser = Parser::new(0);
+    parser.set_features(features());
+    for payload in parser.parse_all(bytes) {
+        let payload = payload.map_err(|e| Error::from_parser(e, false))?;
+        let valid = validator.payload(&payload).map_err(|e| Error::from_parser(e, true))?;
+        if let ValidPayload::Func(v, body) = valid {
+            bodies.push(PendingBody { validator: v, body });
+        }
+        read_payload(&mut info, payload)?;
+    }
+    Ok((info, bodies))
+}
+
+fn read_payload(info: &mut ModuleInfo, payload: Payload<'_>) -> Result<()> {
+    match payload {
+        Payload::TypeSection(r) => {
+            for group in r {
+                for sub in group?.into_types() {
+                    let f = sub.unwrap_func();
+                    info.types.push(FuncType::new(
+                        f.params().iter().map(|t| val_type(*t)),
+                        f.results().iter().map(|t| val_type(*t)),
+                    ));
+                }
+            }
+        }
+        Payload::ImportSection(r) => {
+            for imp in r.into_imports() {
+                let imp = imp?;
+                let kind = match imp.ty {
+                    wasmparser::TypeRef::Func(t) => {
+                        info.funcs.push(t);
+                        info.num_imported_funcs += 1;
+                        ImportKind::Func(t)
+                    }
+                    wasmparser::TypeRef::Table(t) => {
+                        let t = table_type(&t);
+                        info.tables.push(t);
+                        info.num_imported_tables += 1;
+                        ImportKind::Table(t)
+                    }
+                    wasmparser::TypeRef::Memory(m) => {
+                        let m = memory_type(&m);
+                        info.memories.push(m);
+                        info.num_imported_memories += 1;
+                        ImportKind::Memory(m)
+                    }
+                    wasmparser::TypeRef::Global(g) => {
+                        let g = global_type(&g);
+                        info.globals.push(g);
+                        info.num_imported_globals += 1;
+                        ImportKind::Global(g)
+                    }
+                    // Rejected by the validator (exceptions are not enabled).
+                    _ => continue,
+                };
+                info.imports.push(Import {
+                    module: imp.module.to_string(),
+                    name: imp.name.to_string(),
+                    kind,
+                });
+            }
+        }
+        Payload::FunctionSection(r) => {
+            for t in r {
+                info.funcs.push(t?);
+            }
+        }
+        Payload::TableSection(r) => {
+            for t in r {
+                info.tables.push(table_type(&t?.ty));
+            }
+        }
+        Payload::MemorySection(r) => {
+            for m in r {
+                info.memories.push(memory_type(&m?));
+            }
+        }
+        Payload::GlobalSection(r) => {
+            for g in r {
+                let g = g?;
+                info.globals.push(global_type(&g.ty));
+                info.global_inits.push(const_expr(&g.init_expr)?);
+            }
+        }
+        Payload::ExportSection(r) => {
+            for e in r {
+                let e = e?;
+                let idx = match e.kind {
+                    wasmparser::ExternalKind::Func => ExportIndex::Func(e.index),
+                    wasmparser::ExternalKind::Table => ExportIndex::Table(e.index),
+                    wasmparser::ExternalKind::Memory => ExportIndex::Memory(e.index),
+                    wasmparser::ExternalKind::Global => ExportIndex::Global(e.index),
+                    _ => continue,
+                };
+                info.exports.push((e.name.to_string(), idx));
+            }
+        }
+        Payload::StartSection { func, .. } => info.start = Some(func),
+        Payload::ElementSection(r) => {
+            for e in r {
+                let e = e?;
+                let mode = match e.kind {
+                    wasmparser::ElementKind::Passive => ElemMode::Passive,
+                    wasmparser::ElementKind::Declared => ElemMode::Declared,
+                    wasmparser::ElementKind::Active { table_index, offset_expr } => {
+                        ElemMode::Active {
+                            table: table_index.unwrap_or(0),
+                            offset: const_expr(&offset_expr)?,
+                        }
+                    }
+                };
+                let (ty, items) = match e.items {
+                    wasmparser::ElementItems::Functions(r) => {
+                        let mut items = Vec::new();
+                        for f in r {
+                            items.push(ConstExpr::RefFunc(f?));
+                        }
+                        (ValType::FuncRef, items)
+                    }
+                    wasmparser::ElementItems::Expressions(rt, r) => {
+                        let mut items = Vec::new();
+                        for c in r {
+                            items.push(const_expr(&c?)?);
+                        }
+                        let ty = if rt.is_func_ref() { ValType::FuncRef } else { ValType::ExternRef };
+                        (ty, items)
+                    }
+                };
+                info.elems.push(ElemSegment { mode, ty, items });
+            }
+        }
+        Payload::DataSection(r) => {
+            for d in r {
+                let d = d?;
+                let mode = match d.kind {
+                    wasmparser::DataKind::Passive => DataMode::Passive,
+                    wasmparser::DataKind::Active { memory_index, offset_expr } => {
+                        DataMode::Active { memory: memory_index, offset: const_expr(&offset_expr)? }
+                    }
+                };
+                info.datas.push(DataSegment { mode, bytes: d.data.to_vec() });
+            }
+        }
+        Payload::CustomSection(r) if r.name() == "name" => {
+            // Names are debugging aids: a damaged name section is ignored,
+            // never an error.
+            if let wasmparser::KnownCustom::Name(names) = r.as_known() {
+                read_names(info, names);
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn read_names(info: &mut ModuleInfo, names: wasmparser::NameSectionReader<'_>) {
+    for name in names {
+        match name {
+            Ok(wasmparser::Name::Module { name, .. }) => info.module_name = Some(name.to_string()),
+            Ok(wasmparser::Name::Function(map)) => {
+                for n in map.into_iter().flatten() {
+                    info.func_names.insert(n.index, n.name.to_string());
+                }
+            }
+            Ok(_) => {}
+            Err(_) => return,
+        }
+    }
+}
+
+/// Converts a (validated) wasmparser value type.
+pub fn val_type(t: wasmparser::ValType) -> ValType {
+    match t {
+        wasmparser::ValType::I32 => ValType::I32,
+        wasmparser::ValType::I64 => ValType::I64,
+        wasmparser::ValType::F32 => ValType::F32,
+        wasmparser::ValType::F64 => ValType::F64,
+        wasmparser::ValType::V128 => ValType::V128,
+        wasmparser::ValType::Ref(r) if r.is_func_ref() => ValType::FuncRef,
+        wasmparser::ValType::Ref(_) => ValType::ExternRef,
+    }
+}
+
+fn table_type(t: &wasmparser::TableType) -> TableType {
+    TableType {
+        element: if t.element_type.is_func_ref() { ValType::FuncRef } else { ValType::ExternRef },
+        min: t.initial as u32,
+        max: t.maximum.map(|m| m as u32),
+    }
+}
+
+fn memory_type(m: &wasmparser::MemoryType) -> MemoryType {
+    MemoryType { min: m.initial as u32, max: m.maximum.map(|m| m as u32) }
+}
+
+fn global_type(g: &wasmparser::GlobalType) -> GlobalType {
+    GlobalType {
+        content: val_type(g.content_type),
+        mutability: if g.mutable { Mutability::Var } else { Mutability::Const },
+    }
+}
+
+fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> {
+    use wasmparser::Operator as O;
+    let mut reader = e.get_operators_reader();
+    let op = reader.read()?;
+    let c = match op {
+        O::I32Const { value } => ConstExpr::I32(value),
+        O::I64Const { value } => ConstExpr::I64(value),
+        O::F32Const { value } => ConstExpr::F32(value.bits()),
+        O::F64Const { value } => ConstExpr::F64(value.bits()),
+        O::RefNull { hty } => ConstExpr::RefNull(if hty == wasmparser::HeapType::FUNC {
+            ValType::FuncRef
+        } else {
+            ValType::ExternRef
+        }),
+        O::RefFunc { function_index } => ConstExpr::RefFunc(function_index),
+        O::GlobalGet { global_index } => ConstExpr::GlobalGet(global_index),
+        _ => {
+            return Err(Error::unsupported(format!(
+                "constant expression {op:?} (at byte offset {:#x})",
+                reader.original_position()
+            )));
+        }
+    };
+    Ok(c)
+}

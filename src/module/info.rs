@@ -1,0 +1,131 @@
+//! `ModuleInfo`: everything the compiler and the instantiator need to know
+//! about a decoded module, in plain owned data.
+
+use crate::types::{ExternType, FuncType, GlobalType, MemoryType, TableType, ValType};
+use std::collections::HashMap;
+
+/// A constant expression (Wasm 2.0: exactly one instruction).
+#[derive(Clone, Copy, Debug)]
+pub enum ConstExpr {
+    I32(i32),
+    I64(i64),
+    F32(u32),
+    F64(u64),
+    RefNull(ValType),
+    RefFunc(u32),
+    GlobalGet(u32),
+}
+
+/// What an import brings in.
+#[derive(Clone, Debug)]
+pub enum ImportKind {
+    /// A function of the given type index.
+    Func(u32),
+    Table(TableType),
+    Memory(MemoryType),
+    Global(GlobalType),
+}
+
+/// One import.
+#[derive(Clone, Debug)]
+pub struct Import {
+    pub module: String,
+    pub name: String,
+    pub kind: ImportKind,
+}
+
+/// What an export refers to, by index space.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportIndex {
+    Func(u32),
+    Table(u32),
+    Memory(u32),
+    Global(u32),
+}
+
+/// Where an element segment goes.
+#[derive(Clone, Debug)]
+pub enum ElemMode {
+    Active { table: u32, offset: ConstExpr },
+    Passive,
+    Declared,
+}
+
+/// An element segment.
+#[derive(Clone, Debug)]
+pub struct ElemSegment {
+    pub mode: ElemMode,
+    pub ty: ValType,
+    pub items: Vec<ConstExpr>,
+}
+
+/// Where a data segment goes.
+#[derive(Clone, Debug)]
+pub enum DataMode {
+    Active { memory: u32, offset: ConstExpr },
+    Passive,
+}
+
+/// A data segment.
+#[derive(Clone, Debug)]
+pub struct DataSegment {
+    pub mode: DataMode,
+    pub bytes: Vec<u8>,
+}
+
+/// The decoded, validated structure of a module.
+#[derive(Debug, Default)]
+pub struct ModuleInfo {
+    /// The type section.
+    pub types: Vec<FuncType>,
+    pub imports: Vec<Import>,
+    /// Type index of every function, imported ones first.
+    pub funcs: Vec<u32>,
+    pub num_imported_funcs: u32,
+    /// Every table, imported ones first.
+    pub tables: Vec<TableType>,
+    pub num_imported_tables: u32,
+    pub memories: Vec<MemoryType>,
+    pub num_imported_memories: u32,
+    pub globals: Vec<GlobalType>,
+    pub num_imported_globals: u32,
+    /// Initializers of the defined globals.
+    pub global_inits: Vec<ConstExpr>,
+    /// Exports in declaration order.
+    pub exports: Vec<(String, ExportIndex)>,
+    pub start: Option<u32>,
+    pub elems: Vec<ElemSegment>,
+    pub datas: Vec<DataSegment>,
+    /// From the name section, when present.
+    pub module_name: Option<String>,
+    pub func_names: HashMap<u32, String>,
+}
+
+impl ModuleInfo {
+    /// The signature of function `index` (imported or defined).
+    pub fn func_type(&self, index: u32) -> &FuncType {
+        &self.types[self.funcs[index as usize] as usize]
+    }
+    /// Number of functions defined (not imported) by the module.
+    pub fn num_defined_funcs(&self) -> u32 {
+        self.funcs.len() as u32 - self.num_imported_funcs
+    }
+    /// The extern type an export refers to.
+    pub fn export_type(&self, index: ExportIndex) -> ExternType {
+        match index {
+            ExportIndex::Func(i) => ExternType::Func(self.func_type(i).clone()),
+            ExportIndex::Table(i) => ExternType::Table(self.tables[i as usize]),
+            ExportIndex::Memory(i) => ExternType::Memory(self.memories[i as usize]),
+            ExportIndex::Global(i) => ExternType::Global(self.globals[i as usize]),
+        }
+    }
+    /// The extern type of an import.
+    pub fn import_type(&self, import: &Import) -> ExternType {
+        match &import.kind {
+            ImportKind::Func(t) => ExternType::Func(self.types[*t as usize].clone()),
+            ImportKind::Table(t) => ExternType::Table(*t),
+            ImportKind::Memory(m) => ExternType::Memory(*m),
+            ImportKind::Global(g) => ExternType::Global(*g),
+        }
+    }
+}

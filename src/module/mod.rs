@@ -1,0 +1,90 @@
+//! Stage 1 of the pipeline: decode and validate a module with wasmparser,
+//! then hand it to the compiler. `Module` is the compiled result.
+
+pub mod decode;
+pub mod info;
+
+pub use info::ModuleInfo;
+
+use crate::compile::{self, CompiledModule};
+use crate::engine::Engine;
+use crate::error::{Error, ErrorKind, Result};
+use crate::types::{ExportType, ImportType};
+use std::sync::Arc;
+
+struct ModuleInner {
+    engine: Engine,
+    info: ModuleInfo,
+    type_ids: Vec<u32>,
+    compiled: CompiledModule,
+}
+
+/// A validated, compiled module. Cheap to clone; `Send + Sync`, so one
+/// module can be instantiated from many threads.
+#[derive(Clone)]
+pub struct Module(Arc<ModuleInner>);
+
+impl Module {
+    /// Compiles a module from its binary encoding or its text (`.wat`) form.
+    pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module> {
+        let bytes = bytes.as_ref();
+        if bytes.starts_with(b"\0asm") {
+            return Module::from_binary(engine, bytes);
+        }
+        let binary = wat::parse_bytes(bytes).map_err(|e| {
+            Error::new(ErrorKind::Malformed { message: e.to_string(), offset: None })
+        })?;
+        Module::from_binary(engine, &binary)
+    }
+
+    /// Compiles a module from its binary encoding.
+    pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+        let (info, bodies) = decode::decode(bytes)?;
+        let type_ids: Vec<u32> = info.types.iter().map(|t| engine.type_id(t)).collect();
+        let compiled = compile::compile_module(engine.isa(), &info, bodies, &type_ids)?;
+        Ok(Module(Arc::new(ModuleInner { engine: engine.clone(), info, type_ids, compiled })))
+    }
+
+    /// Checks that `bytes` are a valid module without compiling it.
+    pub fn validate(bytes: &[u8]) -> Result<()> {
+        let mut v = wasmparser::Validator::new_with_features(decode::features());
+        v.validate_all(bytes).map_err(|e| Error::from_parser(e, true))?;
+        Ok(())
+    }
+
+    /// The module's imports, in order.
+    pub fn imports(&self) -> impl ExactSizeIterator<Item = ImportType> + '_ {
+        let info = &self.0.info;
+        info.imports.iter().map(move |i| ImportType {
+            module: i.module.clone(),
+            name: i.name.clone(),
+            ty: info.import_type(i),
+        })
+    }
+
+    /// The module's exports, in order.
+    pub fn exports(&self) -> impl ExactSizeIterator<Item = ExportType> + '_ {
+        let info = &self.0.info;
+        info.exports.iter().map(move |(n, i)| ExportType { name: n.clone(), ty: info.export_type(*i) })
+    }
+
+    /// The name from the name section, if any.
+    pub fn name(&self) -> Option<&str> {
+        self.0.info.module_name.as_deref()
+    }
+
+    /// The engine the module was compiled for.
+    pub fn engine(&self) -> &Engine {
+        &self.0.engine
+    }
+
+    pub(crate) fn info(&self) -> &ModuleInfo {
+        &self.0.info
+    }
+    pub(crate) fn type_ids(&self) -> &[u32] {
+        &self.0.type_ids
+    }
+    pub(crate) fn compiled(&self) -> &CompiledModule {
+        &self.0.compiled
+    }
+}

@@ -1,0 +1,562 @@
+//! Instances: linking imports, building the vmctx, running segment
+//! initialisation and the start function; exports and extern handles.
+
+use super::func::{Func, FuncData, FuncKind};
+use super::global::GlobalData;
+use super::memory::MemoryData;
+use super::store::{Store, StoreInner};
+use super::table::TableData;
+use super::trap::{Trap, TrapCode};
+use super::val::Val;
+use super::vmctx::*;
+use crate::error::{Error, Result};
+use crate::module::Module;
+use crate::module::info::{ConstExpr, DataMode, ElemMode, ExportIndex, ImportKind};
+use crate::types::*;
+
+/// An instance owned by a store.
+pub struct InstanceData {
+    pub module: Module,
+    pub index: u32,
+    /// The vmctx words (see `vmctx.rs` for the layout).
+    pub vmctx: Box<[u64]>,
+    pub offsets: VMOffsets,
+    pub funcs: Vec<u32>,
+    pub memories: Vec<u32>,
+    pub tables: Vec<u32>,
+    pub globals: Vec<u32>,
+    /// Raw elements of each element segment; emptied by `elem.drop`.
+    pub elems: Vec<Vec<u64>>,
+    /// Whether each data segment was dropped.
+    pub data_dropped: Vec<bool>,
+}
+
+impl InstanceData {
+    pub fn vmctx_ptr(&self) -> *mut u8 {
+        self.vmctx.as_ptr() as *mut u8
+    }
+}
+
+/// The instance index recorded in a vmctx, if `vmctx` belongs to an instance.
+pub fn instance_of_vmctx(vmctx: *mut u8) -> Option<u32> {
+    if vmctx.is_null() {
+        return None;
+    }
+    // SAFETY: a non-null caller vmctx passed by compiled code is a live
+    // instance vmctx whose header holds its InstanceData pointer.
+    unsafe {
+        let inst = *(vmctx.add(VMCTX_INSTANCE as usize) as *const *const InstanceData);
+        inst.as_ref().map(|i| i.index)
+    }
+}
+
+/// A handle to an instance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Instance {
+    pub(crate) store_id: u64,
+    pub(crate) index: u32,
+}
+
+/// A handle to a memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Memory {
+    pub(crate) store_id: u64,
+    pub(crate) index: u32,
+}
+
+/// A handle to a table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Table {
+    pub(crate) store_id: u64,
+    pub(crate) index: u32,
+}
+
+/// A handle to a global.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Global {
+    pub(crate) store_id: u64,
+    pub(crate) index: u32,
+}
+
+/// Anything that can be imported or exported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Extern {
+    Func(Func),
+    Global(Global),
+    Table(Table),
+    Memory(Memory),
+}
+
+impl Extern {
+    /// The extern's type.
+    pub fn ty(&self, store: &Store) -> ExternType {
+        match self {
+            Extern::Func(f) => ExternType::Func(f.ty(store)),
+            Extern::Global(g) => ExternType::Global(g.ty(store)),
+            Extern::Table(t) => ExternType::Table(t.ty(store)),
+            Extern::Memory(m) => ExternType::Memory(m.ty(store)),
+        }
+    }
+    fn store_id(&self) -> u64 {
+        match self {
+            Extern::Func(f) => f.store_id,
+            Extern::Global(g) => g.store_id,
+            Extern::Table(t) => t.store_id,
+            Extern::Memory(m) => m.store_id,
+        }
+    }
+    /// The function, if this is one.
+    pub fn into_func(self) -> Option<Func> {
+        if let Extern::Func(f) = self { Some(f) } else { None }
+    }
+    /// The memory, if this is one.
+    pub fn into_memory(self) -> Option<Memory> {
+        if let Extern::Memory(m) = self { Some(m) } else { None }
+    }
+    /// The global, if this is one.
+    pub fn into_global(self) -> Option<Global> {
+        if let Extern::Global(g) = self { Some(g) } else { None }
+    }
+    /// The table, if this is one.
+    pub fn into_table(self) -> Option<Table> {
+        if let Extern::Table(t) = self { Some(t) } else { None }
+    }
+}
+
+fn limits_match(min: u32, max: Option<u32>, want_min: u32, want_max: Option<u32>) -> bool {
+    min >= want_min
+        && match (max, want_max) {
+            (_, None) => true,
+            (Some(m), Some(w)) => m <= w,
+            (None, Some(_)) => false,
+        }
+}
+
+fn eval_const(e: &ConstExpr, store: &StoreInner, globals: &[u32], funcs: &[u32]) -> u128 {
+    match *e {
+        ConstExpr::I32(v) => v as u32 as u128,
+        ConstExpr::I64(v) => v as u64 as u128,
+        ConstExpr::F32(v) => v as u128,
+        ConstExpr::F64(v) => v as u128,
+        ConstExpr::RefNull(_) => 0,
+        ConstExpr::RefFunc(i) => {
+            &*store.funcs[funcs[i as usize] as usize].funcref as *const VMFuncRef as usize as u128
+        }
+        ConstExpr::GlobalGet(i) => store.globals[globals[i as usize] as usize].get_raw(),
+    }
+}
+
+impl Instance {
+    /// Instantiates `module` with `imports` (one per module import, in
+    /// order). Runs active segment initialisation and the start function;
+    /// a trap there is returned as an error (effects on imported objects
+    /// made before the trap remain, as the spec requires).
+    pub fn new(store: &mut Store, module: &Module, imports: &[Extern]) -> Result<Instance> {
+        if !std::sync::Arc::ptr_eq(&store.inner.engine.0, &module.engine().0) {
+            return Err(Error::link("module and store belong to different engines"));
+        }
+        let info = module.info();
+        if imports.len() != info.imports.len() {
+            return Err(Error::link(format!(
+                "module needs {} imports, {} given",
+                info.imports.len(),
+                imports.len()
+            )));
+        }
+        let mut funcs = Vec::with_capacity(info.funcs.len());
+        let mut memories = Vec::new();
+        let mut tables = Vec::new();
+        let mut globals = Vec::new();
+        for (imp, ext) in info.imports.iter().zip(imports) {
+            let what = || format!("import {}::{}", imp.module, imp.name);
+            if ext.store_id() != store.inner.id {
+                return Err(Error::link(format!("{} comes from another store", what())));
+            }
+            match (&imp.kind, ext) {
+                (ImportKind::Func(t), Extern::Func(f)) => {
+                    let want = &info.types[*t as usize];
+                    let have = &store.inner.funcs[f.index as usize].ty;
+                    if want != have {
+                        return Err(Error::link(format!(
+                            "incompatible import type for {}: expected {want}, found {have}",
+                            what()
+                        )));
+                    }
+                    funcs.push(f.index);
+                }
+                (ImportKind::Memory(want), Extern::Memory(m)) => {
+                    let have = store.inner.memories[m.index as usize].current_type();
+                    if !limits_match(have.min, have.max, want.min, want.max) {
+                        return Err(Error::link(format!("incompatible import type for {}", what())));
+                    }
+                    memories.push(m.index);
+                }
+                (ImportKind::Table(want), Extern::Table(t)) => {
+                    let have = store.inner.tables[t.index as usize].current_type();
+                    if have.element != want.element
+                        || !limits_match(have.min, have.max, want.min, want.max)
+                    {
+                        return Err(Error::link(format!("incompatible import type for {}", what())));
+                    }
+                    tables.push(t.index);
+                }
+                (ImportKind::Global(want), Extern::Global(g)) => {
+                    if store.inner.globals[g.index as usize].ty != *want {
+                        return Err(Error::link(format!("incompatible import type for {}", what())));
+                    }
+                    globals.push(g.index);
+                }
+                _ => {
+                    return Err(Error::link(format!(
+                        "incompatible import type for {}: expected a {}, found a {}",
+                        what(),
+                        info.import_type(imp).kind_name(),
+                        ext.ty(store).kind_name()
+                    )));
+                }
+            }
+        }
+        let engine = store.inner.engine.clone();
+        let config = engine.config();
+        let index = store.inner.instances.len() as u32;
+        let offsets = VMOffsets::new(
+            info.memories.len() as u32,
+            info.tables.len() as u32,
+            info.globals.len() as u32,
+            info.funcs.len() as u32,
+        );
+        let vmctx: Box<[u64]> = vec![0u64; offsets.size as usize / 8].into_boxed_slice();
+        let vmctx_ptr = vmctx.as_ptr() as *mut u8;
+        // Defined functions.
+        for (i, addr) in module.compiled().funcs.iter().enumerate() {
+            let func_index = info.num_imported_funcs + i as u32;
+            let ty_index = info.funcs[func_index as usize];
+            let ty = info.types[ty_index as usize].clone();
+            let store_index = store.inner.funcs.len() as u32;
+            store.inner.funcs.push(FuncData {
+                funcref: Box::new(VMFuncRef {
+                    code: *addr as *const u8,
+                    vmctx: vmctx_ptr,
+                    type_id: module.type_ids()[ty_index as usize],
+                    store_index,
+                }),
+                ty,
+                kind: FuncKind::Wasm {
+                    trampoline: module.compiled().entry_trampolines[ty_index as usize],
+                    instance: index,
+                },
+            });
+            funcs.push(store_index);
+        }
+        // Defined memories, tables, globals.
+        for ty in &info.memories[info.num_imported_memories as usize..] {
+            let m = MemoryData::new(*ty, config.max_memory_pages)?;
+            store.inner.memories.push(Box::new(m));
+            memories.push(store.inner.memories.len() as u32 - 1);
+        }
+        for ty in &info.tables[info.num_imported_tables as usize..] {
+            let t = TableData::new(*ty, 0, config.max_table_elements)?;
+            store.inner.tables.push(t);
+            tables.push(store.inner.tables.len() as u32 - 1);
+        }
+        for (ty, init) in info.globals[info.num_imported_globals as usize..].iter().zip(&info.global_inits) {
+            let raw = eval_const(init, &store.inner, &globals, &funcs);
+            let mut g = GlobalData { vm: VMGlobal::default(), ty: *ty };
+            g.set_raw(raw);
+            store.inner.globals.push(Box::new(g));
+            globals.push(store.inner.globals.len() as u32 - 1);
+        }
+        let elems = info
+            .elems
+            .iter()
+            .map(|e| e.items.iter().map(|c| eval_const(c, &store.inner, &globals, &funcs) as u64).collect())
+            .collect();
+        let mut data = Box::new(InstanceData {
+            module: module.clone(),
+            index,
+            vmctx,
+            offsets,
+            funcs,
+            memories,
+            tables,
+            globals,
+            elems,
+            data_dropped: vec![false; info.datas.len()],
+        });
+        // Fill the vmctx.
+        {
+            let inner = &mut *store.inner;
+            let d = &mut *data;
+            let d_ptr = &*d as *const InstanceData as usize;
+            let words = &mut d.vmctx;
+            let mut put = |off: i32, v: usize| words[off as usize / 8] = v as u64;
+            put(VMCTX_LIMITS, &mut inner.limits as *mut VMLimits as usize);
+            put(VMCTX_LIBCALLS, super::libcalls::TABLE.0.as_ptr() as usize);
+            put(VMCTX_INSTANCE, d_ptr);
+            put(VMCTX_STORE, inner as *mut StoreInner as usize);
+            for (i, m) in d.memories.iter().enumerate() {
+                put(offsets.memory(i as u32), &*inner.memories[*m as usize] as *const MemoryData as usize);
+            }
+            for (i, t) in d.tables.iter().enumerate() {
+                put(offsets.table(i as u32), &*inner.tables[*t as usize] as *const TableData as usize);
+            }
+            for (i, g) in d.globals.iter().enumerate() {
+                put(offsets.global(i as u32), &*inner.globals[*g as usize] as *const GlobalData as usize);
+            }
+            for (i, f) in d.funcs.iter().enumerate() {
+                put(offsets.func(i as u32), &*inner.funcs[*f as usize].funcref as *const VMFuncRef as usize);
+            }
+        }
+        store.inner.instances.push(data);
+        let instance = Instance { store_id: store.inner.id, index };
+        instance.initialize(store)?;
+        Ok(instance)
+    }
+
+    /// Active element and data segments, then the start function.
+    fn initialize(&self, store: &mut Store) -> Result<()> {
+        let inst = &store.inner.instances[self.index as usize];
+        let module = inst.module.clone();
+        let info = module.info();
+        for (i, seg) in info.elems.iter().enumerate() {
+            match &seg.mode {
+                ElemMode::Active { table, offset } => {
+                    let inst = &store.inner.instances[self.index as usize];
+                    let off = eval_const(offset, &store.inner, &inst.globals, &inst.funcs) as u32;
+                    let t = inst.tables[*table as usize];
+                    let items = std::mem::take(&mut store.inner.instances[self.index as usize].elems[i]);
+                    let table = &mut store.inner.tables[t as usize];
+                    let dst = table
+                        .elements_mut()
+                        .get_mut(off as usize..)
+                        .and_then(|s| s.get_mut(..items.len()))
+                        .ok_or_else(|| Trap::from_code(TrapCode::TableOutOfBounds, vec![]))?;
+                    dst.copy_from_slice(&items);
+                }
+                ElemMode::Declared => {
+                    store.inner.instances[self.index as usize].elems[i].clear();
+                }
+                ElemMode::Passive => {}
+            }
+        }
+        for (i, seg) in info.datas.iter().enumerate() {
+            if let DataMode::Active { memory, offset } = &seg.mode {
+                let inst = &store.inner.instances[self.index as usize];
+                let off = eval_const(offset, &store.inner, &inst.globals, &inst.funcs) as u32;
+                let m = inst.memories[*memory as usize];
+                store.inner.instances[self.index as usize].data_dropped[i] = true;
+                let mem = &mut store.inner.memories[m as usize];
+                let dst = mem
+                    .data_mut()
+                    .get_mut(off as usize..)
+                    .and_then(|s| s.get_mut(..seg.bytes.len()))
+                    .ok_or_else(|| Trap::from_code(TrapCode::MemoryOutOfBounds, vec![]))?;
+                dst.copy_from_slice(&seg.bytes);
+            }
+        }
+        if let Some(start) = info.start {
+            let f = store.inner.instances[self.index as usize].funcs[start as usize];
+            Func { store_id: store.inner.id, index: f }.call(store, &[], &mut [])?;
+        }
+        Ok(())
+    }
+
+    /// The export called `name`.
+    pub fn get_export(&self, store: &Store, name: &str) -> Option<Extern> {
+        store.check(self.store_id);
+        let inst = &store.inner.instances[self.index as usize];
+        let (_, idx) = inst.module.info().exports.iter().find(|(n, _)| n == name)?;
+        Some(self.extern_at(store, *idx))
+    }
+
+    fn extern_at(&self, store: &Store, idx: ExportIndex) -> Extern {
+        let inst = &store.inner.instances[self.index as usize];
+        let id = store.inner.id;
+        match idx {
+            ExportIndex::Func(i) => Extern::Func(Func { store_id: id, index: inst.funcs[i as usize] }),
+            ExportIndex::Memory(i) => Extern::Memory(Memory { store_id: id, index: inst.memories[i as usize] }),
+            ExportIndex::Table(i) => Extern::Table(Table { store_id: id, index: inst.tables[i as usize] }),
+            ExportIndex::Global(i) => Extern::Global(Global { store_id: id, index: inst.globals[i as usize] }),
+        }
+    }
+
+    /// All exports, in declaration order.
+    pub fn exports(&self, store: &Store) -> Vec<(String, Extern)> {
+        store.check(self.store_id);
+        let module = store.inner.instances[self.index as usize].module.clone();
+        module.info().exports.iter().map(|(n, i)| (n.clone(), self.extern_at(store, *i))).collect()
+    }
+
+    /// The exported function `name`.
+    pub fn get_func(&self, store: &Store, name: &str) -> Option<Func> {
+        self.get_export(store, name)?.into_func()
+    }
+    /// The exported memory `name`.
+    pub fn get_memory(&self, store: &Store, name: &str) -> Option<Memory> {
+        self.get_export(store, name)?.into_memory()
+    }
+    /// The exported global `name`.
+    pub fn get_global(&self, store: &Store, name: &str) -> Option<Global> {
+        self.get_export(store, name)?.into_global()
+    }
+    /// The exported table `name`.
+    pub fn get_table(&self, store: &Store, name: &str) -> Option<Table> {
+        self.get_export(store, name)?.into_table()
+    }
+}
+
+impl Memory {
+    /// A new memory in `store`.
+    pub fn new(store: &mut Store, ty: MemoryType) -> Result<Memory> {
+        let m = MemoryData::new(ty, store.inner.engine.config().max_memory_pages)?;
+        store.inner.memories.push(Box::new(m));
+        Ok(Memory { store_id: store.inner.id, index: store.inner.memories.len() as u32 - 1 })
+    }
+    fn data_ref<'a>(&self, store: &'a Store) -> &'a MemoryData {
+        store.check(self.store_id);
+        &store.inner.memories[self.index as usize]
+    }
+    /// Type, with the current size as minimum.
+    pub fn ty(&self, store: &Store) -> MemoryType {
+        self.data_ref(store).current_type()
+    }
+    /// Size in pages.
+    pub fn size(&self, store: &Store) -> u32 {
+        self.data_ref(store).pages()
+    }
+    /// Size in bytes.
+    pub fn data_size(&self, store: &Store) -> usize {
+        self.data_ref(store).data().len()
+    }
+    /// The memory's bytes.
+    pub fn data<'a>(&self, store: &'a Store) -> &'a [u8] {
+        self.data_ref(store).data()
+    }
+    /// The memory's bytes, mutably.
+    pub fn data_mut<'a>(&self, store: &'a mut Store) -> &'a mut [u8] {
+        store.check(self.store_id);
+        store.inner.memories[self.index as usize].data_mut()
+    }
+    /// Grows by `delta` pages, returning the old size in pages.
+    pub fn grow(&self, store: &mut Store, delta: u32) -> Result<u32> {
+        store.check(self.store_id);
+        store.inner.memories[self.index as usize]
+            .grow(delta)
+            .ok_or_else(|| Error::limit(format!("cannot grow memory by {delta} pages")))
+    }
+    /// Copies bytes at `offset` into `buf`; fails when out of bounds.
+    pub fn read(&self, store: &Store, offset: usize, buf: &mut [u8]) -> Result<()> {
+        let data = self.data(store);
+        let src = offset
+            .checked_add(buf.len())
+            .and_then(|end| data.get(offset..end))
+            .ok_or_else(|| Error::limit("memory read out of bounds"))?;
+        buf.copy_from_slice(src);
+        Ok(())
+    }
+    /// Copies `buf` into memory at `offset`; fails when out of bounds.
+    pub fn write(&self, store: &mut Store, offset: usize, buf: &[u8]) -> Result<()> {
+        let data = self.data_mut(store);
+        let dst = offset
+            .checked_add(buf.len())
+            .and_then(|end| data.get_mut(offset..end))
+            .ok_or_else(|| Error::limit("memory write out of bounds"))?;
+        dst.copy_from_slice(buf);
+        Ok(())
+    }
+}
+
+impl Global {
+    /// A new global holding `val`.
+    pub fn new(store: &mut Store, ty: GlobalType, val: Val) -> Result<Global> {
+        if val.ty() != ty.content || !val.belongs_to(&store.inner) {
+            return Err(Error::ty(format!("global of type {} cannot hold a {}", ty.content, val.ty())));
+        }
+        let mut g = GlobalData { vm: VMGlobal::default(), ty };
+        g.set_raw(val.to_raw(&store.inner));
+        store.inner.globals.push(Box::new(g));
+        Ok(Global { store_id: store.inner.id, index: store.inner.globals.len() as u32 - 1 })
+    }
+    /// The global's type.
+    pub fn ty(&self, store: &Store) -> GlobalType {
+        store.check(self.store_id);
+        store.inner.globals[self.index as usize].ty
+    }
+    /// The current value.
+    pub fn get(&self, store: &Store) -> Val {
+        store.check(self.store_id);
+        let g = &store.inner.globals[self.index as usize];
+        Val::from_raw(g.get_raw(), g.ty.content, &store.inner)
+    }
+    /// Sets the value; fails for immutable globals or a wrong type.
+    pub fn set(&self, store: &mut Store, val: Val) -> Result<()> {
+        store.check(self.store_id);
+        let ty = store.inner.globals[self.index as usize].ty;
+        if ty.mutability != Mutability::Var {
+            return Err(Error::ty("cannot set an immutable global"));
+        }
+        if val.ty() != ty.content || !val.belongs_to(&store.inner) {
+            return Err(Error::ty(format!("global of type {} cannot hold a {}", ty.content, val.ty())));
+        }
+        let raw = val.to_raw(&store.inner);
+        store.inner.globals[self.index as usize].set_raw(raw);
+        Ok(())
+    }
+}
+
+impl Table {
+    /// A new table of `ty.min` elements set to `init`.
+    pub fn new(store: &mut Store, ty: TableType, init: Val) -> Result<Table> {
+        if init.ty() != ty.element || !init.belongs_to(&store.inner) {
+            return Err(Error::ty(format!("table of {} cannot hold a {}", ty.element, init.ty())));
+        }
+        let raw = init.to_raw(&store.inner) as u64;
+        let t = TableData::new(ty, raw, store.inner.engine.config().max_table_elements)?;
+        store.inner.tables.push(t);
+        Ok(Table { store_id: store.inner.id, index: store.inner.tables.len() as u32 - 1 })
+    }
+    /// Type, with the current size as minimum.
+    pub fn ty(&self, store: &Store) -> TableType {
+        store.check(self.store_id);
+        store.inner.tables[self.index as usize].current_type()
+    }
+    /// Number of elements.
+    pub fn size(&self, store: &Store) -> u32 {
+        store.check(self.store_id);
+        store.inner.tables[self.index as usize].size()
+    }
+    /// Element `index`, or `None` when out of bounds.
+    pub fn get(&self, store: &Store, index: u32) -> Option<Val> {
+        store.check(self.store_id);
+        let t = &store.inner.tables[self.index as usize];
+        let raw = *t.elements().get(index as usize)?;
+        Some(Val::from_raw(raw as u128, t.ty.element, &store.inner))
+    }
+    /// Sets element `index`.
+    pub fn set(&self, store: &mut Store, index: u32, val: Val) -> Result<()> {
+        store.check(self.store_id);
+        let elem = store.inner.tables[self.index as usize].ty.element;
+        if val.ty() != elem || !val.belongs_to(&store.inner) {
+            return Err(Error::ty(format!("table of {elem} cannot hold a {}", val.ty())));
+        }
+        let raw = val.to_raw(&store.inner) as u64;
+        let slot = store.inner.tables[self.index as usize]
+            .elements_mut()
+            .get_mut(index as usize)
+            .ok_or_else(|| Error::limit("table index out of bounds"))?;
+        *slot = raw;
+        Ok(())
+    }
+    /// Grows by `delta` elements set to `init`, returning the old size.
+    pub fn grow(&self, store: &mut Store, delta: u32, init: Val) -> Result<u32> {
+        store.check(self.store_id);
+        let elem = store.inner.tables[self.index as usize].ty.element;
+        if init.ty() != elem || !init.belongs_to(&store.inner) {
+            return Err(Error::ty(format!("table of {elem} cannot hold a {}", init.ty())));
+        }
+        let raw = init.to_raw(&store.inner) as u64;
+        store.inner.tables[self.index as usize]
+            .grow(delta, raw)
+            .ok_or_else(|| Error::limit(format!("cannot grow table by {delta} elements")))
+    }
+}

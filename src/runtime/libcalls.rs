@@ -1,0 +1,196 @@
+//! Runtime functions called from compiled code (see `libcalls_list.rs` for
+//! the table order and signatures). Each reaches the instance through the
+//! vmctx; an out-of-bounds access raises a trap to the entry point after
+//! every local has been dropped.
+
+use super::instance::InstanceData;
+use super::memory::MemoryData;
+use super::table::TableData;
+use super::trap::{self, Trap, TrapCode};
+use super::vmctx::*;
+
+/// Addresses of the libcalls, indexed by `Libcall as usize`.
+pub static TABLE: LibcallTable = LibcallTable([
+    memory_grow as *const (),
+    memory_fill as *const (),
+    memory_copy as *const (),
+    memory_init as *const (),
+    data_drop as *const (),
+    table_get as *const (),
+    table_set as *const (),
+    table_grow as *const (),
+    table_fill as *const (),
+    table_copy as *const (),
+    table_init as *const (),
+    elem_drop as *const (),
+]);
+
+/// The table's storage: plain function addresses.
+pub struct LibcallTable(pub [*const (); 12]);
+
+// SAFETY: the table is immutable and holds only code addresses.
+unsafe impl Sync for LibcallTable {}
+
+/// # Safety
+/// `vmctx` must be a live instance vmctx (compiled code passes its own).
+unsafe fn instance<'a>(vmctx: *mut u8) -> &'a mut InstanceData {
+    // SAFETY: header slot VMCTX_INSTANCE holds the owning InstanceData.
+    unsafe { &mut **(vmctx.add(VMCTX_INSTANCE as usize) as *mut *mut InstanceData) }
+}
+
+/// # Safety
+/// As for `instance`; `index` was validated against the module.
+unsafe fn memory<'a>(vmctx: *mut u8, index: u32) -> &'a mut MemoryData {
+    // SAFETY: memory slots point at store-owned, boxed MemoryData.
+    unsafe {
+        let inst = instance(vmctx);
+        let off = inst.offsets.memory(index) as usize;
+        &mut **(vmctx.add(off) as *mut *mut MemoryData)
+    }
+}
+
+/// # Safety
+/// As for `memory`.
+unsafe fn table<'a>(vmctx: *mut u8, index: u32) -> &'a mut TableData {
+    // SAFETY: table slots point at store-owned, boxed TableData.
+    unsafe {
+        let inst = instance(vmctx);
+        let off = inst.offsets.table(index) as usize;
+        &mut **(vmctx.add(off) as *mut *mut TableData)
+    }
+}
+
+/// Finishes a libcall: raises the trap, if any, with nothing left to drop.
+fn finish<T>(r: Result<T, TrapCode>) -> T {
+    match r {
+        Ok(v) => v,
+        // SAFETY: this frame holds only `r`'s payload-free code; the frames
+        // between here and the entry are Wasm frames.
+        Err(code) => unsafe { trap::raise(Trap::from_code(code, Vec::new())) },
+    }
+}
+
+fn range(start: u32, len: u32, size: usize) -> Option<std::ops::Range<usize>> {
+    let end = start as usize + len as usize;
+    (end <= size).then_some(start as usize..end)
+}
+
+unsafe extern "C" fn memory_grow(vmctx: *mut u8, mem: u32, delta: u32) -> u32 {
+    // SAFETY: called by compiled code with its vmctx and a valid index.
+    let m = unsafe { memory(vmctx, mem) };
+    m.grow(delta).unwrap_or(u32::MAX)
+}
+
+unsafe extern "C" fn memory_fill(vmctx: *mut u8, mem: u32, dst: u32, val: u32, len: u32) {
+    // SAFETY: as above.
+    let m = unsafe { memory(vmctx, mem) };
+    let r = range(dst, len, m.data().len())
+        .map(|r| m.data_mut()[r].fill(val as u8))
+        .ok_or(TrapCode::MemoryOutOfBounds);
+    finish(r)
+}
+
+unsafe extern "C" fn memory_copy(vmctx: *mut u8, dst_mem: u32, src_mem: u32, dst: u32, src: u32, len: u32) {
+    // SAFETY: as above. Source and destination may be the same memory, so
+    // the copy goes through raw pointers with memmove semantics.
+    let r = unsafe {
+        let s = memory(vmctx, src_mem);
+        let (sbase, slen) = (s.vm.base, s.data().len());
+        let d = memory(vmctx, dst_mem);
+        let (dbase, dlen) = (d.vm.base, d.data().len());
+        match (range(src, len, slen), range(dst, len, dlen)) {
+            (Some(sr), Some(dr)) => {
+                std::ptr::copy(sbase.add(sr.start), dbase.add(dr.start), len as usize);
+                Ok(())
+            }
+            _ => Err(TrapCode::MemoryOutOfBounds),
+        }
+    };
+    finish(r)
+}
+
+unsafe extern "C" fn memory_init(vmctx: *mut u8, mem: u32, data: u32, dst: u32, src: u32, len: u32) {
+    // SAFETY: as above.
+    let (inst, m) = unsafe { (instance(vmctx), memory(vmctx, mem)) };
+    let bytes: &[u8] =
+        if inst.data_dropped[data as usize] { &[] } else { &inst.module.info().datas[data as usize].bytes };
+    let r = match (range(src, len, bytes.len()), range(dst, len, m.data().len())) {
+        (Some(sr), Some(dr)) => {
+            m.data_mut()[dr].copy_from_slice(&bytes[sr]);
+            Ok(())
+        }
+        _ => Err(TrapCode::MemoryOutOfBounds),
+    };
+    finish(r)
+}
+
+unsafe extern "C" fn data_drop(vmctx: *mut u8, data: u32) {
+    // SAFETY: as above.
+    unsafe { instance(vmctx) }.data_dropped[data as usize] = true;
+}
+
+unsafe extern "C" fn table_get(vmctx: *mut u8, t: u32, index: u32) -> u64 {
+    // SAFETY: as above.
+    let t = unsafe { table(vmctx, t) };
+    finish(t.elements().get(index as usize).copied().ok_or(TrapCode::TableOutOfBounds))
+}
+
+unsafe extern "C" fn table_set(vmctx: *mut u8, t: u32, index: u32, val: u64) {
+    // SAFETY: as above.
+    let t = unsafe { table(vmctx, t) };
+    let r = t.elements_mut().get_mut(index as usize).map(|s| *s = val).ok_or(TrapCode::TableOutOfBounds);
+    finish(r)
+}
+
+unsafe extern "C" fn table_grow(vmctx: *mut u8, t: u32, delta: u32, init: u64) -> u32 {
+    // SAFETY: as above.
+    let t = unsafe { table(vmctx, t) };
+    t.grow(delta, init).unwrap_or(u32::MAX)
+}
+
+unsafe extern "C" fn table_fill(vmctx: *mut u8, t: u32, dst: u32, val: u64, len: u32) {
+    // SAFETY: as above.
+    let t = unsafe { table(vmctx, t) };
+    let r = range(dst, len, t.elements().len())
+        .map(|r| t.elements_mut()[r].fill(val))
+        .ok_or(TrapCode::TableOutOfBounds);
+    finish(r)
+}
+
+unsafe extern "C" fn table_copy(vmctx: *mut u8, dst_t: u32, src_t: u32, dst: u32, src: u32, len: u32) {
+    // SAFETY: as above; tables may be the same, so copy via raw pointers.
+    let r = unsafe {
+        let s = table(vmctx, src_t);
+        let (sbase, slen) = (s.vm.base, s.elements().len());
+        let d = table(vmctx, dst_t);
+        let (dbase, dlen) = (d.vm.base, d.elements().len());
+        match (range(src, len, slen), range(dst, len, dlen)) {
+            (Some(sr), Some(dr)) => {
+                std::ptr::copy(sbase.add(sr.start), dbase.add(dr.start), len as usize);
+                Ok(())
+            }
+            _ => Err(TrapCode::TableOutOfBounds),
+        }
+    };
+    finish(r)
+}
+
+unsafe extern "C" fn table_init(vmctx: *mut u8, t: u32, elem: u32, dst: u32, src: u32, len: u32) {
+    // SAFETY: as above.
+    let (inst, t) = unsafe { (instance(vmctx), table(vmctx, t)) };
+    let items = &inst.elems[elem as usize];
+    let r = match (range(src, len, items.len()), range(dst, len, t.elements().len())) {
+        (Some(sr), Some(dr)) => {
+            t.elements_mut()[dr].copy_from_slice(&items[sr]);
+            Ok(())
+        }
+        _ => Err(TrapCode::TableOutOfBounds),
+    };
+    finish(r)
+}
+
+unsafe extern "C" fn elem_drop(vmctx: *mut u8, elem: u32) {
+    // SAFETY: as above.
+    let inst = unsafe { instance(vmctx) };
+    inst.elems[elem as usize] = Vec::new();
+}

@@ -1,0 +1,59 @@
+//! The runtime functions compiled code calls through the libcall table
+//! (vmctx offset `VMCTX_LIBCALLS`), with their signatures. Index = position.
+
+/// A parameter or result type of a libcall.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LType {
+    I32,
+    I64,
+}
+
+/// Runtime functions callable from compiled code. Every one takes the
+/// caller's vmctx first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(usize)]
+pub enum Libcall {
+    MemoryGrow,
+    MemoryFill,
+    MemoryCopy,
+    MemoryInit,
+    DataDrop,
+    TableGet,
+    TableSet,
+    TableGrow,
+    TableFill,
+    TableCopy,
+    TableInit,
+    ElemDrop,
+}
+
+impl Libcall {
+    /// Parameter types after the vmctx, and the result types.
+    pub fn signature(self) -> (&'static [LType], &'static [LType]) {
+        use LType::*;
+        match self {
+            // (memory, delta) -> old pages or -1
+            Libcall::MemoryGrow => (&[I32, I32], &[I32]),
+            // (memory, dst, value, len)
+            Libcall::MemoryFill => (&[I32, I32, I32, I32], &[]),
+            // (dst memory, src memory, dst, src, len)
+            Libcall::MemoryCopy => (&[I32, I32, I32, I32, I32], &[]),
+            // (memory, data, dst, src, len)
+            Libcall::MemoryInit => (&[I32, I32, I32, I32, I32], &[]),
+            Libcall::DataDrop => (&[I32], &[]),
+            // (table, index) -> ref
+            Libcall::TableGet => (&[I32, I32], &[I64]),
+            // (table, index, ref)
+            Libcall::TableSet => (&[I32, I32, I64], &[]),
+            // (table, delta, init) -> old size or -1
+            Libcall::TableGrow => (&[I32, I32, I64], &[I32]),
+            // (table, dst, ref, len)
+            Libcall::TableFill => (&[I32, I32, I64, I32], &[]),
+            // (dst table, src table, dst, src, len)
+            Libcall::TableCopy => (&[I32, I32, I32, I32, I32], &[]),
+            // (table, elem, dst, src, len)
+            Libcall::TableInit => (&[I32, I32, I32, I32, I32], &[]),
+            Libcall::ElemDrop => (&[I32], &[]),
+        }
+    }
+}

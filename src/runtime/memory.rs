@@ -1,0 +1,84 @@
+//! Linear memories: a `PROT_NONE` reservation covering every address a
+//! 32-bit index plus a 32-bit offset can form, made accessible as it grows.
+
+use super::sys::Reservation;
+use super::vmctx::VMMemory;
+use crate::error::{Error, ErrorKind, Result};
+use crate::types::MemoryType;
+
+/// Bytes in a Wasm page.
+pub const PAGE: u64 = 65536;
+/// Size of every reservation: 4 GiB of index + 4 GiB of offset + a page.
+const RESERVATION: usize = (8 << 30) + PAGE as usize;
+
+/// A memory owned by a store. `vm` is first so that a pointer to the
+/// `MemoryData` is also a pointer to its `VMMemory`.
+#[repr(C)]
+pub struct MemoryData {
+    pub vm: VMMemory,
+    reservation: Reservation,
+    pub ty: MemoryType,
+    /// Effective maximum: the declared maximum capped by the engine limit.
+    max_pages: u32,
+}
+
+impl MemoryData {
+    /// Creates a memory of `ty.min` pages, allowing growth to
+    /// `min(ty.max, engine_max_pages)`.
+    pub fn new(ty: MemoryType, engine_max_pages: u32) -> Result<MemoryData> {
+        let max_pages = ty.max.unwrap_or(65536).min(engine_max_pages).min(65536);
+        if ty.min > max_pages {
+            return Err(Error::limit(format!(
+                "memory of {} pages exceeds the limit of {max_pages} pages",
+                ty.min
+            )));
+        }
+        let mut reservation =
+            Reservation::new(RESERVATION).map_err(|e| Error::new(ErrorKind::Io(e)))?;
+        let len = ty.min as u64 * PAGE;
+        reservation.make_accessible(len as usize).map_err(|e| Error::new(ErrorKind::Io(e)))?;
+        Ok(MemoryData {
+            vm: VMMemory { base: reservation.base, length: len },
+            reservation,
+            ty,
+            max_pages,
+        })
+    }
+
+    /// Current size in pages.
+    pub fn pages(&self) -> u32 {
+        (self.vm.length / PAGE) as u32
+    }
+
+    /// Grows by `delta` pages; returns the old size, or `None` when the
+    /// maximum would be exceeded (the memory is then unchanged).
+    pub fn grow(&mut self, delta: u32) -> Option<u32> {
+        let old = self.pages();
+        let new = old.checked_add(delta)?;
+        if new > self.max_pages {
+            return None;
+        }
+        let len = new as u64 * PAGE;
+        self.reservation.make_accessible(len as usize).ok()?;
+        self.vm.length = len;
+        Some(old)
+    }
+
+    /// The accessible bytes.
+    pub fn data(&self) -> &[u8] {
+        // SAFETY: [base, base+length) is mapped read+write and owned by
+        // this memory; the shared borrow of `self` prevents growth.
+        unsafe { std::slice::from_raw_parts(self.vm.base, self.vm.length as usize) }
+    }
+
+    /// The accessible bytes, mutably.
+    pub fn data_mut(&mut self) -> &mut [u8] {
+        // SAFETY: as in `data`, with exclusive access through `&mut self`.
+        unsafe { std::slice::from_raw_parts_mut(self.vm.base, self.vm.length as usize) }
+    }
+
+    /// The type with the current size as minimum.
+    pub fn current_type(&self) -> MemoryType {
+        MemoryType { min: self.pages(), max: self.ty.max }
+    }
+}

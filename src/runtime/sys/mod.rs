@@ -1,0 +1,6 @@
+//! Platform-specific support: signal handling and virtual memory.
+
+#[cfg(unix)]
+mod unix;
+#[cfg(unix)]
+pub use unix::*;

@@ -1,0 +1,75 @@
+//! Tables of references. Elements are raw words: a funcref is the address
+//! of its `VMFuncRef`, an externref is its store handle + 1; 0 is null.
+
+use super::vmctx::VMTable;
+use crate::error::{Error, Result};
+use crate::types::TableType;
+
+/// A table owned by a store; `vm` first, as for memories.
+#[repr(C)]
+pub struct TableData {
+    pub vm: VMTable,
+    elements: Vec<u64>,
+    pub ty: TableType,
+    max: u32,
+}
+
+impl TableData {
+    /// Creates a table of `ty.min` elements set to `init`.
+    pub fn new(ty: TableType, init: u64, engine_max: u32) -> Result<Box<TableData>> {
+        let max = ty.max.unwrap_or(u32::MAX).min(engine_max);
+        if ty.min > max {
+            return Err(Error::limit(format!(
+                "table of {} elements exceeds the limit of {max} elements",
+                ty.min
+            )));
+        }
+        let mut t = Box::new(TableData {
+            vm: VMTable { base: std::ptr::null_mut(), length: 0 },
+            elements: vec![init; ty.min as usize],
+            ty,
+            max,
+        });
+        t.sync();
+        Ok(t)
+    }
+
+    fn sync(&mut self) {
+        self.vm.base = self.elements.as_mut_ptr();
+        self.vm.length = self.elements.len() as u64;
+    }
+
+    /// Number of elements.
+    pub fn size(&self) -> u32 {
+        self.elements.len() as u32
+    }
+
+    /// All elements.
+    pub fn elements(&self) -> &[u64] {
+        &self.elements
+    }
+
+    /// All elements, mutably.
+    pub fn elements_mut(&mut self) -> &mut [u64] {
+        &mut self.elements
+    }
+
+    /// Grows by `delta` elements set to `init`; returns the old size, or
+    /// `None` when the maximum would be exceeded.
+    pub fn grow(&mut self, delta: u32, init: u64) -> Option<u32> {
+        let old = self.size();
+        let new = old.checked_add(delta)?;
+        if new > self.max {
+            return None;
+        }
+        self.elements.try_reserve(delta as usize).ok()?;
+        self.elements.resize(new as usize, init);
+        self.sync();
+        Some(old)
+    }
+
+    /// The type with the current size as minimum.
+    pub fn current_type(&self) -> TableType {
+        TableType { min: self.size(), ..self.ty }
+    }
+}

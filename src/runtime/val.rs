@@ -1,0 +1,118 @@
+//! Values passed between the host and Wasm, and their raw slot encoding.
+
+use super::func::Func;
+use super::store::{ExternRef, StoreInner};
+use super::vmctx::VMFuncRef;
+use crate::types::ValType;
+
+/// A WebAssembly value. Floats are carried as their bits so NaN payloads
+/// survive unchanged.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Val {
+    I32(i32),
+    I64(i64),
+    /// Bits of an `f32`.
+    F32(u32),
+    /// Bits of an `f64`.
+    F64(u64),
+    FuncRef(Option<Func>),
+    ExternRef(Option<ExternRef>),
+}
+
+impl Val {
+    /// The value's type.
+    pub fn ty(&self) -> ValType {
+        match self {
+            Val::I32(_) => ValType::I32,
+            Val::I64(_) => ValType::I64,
+            Val::F32(_) => ValType::F32,
+            Val::F64(_) => ValType::F64,
+            Val::FuncRef(_) => ValType::FuncRef,
+            Val::ExternRef(_) => ValType::ExternRef,
+        }
+    }
+    /// The zero (or null) value of a type.
+    pub fn default_for(ty: ValType) -> Val {
+        match ty {
+            ValType::I32 | ValType::V128 => Val::I32(0),
+            ValType::I64 => Val::I64(0),
+            ValType::F32 => Val::F32(0),
+            ValType::F64 => Val::F64(0),
+            ValType::FuncRef => Val::FuncRef(None),
+            ValType::ExternRef => Val::ExternRef(None),
+        }
+    }
+    /// The `i32`, if this is one.
+    pub fn i32(&self) -> Option<i32> {
+        if let Val::I32(v) = self { Some(*v) } else { None }
+    }
+    /// The `i64`, if this is one.
+    pub fn i64(&self) -> Option<i64> {
+        if let Val::I64(v) = self { Some(*v) } else { None }
+    }
+    /// The `f32`, if this is one.
+    pub fn f32(&self) -> Option<f32> {
+        if let Val::F32(v) = self { Some(f32::from_bits(*v)) } else { None }
+    }
+    /// The `f64`, if this is one.
+    pub fn f64(&self) -> Option<f64> {
+        if let Val::F64(v) = self { Some(f64::from_bits(*v)) } else { None }
+    }
+
+    /// Encodes the value into a 16-byte slot.
+    pub(crate) fn to_raw(self, store: &StoreInner) -> u128 {
+        match self {
+            Val::I32(v) => v as u32 as u128,
+            Val::I64(v) => v as u64 as u128,
+            Val::F32(v) => v as u128,
+            Val::F64(v) => v as u128,
+            Val::FuncRef(None) | Val::ExternRef(None) => 0,
+            Val::FuncRef(Some(f)) => {
+                &*store.funcs[f.index as usize].funcref as *const VMFuncRef as usize as u128
+            }
+            Val::ExternRef(Some(e)) => e.to_raw() as u128,
+        }
+    }
+
+    /// Decodes a slot holding a value of type `ty`.
+    pub(crate) fn from_raw(raw: u128, ty: ValType, store: &StoreInner) -> Val {
+        match ty {
+            ValType::I32 | ValType::V128 => Val::I32(raw as u32 as i32),
+            ValType::I64 => Val::I64(raw as u64 as i64),
+            ValType::F32 => Val::F32(raw as u32),
+            ValType::F64 => Val::F64(raw as u64),
+            ValType::FuncRef => Val::FuncRef(Func::from_raw(store, raw as u64)),
+            ValType::ExternRef => Val::ExternRef(ExternRef::from_raw(store, raw as u64)),
+        }
+    }
+
+    /// Whether this value may be used with `store` (references belong to one store).
+    pub(crate) fn belongs_to(&self, store: &StoreInner) -> bool {
+        match self {
+            Val::FuncRef(Some(f)) => f.store_id == store.id,
+            Val::ExternRef(Some(e)) => e.store_id == store.id,
+            _ => true,
+        }
+    }
+}
+
+impl From<i32> for Val {
+    fn from(v: i32) -> Val {
+        Val::I32(v)
+    }
+}
+impl From<i64> for Val {
+    fn from(v: i64) -> Val {
+        Val::I64(v)
+    }
+}
+impl From<f32> for Val {
+    fn from(v: f32) -> Val {
+        Val::F32(v.to_bits())
+    }
+}
+impl From<f64> for Val {
+    fn from(v: f64) -> Val {
+        Val::F64(v.to_bits())
+    }
+}

@@ -298,6 +298,15 @@ pub trait WasmResults: Sized {
     fn read(slots: &[u128]) -> Self;
 }
 
+impl<T: WasmTy> WasmParams for T {
+    fn types() -> Vec<ValType> {
+        vec![T::TYPE]
+    }
+    fn write(self, slots: &mut [u128]) {
+        slots[0] = self.to_raw();
+    }
+}
+
 impl<T: WasmTy> WasmResults for T {
     fn types() -> Vec<ValType> {
         vec![T::TYPE]

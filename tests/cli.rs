@@ -1,0 +1,83 @@
+//! The `wasi-rt` command line.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn wasi_rt(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wasi-rt")).args(args).output().expect("run wasi-rt")
+}
+
+fn write_temp(name: &str, contents: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("wasi-rt-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, contents).unwrap();
+    p
+}
+
+const ADD: &str = r#"(module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))"#;
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn run_invoke_prints_the_result() {
+    let f = write_temp("add.wat", ADD.as_bytes());
+    let o = wasi_rt(&["run", "--invoke", "add", f.to_str().unwrap(), "1", "2"]);
+    assert!(o.status.success(), "{o:?}");
+    assert_eq!(stdout(&o), "3\n");
+}
+
+#[test]
+fn options_after_the_file_are_accepted() {
+    let f = write_temp("add2.wat", ADD.as_bytes());
+    let o = wasi_rt(&[f.to_str().unwrap(), "--invoke", "add", "1", "2"]);
+    assert!(o.status.success(), "{o:?}");
+    assert_eq!(stdout(&o), "3\n");
+}
+
+#[test]
+fn multiple_results_print_one_per_line() {
+    let f = write_temp("pair.wat", br#"(module (func (export "pair") (result i64 f64) (i64.const -5) (f64.const 2.5)))"#);
+    let o = wasi_rt(&["run", "--invoke", "pair", f.to_str().unwrap()]);
+    assert_eq!(stdout(&o), "-5\n2.5\n");
+}
+
+#[test]
+fn malformed_module_gets_a_one_line_error_and_exit_1() {
+    let f = write_temp("bad.wasm", b"\0asm\x01\0\0\0\xff");
+    let o = wasi_rt(&["run", "--invoke", "x", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("malformed module"), "{err}");
+}
+
+#[test]
+fn a_trap_prints_its_message_and_backtrace_and_fails() {
+    let f = write_temp(
+        "trap.wat",
+        br#"(module (func $deep unreachable) (func (export "go") (call $deep)))"#,
+    );
+    let o = wasi_rt(&["run", "--invoke", "go", f.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("wasm trap: unreachable"), "{err}");
+    assert!(err.contains("deep"), "backtrace names the function: {err}");
+}
+
+#[test]
+fn wast_prints_counts_and_a_total_line() {
+    let f = write_temp(
+        "t.wast",
+        br#"(module (func (export "one") (result i32) (i32.const 1)))
+            (assert_return (invoke "one") (i32.const 1))
+            (assert_return (invoke "one") (i32.const 2))"#,
+    );
+    let o = wasi_rt(&["wast", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("2 passed, 1 failed"), "{out}");
+    assert_eq!(out.lines().last(), Some("2 passed, 1 failed"));
+}

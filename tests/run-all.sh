@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The project's one test command: ./scripts/test.sh
+# The project's one test command: ./tests/run-all.sh
 #
 #   1. system tools: installs the Debian packages the tests need (as root only)
 #   2. Python venv:  target/venv with pytest
@@ -30,7 +30,7 @@ FAILED=()
 header() {
     STEP=$((STEP + 1))
     echo
-    echo "=== test.sh [$STEP/$TOTAL_STEPS] $* ==="
+    echo "=== run-all [$STEP/$TOTAL_STEPS] $* ==="
 }
 
 # run_step NAME FUNCTION: runs FUNCTION, records NAME if it fails.
@@ -146,7 +146,7 @@ run_step "python bindings (pytest)" step_python
 
 echo
 if [[ ${#FAILED[@]} -gt 0 ]]; then
-    echo "test.sh: FAILED steps (${#FAILED[@]} of $TOTAL_STEPS): $(printf '[%s] ' "${FAILED[@]}")" >&2
+    echo "run-all: FAILED steps (${#FAILED[@]} of $TOTAL_STEPS): $(printf '[%s] ' "${FAILED[@]}")" >&2
     exit 1
 fi
-echo "test.sh: all $TOTAL_STEPS steps succeeded"
+echo "run-all: all $TOTAL_STEPS steps succeeded"

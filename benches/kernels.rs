@@ -9,6 +9,13 @@
 //!   3. checks that wasi-rt returns exactly what the native code returns, then
 //!      times both sides, best of N runs (N = 5), and prints a table.
 //!
+//! When Wasmtime's C library can be loaded (see `benches/common/wasmtime.rs`:
+//! `$WASMTIME_LIB`, else the `wasmtime` PyPI package in `target/venv`), each
+//! kernel is also compiled and run with Wasmtime, checked to return the same
+//! result, and timed the same way; the table then gets three more columns
+//! (Wasmtime compile ms, Wasmtime run ms, Wasmtime / native). Without it the
+//! table has only the wasi-rt columns, and the reason is printed.
+//!
 //! `WASI_RT_BENCH_QUICK=1` sets N = 1. Without `--bench` on the command line
 //! (i.e. when run as a test by `cargo test --benches`) N = 1 as well.
 //!
@@ -28,6 +35,11 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use wasi_rt::{Engine, Instance, Module, Store, TypedFunc};
+
+#[path = "common/wasmtime.rs"]
+mod wasmtime;
+
+use wasmtime::Wasmtime;
 
 type BoxError = Box<dyn Error>;
 
@@ -121,11 +133,112 @@ struct Row {
     compile: Duration,
     native: Duration,
     wasm: Duration,
+    /// Wasmtime's (compile, run) times, when Wasmtime is loaded.
+    wasmtime: Option<(Duration, Duration)>,
 }
 
 impl Row {
     fn ratio(&self) -> f64 {
         self.wasm.as_secs_f64() / self.native.as_secs_f64().max(1e-9)
+    }
+
+    fn wasmtime_ratio(&self) -> Option<f64> {
+        self.wasmtime
+            .map(|(_, run)| run.as_secs_f64() / self.native.as_secs_f64().max(1e-9))
+    }
+}
+
+/// The Wasmtime side of one kernel: its compile time and a call closure.
+struct WasmtimeSide<'a> {
+    compile: Duration,
+    call: &'a mut dyn FnMut() -> Result<Value, BoxError>,
+}
+
+/// Compiles `DIR/NAME.wasm` with Wasmtime `runs` times (best time kept),
+/// instantiates it in a fresh store and returns the export `name`, located by
+/// its position in wasi-rt's export list (both list exports in module order).
+fn wasmtime_kernel(
+    wt: &Wasmtime,
+    dir: &Path,
+    name: &str,
+    module: &Module,
+    runs: usize,
+) -> Result<(wasmtime::Func, Duration), BoxError> {
+    let path = dir.join(format!("{name}.wasm"));
+    let bytes = std::fs::read(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    let mut compiled = None;
+    let time = best_of(runs, || -> Result<(), BoxError> {
+        let m = wt
+            .module(&bytes)
+            .map_err(|e| format!("wasmtime: compiling {}: {e}", path.display()))?;
+        compiled = Some(m);
+        Ok(())
+    })?;
+    let compiled = compiled.expect("runs >= 1");
+    let index = module
+        .exports()
+        .position(|e| e.name() == name)
+        .ok_or_else(|| format!("{name}.wasm does not export \"{name}\""))?;
+    let store = wt.store();
+    let instance = wasmtime::Instance::new(&store, &compiled)
+        .map_err(|e| format!("wasmtime: instantiating {name}.wasm: {e}"))?;
+    let func = instance
+        .func(index)
+        .ok_or_else(|| format!("wasmtime: export #{index} of {name}.wasm is not a function"))?;
+    Ok((func, time))
+}
+
+/// A boxed call closure for the Wasmtime side of a kernel.
+type WasmtimeCall = Box<dyn FnMut() -> Result<Value, BoxError>>;
+
+/// Sets up the Wasmtime side of kernel `name` when Wasmtime is loaded:
+/// compile time plus a closure calling it with `args`, converting with `conv`.
+fn wasmtime_side(
+    wt: Option<&Wasmtime>,
+    dir: &Path,
+    name: &str,
+    module: &Module,
+    runs: usize,
+    args: Vec<wasmtime::Val>,
+    conv: fn(wasmtime::Val) -> Option<Value>,
+) -> Result<Option<(Duration, WasmtimeCall)>, BoxError> {
+    let Some(wt) = wt else { return Ok(None) };
+    let (func, compile) = wasmtime_kernel(wt, dir, name, module, runs)?;
+    let call: WasmtimeCall = Box::new(move || wasmtime_call(&func, black_box(&args), conv));
+    Ok(Some((compile, call)))
+}
+
+/// Calls a Wasmtime kernel and converts its result with `conv`.
+fn wasmtime_call(
+    f: &wasmtime::Func,
+    args: &[wasmtime::Val],
+    conv: fn(wasmtime::Val) -> Option<Value>,
+) -> Result<Value, BoxError> {
+    let r = f.call(args)?.ok_or("wasmtime: kernel returned no result")?;
+    conv(r).ok_or_else(|| format!("wasmtime: unexpected result type {r:?}").into())
+}
+
+fn wt_i32(v: wasmtime::Val) -> Option<Value> {
+    if let wasmtime::Val::I32(x) = v {
+        Some(Value::I32(x))
+    } else {
+        None
+    }
+}
+
+fn wt_u32(v: wasmtime::Val) -> Option<Value> {
+    if let wasmtime::Val::I32(x) = v {
+        Some(Value::U32(x as u32))
+    } else {
+        None
+    }
+}
+
+fn wt_f64(v: wasmtime::Val) -> Option<Value> {
+    if let wasmtime::Val::F64(x) = v {
+        Some(Value::F64(x))
+    } else {
+        None
     }
 }
 
@@ -174,6 +287,7 @@ fn measure(
     runs: usize,
     native: &mut dyn FnMut() -> Value,
     wasm: &mut dyn FnMut() -> Result<Value, BoxError>,
+    mut wt: Option<WasmtimeSide<'_>>,
 ) -> Result<Row, BoxError> {
     let expected = native();
     let got = wasm().map_err(|e| format!("{kernel}: wasi-rt call {call} failed: {e}"))?;
@@ -181,6 +295,15 @@ fn measure(
         panic!(
             "{kernel}: result mismatch for {call}: wasi-rt returned {got}, native returned {expected}"
         );
+    }
+    if let Some(side) = wt.as_mut() {
+        let got =
+            (side.call)().map_err(|e| format!("{kernel}: wasmtime call {call} failed: {e}"))?;
+        if got != expected {
+            panic!(
+                "{kernel}: result mismatch for {call}: wasmtime returned {got}, native returned {expected}"
+            );
+        }
     }
 
     let native_time = best_of(runs, || -> Result<(), BoxError> {
@@ -204,6 +327,24 @@ fn measure(
         }
         Ok(())
     })?;
+    let wasmtime = match wt {
+        None => None,
+        Some(side) => {
+            let run = best_of(runs, || -> Result<(), BoxError> {
+                let mut last = expected;
+                for _ in 0..reps {
+                    last = black_box((side.call)()?);
+                }
+                if last != expected {
+                    panic!(
+                        "{kernel}: wasmtime result changed between runs: {last}, expected {expected}"
+                    );
+                }
+                Ok(())
+            })?;
+            Some((side.compile, run))
+        }
+    };
 
     Ok(Row {
         kernel,
@@ -211,22 +352,29 @@ fn measure(
         compile,
         native: native_time,
         wasm: wasm_time,
+        wasmtime,
     })
 }
 
-fn print_header() {
-    println!(
+fn print_header(with_wasmtime: bool) {
+    let mut line = format!(
         "{:<8} {:<24} {:>11} {:>10} {:>11} {:>7}",
         "kernel", "call", "compile ms", "native ms", "wasi-rt ms", "ratio"
     );
-    println!(
-        "{}",
-        "-".repeat(8 + 1 + 24 + 1 + 11 + 1 + 10 + 1 + 11 + 1 + 7)
-    );
+    let mut width = 8 + 1 + 24 + 1 + 11 + 1 + 10 + 1 + 11 + 1 + 7;
+    if with_wasmtime {
+        line += &format!(
+            " {:>11} {:>11} {:>8}",
+            "wt comp ms", "wasmtime ms", "wt ratio"
+        );
+        width += 1 + 11 + 1 + 11 + 1 + 8;
+    }
+    println!("{line}");
+    println!("{}", "-".repeat(width));
 }
 
 fn print_row(r: &Row) {
-    println!(
+    let mut line = format!(
         "{:<8} {:<24} {:>11.2} {:>10.2} {:>11.2} {:>6.2}x",
         r.kernel,
         r.call,
@@ -235,6 +383,10 @@ fn print_row(r: &Row) {
         ms(r.wasm),
         r.ratio()
     );
+    if let (Some((compile, run)), Some(ratio)) = (r.wasmtime, r.wasmtime_ratio()) {
+        line += &format!(" {:>11.2} {:>11.2} {:>7.2}x", ms(compile), ms(run), ratio);
+    }
+    println!("{line}");
 }
 
 fn reps_suffix(reps: u32) -> String {
@@ -272,8 +424,16 @@ fn main() -> Result<(), BoxError> {
     let native_hash: extern "C" fn(i32, i32) -> u32 = unsafe { lib.func("hash") };
 
     let engine = Engine::default();
-    println!("wasi-rt kernel benchmark: best of {runs} run(s); ratio = wasi-rt / native\n");
-    print_header();
+    let wt = Wasmtime::load();
+    println!("wasi-rt kernel benchmark: best of {runs} run(s); ratio = wasi-rt / native");
+    match &wt {
+        Some(wt) => println!(
+            "wasmtime: {} (default config); wt ratio = wasmtime / native\n",
+            wt.path().display()
+        ),
+        None => println!("(no wasmtime columns)\n"),
+    }
+    print_header(wt.is_some());
     let mut rows = Vec::new();
 
     // 3. One block per kernel: compile, instantiate, check, time.
@@ -285,6 +445,15 @@ fn main() -> Result<(), BoxError> {
             .get_func(&store, "fib")
             .unwrap_or_else(|| panic!("fib.wasm does not export \"fib\""));
         let fib: TypedFunc<(i32,), i32> = f.typed::<(i32,), i32>(&store)?;
+        let mut wt_side = wasmtime_side(
+            wt.as_ref(),
+            &dir,
+            "fib",
+            &module,
+            runs,
+            vec![wasmtime::Val::I32(FIB_N)],
+            wt_i32,
+        )?;
         let row = measure(
             "fib",
             format!("fib({FIB_N})"),
@@ -293,6 +462,10 @@ fn main() -> Result<(), BoxError> {
             runs,
             &mut || Value::I32(native_fib(black_box(FIB_N))),
             &mut || Ok(Value::I32(fib.call(&mut store, (black_box(FIB_N),))?)),
+            wt_side.as_mut().map(|(compile, call)| WasmtimeSide {
+                compile: *compile,
+                call: &mut **call,
+            }),
         )?;
         print_row(&row);
         rows.push(row);
@@ -305,6 +478,15 @@ fn main() -> Result<(), BoxError> {
             .get_func(&store, "sieve")
             .unwrap_or_else(|| panic!("sieve.wasm does not export \"sieve\""));
         let sieve: TypedFunc<(i32,), i32> = f.typed::<(i32,), i32>(&store)?;
+        let mut wt_side = wasmtime_side(
+            wt.as_ref(),
+            &dir,
+            "sieve",
+            &module,
+            runs,
+            vec![wasmtime::Val::I32(SIEVE_N)],
+            wt_i32,
+        )?;
         let row = measure(
             "sieve",
             format!("sieve(1<<20){}", reps_suffix(SIEVE_REPS)),
@@ -313,6 +495,10 @@ fn main() -> Result<(), BoxError> {
             runs,
             &mut || Value::I32(native_sieve(black_box(SIEVE_N))),
             &mut || Ok(Value::I32(sieve.call(&mut store, (black_box(SIEVE_N),))?)),
+            wt_side.as_mut().map(|(compile, call)| WasmtimeSide {
+                compile: *compile,
+                call: &mut **call,
+            }),
         )?;
         print_row(&row);
         rows.push(row);
@@ -325,6 +511,15 @@ fn main() -> Result<(), BoxError> {
             .get_func(&store, "matmul")
             .unwrap_or_else(|| panic!("matmul.wasm does not export \"matmul\""));
         let matmul: TypedFunc<(i32,), f64> = f.typed::<(i32,), f64>(&store)?;
+        let mut wt_side = wasmtime_side(
+            wt.as_ref(),
+            &dir,
+            "matmul",
+            &module,
+            runs,
+            vec![wasmtime::Val::I32(MATMUL_N)],
+            wt_f64,
+        )?;
         let row = measure(
             "matmul",
             format!("matmul({MATMUL_N}){}", reps_suffix(MATMUL_REPS)),
@@ -333,6 +528,10 @@ fn main() -> Result<(), BoxError> {
             runs,
             &mut || Value::F64(native_matmul(black_box(MATMUL_N))),
             &mut || Ok(Value::F64(matmul.call(&mut store, (black_box(MATMUL_N),))?)),
+            wt_side.as_mut().map(|(compile, call)| WasmtimeSide {
+                compile: *compile,
+                call: &mut **call,
+            }),
         )?;
         print_row(&row);
         rows.push(row);
@@ -346,6 +545,18 @@ fn main() -> Result<(), BoxError> {
             .unwrap_or_else(|| panic!("hash.wasm does not export \"hash\""));
         // C `unsigned` is a wasm i32: call as i32, compare as u32.
         let hash: TypedFunc<(i32, i32), i32> = f.typed::<(i32, i32), i32>(&store)?;
+        let mut wt_side = wasmtime_side(
+            wt.as_ref(),
+            &dir,
+            "hash",
+            &module,
+            runs,
+            vec![
+                wasmtime::Val::I32(HASH_LEN),
+                wasmtime::Val::I32(HASH_ROUNDS),
+            ],
+            wt_u32,
+        )?;
         let row = measure(
             "hash",
             format!("hash(1<<20, {HASH_ROUNDS})"),
@@ -357,6 +568,10 @@ fn main() -> Result<(), BoxError> {
                 let h = hash.call(&mut store, (black_box(HASH_LEN), black_box(HASH_ROUNDS)))?;
                 Ok(Value::U32(h as u32))
             },
+            wt_side.as_mut().map(|(compile, call)| WasmtimeSide {
+                compile: *compile,
+                call: &mut **call,
+            }),
         )?;
         print_row(&row);
         rows.push(row);
@@ -368,5 +583,17 @@ fn main() -> Result<(), BoxError> {
         "\ngeometric mean ratio: {geomean:.2}x; total compile time {:.2} ms",
         ms(total_compile)
     );
+    let wt_ratios: Option<Vec<f64>> = rows.iter().map(|r| r.wasmtime_ratio()).collect();
+    if let Some(wt_ratios) = wt_ratios {
+        let wt_geomean =
+            (wt_ratios.iter().map(|r| r.ln()).sum::<f64>() / wt_ratios.len() as f64).exp();
+        let wt_compile: Duration = rows.iter().filter_map(|r| r.wasmtime).map(|(c, _)| c).sum();
+        println!(
+            "wasmtime: geometric mean ratio {wt_geomean:.2}x; total compile time {:.2} ms; \
+             wasi-rt / wasmtime run time (geomean) {:.2}x",
+            ms(wt_compile),
+            geomean / wt_geomean
+        );
+    }
     Ok(())
 }

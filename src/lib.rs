@@ -24,6 +24,7 @@ pub mod error;
 pub mod module;
 pub mod runtime;
 pub mod types;
+pub mod wasi;
 pub mod wast;
 
 pub use engine::{Config, Engine, OptLevel};

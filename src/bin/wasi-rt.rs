@@ -1,17 +1,28 @@
-//! The `wasi-rt` command line: `run` (invoke an export of a module) and
-//! `wast` (run spec test scripts). Built on the public Rust API only.
+//! The `wasi-rt` command line: `run` (a WASI command, or one export of a
+//! module) and `wast` (spec test scripts). Built on the public API only.
 
 use std::process::ExitCode;
-use wasi_rt::{Engine, Instance, Module, Store, Val, ValType};
+use wasi_rt::wasi::WasiCtxBuilder;
+use wasi_rt::{Engine, Module, Store, Val, ValType};
 
 const USAGE: &str = "\
 usage: wasi-rt run [OPTIONS] FILE [ARGS...]
        wasi-rt FILE [OPTIONS] [ARGS...]
        wasi-rt wast FILES...
 
+FILE is a .wasm or .wat module. A WASI command runs its _start with ARGS;
+with --invoke, the named export is called with ARGS and its results print
+one per line.
+
 options (before FILE, or right after it):
-  --invoke NAME   call the exported function NAME with ARGS and print its results
-  --              end of options";
+  --dir HOST[::GUEST]     preopen directory HOST (read-write) as GUEST (default: HOST)
+  --dir-ro HOST[::GUEST]  preopen directory HOST read-only
+  --env KEY=VALUE         set an environment variable for the guest
+  --env KEY               pass the host's KEY through
+  --invoke NAME           call the exported function NAME with ARGS
+  --tcplisten HOST:PORT   listen on HOST:PORT and hand the socket to the guest
+  --trace                 print every WASI call to stderr (also WASI_RT_LOG=trace)
+  --                      end of options";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,6 +41,19 @@ fn main() -> ExitCode {
 #[derive(Default)]
 struct RunOptions {
     invoke: Option<String>,
+    /// (host, guest, read-only)
+    dirs: Vec<(String, String, bool)>,
+    /// (key, Some(value)) to set, (key, None) to inherit.
+    env: Vec<(String, Option<String>)>,
+    listen: Vec<String>,
+    trace: bool,
+}
+
+fn dir_spec(spec: &str, readonly: bool) -> (String, String, bool) {
+    match spec.split_once("::") {
+        Some((host, guest)) => (host.to_string(), guest.to_string(), readonly),
+        None => (spec.to_string(), spec.to_string(), readonly),
+    }
 }
 
 /// Parses runtime options; returns how many arguments they took. Stops at
@@ -37,20 +61,42 @@ struct RunOptions {
 fn parse_options(args: &[String], opts: &mut RunOptions) -> Result<usize, String> {
     let mut i = 0;
     while i < args.len() {
-        match args[i].as_str() {
-            "--" => return Ok(i + 1),
-            "--invoke" => {
-                let name = args.get(i + 1).ok_or("--invoke needs a function name")?;
-                opts.invoke = Some(name.clone());
-                i += 2;
-            }
-            s if s.starts_with("--invoke=") => {
-                opts.invoke = Some(s["--invoke=".len()..].to_string());
-                i += 1;
-            }
-            s if s.starts_with("--") => return Err(format!("unknown option {s}")),
-            _ => return Ok(i),
+        let arg = args[i].as_str();
+        if arg == "--" {
+            return Ok(i + 1);
         }
+        if !arg.starts_with("--") {
+            return Ok(i);
+        }
+        let (name, inline) = match arg.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (arg, None),
+        };
+        let takes_value = matches!(name, "--invoke" | "--dir" | "--dir-ro" | "--env" | "--tcplisten");
+        let value = if takes_value {
+            match inline {
+                Some(v) => v,
+                None => {
+                    i += 1;
+                    args.get(i).cloned().ok_or_else(|| format!("{name} needs a value"))?
+                }
+            }
+        } else {
+            String::new()
+        };
+        match name {
+            "--invoke" => opts.invoke = Some(value),
+            "--dir" => opts.dirs.push(dir_spec(&value, false)),
+            "--dir-ro" => opts.dirs.push(dir_spec(&value, true)),
+            "--env" => match value.split_once('=') {
+                Some((k, v)) => opts.env.push((k.to_string(), Some(v.to_string()))),
+                None => opts.env.push((value, None)),
+            },
+            "--tcplisten" => opts.listen.push(value),
+            "--trace" => opts.trace = true,
+            other => return Err(format!("unknown option {other}\n{USAGE}")),
+        }
+        i += 1;
     }
     Ok(i)
 }
@@ -65,6 +111,9 @@ fn run(args: &[String]) -> ExitCode {
     }
 }
 
+/// Exit status for a trap, as a shell reports an aborted process.
+const TRAP_EXIT: u8 = 134;
+
 fn run_inner(args: &[String]) -> Result<ExitCode, String> {
     let mut opts = RunOptions::default();
     let n = parse_options(args, &mut opts)?;
@@ -73,13 +122,44 @@ fn run_inner(args: &[String]) -> Result<ExitCode, String> {
     // Older style: options right after FILE.
     let m = parse_options(rest, &mut opts)?;
     rest = &rest[m..];
+    if std::env::var("WASI_RT_LOG").is_ok_and(|v| v == "trace") {
+        opts.trace = true;
+    }
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
     let engine = Engine::default();
     let module = Module::new(&engine, &bytes).map_err(|e| format!("{file}: {e}"))?;
     let mut store = Store::new(&engine);
-    let instance = Instance::new(&mut store, &module, &[]).map_err(|e| format!("{file}: {e}"))?;
+
+    let mut b = WasiCtxBuilder::new();
+    b.arg(file.clone()).args(rest.iter().cloned()).trace(opts.trace);
+    for (k, v) in &opts.env {
+        match v {
+            Some(v) => b.env(k.clone(), v.clone()),
+            None => b.inherit_env_var(k),
+        };
+    }
+    for (host, guest, ro) in &opts.dirs {
+        b.preopen_dir(host, guest.clone(), *ro);
+    }
+    for addr in &opts.listen {
+        let l = std::net::TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        b.tcp_listener(l);
+    }
+    let wasi = b.build().map_err(|e| e.to_string())?;
+
     let Some(name) = opts.invoke else {
-        return Err("running WASI programs is not supported yet; use --invoke NAME".into());
+        return match wasi.run(&mut store, &module) {
+            Ok(code) => Ok(ExitCode::from(code as u8)),
+            Err(e) if e.as_trap().is_some() => {
+                eprintln!("error: {e}");
+                Ok(ExitCode::from(TRAP_EXIT))
+            }
+            Err(e) => Err(format!("{file}: {e}")),
+        };
+    };
+    let instance = match wasi.instantiate(&mut store, &module) {
+        Ok(i) => i,
+        Err(e) => return trap_or_error(file, e),
     };
     let func = instance
         .get_func(&store, &name)
@@ -99,11 +179,26 @@ fn run_inner(args: &[String]) -> Result<ExitCode, String> {
         .map(|(t, a)| parse_val(*t, a))
         .collect::<Result<Vec<_>, _>>()?;
     let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
-    func.call(&mut store, &params, &mut results).map_err(|e| e.to_string())?;
+    if let Err(e) = func.call(&mut store, &params, &mut results) {
+        return trap_or_error(file, e);
+    }
     for r in results {
         println!("{}", show_val(&r));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Exit codes from `proc_exit` pass through; traps print with their
+/// backtrace and exit 134; other errors are one-line errors.
+fn trap_or_error(file: &str, e: wasi_rt::Error) -> Result<ExitCode, String> {
+    if let Some(code) = wasi_rt::wasi::exit_code(&e) {
+        return Ok(ExitCode::from(code as u8));
+    }
+    if e.as_trap().is_some() {
+        eprintln!("error: {e}");
+        return Ok(ExitCode::from(TRAP_EXIT));
+    }
+    Err(format!("{file}: {e}"))
 }
 
 fn parse_val(t: ValType, s: &str) -> Result<Val, String> {

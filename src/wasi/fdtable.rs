@@ -1,0 +1,214 @@
+//! The guest's file descriptor table: guest fd → host object + rights.
+
+use super::abi::{filetype, rights};
+use super::errno::{Errno, WasiResult};
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::sync::{Arc, Mutex};
+
+/// Where the guest's stdin comes from.
+pub enum StdinSource {
+    /// The host process's stdin.
+    Inherit,
+    /// Always at end of file.
+    Null,
+    /// These bytes, then end of file.
+    Bytes(Vec<u8>),
+    /// A host file.
+    File(File),
+}
+
+/// An in-memory sink for stdout or stderr, readable by the host after (or
+/// during) the run. Clones share the buffer.
+#[derive(Clone, Default)]
+pub struct OutputBuffer(Arc<Mutex<Vec<u8>>>);
+
+impl OutputBuffer {
+    /// An empty buffer.
+    pub fn new() -> OutputBuffer {
+        OutputBuffer::default()
+    }
+    /// Everything written so far.
+    pub fn contents(&self) -> Vec<u8> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+    fn push(&self, bytes: &[u8]) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(bytes);
+    }
+}
+
+/// Where the guest's stdout or stderr goes.
+pub enum OutputSink {
+    /// The host process's stdout (or stderr).
+    Inherit,
+    /// Discarded.
+    Null,
+    /// An in-memory buffer.
+    Buffer(OutputBuffer),
+    /// A host file.
+    File(File),
+}
+
+/// The host object behind a guest fd.
+pub enum Handle {
+    Stdin { source: StdinSource, pos: usize },
+    Output { sink: OutputSink, host_fd: RawFd },
+    File(File),
+    /// A directory; `preopen` is its guest name when it was preopened.
+    Dir { fd: OwnedFd, preopen: Option<String> },
+    Listener(TcpListener),
+    Stream(TcpStream),
+}
+
+/// One open guest fd.
+pub struct FdEntry {
+    pub handle: Handle,
+    pub base: u64,
+    pub inheriting: u64,
+    pub flags: u16,
+}
+
+/// Rights of regular files opened with everything allowed.
+pub const FILE_RIGHTS: u64 = rights::FD_DATASYNC
+    | rights::FD_READ
+    | rights::FD_SEEK
+    | rights::FD_FDSTAT_SET_FLAGS
+    | rights::FD_SYNC
+    | rights::FD_TELL
+    | rights::FD_WRITE
+    | rights::FD_ADVISE
+    | rights::FD_ALLOCATE
+    | rights::FD_FILESTAT_GET
+    | rights::FD_FILESTAT_SET_SIZE
+    | rights::FD_FILESTAT_SET_TIMES
+    | rights::POLL_FD_READWRITE;
+/// Rights of directories opened with everything allowed.
+pub const DIR_RIGHTS: u64 = rights::ALL & !(rights::FD_READ | rights::FD_WRITE | rights::FD_SEEK | rights::FD_TELL | rights::FD_ALLOCATE | rights::FD_FILESTAT_SET_SIZE | rights::SOCK_ACCEPT | rights::SOCK_SHUTDOWN);
+/// Rights of stdio streams.
+pub const STDIO_RIGHTS: u64 = rights::FD_READ | rights::FD_WRITE | rights::FD_FDSTAT_SET_FLAGS | rights::FD_FILESTAT_GET | rights::POLL_FD_READWRITE;
+/// Rights of sockets.
+pub const SOCKET_RIGHTS: u64 = rights::FD_READ | rights::FD_WRITE | rights::FD_FDSTAT_SET_FLAGS | rights::FD_FILESTAT_GET | rights::POLL_FD_READWRITE | rights::SOCK_SHUTDOWN | rights::SOCK_ACCEPT;
+
+impl FdEntry {
+    /// Fails with ENOTCAPABLE unless the fd holds all of `needed`.
+    pub fn require(&self, needed: u64) -> WasiResult<()> {
+        if self.base & needed == needed { Ok(()) } else { Err(Errno::NOTCAPABLE) }
+    }
+
+    /// The host fd behind this entry, when there is one.
+    pub fn raw_fd(&self) -> Option<RawFd> {
+        match &self.handle {
+            Handle::Stdin { source: StdinSource::Inherit, .. } => Some(0),
+            Handle::Stdin { source: StdinSource::File(f), .. } => Some(f.as_raw_fd()),
+            Handle::Stdin { .. } => None,
+            Handle::Output { sink: OutputSink::Inherit, host_fd } => Some(*host_fd),
+            Handle::Output { sink: OutputSink::File(f), .. } => Some(f.as_raw_fd()),
+            Handle::Output { .. } => None,
+            Handle::File(f) => Some(f.as_raw_fd()),
+            Handle::Dir { fd, .. } => Some(fd.as_raw_fd()),
+            Handle::Listener(l) => Some(l.as_raw_fd()),
+            Handle::Stream(s) => Some(s.as_raw_fd()),
+        }
+    }
+
+    /// The WASI file type of this entry.
+    pub fn filetype(&self) -> u8 {
+        match &self.handle {
+            Handle::Dir { .. } => filetype::DIRECTORY,
+            Handle::Listener(_) | Handle::Stream(_) => filetype::SOCKET_STREAM,
+            Handle::File(f) => match f.metadata() {
+                Ok(m) => super::fs::filetype_of(&m.file_type()),
+                Err(_) => filetype::UNKNOWN,
+            },
+            Handle::Stdin { source: StdinSource::File(_), .. }
+            | Handle::Output { sink: OutputSink::File(_), .. } => filetype::REGULAR_FILE,
+            _ => filetype::CHARACTER_DEVICE,
+        }
+    }
+
+    /// Reads into `buf` (stream semantics). Returns bytes read; 0 = end.
+    pub fn read(&mut self, buf: &mut [u8]) -> WasiResult<usize> {
+        match &mut self.handle {
+            Handle::Stdin { source, pos } => match source {
+                StdinSource::Inherit => Ok(std::io::stdin().lock().read(buf)?),
+                StdinSource::Null => Ok(0),
+                StdinSource::Bytes(b) => {
+                    let n = buf.len().min(b.len() - *pos);
+                    buf[..n].copy_from_slice(&b[*pos..*pos + n]);
+                    *pos += n;
+                    Ok(n)
+                }
+                StdinSource::File(f) => Ok(f.read(buf)?),
+            },
+            Handle::File(f) => Ok(f.read(buf)?),
+            Handle::Stream(s) => Ok(s.read(buf)?),
+            Handle::Dir { .. } => Err(Errno::ISDIR),
+            Handle::Output { .. } | Handle::Listener(_) => Err(Errno::BADF),
+        }
+    }
+
+    /// Writes `buf` (stream semantics). Returns bytes written.
+    pub fn write(&mut self, buf: &[u8]) -> WasiResult<usize> {
+        match &mut self.handle {
+            Handle::Output { sink, host_fd } => match sink {
+                OutputSink::Inherit => {
+                    if *host_fd == 2 {
+                        let mut e = std::io::stderr().lock();
+                        e.write_all(buf)?;
+                    } else {
+                        let mut o = std::io::stdout().lock();
+                        o.write_all(buf)?;
+                        o.flush()?;
+                    }
+                    Ok(buf.len())
+                }
+                OutputSink::Null => Ok(buf.len()),
+                OutputSink::Buffer(b) => {
+                    b.push(buf);
+                    Ok(buf.len())
+                }
+                OutputSink::File(f) => Ok(f.write(buf)?),
+            },
+            Handle::File(f) => Ok(f.write(buf)?),
+            Handle::Stream(s) => Ok(s.write(buf)?),
+            Handle::Dir { .. } => Err(Errno::ISDIR),
+            Handle::Stdin { .. } | Handle::Listener(_) => Err(Errno::BADF),
+        }
+    }
+}
+
+/// The table itself.
+#[derive(Default)]
+pub struct FdTable {
+    entries: BTreeMap<u32, FdEntry>,
+}
+
+impl FdTable {
+    pub fn get(&self, fd: u32) -> WasiResult<&FdEntry> {
+        self.entries.get(&fd).ok_or(Errno::BADF)
+    }
+    pub fn get_mut(&mut self, fd: u32) -> WasiResult<&mut FdEntry> {
+        self.entries.get_mut(&fd).ok_or(Errno::BADF)
+    }
+    /// Inserts at the lowest free fd.
+    pub fn push(&mut self, e: FdEntry) -> WasiResult<u32> {
+        let mut fd = 0u32;
+        for k in self.entries.keys() {
+            if *k != fd {
+                break;
+            }
+            fd = fd.checked_add(1).ok_or(Errno::MFILE)?;
+        }
+        self.entries.insert(fd, e);
+        Ok(fd)
+    }
+    pub fn insert_at(&mut self, fd: u32, e: FdEntry) {
+        self.entries.insert(fd, e);
+    }
+    pub fn remove(&mut self, fd: u32) -> WasiResult<FdEntry> {
+        self.entries.remove(&fd).ok_or(Errno::BADF)
+    }
+}

@@ -1,0 +1,238 @@
+//! Stage 4 of the pipeline: WASI preview1 (and the preview0 adapter) as
+//! host functions, inside a capability sandbox.
+//!
+//! ```no_run
+//! use wasi_rt::wasi::{OutputBuffer, OutputSink, WasiCtxBuilder};
+//! use wasi_rt::{Engine, Module, Store};
+//! let engine = Engine::default();
+//! let module = Module::new(&engine, std::fs::read("prog.wasm").unwrap())?;
+//! let out = OutputBuffer::new();
+//! let mut b = WasiCtxBuilder::new();
+//! b.arg("prog").arg("data").env("LANG", "C").preopen_dir("/tmp/data", "data", false);
+//! b.stdout(OutputSink::Buffer(out.clone()));
+//! let ctx = b.build()?;
+//! let mut store = Store::new(&engine);
+//! let exit_code = ctx.run(&mut store, &module)?;
+//! println!("exit {exit_code}: {}", String::from_utf8_lossy(&out.contents()));
+//! # Ok::<(), wasi_rt::Error>(())
+//! ```
+//!
+//! Notes on the host platform: `proc_raise` returns ENOSYS (a guest cannot
+//! receive signals); `fd_fdstat_set_flags` with DSYNC/RSYNC/SYNC returns
+//! NOTSUP (Linux cannot change them on an open file).
+
+pub mod abi;
+mod call;
+pub mod errno;
+mod fdtable;
+mod fs;
+mod guest;
+mod link;
+mod misc;
+mod path;
+mod preview0;
+mod state;
+
+pub use errno::Errno;
+pub use fdtable::{OutputBuffer, OutputSink, StdinSource};
+
+use crate::{Error, Extern, Instance, Module, Store};
+use abi::rights;
+use fdtable::{DIR_RIGHTS, FdEntry, FdTable, Handle, SOCKET_RIGHTS, STDIO_RIGHTS};
+use state::WasiState;
+use std::net::TcpListener;
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+/// Configures a WASI program: arguments, environment, preopened
+/// directories, stdio, sockets and tracing.
+pub struct WasiCtxBuilder {
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    preopens: Vec<(PathBuf, String, bool)>,
+    stdin: StdinSource,
+    stdout: OutputSink,
+    stderr: OutputSink,
+    listeners: Vec<TcpListener>,
+    trace: bool,
+}
+
+impl Default for WasiCtxBuilder {
+    fn default() -> Self {
+        WasiCtxBuilder::new()
+    }
+}
+
+impl WasiCtxBuilder {
+    /// No arguments, empty environment, no preopens; stdio inherited.
+    pub fn new() -> WasiCtxBuilder {
+        WasiCtxBuilder {
+            args: Vec::new(),
+            env: Vec::new(),
+            preopens: Vec::new(),
+            stdin: StdinSource::Inherit,
+            stdout: OutputSink::Inherit,
+            stderr: OutputSink::Inherit,
+            listeners: Vec::new(),
+            trace: false,
+        }
+    }
+    /// Appends one argument (the first is the program name).
+    pub fn arg(&mut self, a: impl Into<String>) -> &mut Self {
+        self.args.push(a.into());
+        self
+    }
+    /// Appends arguments.
+    pub fn args<S: Into<String>>(&mut self, args: impl IntoIterator<Item = S>) -> &mut Self {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+    /// Sets an environment variable.
+    pub fn env(&mut self, key: impl Into<String>, value: impl Into<String>) -> &mut Self {
+        let key = key.into();
+        self.env.retain(|(k, _)| *k != key);
+        self.env.push((key, value.into()));
+        self
+    }
+    /// Passes one variable of the host's environment through, if set.
+    pub fn inherit_env_var(&mut self, key: &str) -> &mut Self {
+        if let Ok(v) = std::env::var(key) {
+            self.env(key, v);
+        }
+        self
+    }
+    /// Passes the host's whole environment through.
+    pub fn inherit_env(&mut self) -> &mut Self {
+        for (k, v) in std::env::vars() {
+            self.env(k, v);
+        }
+        self
+    }
+    /// Grants the guest the host directory `host` under the name `guest`;
+    /// read-only when `readonly`. Preopens get fds 3, 4, ... in order.
+    pub fn preopen_dir(&mut self, host: impl Into<PathBuf>, guest: impl Into<String>, readonly: bool) -> &mut Self {
+        self.preopens.push((host.into(), guest.into(), readonly));
+        self
+    }
+    /// Where stdin comes from (default: the host's stdin).
+    pub fn stdin(&mut self, s: StdinSource) -> &mut Self {
+        self.stdin = s;
+        self
+    }
+    /// Where stdout goes (default: the host's stdout).
+    pub fn stdout(&mut self, s: OutputSink) -> &mut Self {
+        self.stdout = s;
+        self
+    }
+    /// Where stderr goes (default: the host's stderr).
+    pub fn stderr(&mut self, s: OutputSink) -> &mut Self {
+        self.stderr = s;
+        self
+    }
+    /// Hands a listening socket to the guest (after the preopens) for `sock_accept`.
+    pub fn tcp_listener(&mut self, l: TcpListener) -> &mut Self {
+        self.listeners.push(l);
+        self
+    }
+    /// Prints every WASI call to stderr with its arguments and results.
+    pub fn trace(&mut self, on: bool) -> &mut Self {
+        self.trace = on;
+        self
+    }
+
+    /// Opens the preopened directories and builds the context. Fails with
+    /// a clear message when a directory cannot be opened.
+    pub fn build(self) -> crate::Result<WasiCtx> {
+        let mut fds = FdTable::default();
+        fds.insert_at(0, FdEntry { handle: Handle::Stdin { source: self.stdin, pos: 0 }, base: STDIO_RIGHTS & !rights::FD_WRITE, inheriting: 0, flags: 0 });
+        fds.insert_at(1, FdEntry { handle: Handle::Output { sink: self.stdout, host_fd: 1 }, base: STDIO_RIGHTS & !rights::FD_READ, inheriting: 0, flags: 0 });
+        fds.insert_at(2, FdEntry { handle: Handle::Output { sink: self.stderr, host_fd: 2 }, base: STDIO_RIGHTS & !rights::FD_READ, inheriting: 0, flags: 0 });
+        for (host, guest, readonly) in self.preopens {
+            let c = std::ffi::CString::new(host.as_os_str().as_bytes())
+                .map_err(|_| Error::ty(format!("directory {} has a NUL byte", host.display())))?;
+            // SAFETY: open with a valid C string; the result is checked.
+            let fd = unsafe { libc::open(c.as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC) };
+            if fd < 0 {
+                let e = std::io::Error::last_os_error();
+                return Err(Error::ty(format!("cannot open directory {}: {e}", host.display())));
+            }
+            // SAFETY: freshly opened and owned by nobody else.
+            let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+            let (mut base, mut inheriting) = (DIR_RIGHTS, rights::ALL);
+            if readonly {
+                base &= !rights::WRITING;
+                inheriting &= !rights::WRITING;
+            }
+            fds.push(FdEntry { handle: Handle::Dir { fd, preopen: Some(guest) }, base, inheriting, flags: 0 })
+                .map_err(|_| Error::limit("too many preopened directories"))?;
+        }
+        for l in self.listeners {
+            fds.push(FdEntry { handle: Handle::Listener(l), base: SOCKET_RIGHTS, inheriting: SOCKET_RIGHTS, flags: 0 })
+                .map_err(|_| Error::limit("too many sockets"))?;
+        }
+        let env = self.env.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
+        Ok(WasiCtx { state: Arc::new(Mutex::new(WasiState { fds, args: self.args, env, trace: self.trace })) })
+    }
+}
+
+/// A configured WASI program state, shared by the host functions it makes.
+#[derive(Clone)]
+pub struct WasiCtx {
+    state: Arc<Mutex<WasiState>>,
+}
+
+impl WasiCtx {
+    /// Host functions for every import of `module`, in order. Imports from
+    /// `wasi_snapshot_preview1` and `wasi_unstable` are served by this
+    /// context; any other import is a link error naming it.
+    pub fn imports(&self, store: &mut Store, module: &Module) -> crate::Result<Vec<Extern>> {
+        let mut out = Vec::new();
+        for imp in module.imports() {
+            let Some((def, preview0)) = link::lookup(imp.module(), imp.name()) else {
+                return Err(Error::link(format!(
+                    "unknown import {}::{} (only WASI functions can be provided)",
+                    imp.module(),
+                    imp.name()
+                )));
+            };
+            let f = link::host_func(store, def, preview0, self.state.clone())?;
+            out.push(Extern::Func(f));
+        }
+        Ok(out)
+    }
+
+    /// Instantiates `module` with WASI imports.
+    pub fn instantiate(&self, store: &mut Store, module: &Module) -> crate::Result<Instance> {
+        let imports = self.imports(store, module)?;
+        Instance::new(store, module, &imports)
+    }
+
+    /// Runs a WASI command: instantiates `module` and calls `_start`.
+    /// Returns the exit code: 0 when `_start` returns, `n` after
+    /// `proc_exit(n)`. A trap is an error.
+    pub fn run(&self, store: &mut Store, module: &Module) -> crate::Result<i32> {
+        if !module.exports().any(|e| e.name() == "_start") {
+            return Err(Error::link("the module has no _start function to run (use --invoke NAME to call an export)"));
+        }
+        let result = self
+            .instantiate(store, module)
+            .and_then(|inst| {
+                let start = inst.get_func(store, "_start").ok_or_else(|| Error::link("_start is not a function"))?;
+                start.call(store, &[], &mut [])
+            });
+        match result {
+            Ok(()) => Ok(0),
+            Err(e) => match exit_code(&e) {
+                Some(code) => Ok(code),
+                None => Err(e),
+            },
+        }
+    }
+}
+
+/// The exit code when `err` is a WASI `proc_exit`, not a failure.
+pub fn exit_code(err: &Error) -> Option<i32> {
+    err.as_trap().and_then(|t| t.exit_status())
+}

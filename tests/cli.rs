@@ -81,3 +81,78 @@ fn wast_prints_counts_and_a_total_line() {
     assert!(out.contains("2 passed, 1 failed"), "{out}");
     assert_eq!(out.lines().last(), Some("2 passed, 1 failed"));
 }
+
+const HI: &[u8] = br#"(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1) (data (i32.const 16) "hi\n")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 16)) (i32.store (i32.const 4) (i32.const 3))
+    (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (call $exit (i32.const 7))))"#;
+
+#[test]
+fn wasi_command_output_and_exit_code_pass_through() {
+    let f = write_temp("hi.wat", HI);
+    let o = wasi_rt(&[f.to_str().unwrap()]);
+    assert_eq!(stdout(&o), "hi\n");
+    assert_eq!(o.status.code(), Some(7));
+}
+
+#[test]
+fn trace_prints_each_wasi_call_with_arguments_results_and_errno() {
+    let f = write_temp("hi-trace.wat", HI);
+    let o = wasi_rt(&["run", "--trace", f.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("fd_write(fd=1, iovs=0x0, iovs_len=1, nwritten=0x8) -> nwritten=3, errno=SUCCESS"),
+        "{err}"
+    );
+    assert!(err.contains("proc_exit(rval=7) -> exit(7)"), "{err}");
+    assert_eq!(stdout(&o), "hi\n");
+}
+
+#[test]
+fn trace_is_also_enabled_by_wasi_rt_log() {
+    let f = write_temp("hi-log.wat", HI);
+    let o = Command::new(env!("CARGO_BIN_EXE_wasi-rt"))
+        .arg(&f)
+        .env("WASI_RT_LOG", "trace")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&o.stderr).contains("fd_write(fd=1"));
+}
+
+#[test]
+fn module_without_start_gets_a_clear_error() {
+    let f = write_temp("nostart.wat", ADD.as_bytes());
+    let o = wasi_rt(&["run", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no _start"), "{o:?}");
+}
+
+#[test]
+fn trap_in_a_wasi_command_exits_non_zero_with_backtrace() {
+    let f = write_temp("trapstart.wat", br#"(module (memory (export "memory") 1) (func $boom unreachable) (func (export "_start") (call $boom)))"#);
+    let o = wasi_rt(&[f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(134));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("wasm trap: unreachable") && err.contains("boom"), "{err}");
+}
+
+#[test]
+fn missing_preopen_directory_is_a_one_line_error() {
+    let f = write_temp("hi-dir.wat", HI);
+    let o = wasi_rt(&["run", "--dir", "/no/such/dir", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("/no/such/dir") && err.lines().count() == 1, "{err}");
+}
+
+#[test]
+fn options_after_the_file_configure_wasi_too() {
+    let f = write_temp("hi-old.wat", HI);
+    let o = wasi_rt(&[f.to_str().unwrap(), "--dir=.", "--env", "A=b", "--", "arg"]);
+    assert_eq!(stdout(&o), "hi\n");
+    assert_eq!(o.status.code(), Some(7));
+}

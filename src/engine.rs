@@ -65,7 +65,8 @@ impl Engine {
     pub fn new(config: &Config) -> Result<Engine> {
         let mut flags = settings::builder();
         let set = |f: &mut settings::Builder, k: &str, v: &str| {
-            f.set(k, v).map_err(|e| Error::compile(format!("setting {k}={v}: {e}")))
+            f.set(k, v)
+                .map_err(|e| Error::compile(format!("setting {k}={v}: {e}")))
         };
         let opt = match config.opt_level {
             OptLevel::None => "none",
@@ -78,7 +79,15 @@ impl Engine {
         set(&mut flags, "probestack_strategy", "inline")?;
         set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
         set(&mut flags, "unwind_info", "false")?;
-        set(&mut flags, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })?;
+        set(
+            &mut flags,
+            "enable_verifier",
+            if cfg!(debug_assertions) {
+                "true"
+            } else {
+                "false"
+            },
+        )?;
         let isa_builder = cranelift_native::builder()
             .map_err(|e| Error::unsupported(format!("host CPU not supported: {e}")))?;
         let isa = isa_builder
@@ -111,7 +120,11 @@ impl Engine {
 
     /// The exit trampoline for host functions of type `ty` (compiled once).
     pub(crate) fn exit_trampoline(&self, ty: &FuncType) -> Result<Arc<CodeMemory>> {
-        let mut cache = self.0.exit_trampolines.lock().unwrap_or_else(|e| e.into_inner());
+        let mut cache = self
+            .0
+            .exit_trampolines
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         if let Some(t) = cache.get(ty) {
             return Ok(t.clone());
         }

@@ -11,7 +11,10 @@ use std::fmt;
 #[derive(Debug)]
 pub enum ErrorKind {
     /// The bytes are not a well-formed WebAssembly binary (or text) module.
-    Malformed { message: String, offset: Option<usize> },
+    Malformed {
+        message: String,
+        offset: Option<usize>,
+    },
     /// The module is well-formed but fails validation.
     Invalid { message: String, offset: usize },
     /// The module uses a feature this engine does not support (yet).
@@ -85,9 +88,15 @@ impl Error {
             ));
         }
         if invalid {
-            Error::new(ErrorKind::Invalid { message, offset: e.offset() as usize })
+            Error::new(ErrorKind::Invalid {
+                message,
+                offset: e.offset() as usize,
+            })
         } else {
-            Error::new(ErrorKind::Malformed { message, offset: Some(e.offset() as usize) })
+            Error::new(ErrorKind::Malformed {
+                message,
+                offset: Some(e.offset() as usize),
+            })
         }
     }
 }
@@ -107,10 +116,16 @@ impl From<Trap> for Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &*self.0 {
-            ErrorKind::Malformed { message, offset: Some(o) } => {
+            ErrorKind::Malformed {
+                message,
+                offset: Some(o),
+            } => {
                 write!(f, "malformed module: {message} (at byte offset {o:#x})")
             }
-            ErrorKind::Malformed { message, offset: None } => write!(f, "malformed module: {message}"),
+            ErrorKind::Malformed {
+                message,
+                offset: None,
+            } => write!(f, "malformed module: {message}"),
             ErrorKind::Invalid { message, offset } => {
                 write!(f, "invalid module: {message} (at byte offset {offset:#x})")
             }

@@ -50,7 +50,10 @@ impl FuncType {
         params: impl IntoIterator<Item = ValType>,
         results: impl IntoIterator<Item = ValType>,
     ) -> FuncType {
-        FuncType { params: params.into_iter().collect(), results: results.into_iter().collect() }
+        FuncType {
+            params: params.into_iter().collect(),
+            results: results.into_iter().collect(),
+        }
     }
     /// Parameter types, in order.
     pub fn params(&self) -> &[ValType] {
@@ -100,7 +103,10 @@ pub struct GlobalType {
 impl GlobalType {
     /// A global type.
     pub fn new(content: ValType, mutability: Mutability) -> GlobalType {
-        GlobalType { content, mutability }
+        GlobalType {
+            content,
+            mutability,
+        }
     }
 }
 

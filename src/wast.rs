@@ -77,7 +77,10 @@ fn trap_matches(trap: &Trap, expected: &str) -> bool {
             (Some(TrapCode::UninitializedElement), e) if e.starts_with("uninitialized")
         ) || matches!(
             (trap.code(), expected),
-            (Some(TrapCode::UndefinedElement), "out of bounds table access")
+            (
+                Some(TrapCode::UndefinedElement),
+                "out of bounds table access"
+            )
         )
     }
 }
@@ -114,11 +117,20 @@ impl Runner {
             let g = |s: &mut Store, t, v| Global::new(s, GlobalType::new(t, Mutability::Const), v);
             m.insert("global_i32", Extern::Global(g(s, I32, Val::I32(666))?));
             m.insert("global_i64", Extern::Global(g(s, I64, Val::I64(666))?));
-            m.insert("global_f32", Extern::Global(g(s, F32, Val::from(666.6f32))?));
-            m.insert("global_f64", Extern::Global(g(s, F64, Val::from(666.6f64))?));
+            m.insert(
+                "global_f32",
+                Extern::Global(g(s, F32, Val::from(666.6f32))?),
+            );
+            m.insert(
+                "global_f64",
+                Extern::Global(g(s, F64, Val::from(666.6f64))?),
+            );
             let t = Table::new(s, TableType::new(FuncRef, 10, Some(20)), Val::FuncRef(None))?;
             m.insert("table", Extern::Table(t));
-            m.insert("memory", Extern::Memory(Memory::new(s, MemoryType::new(1, Some(2)))?));
+            m.insert(
+                "memory",
+                Extern::Memory(Memory::new(s, MemoryType::new(1, Some(2)))?),
+            );
             self.spectest = Some(m);
         }
         Ok(self.spectest.as_ref().expect("just set"))
@@ -144,27 +156,36 @@ impl Runner {
     }
 
     fn compile(&self, wat: &mut QuoteWat<'_>) -> Result<Module, String> {
-        let bytes = wat.encode().map_err(|e| format!("cannot encode module: {e}"))?;
+        let bytes = wat
+            .encode()
+            .map_err(|e| format!("cannot encode module: {e}"))?;
         Module::from_binary(&self.engine, &bytes).map_err(|e| e.to_string())
     }
 
     fn instance(&self, id: Option<wast::token::Id<'_>>) -> Result<Instance, String> {
         match id {
-            Some(id) => self.named.get(id.name()).copied().ok_or_else(|| format!("no module named ${}", id.name())),
+            Some(id) => self
+                .named
+                .get(id.name())
+                .copied()
+                .ok_or_else(|| format!("no module named ${}", id.name())),
             None => self.current.ok_or_else(|| "no current module".to_string()),
         }
     }
 
     fn arg(&mut self, a: &WastArg<'_>) -> Result<Val, String> {
-        let WastArg::Core(a) = a else { return Err("component values are not supported".into()) };
+        let WastArg::Core(a) = a else {
+            return Err("component values are not supported".into());
+        };
         Ok(match a {
             WastArgCore::I32(v) => Val::I32(*v),
             WastArgCore::I64(v) => Val::I64(*v),
             WastArgCore::F32(v) => Val::F32(v.bits),
             WastArgCore::F64(v) => Val::F64(v.bits),
-            WastArgCore::RefNull(wast::core::HeapType::Abstract { ty: wast::core::AbstractHeapType::Func, .. }) => {
-                Val::FuncRef(None)
-            }
+            WastArgCore::RefNull(wast::core::HeapType::Abstract {
+                ty: wast::core::AbstractHeapType::Func,
+                ..
+            }) => Val::FuncRef(None),
             WastArgCore::RefNull(_) => Val::ExternRef(None),
             WastArgCore::RefExtern(n) => Val::ExternRef(Some(self.extern_ref(*n))),
             other => return Err(format!("unsupported argument {other:?}")),
@@ -185,10 +206,16 @@ impl Runner {
         let func = inst
             .get_func(&self.store, inv.name)
             .ok_or_else(|| format!("no exported function {:?}", inv.name))?;
-        let args = inv.args.iter().map(|a| self.arg(a)).collect::<Result<Vec<_>, _>>()?;
+        let args = inv
+            .args
+            .iter()
+            .map(|a| self.arg(a))
+            .collect::<Result<Vec<_>, _>>()?;
         let ty = func.ty(&self.store);
         let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
-        Ok(func.call(&mut self.store, &args, &mut results).map(|()| results))
+        Ok(func
+            .call(&mut self.store, &args, &mut results)
+            .map(|()| results))
     }
 
     fn execute(&mut self, exec: WastExecute<'_>) -> Result<Result<Vec<Val>, Error>, String> {
@@ -209,7 +236,9 @@ impl Runner {
     }
 
     fn check_result(&self, got: &Val, want: &WastRet<'_>) -> Check {
-        let WastRet::Core(want) = want else { return Err("component results are not supported".into()) };
+        let WastRet::Core(want) = want else {
+            return Err("component results are not supported".into());
+        };
         let ok = match (want, got) {
             (WastRetCore::I32(w), Val::I32(g)) => w == g,
             (WastRetCore::I64(w), Val::I64(g)) => w == g,
@@ -231,7 +260,11 @@ impl Runner {
             (WastRetCore::RefFunc(_), Val::FuncRef(Some(_))) => true,
             _ => false,
         };
-        if ok { Ok(()) } else { Err(format!("expected {want:?}, got {got:?}")) }
+        if ok {
+            Ok(())
+        } else {
+            Err(format!("expected {want:?}, got {got:?}"))
+        }
     }
 
     fn directive(&mut self, d: WastDirective<'_>) -> Check {
@@ -254,7 +287,9 @@ impl Runner {
                 }
                 Ok(())
             }
-            WastDirective::ModuleInstance { instance, module, .. } => {
+            WastDirective::ModuleInstance {
+                instance, module, ..
+            } => {
                 let def = module
                     .and_then(|m| self.definitions.get(m.name()).cloned())
                     .ok_or("unknown module definition")?;
@@ -277,7 +312,11 @@ impl Runner {
             WastDirective::AssertReturn { exec, results, .. } => {
                 let got = self.execute(exec)?.map_err(|e| e.to_string())?;
                 if got.len() != results.len() {
-                    return Err(format!("expected {} results, got {}", results.len(), got.len()));
+                    return Err(format!(
+                        "expected {} results, got {}",
+                        results.len(),
+                        got.len()
+                    ));
                 }
                 for (g, w) in got.iter().zip(&results) {
                     self.check_result(g, w)?;
@@ -298,12 +337,22 @@ impl Runner {
                     _ => Err(format!("expected {message:?}, got error: {e}")),
                 },
             },
-            WastDirective::AssertMalformed { mut module, message, .. }
-            | WastDirective::AssertInvalid { mut module, message, .. } => match self.compile(&mut module) {
+            WastDirective::AssertMalformed {
+                mut module,
+                message,
+                ..
+            }
+            | WastDirective::AssertInvalid {
+                mut module,
+                message,
+                ..
+            } => match self.compile(&mut module) {
                 Ok(_) => Err(format!("expected the module to be rejected ({message})")),
                 Err(_) => Ok(()),
             },
-            WastDirective::AssertUnlinkable { module, message, .. } => {
+            WastDirective::AssertUnlinkable {
+                module, message, ..
+            } => {
                 let module = self.compile(&mut QuoteWat::Wat(module))?;
                 match self.instantiate(&module) {
                     Ok(_) => Err(format!("expected a link error ({message})")),

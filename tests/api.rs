@@ -18,7 +18,9 @@ fn engine_and_module_are_send_and_sync() {
 
 #[test]
 fn malformed_module_error_names_the_problem_and_offset() {
-    let err = Module::new(&engine(), b"\0asm\x01\0\0\0\x01\x05").err().expect("rejected");
+    let err = Module::new(&engine(), b"\0asm\x01\0\0\0\x01\x05")
+        .err()
+        .expect("rejected");
     let msg = err.to_string();
     assert!(msg.starts_with("malformed module:"), "{msg}");
     assert!(msg.contains("byte offset"), "{msg}");
@@ -27,14 +29,24 @@ fn malformed_module_error_names_the_problem_and_offset() {
 
 #[test]
 fn invalid_module_error_names_the_problem() {
-    let err = Module::new(&engine(), "(module (func (result i32) (i64.const 1)))").err().unwrap();
+    let err = Module::new(&engine(), "(module (func (result i32) (i64.const 1)))")
+        .err()
+        .unwrap();
     let msg = err.to_string();
-    assert!(msg.starts_with("invalid module:") && msg.contains("type mismatch"), "{msg}");
+    assert!(
+        msg.starts_with("invalid module:") && msg.contains("type mismatch"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn simd_modules_are_refused_with_a_clear_message() {
-    let err = Module::new(&engine(), "(module (func (result v128) (v128.const i64x2 0 0)))").err().unwrap();
+    let err = Module::new(
+        &engine(),
+        "(module (func (result v128) (v128.const i64x2 0 0)))",
+    )
+    .err()
+    .unwrap();
     assert!(err.to_string().contains("SIMD is not supported"), "{err}");
 }
 
@@ -53,12 +65,21 @@ fn text_and_binary_modules_describe_imports_and_exports() {
         imports[0].ty(),
         &ExternType::Func(FuncType::new([ValType::I32], [ValType::I64]))
     );
-    let exports: Vec<_> = m.exports().map(|e| (e.name().to_string(), e.ty().clone())).collect();
+    let exports: Vec<_> = m
+        .exports()
+        .map(|e| (e.name().to_string(), e.ty().clone()))
+        .collect();
     assert_eq!(
         exports,
         vec![
-            ("mem".to_string(), ExternType::Memory(MemoryType::new(1, Some(2)))),
-            ("g".to_string(), ExternType::Global(GlobalType::new(ValType::F32, Mutability::Var))),
+            (
+                "mem".to_string(),
+                ExternType::Memory(MemoryType::new(1, Some(2)))
+            ),
+            (
+                "g".to_string(),
+                ExternType::Global(GlobalType::new(ValType::F32, Mutability::Var))
+            ),
         ]
     );
 }
@@ -69,12 +90,16 @@ fn host_function_closure_with_user_data_is_called_from_wasm() {
     let mut store = Store::new(&engine);
     let total = Arc::new(AtomicI32::new(0));
     let seen = total.clone();
-    let add = Func::new(&mut store, FuncType::new([ValType::I32], [ValType::I32]), move |_, p, r| {
-        let v = p[0].i32().unwrap();
-        seen.fetch_add(v, Ordering::SeqCst);
-        r[0] = Val::I32(v * 2);
-        Ok(())
-    })
+    let add = Func::new(
+        &mut store,
+        FuncType::new([ValType::I32], [ValType::I32]),
+        move |_, p, r| {
+            let v = p[0].i32().unwrap();
+            seen.fetch_add(v, Ordering::SeqCst);
+            r[0] = Val::I32(v * 2);
+            Ok(())
+        },
+    )
     .unwrap();
     let m = Module::new(
         &engine,
@@ -83,7 +108,11 @@ fn host_function_closure_with_user_data_is_called_from_wasm() {
     )
     .unwrap();
     let inst = Instance::new(&mut store, &m, &[Extern::Func(add)]).unwrap();
-    let run = inst.get_func(&store, "run").unwrap().typed::<(), i32>(&store).unwrap();
+    let run = inst
+        .get_func(&store, "run")
+        .unwrap()
+        .typed::<(), i32>(&store)
+        .unwrap();
     assert_eq!(run.call(&mut store, ()).unwrap(), 22);
     assert_eq!(total.load(Ordering::SeqCst), 11);
 }
@@ -92,10 +121,21 @@ fn host_function_closure_with_user_data_is_called_from_wasm() {
 fn host_function_error_becomes_a_trap_in_the_caller() {
     let engine = engine();
     let mut store = Store::new(&engine);
-    let fail = Func::new(&mut store, FuncType::new([], []), |_, _, _| Err(Trap::new("host says no"))).unwrap();
-    let m = Module::new(&engine, r#"(module (import "" "f" (func $f)) (func (export "run") (call $f)))"#).unwrap();
+    let fail = Func::new(&mut store, FuncType::new([], []), |_, _, _| {
+        Err(Trap::new("host says no"))
+    })
+    .unwrap();
+    let m = Module::new(
+        &engine,
+        r#"(module (import "" "f" (func $f)) (func (export "run") (call $f)))"#,
+    )
+    .unwrap();
     let inst = Instance::new(&mut store, &m, &[Extern::Func(fail)]).unwrap();
-    let err = inst.get_func(&store, "run").unwrap().call(&mut store, &[], &mut []).unwrap_err();
+    let err = inst
+        .get_func(&store, "run")
+        .unwrap()
+        .call(&mut store, &[], &mut [])
+        .unwrap_err();
     assert_eq!(err.as_trap().map(|t| t.message()), Some("host says no"));
 }
 
@@ -104,9 +144,17 @@ fn host_function_panic_becomes_a_trap() {
     let engine = engine();
     let mut store = Store::new(&engine);
     let boom = Func::new(&mut store, FuncType::new([], []), |_, _, _| panic!("boom")).unwrap();
-    let m = Module::new(&engine, r#"(module (import "" "f" (func $f)) (func (export "run") (call $f)))"#).unwrap();
+    let m = Module::new(
+        &engine,
+        r#"(module (import "" "f" (func $f)) (func (export "run") (call $f)))"#,
+    )
+    .unwrap();
     let inst = Instance::new(&mut store, &m, &[Extern::Func(boom)]).unwrap();
-    let err = inst.get_func(&store, "run").unwrap().call(&mut store, &[], &mut []).unwrap_err();
+    let err = inst
+        .get_func(&store, "run")
+        .unwrap()
+        .call(&mut store, &[], &mut [])
+        .unwrap_err();
     assert!(err.to_string().contains("panicked"), "{err}");
 }
 
@@ -116,14 +164,22 @@ fn host_function_reads_the_callers_memory() {
     let mut store = Store::new(&engine);
     let seen = Arc::new(std::sync::Mutex::new(String::new()));
     let out = seen.clone();
-    let print = Func::new(&mut store, FuncType::new([ValType::I32, ValType::I32], []), move |mut c, p, _| {
-        let mem = c.get_export("memory").and_then(|e| e.into_memory()).ok_or_else(|| Trap::new("no memory"))?;
-        let (ptr, len) = (p[0].i32().unwrap() as usize, p[1].i32().unwrap() as usize);
-        let mut buf = vec![0; len];
-        mem.read(c.store(), ptr, &mut buf).map_err(|e| Trap::new(e.to_string()))?;
-        *out.lock().unwrap() = String::from_utf8_lossy(&buf).into_owned();
-        Ok(())
-    })
+    let print = Func::new(
+        &mut store,
+        FuncType::new([ValType::I32, ValType::I32], []),
+        move |mut c, p, _| {
+            let mem = c
+                .get_export("memory")
+                .and_then(|e| e.into_memory())
+                .ok_or_else(|| Trap::new("no memory"))?;
+            let (ptr, len) = (p[0].i32().unwrap() as usize, p[1].i32().unwrap() as usize);
+            let mut buf = vec![0; len];
+            mem.read(c.store(), ptr, &mut buf)
+                .map_err(|e| Trap::new(e.to_string()))?;
+            *out.lock().unwrap() = String::from_utf8_lossy(&buf).into_owned();
+            Ok(())
+        },
+    )
     .unwrap();
     let m = Module::new(
         &engine,
@@ -132,7 +188,10 @@ fn host_function_reads_the_callers_memory() {
     )
     .unwrap();
     let inst = Instance::new(&mut store, &m, &[Extern::Func(print)]).unwrap();
-    inst.get_func(&store, "run").unwrap().call(&mut store, &[], &mut []).unwrap();
+    inst.get_func(&store, "run")
+        .unwrap()
+        .call(&mut store, &[], &mut [])
+        .unwrap();
     assert_eq!(*seen.lock().unwrap(), "hello");
 }
 
@@ -140,7 +199,11 @@ fn host_function_reads_the_callers_memory() {
 fn calls_check_argument_types_and_counts() {
     let engine = engine();
     let mut store = Store::new(&engine);
-    let m = Module::new(&engine, r#"(module (func (export "id") (param i64) (result i64) local.get 0))"#).unwrap();
+    let m = Module::new(
+        &engine,
+        r#"(module (func (export "id") (param i64) (result i64) local.get 0))"#,
+    )
+    .unwrap();
     let inst = Instance::new(&mut store, &m, &[]).unwrap();
     let f = inst.get_func(&store, "id").unwrap();
     let mut out = [Val::I64(0)];
@@ -161,7 +224,11 @@ fn multi_value_results_come_back_in_order() {
     )
     .unwrap();
     let inst = Instance::new(&mut store, &m, &[]).unwrap();
-    let f = inst.get_func(&store, "swap").unwrap().typed::<(i32, f64), (f64, i32)>(&store).unwrap();
+    let f = inst
+        .get_func(&store, "swap")
+        .unwrap()
+        .typed::<(i32, f64), (f64, i32)>(&store)
+        .unwrap();
     assert_eq!(f.call(&mut store, (3, 1.5)).unwrap(), (1.5, 3));
 }
 
@@ -170,8 +237,18 @@ fn memories_tables_and_globals_are_shared_between_instances() {
     let engine = engine();
     let mut store = Store::new(&engine);
     let mem = Memory::new(&mut store, MemoryType::new(1, None)).unwrap();
-    let glob = Global::new(&mut store, GlobalType::new(ValType::I32, Mutability::Var), Val::I32(7)).unwrap();
-    let table = Table::new(&mut store, TableType::new(ValType::FuncRef, 2, None), Val::FuncRef(None)).unwrap();
+    let glob = Global::new(
+        &mut store,
+        GlobalType::new(ValType::I32, Mutability::Var),
+        Val::I32(7),
+    )
+    .unwrap();
+    let table = Table::new(
+        &mut store,
+        TableType::new(ValType::FuncRef, 2, None),
+        Val::FuncRef(None),
+    )
+    .unwrap();
     let m = Module::new(
         &engine,
         r#"(module (import "" "m" (memory 1)) (import "" "g" (global $g (mut i32))) (import "" "t" (table 2 funcref))
@@ -179,12 +256,21 @@ fn memories_tables_and_globals_are_shared_between_instances() {
              (func (export "run") (i32.store (i32.const 8) (global.get $g)) (global.set $g (i32.const 8))))"#,
     )
     .unwrap();
-    let imports = [Extern::Memory(mem), Extern::Global(glob), Extern::Table(table)];
+    let imports = [
+        Extern::Memory(mem),
+        Extern::Global(glob),
+        Extern::Table(table),
+    ];
     let inst = Instance::new(&mut store, &m, &imports).unwrap();
-    inst.get_func(&store, "run").unwrap().call(&mut store, &[], &mut []).unwrap();
+    inst.get_func(&store, "run")
+        .unwrap()
+        .call(&mut store, &[], &mut [])
+        .unwrap();
     assert_eq!(mem.data(&store)[8], 7);
     assert_eq!(glob.get(&store), Val::I32(8));
-    let Some(Val::FuncRef(Some(f))) = table.get(&store, 1) else { panic!("table entry set") };
+    let Some(Val::FuncRef(Some(f))) = table.get(&store, 1) else {
+        panic!("table entry set")
+    };
     let mut out = [Val::I32(0)];
     f.call(&mut store, &[], &mut out).unwrap();
     assert_eq!(out[0], Val::I32(99));
@@ -192,11 +278,19 @@ fn memories_tables_and_globals_are_shared_between_instances() {
 
 #[test]
 fn memory_growth_respects_the_engine_limit() {
-    let engine = Engine::new(&Config { max_memory_pages: 4, ..Config::default() }).unwrap();
+    let engine = Engine::new(&Config {
+        max_memory_pages: 4,
+        ..Config::default()
+    })
+    .unwrap();
     let mut store = Store::new(&engine);
     let m = Module::new(&engine, r#"(module (memory 1) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#).unwrap();
     let inst = Instance::new(&mut store, &m, &[]).unwrap();
-    let grow = inst.get_func(&store, "grow").unwrap().typed::<i32, i32>(&store).unwrap();
+    let grow = inst
+        .get_func(&store, "grow")
+        .unwrap()
+        .typed::<i32, i32>(&store)
+        .unwrap();
     assert_eq!(grow.call(&mut store, 3).unwrap(), 1);
     assert_eq!(grow.call(&mut store, 1).unwrap(), -1);
     assert!(Memory::new(&mut store, MemoryType::new(5, None)).is_err());
@@ -217,7 +311,11 @@ fn call_indirect_accepts_structurally_equal_types_from_other_modules() {
     )
     .unwrap();
     let b = Instance::new(&mut store, &b, &[f]).unwrap();
-    let call = b.get_func(&store, "call").unwrap().typed::<i32, i32>(&store).unwrap();
+    let call = b
+        .get_func(&store, "call")
+        .unwrap()
+        .typed::<i32, i32>(&store)
+        .unwrap();
     assert_eq!(call.call(&mut store, 5).unwrap(), 15);
 }
 
@@ -243,7 +341,11 @@ fn one_module_instantiates_on_many_threads() {
             std::thread::spawn(move || {
                 let mut store = Store::new(&engine);
                 let inst = Instance::new(&mut store, &m, &[]).unwrap();
-                let sq = inst.get_func(&store, "sq").unwrap().typed::<i64, i64>(&store).unwrap();
+                let sq = inst
+                    .get_func(&store, "sq")
+                    .unwrap()
+                    .typed::<i64, i64>(&store)
+                    .unwrap();
                 sq.call(&mut store, i + 10).unwrap()
             })
         })
@@ -258,5 +360,8 @@ fn start_function_trap_fails_instantiation() {
     let mut store = Store::new(&engine);
     let m = Module::new(&engine, r#"(module (func $s unreachable) (start $s))"#).unwrap();
     let err = Instance::new(&mut store, &m, &[]).unwrap_err();
-    assert_eq!(err.as_trap().and_then(|t| t.code()), Some(TrapCode::Unreachable));
+    assert_eq!(
+        err.as_trap().and_then(|t| t.code()),
+        Some(TrapCode::Unreachable)
+    );
 }

@@ -4,7 +4,10 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn wasi_rt(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wasi-rt")).args(args).output().expect("run wasi-rt")
+    Command::new(env!("CARGO_BIN_EXE_wasi-rt"))
+        .args(args)
+        .output()
+        .expect("run wasi-rt")
 }
 
 fn write_temp(name: &str, contents: &[u8]) -> PathBuf {
@@ -39,7 +42,10 @@ fn options_after_the_file_are_accepted() {
 
 #[test]
 fn multiple_results_print_one_per_line() {
-    let f = write_temp("pair.wat", br#"(module (func (export "pair") (result i64 f64) (i64.const -5) (f64.const 2.5)))"#);
+    let f = write_temp(
+        "pair.wat",
+        br#"(module (func (export "pair") (result i64 f64) (i64.const -5) (f64.const 2.5)))"#,
+    );
     let o = wasi_rt(&["run", "--invoke", "pair", f.to_str().unwrap()]);
     assert_eq!(stdout(&o), "-5\n2.5\n");
 }
@@ -105,7 +111,9 @@ fn trace_prints_each_wasi_call_with_arguments_results_and_errno() {
     let o = wasi_rt(&["run", "--trace", f.to_str().unwrap()]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("fd_write(fd=1, iovs=0x0, iovs_len=1, nwritten=0x8) -> nwritten=3, errno=SUCCESS"),
+        err.contains(
+            "fd_write(fd=1, iovs=0x0, iovs_len=1, nwritten=0x8) -> nwritten=3, errno=SUCCESS"
+        ),
         "{err}"
     );
     assert!(err.contains("proc_exit(rval=7) -> exit(7)"), "{err}");
@@ -128,7 +136,10 @@ fn module_without_start_gets_a_clear_error() {
     let f = write_temp("nostart.wat", ADD.as_bytes());
     let o = wasi_rt(&["run", f.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("no _start"), "{o:?}");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("no _start"),
+        "{o:?}"
+    );
 }
 
 #[test]
@@ -137,7 +148,10 @@ fn trap_in_a_wasi_command_exits_non_zero_with_backtrace() {
     let o = wasi_rt(&[f.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(134));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("wasm trap: unreachable") && err.contains("boom"), "{err}");
+    assert!(
+        err.contains("wasm trap: unreachable") && err.contains("boom"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -146,7 +160,10 @@ fn missing_preopen_directory_is_a_one_line_error() {
     let o = wasi_rt(&["run", "--dir", "/no/such/dir", f.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("/no/such/dir") && err.lines().count() == 1, "{err}");
+    assert!(
+        err.contains("/no/such/dir") && err.lines().count() == 1,
+        "{err}"
+    );
 }
 
 #[test]

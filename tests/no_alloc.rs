@@ -34,16 +34,23 @@ fn host_to_wasm_calls_do_not_allocate() {
     let mut out = [Val::I64(0)];
     // Warm up (per-thread set-up happens on the first call).
     typed.call(&mut store, (1, 2)).unwrap();
-    f.call(&mut store, &[Val::I64(1), Val::I64(2)], &mut out).unwrap();
+    f.call(&mut store, &[Val::I64(1), Val::I64(2)], &mut out)
+        .unwrap();
 
     let before = ALLOCATIONS.load(Ordering::SeqCst);
     let mut sum = 0;
     for i in 0..1000 {
         sum += typed.call(&mut store, (i, 1)).unwrap();
-        f.call(&mut store, &[Val::I64(i), Val::I64(2)], &mut out).unwrap();
+        f.call(&mut store, &[Val::I64(i), Val::I64(2)], &mut out)
+            .unwrap();
         sum += out[0].i64().unwrap();
     }
     let after = ALLOCATIONS.load(Ordering::SeqCst);
     assert_eq!(sum, 2 * (999 * 1000 / 2) + 3000);
-    assert_eq!(after - before, 0, "calls allocated {} times", after - before);
+    assert_eq!(
+        after - before,
+        0,
+        "calls allocated {} times",
+        after - before
+    );
 }

@@ -13,7 +13,11 @@ extern "C" fn host_handler(_sig: libc::c_int, info: *mut libc::siginfo_t, _ctx: 
     // faulting page writable lets the faulting store run again and succeed.
     unsafe {
         let addr = (*info).si_addr() as usize & !4095;
-        libc::mprotect(addr as *mut libc::c_void, 4096, libc::PROT_READ | libc::PROT_WRITE);
+        libc::mprotect(
+            addr as *mut libc::c_void,
+            4096,
+            libc::PROT_READ | libc::PROT_WRITE,
+        );
     }
 }
 
@@ -25,17 +29,33 @@ fn host_fault_handler_installed_first_still_handles_host_faults() {
         action.sa_sigaction = host_handler as *const () as usize;
         action.sa_flags = libc::SA_SIGINFO;
         libc::sigemptyset(&mut action.sa_mask);
-        assert_eq!(libc::sigaction(libc::SIGSEGV, &action, std::ptr::null_mut()), 0);
+        assert_eq!(
+            libc::sigaction(libc::SIGSEGV, &action, std::ptr::null_mut()),
+            0
+        );
     }
 
     let engine = Engine::default();
-    let module = Module::new(&engine, r#"(module (memory 1) (func (export "oob") (result i32) (i32.load (i32.const 65536))))"#).unwrap();
+    let module = Module::new(
+        &engine,
+        r#"(module (memory 1) (func (export "oob") (result i32) (i32.load (i32.const 65536))))"#,
+    )
+    .unwrap();
     let mut store = Store::new(&engine);
     let inst = Instance::new(&mut store, &module, &[]).unwrap();
     let oob = inst.get_func(&store, "oob").unwrap();
-    let err = oob.call(&mut store, &[], &mut [wasi_rt::Val::I32(0)]).unwrap_err();
-    assert_eq!(err.as_trap().and_then(|t| t.code()), Some(TrapCode::MemoryOutOfBounds));
-    assert_eq!(HOST_HANDLER_CALLS.load(Ordering::SeqCst), 0, "a Wasm trap is not the host's business");
+    let err = oob
+        .call(&mut store, &[], &mut [wasi_rt::Val::I32(0)])
+        .unwrap_err();
+    assert_eq!(
+        err.as_trap().and_then(|t| t.code()),
+        Some(TrapCode::MemoryOutOfBounds)
+    );
+    assert_eq!(
+        HOST_HANDLER_CALLS.load(Ordering::SeqCst),
+        0,
+        "a Wasm trap is not the host's business"
+    );
 
     // A fault in host code goes to the host's handler, which repairs it.
     // SAFETY: a private page we own; the store faults once, the handler
@@ -57,6 +77,11 @@ fn host_fault_handler_installed_first_still_handles_host_faults() {
     assert_eq!(HOST_HANDLER_CALLS.load(Ordering::SeqCst), 1);
 
     // And Wasm traps keep working afterwards.
-    let err = oob.call(&mut store, &[], &mut [wasi_rt::Val::I32(0)]).unwrap_err();
-    assert_eq!(err.as_trap().and_then(|t| t.code()), Some(TrapCode::MemoryOutOfBounds));
+    let err = oob
+        .call(&mut store, &[], &mut [wasi_rt::Val::I32(0)])
+        .unwrap_err();
+    assert_eq!(
+        err.as_trap().and_then(|t| t.code()),
+        Some(TrapCode::MemoryOutOfBounds)
+    );
 }

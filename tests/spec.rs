@@ -20,7 +20,9 @@ fn known_failure(file: &str) -> Option<&'static str> {
 fn suite_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("WASI_RT_SPEC_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/wasm-spec-testsuite"));
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/wasm-spec-testsuite")
+        });
     dir.is_dir().then_some(dir)
 }
 
@@ -57,11 +59,20 @@ fn run_suite(dir: PathBuf) -> Vec<String> {
     let (mut passed, mut failed, mut known_failed) = (0, 0, 0);
     let mut problems = Vec::new();
     for path in files {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("?")
+            .to_string();
         let known = known_failure(&name);
         match wasi_rt::wast::run_file(&engine, &path) {
             Ok(r) => {
-                println!("{name}: {} passed, {} failed{}", r.passed, r.failed, if known.is_some() { " (known)" } else { "" });
+                println!(
+                    "{name}: {} passed, {} failed{}",
+                    r.passed,
+                    r.failed,
+                    if known.is_some() { " (known)" } else { "" }
+                );
                 passed += r.passed;
                 failed += r.failed;
                 if known.is_some() {

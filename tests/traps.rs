@@ -27,25 +27,39 @@ fn trap_of(store: &mut Store, instance: Instance, name: &str, args: &[wasi_rt::V
     let f = instance.get_func(store, name).expect("export exists");
     let mut out = vec![wasi_rt::Val::I32(0); f.ty(store).results().len()];
     let err = f.call(store, args, &mut out).expect_err("call must trap");
-    err.as_trap().and_then(|t| t.code()).expect("error is a Wasm trap")
+    err.as_trap()
+        .and_then(|t| t.code())
+        .expect("error is a Wasm trap")
 }
 
 fn resident_kib() -> usize {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: usize = statm.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let pages: usize = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     pages * 4
 }
 
 fn ok(store: &mut Store, instance: Instance) -> i32 {
-    let f = instance.get_func(store, "ok").unwrap().typed::<(), i32>(store).unwrap();
-    f.call(store, ()).expect("instance still usable after a trap")
+    let f = instance
+        .get_func(store, "ok")
+        .unwrap()
+        .typed::<(), i32>(store)
+        .unwrap();
+    f.call(store, ())
+        .expect("instance still usable after a trap")
 }
 
 #[test]
 fn out_of_bounds_load_traps_every_time() {
     let (mut store, inst) = setup();
     for _ in 0..10_000 {
-        assert_eq!(trap_of(&mut store, inst, "oob", &[]), TrapCode::MemoryOutOfBounds);
+        assert_eq!(
+            trap_of(&mut store, inst, "oob", &[]),
+            TrapCode::MemoryOutOfBounds
+        );
     }
     assert_eq!(ok(&mut store, inst), 42);
 }
@@ -67,7 +81,11 @@ fn division_by_zero_traps_every_time() {
         let code = trap_of(&mut store, inst, "div", &[wasi_rt::Val::I32(0)]);
         assert_eq!(code, TrapCode::IntegerDivisionByZero);
     }
-    let div = inst.get_func(&store, "div").unwrap().typed::<i32, i32>(&store).unwrap();
+    let div = inst
+        .get_func(&store, "div")
+        .unwrap()
+        .typed::<i32, i32>(&store)
+        .unwrap();
     assert_eq!(div.call(&mut store, 7).unwrap(), 1);
 }
 
@@ -79,10 +97,16 @@ fn unreachable_traps_every_time_without_leaking() {
     }
     let before = resident_kib();
     for _ in 0..10_000 {
-        assert_eq!(trap_of(&mut store, inst, "unreachable", &[]), TrapCode::Unreachable);
+        assert_eq!(
+            trap_of(&mut store, inst, "unreachable", &[]),
+            TrapCode::Unreachable
+        );
     }
     let grown = resident_kib().saturating_sub(before);
-    assert!(grown < 4096, "10,000 traps grew the resident set by {grown} KiB");
+    assert!(
+        grown < 4096,
+        "10,000 traps grew the resident set by {grown} KiB"
+    );
 }
 
 #[test]
@@ -91,11 +115,23 @@ fn trap_carries_a_wasm_backtrace_with_names() {
     let f = inst.get_func(&store, "unreachable").unwrap();
     let err = f.call(&mut store, &[], &mut []).unwrap_err();
     let trap = err.as_trap().expect("a trap");
-    let names: Vec<_> = trap.frames().iter().map(|f| f.func_name.clone().unwrap_or_default()).collect();
-    assert_eq!(names, ["inner", "middle", ""], "frames: {:?}", trap.frames());
+    let names: Vec<_> = trap
+        .frames()
+        .iter()
+        .map(|f| f.func_name.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        names,
+        ["inner", "middle", ""],
+        "frames: {:?}",
+        trap.frames()
+    );
     assert_eq!(trap.frames()[2].func_index, 5);
     let text = trap.to_string();
-    assert!(text.contains("unreachable") && text.contains("inner"), "{text}");
+    assert!(
+        text.contains("unreachable") && text.contains("inner"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -109,7 +145,10 @@ fn traps_in_threads_stay_in_their_thread() {
                 let mut store = Store::new(&engine);
                 let inst = Instance::new(&mut store, &module, &[]).unwrap();
                 for _ in 0..1_000 {
-                    assert_eq!(trap_of(&mut store, inst, "oob", &[]), TrapCode::MemoryOutOfBounds);
+                    assert_eq!(
+                        trap_of(&mut store, inst, "oob", &[]),
+                        TrapCode::MemoryOutOfBounds
+                    );
                 }
                 ok(&mut store, inst)
             })

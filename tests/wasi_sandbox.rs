@@ -78,7 +78,11 @@ fn sandbox(name: &str) -> Sandbox {
     std::fs::write(root.join("inside.txt"), "inside").unwrap();
     std::fs::write(top.join("outside"), "secret").unwrap();
     std::fs::create_dir(top.join("outside-dir")).unwrap();
-    Sandbox { _tmp: TempDir(top.clone()), top, root }
+    Sandbox {
+        _tmp: TempDir(top.clone()),
+        top,
+        root,
+    }
 }
 
 /// Every path under `dir` with its contents (files) or marker (dirs, links).
@@ -92,7 +96,10 @@ fn snapshot(dir: &Path) -> Vec<(String, String)> {
             let rel = p.strip_prefix(dir).unwrap().display().to_string();
             let ft = e.file_type().unwrap();
             if ft.is_symlink() {
-                out.push((rel, format!("-> {}", std::fs::read_link(&p).unwrap().display())));
+                out.push((
+                    rel,
+                    format!("-> {}", std::fs::read_link(&p).unwrap().display()),
+                ));
             } else if ft.is_dir() {
                 out.push((rel, "<dir>".into()));
                 stack.push(p);
@@ -107,7 +114,10 @@ fn snapshot(dir: &Path) -> Vec<(String, String)> {
 
 /// Snapshot of everything in `top` except the sandbox root itself.
 fn outside(s: &Sandbox) -> Vec<(String, String)> {
-    snapshot(&s.top).into_iter().filter(|(p, _)| !p.starts_with("root")).collect()
+    snapshot(&s.top)
+        .into_iter()
+        .filter(|(p, _)| !p.starts_with("root"))
+        .collect()
 }
 
 struct Probe {
@@ -170,21 +180,63 @@ fn dotdot_escapes_are_notcapable_and_touch_nothing() {
     let s = sandbox("dotdot");
     let before = outside(&s);
     let mut p = Probe::new(ctx_for(&s, false));
-    for path in ["../outside", "sub/../../outside", "./../outside", "sub/../sub/../../outside", "..", "../outside-dir/x"] {
-        assert_eq!(p.open(PREOPEN, path, true, 0), Errno::NOTCAPABLE, "open {path}");
-        assert_eq!(p.open(PREOPEN, path, false, O_CREAT), Errno::NOTCAPABLE, "create {path}");
+    for path in [
+        "../outside",
+        "sub/../../outside",
+        "./../outside",
+        "sub/../sub/../../outside",
+        "..",
+        "../outside-dir/x",
+    ] {
+        assert_eq!(
+            p.open(PREOPEN, path, true, 0),
+            Errno::NOTCAPABLE,
+            "open {path}"
+        );
+        assert_eq!(
+            p.open(PREOPEN, path, false, O_CREAT),
+            Errno::NOTCAPABLE,
+            "create {path}"
+        );
     }
     assert_eq!(p.on_path("mkdir", PREOPEN, "../newdir"), Errno::NOTCAPABLE);
-    assert_eq!(p.on_path("rmdir", PREOPEN, "../outside-dir"), Errno::NOTCAPABLE);
-    assert_eq!(p.on_path("unlink", PREOPEN, "../outside"), Errno::NOTCAPABLE);
-    assert_eq!(p.on_path("utimes", PREOPEN, "../outside"), Errno::NOTCAPABLE);
-    assert_eq!(p.two_paths("rename", "inside.txt", "../moved"), Errno::NOTCAPABLE);
-    assert_eq!(p.two_paths("rename", "../outside", "stolen"), Errno::NOTCAPABLE);
-    assert_eq!(p.two_paths("link", "inside.txt", "../linked"), Errno::NOTCAPABLE);
-    assert_eq!(p.two_paths("link", "../outside", "hardlink"), Errno::NOTCAPABLE);
-    assert_eq!(p.two_paths("symlink", "inside.txt", "../sym"), Errno::NOTCAPABLE);
+    assert_eq!(
+        p.on_path("rmdir", PREOPEN, "../outside-dir"),
+        Errno::NOTCAPABLE
+    );
+    assert_eq!(
+        p.on_path("unlink", PREOPEN, "../outside"),
+        Errno::NOTCAPABLE
+    );
+    assert_eq!(
+        p.on_path("utimes", PREOPEN, "../outside"),
+        Errno::NOTCAPABLE
+    );
+    assert_eq!(
+        p.two_paths("rename", "inside.txt", "../moved"),
+        Errno::NOTCAPABLE
+    );
+    assert_eq!(
+        p.two_paths("rename", "../outside", "stolen"),
+        Errno::NOTCAPABLE
+    );
+    assert_eq!(
+        p.two_paths("link", "inside.txt", "../linked"),
+        Errno::NOTCAPABLE
+    );
+    assert_eq!(
+        p.two_paths("link", "../outside", "hardlink"),
+        Errno::NOTCAPABLE
+    );
+    assert_eq!(
+        p.two_paths("symlink", "inside.txt", "../sym"),
+        Errno::NOTCAPABLE
+    );
     let (a, n) = p.put(STR_A, b"../outside");
-    assert_eq!(p.call("stat", &[PREOPEN, LOOKUP_FOLLOW, a, n]), Errno::NOTCAPABLE);
+    assert_eq!(
+        p.call("stat", &[PREOPEN, LOOKUP_FOLLOW, a, n]),
+        Errno::NOTCAPABLE
+    );
     assert_eq!(outside(&s), before, "nothing outside the preopen changed");
 }
 
@@ -194,9 +246,16 @@ fn absolute_paths_are_notcapable() {
     let mut p = Probe::new(ctx_for(&s, false));
     let abs = s.top.join("outside").display().to_string();
     for path in ["/etc/passwd", "/", abs.as_str()] {
-        assert_eq!(p.open(PREOPEN, path, true, 0), Errno::NOTCAPABLE, "open {path}");
+        assert_eq!(
+            p.open(PREOPEN, path, true, 0),
+            Errno::NOTCAPABLE,
+            "open {path}"
+        );
     }
-    assert_eq!(p.on_path("mkdir", PREOPEN, "/tmp/wasi-rt-should-not-exist"), Errno::NOTCAPABLE);
+    assert_eq!(
+        p.on_path("mkdir", PREOPEN, "/tmp/wasi-rt-should-not-exist"),
+        Errno::NOTCAPABLE
+    );
     assert!(!Path::new("/tmp/wasi-rt-should-not-exist").exists());
 }
 
@@ -212,17 +271,34 @@ fn symlinks_leading_out_are_notcapable() {
     let before = outside(&s);
     let mut p = Probe::new(ctx_for(&s, false));
     for path in ["up", "etc/passwd", "sneaky", "updir/x", "sub/../up"] {
-        assert_eq!(p.open(PREOPEN, path, true, 0), Errno::NOTCAPABLE, "open {path}");
+        assert_eq!(
+            p.open(PREOPEN, path, true, 0),
+            Errno::NOTCAPABLE,
+            "open {path}"
+        );
     }
-    assert_eq!(p.open(PREOPEN, "updir/new", true, O_CREAT), Errno::NOTCAPABLE);
-    assert_eq!(p.on_path("mkdir", PREOPEN, "updir/newdir"), Errno::NOTCAPABLE);
+    assert_eq!(
+        p.open(PREOPEN, "updir/new", true, O_CREAT),
+        Errno::NOTCAPABLE
+    );
+    assert_eq!(
+        p.on_path("mkdir", PREOPEN, "updir/newdir"),
+        Errno::NOTCAPABLE
+    );
     assert_eq!(p.on_path("mkdir", PREOPEN, "etc/newdir"), Errno::NOTCAPABLE);
     let (a, n) = p.put(STR_A, b"etc/passwd");
-    assert_eq!(p.call("stat", &[PREOPEN, LOOKUP_FOLLOW, a, n]), Errno::NOTCAPABLE);
+    assert_eq!(
+        p.call("stat", &[PREOPEN, LOOKUP_FOLLOW, a, n]),
+        Errno::NOTCAPABLE
+    );
     // Without following, the link itself is visible (lstat semantics).
     let (a, n) = p.put(STR_A, b"up");
     assert_eq!(p.call("stat", &[PREOPEN, 0, a, n]), Errno::SUCCESS);
-    assert_eq!(p.mem.data(&p.store)[64 + 16], 7, "filetype is SYMBOLIC_LINK");
+    assert_eq!(
+        p.mem.data(&p.store)[64 + 16],
+        7,
+        "filetype is SYMBOLIC_LINK"
+    );
     // Opening a link without following it is refused, not followed.
     assert_eq!(p.open(PREOPEN, "up", false, 0), Errno::LOOP);
     assert_eq!(p.open(PREOPEN, "loop1", true, 0), Errno::LOOP);
@@ -233,7 +309,10 @@ fn symlinks_leading_out_are_notcapable() {
 fn creating_an_absolute_symlink_is_notcapable() {
     let s = sandbox("abs-symlink");
     let mut p = Probe::new(ctx_for(&s, false));
-    assert_eq!(p.two_paths("symlink", "/etc/passwd", "abs"), Errno::NOTCAPABLE);
+    assert_eq!(
+        p.two_paths("symlink", "/etc/passwd", "abs"),
+        Errno::NOTCAPABLE
+    );
     assert!(std::fs::symlink_metadata(s.root.join("abs")).is_err());
     // A relative link inside the sandbox is fine, and following it works.
     assert_eq!(p.two_paths("symlink", "inside.txt", "rel"), Errno::SUCCESS);
@@ -252,7 +331,10 @@ fn a_subdirectory_fd_is_its_own_root_even_after_renumber() {
     // Move the subdirectory fd over the preopen's number: still confined.
     assert_eq!(p.call("renumber", &[sub, PREOPEN]), Errno::SUCCESS);
     assert_eq!(p.open(PREOPEN, "../inside.txt", true, 0), Errno::NOTCAPABLE);
-    assert_eq!(p.open(PREOPEN, "../../outside", true, O_CREAT), Errno::NOTCAPABLE);
+    assert_eq!(
+        p.open(PREOPEN, "../../outside", true, O_CREAT),
+        Errno::NOTCAPABLE
+    );
     assert_eq!(outside(&s), before);
 }
 
@@ -269,7 +351,10 @@ fn path_that_is_not_utf8_is_ilseq() {
     let s = sandbox("utf8");
     let mut p = Probe::new(ctx_for(&s, false));
     let (a, n) = p.put(STR_A, b"bad\xff\xfename");
-    assert_eq!(p.call("open", &[PREOPEN, 1, a, n, O_CREAT, 0]), Errno::ILSEQ);
+    assert_eq!(
+        p.call("open", &[PREOPEN, 1, a, n, O_CREAT, 0]),
+        Errno::ILSEQ
+    );
     assert_eq!(snapshot(&s.root).len(), 2, "nothing was created");
 }
 
@@ -278,14 +363,21 @@ fn bad_guest_pointers_get_efault_or_einval_and_the_host_lives() {
     let s = sandbox("pointers");
     let mut p = Probe::new(ctx_for(&s, false));
     // Path beyond the end of memory.
-    assert_eq!(p.call("open", &[PREOPEN, 1, 65530, 100, 0, 0]), Errno::FAULT);
+    assert_eq!(
+        p.call("open", &[PREOPEN, 1, 65530, 100, 0, 0]),
+        Errno::FAULT
+    );
     assert_eq!(p.call("open", &[PREOPEN, 1, -1, 10, 0, 0]), Errno::FAULT);
     // iovec array out of bounds, and an iovec pointing out of bounds.
     assert_eq!(p.call("write", &[1, 65536, 1, 0]), Errno::FAULT);
-    p.mem.write(&mut p.store, 512, &[0xf0, 0xff, 0, 0, 0x20, 0, 0, 0]).unwrap();
+    p.mem
+        .write(&mut p.store, 512, &[0xf0, 0xff, 0, 0, 0x20, 0, 0, 0])
+        .unwrap();
     assert_eq!(p.call("write", &[1, 512, 1, 8]), Errno::FAULT);
     // A misaligned result pointer.
-    p.mem.write(&mut p.store, 512, &[0, 2, 0, 0, 1, 0, 0, 0]).unwrap();
+    p.mem
+        .write(&mut p.store, 512, &[0, 2, 0, 0, 1, 0, 0, 0])
+        .unwrap();
     assert_eq!(p.call("write", &[1, 512, 1, 9]), Errno::INVAL);
     // A result pointer out of bounds.
     assert_eq!(p.call("read", &[0, 512, 1, 65536]), Errno::FAULT);
@@ -298,20 +390,43 @@ fn read_only_preopen_refuses_every_modification() {
     let s = sandbox("readonly");
     let root_before = snapshot(&s.root);
     let mut p = Probe::new(ctx_for(&s, true));
-    assert_eq!(p.open(PREOPEN, "new.txt", false, O_CREAT), Errno::NOTCAPABLE);
-    assert_eq!(p.open(PREOPEN, "inside.txt", false, 8 /* TRUNC */), Errno::NOTCAPABLE);
+    assert_eq!(
+        p.open(PREOPEN, "new.txt", false, O_CREAT),
+        Errno::NOTCAPABLE
+    );
+    assert_eq!(
+        p.open(PREOPEN, "inside.txt", false, 8 /* TRUNC */),
+        Errno::NOTCAPABLE
+    );
     assert_eq!(p.on_path("mkdir", PREOPEN, "newdir"), Errno::NOTCAPABLE);
     assert_eq!(p.on_path("rmdir", PREOPEN, "sub"), Errno::NOTCAPABLE);
-    assert_eq!(p.on_path("unlink", PREOPEN, "inside.txt"), Errno::NOTCAPABLE);
-    assert_eq!(p.on_path("utimes", PREOPEN, "inside.txt"), Errno::NOTCAPABLE);
-    assert_eq!(p.two_paths("rename", "inside.txt", "renamed.txt"), Errno::NOTCAPABLE);
-    assert_eq!(p.two_paths("link", "inside.txt", "hard.txt"), Errno::NOTCAPABLE);
-    assert_eq!(p.two_paths("symlink", "inside.txt", "soft.txt"), Errno::NOTCAPABLE);
+    assert_eq!(
+        p.on_path("unlink", PREOPEN, "inside.txt"),
+        Errno::NOTCAPABLE
+    );
+    assert_eq!(
+        p.on_path("utimes", PREOPEN, "inside.txt"),
+        Errno::NOTCAPABLE
+    );
+    assert_eq!(
+        p.two_paths("rename", "inside.txt", "renamed.txt"),
+        Errno::NOTCAPABLE
+    );
+    assert_eq!(
+        p.two_paths("link", "inside.txt", "hard.txt"),
+        Errno::NOTCAPABLE
+    );
+    assert_eq!(
+        p.two_paths("symlink", "inside.txt", "soft.txt"),
+        Errno::NOTCAPABLE
+    );
     // Reading works; the opened file has no write right.
     assert_eq!(p.open(PREOPEN, "inside.txt", true, 0), Errno::SUCCESS);
     let fd = p.opened_fd();
     // iovec at 256: 6 bytes at 512.
-    p.mem.write(&mut p.store, 256, &[0, 2, 0, 0, 6, 0, 0, 0]).unwrap();
+    p.mem
+        .write(&mut p.store, 256, &[0, 2, 0, 0, 6, 0, 0, 0])
+        .unwrap();
     assert_eq!(p.call("read", &[fd, 256, 1, 8]), Errno::SUCCESS);
     assert_eq!(&p.mem.data(&p.store)[512..518], b"inside");
     assert_eq!(p.call("write", &[fd, 256, 1, 8]), Errno::NOTCAPABLE);
@@ -355,7 +470,8 @@ fn stdout_buffer_and_stdin_bytes_reach_the_guest() {
     .unwrap();
     let out = OutputBuffer::new();
     let mut b = WasiCtxBuilder::new();
-    b.stdin(StdinSource::Bytes(b"echo me".to_vec())).stdout(OutputSink::Buffer(out.clone()));
+    b.stdin(StdinSource::Bytes(b"echo me".to_vec()))
+        .stdout(OutputSink::Buffer(out.clone()));
     let ctx = b.build().unwrap();
     let mut store = Store::new(&engine);
     assert_eq!(ctx.run(&mut store, &module).unwrap(), 0);
@@ -406,9 +522,17 @@ fn wasi_unstable_uses_its_own_seek_and_filestat_layouts() {
     .unwrap();
     let mut store = Store::new(&engine);
     let inst = ctx_for(&s, false).instantiate(&mut store, &module).unwrap();
-    let seek = inst.get_func(&store, "seek_end").unwrap().typed::<(), i64>(&store).unwrap();
+    let seek = inst
+        .get_func(&store, "seek_end")
+        .unwrap()
+        .typed::<(), i64>(&store)
+        .unwrap();
     assert_eq!(seek.call(&mut store, ()).unwrap(), 7);
-    let size = inst.get_func(&store, "size_at_24").unwrap().typed::<(), i64>(&store).unwrap();
+    let size = inst
+        .get_func(&store, "size_at_24")
+        .unwrap()
+        .typed::<(), i64>(&store)
+        .unwrap();
     assert_eq!(size.call(&mut store, ()).unwrap(), 10);
 }
 

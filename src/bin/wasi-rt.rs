@@ -72,13 +72,18 @@ fn parse_options(args: &[String], opts: &mut RunOptions) -> Result<usize, String
             Some((n, v)) => (n, Some(v.to_string())),
             None => (arg, None),
         };
-        let takes_value = matches!(name, "--invoke" | "--dir" | "--dir-ro" | "--env" | "--tcplisten");
+        let takes_value = matches!(
+            name,
+            "--invoke" | "--dir" | "--dir-ro" | "--env" | "--tcplisten"
+        );
         let value = if takes_value {
             match inline {
                 Some(v) => v,
                 None => {
                     i += 1;
-                    args.get(i).cloned().ok_or_else(|| format!("{name} needs a value"))?
+                    args.get(i)
+                        .cloned()
+                        .ok_or_else(|| format!("{name} needs a value"))?
                 }
             }
         } else {
@@ -117,7 +122,9 @@ const TRAP_EXIT: u8 = 134;
 fn run_inner(args: &[String]) -> Result<ExitCode, String> {
     let mut opts = RunOptions::default();
     let n = parse_options(args, &mut opts)?;
-    let file = args.get(n).ok_or_else(|| format!("no module file given\n{USAGE}"))?;
+    let file = args
+        .get(n)
+        .ok_or_else(|| format!("no module file given\n{USAGE}"))?;
     let mut rest = &args[n + 1..];
     // Older style: options right after FILE.
     let m = parse_options(rest, &mut opts)?;
@@ -131,7 +138,9 @@ fn run_inner(args: &[String]) -> Result<ExitCode, String> {
     let mut store = Store::new(&engine);
 
     let mut b = WasiCtxBuilder::new();
-    b.arg(file.clone()).args(rest.iter().cloned()).trace(opts.trace);
+    b.arg(file.clone())
+        .args(rest.iter().cloned())
+        .trace(opts.trace);
     for (k, v) in &opts.env {
         match v {
             Some(v) => b.env(k.clone(), v.clone()),
@@ -142,7 +151,8 @@ fn run_inner(args: &[String]) -> Result<ExitCode, String> {
         b.preopen_dir(host, guest.clone(), *ro);
     }
     for addr in &opts.listen {
-        let l = std::net::TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        let l = std::net::TcpListener::bind(addr)
+            .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         b.tcp_listener(l);
     }
     let wasi = b.build().map_err(|e| e.to_string())?;
@@ -205,14 +215,22 @@ fn parse_val(t: ValType, s: &str) -> Result<Val, String> {
     let bad = || format!("cannot parse {s:?} as {t}");
     Ok(match t {
         ValType::I32 => Val::I32(
-            s.parse::<i32>().or_else(|_| s.parse::<u32>().map(|v| v as i32)).map_err(|_| bad())?,
+            s.parse::<i32>()
+                .or_else(|_| s.parse::<u32>().map(|v| v as i32))
+                .map_err(|_| bad())?,
         ),
         ValType::I64 => Val::I64(
-            s.parse::<i64>().or_else(|_| s.parse::<u64>().map(|v| v as i64)).map_err(|_| bad())?,
+            s.parse::<i64>()
+                .or_else(|_| s.parse::<u64>().map(|v| v as i64))
+                .map_err(|_| bad())?,
         ),
         ValType::F32 => Val::from(s.parse::<f32>().map_err(|_| bad())?),
         ValType::F64 => Val::from(s.parse::<f64>().map_err(|_| bad())?),
-        _ => return Err(format!("arguments of type {t} cannot be given on the command line")),
+        _ => {
+            return Err(format!(
+                "arguments of type {t} cannot be given on the command line"
+            ));
+        }
     })
 }
 
@@ -252,5 +270,9 @@ fn wast(files: &[String]) -> ExitCode {
         }
     }
     println!("{passed} passed, {failed} failed");
-    if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }

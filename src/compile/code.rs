@@ -88,7 +88,10 @@ pub fn layout(funcs: &[&CompiledFunc]) -> (Vec<u8>, Vec<u32>) {
 impl CodeMemory {
     /// Copies `image` into fresh memory, lets `patch` apply relocations
     /// (given the final base address), then makes it executable.
-    pub fn new(image: &[u8], patch: impl FnOnce(&mut [u8], usize) -> Result<()>) -> Result<CodeMemory> {
+    pub fn new(
+        image: &[u8],
+        patch: impl FnOnce(&mut [u8], usize) -> Result<()>,
+    ) -> Result<CodeMemory> {
         let ps = page_size();
         let len = image.len().max(1).div_ceil(ps) * ps;
         // SAFETY: anonymous private mapping; the result is checked.
@@ -103,9 +106,15 @@ impl CodeMemory {
             )
         };
         if ptr == libc::MAP_FAILED {
-            return Err(Error::new(crate::ErrorKind::Io(std::io::Error::last_os_error())));
+            return Err(Error::new(crate::ErrorKind::Io(
+                std::io::Error::last_os_error(),
+            )));
         }
-        let mem = CodeMemory { ptr: ptr as *mut u8, len, registered: false };
+        let mem = CodeMemory {
+            ptr: ptr as *mut u8,
+            len,
+            registered: false,
+        };
         // SAFETY: the mapping is `len >= image.len()` bytes, writable, and
         // owned by `mem` alone until it is returned.
         let slice = unsafe { std::slice::from_raw_parts_mut(mem.ptr, len) };
@@ -114,7 +123,9 @@ impl CodeMemory {
         // SAFETY: same mapping; switching it to read+execute.
         let rc = unsafe { libc::mprotect(ptr, len, libc::PROT_READ | libc::PROT_EXEC) };
         if rc != 0 {
-            return Err(Error::new(crate::ErrorKind::Io(std::io::Error::last_os_error())));
+            return Err(Error::new(crate::ErrorKind::Io(
+                std::io::Error::last_os_error(),
+            )));
         }
         Ok(mem)
     }
@@ -173,7 +184,10 @@ pub fn lookup_trap(pc: usize) -> Option<TrapCode> {
 
 /// Whether `pc` lies inside a registered Wasm function (not a trampoline).
 pub fn is_wasm_pc(pc: usize) -> bool {
-    with_code(pc, |start, info| find_func(info, (pc - start) as u32).map(|_| ())).is_some()
+    with_code(pc, |start, info| {
+        find_func(info, (pc - start) as u32).map(|_| ())
+    })
+    .is_some()
 }
 
 fn find_func(info: &CodeInfo, off: u32) -> Option<FuncRange> {
@@ -186,7 +200,11 @@ fn find_func(info: &CodeInfo, off: u32) -> Option<FuncRange> {
 pub fn describe_pc(pc: usize) -> Option<(u32, Option<String>, Option<String>)> {
     with_code(pc, |start, info| {
         let f = find_func(info, (pc - start) as u32)?;
-        Some((f.func_index, info.func_names.get(&f.func_index).cloned(), info.module_name.clone()))
+        Some((
+            f.func_index,
+            info.func_names.get(&f.func_index).cloned(),
+            info.module_name.clone(),
+        ))
     })
 }
 
@@ -222,7 +240,11 @@ pub fn apply_relocs(
                 insn = (insn & !0x03ff_ffff) | (delta as u32 & 0x03ff_ffff);
                 image[at..at + 4].copy_from_slice(&insn.to_le_bytes());
             }
-            other => return Err(Error::compile(format!("unsupported relocation kind {other:?}"))),
+            other => {
+                return Err(Error::compile(format!(
+                    "unsupported relocation kind {other:?}"
+                )));
+            }
         }
     }
     Ok(())
@@ -273,6 +295,10 @@ fn libcall_address(lc: LibCall) -> Result<usize> {
         LibCall::NearestF64 => nearest_f64 as *const () as usize,
         LibCall::FmaF32 => fma_f32 as *const () as usize,
         LibCall::FmaF64 => fma_f64 as *const () as usize,
-        other => return Err(Error::compile(format!("unsupported runtime helper {other:?}"))),
+        other => {
+            return Err(Error::compile(format!(
+                "unsupported runtime helper {other:?}"
+            )));
+        }
     })
 }

@@ -35,7 +35,8 @@ fn readonly() -> MemFlagsData {
 /// The Cranelift signature of a Wasm function of type `ty`.
 pub fn wasm_signature(ty: &FuncType, call_conv: CallConv) -> Signature {
     let mut sig = Signature::new(call_conv);
-    sig.params.push(AbiParam::special(types::I64, ArgumentPurpose::VMContext));
+    sig.params
+        .push(AbiParam::special(types::I64, ArgumentPurpose::VMContext));
     sig.params.push(AbiParam::new(types::I64));
     for p in ty.params() {
         sig.params.push(AbiParam::new(ir_type(*p)));
@@ -55,7 +56,9 @@ fn ltype(t: LType) -> ir::Type {
 
 impl<'a> FuncEnv<'a> {
     fn vmctx(&self, b: &mut FunctionBuilder<'_>) -> Value {
-        b.func.special_param(ArgumentPurpose::VMContext).expect("wasm functions take a vmctx")
+        b.func
+            .special_param(ArgumentPurpose::VMContext)
+            .expect("wasm functions take a vmctx")
     }
 
     fn load_ptr(&self, b: &mut FunctionBuilder<'_>, offset: i32) -> Value {
@@ -89,7 +92,9 @@ impl<'a> FuncEnv<'a> {
     /// `memory.size` in pages.
     pub fn memory_size(&self, b: &mut FunctionBuilder<'_>, mem: u32) -> Value {
         let vmmem = self.load_ptr(b, self.offsets.memory(mem));
-        let len = b.ins().load(types::I64, MemFlagsData::trusted(), vmmem, MEMORY_LENGTH);
+        let len = b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), vmmem, MEMORY_LENGTH);
         let pages = b.ins().ushr_imm_u(len, 16);
         b.ins().ireduce(types::I32, pages)
     }
@@ -97,7 +102,9 @@ impl<'a> FuncEnv<'a> {
     /// `table.size`.
     pub fn table_size(&self, b: &mut FunctionBuilder<'_>, table: u32) -> Value {
         let vmtable = self.load_ptr(b, self.offsets.table(table));
-        let len = b.ins().load(types::I64, MemFlagsData::trusted(), vmtable, TABLE_LENGTH);
+        let len = b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), vmtable, TABLE_LENGTH);
         b.ins().ireduce(types::I32, len)
     }
 
@@ -141,7 +148,9 @@ impl<'a> FuncEnv<'a> {
             let call = b.ins().call_indirect(sig, code, &all);
             return b.inst_results(call).to_vec();
         }
-        let name = b.func.declare_imported_user_function(UserExternalName::new(0, index));
+        let name = b
+            .func
+            .declare_imported_user_function(UserExternalName::new(0, index));
         let callee = b.import_function(ExtFuncData {
             name: ExternalName::user(name),
             signature: sig,
@@ -165,21 +174,31 @@ impl<'a> FuncEnv<'a> {
     ) -> Vec<Value> {
         let trap = |c| super::traps::to_cranelift(c);
         let vmtable = self.load_ptr(b, self.offsets.table(table));
-        let len = b.ins().load(types::I64, MemFlagsData::trusted(), vmtable, TABLE_LENGTH);
+        let len = b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), vmtable, TABLE_LENGTH);
         let index = b.ins().uextend(types::I64, index);
         let oob = b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
         b.ins().trapnz(oob, trap(TrapCode::UndefinedElement));
-        let base = b.ins().load(types::I64, MemFlagsData::trusted(), vmtable, TABLE_BASE);
+        let base = b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), vmtable, TABLE_BASE);
         let slot = b.ins().ishl_imm_u(index, 3);
         let addr = b.ins().iadd(base, slot);
         let fref = b.ins().load(types::I64, MemFlagsData::trusted(), addr, 0);
         b.ins().trapz(fref, trap(TrapCode::UninitializedElement));
-        let tid = b.ins().load(types::I32, MemFlagsData::trusted(), fref, FUNCREF_TYPE_ID);
+        let tid = b
+            .ins()
+            .load(types::I32, MemFlagsData::trusted(), fref, FUNCREF_TYPE_ID);
         let expected = self.type_ids[type_index as usize];
         let bad = b.ins().icmp_imm_u(IntCC::NotEqual, tid, expected as i64);
         b.ins().trapnz(bad, trap(TrapCode::BadSignature));
-        let code = b.ins().load(types::I64, MemFlagsData::trusted(), fref, FUNCREF_CODE);
-        let callee_vmctx = b.ins().load(types::I64, MemFlagsData::trusted(), fref, FUNCREF_VMCTX);
+        let code = b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), fref, FUNCREF_CODE);
+        let callee_vmctx = b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), fref, FUNCREF_VMCTX);
         let ty = &self.info.types[type_index as usize];
         let sig = b.import_signature(wasm_signature(ty, self.call_conv));
         let vmctx = self.vmctx(b);
@@ -190,15 +209,24 @@ impl<'a> FuncEnv<'a> {
     }
 
     /// Calls a runtime function through the libcall table.
-    pub fn libcall(&self, b: &mut FunctionBuilder<'_>, which: Libcall, args: &[Value]) -> Vec<Value> {
+    pub fn libcall(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        which: Libcall,
+        args: &[Value],
+    ) -> Vec<Value> {
         let (params, results) = which.signature();
         let mut sig = Signature::new(self.call_conv);
         sig.params.push(AbiParam::new(types::I64));
-        sig.params.extend(params.iter().map(|t| AbiParam::new(ltype(*t))));
-        sig.returns.extend(results.iter().map(|t| AbiParam::new(ltype(*t))));
+        sig.params
+            .extend(params.iter().map(|t| AbiParam::new(ltype(*t))));
+        sig.returns
+            .extend(results.iter().map(|t| AbiParam::new(ltype(*t))));
         let sig = b.import_signature(sig);
         let table = self.load_ptr(b, VMCTX_LIBCALLS);
-        let f = b.ins().load(types::I64, readonly(), table, (which as usize * 8) as i32);
+        let f = b
+            .ins()
+            .load(types::I64, readonly(), table, (which as usize * 8) as i32);
         let vmctx = self.vmctx(b);
         let mut all = vec![vmctx];
         all.extend_from_slice(args);

@@ -3,9 +3,9 @@
 
 pub mod code;
 pub mod env;
-pub mod traps;
 pub mod trampolines;
 pub mod translate;
+pub mod traps;
 
 use crate::error::{Error, Result};
 use crate::module::ModuleInfo;
@@ -47,17 +47,32 @@ pub fn compile_ir(isa: &dyn TargetIsa, func: ir::Function) -> Result<CompiledFun
                 let name: &UserExternalName = &names[*nref];
                 RelocTarget::Func(name.index)
             }
-            FinalizedRelocTarget::ExternalName(ExternalName::LibCall(lc)) => RelocTarget::LibCall(*lc),
-            other => return Err(Error::compile(format!("unexpected relocation target {other:?}"))),
+            FinalizedRelocTarget::ExternalName(ExternalName::LibCall(lc)) => {
+                RelocTarget::LibCall(*lc)
+            }
+            other => {
+                return Err(Error::compile(format!(
+                    "unexpected relocation target {other:?}"
+                )));
+            }
         };
-        relocs.push(Relocation { offset: r.offset, kind: r.kind, target, addend: r.addend });
+        relocs.push(Relocation {
+            offset: r.offset,
+            kind: r.kind,
+            target,
+            addend: r.addend,
+        });
     }
     for t in compiled.buffer.traps() {
         let code = traps::from_cranelift(t.code)
             .ok_or_else(|| Error::compile(format!("unknown trap code {}", t.code)))?;
         traps.push((t.offset, code));
     }
-    Ok(CompiledFunc { bytes, relocs, traps })
+    Ok(CompiledFunc {
+        bytes,
+        relocs,
+        traps,
+    })
 }
 
 fn translate_and_compile(
@@ -69,15 +84,19 @@ fn translate_and_compile(
     pending: PendingBody<'_>,
 ) -> Result<CompiledFunc> {
     let mut validator = pending.validator.into_validator(Default::default());
-    validator.validate(&pending.body).map_err(|e| Error::from_parser(e, true))?;
+    validator
+        .validate(&pending.body)
+        .map_err(|e| Error::from_parser(e, true))?;
     let call_conv = isa.default_call_conv();
     let sig = env::wasm_signature(info.func_type(func_index), call_conv);
     let mut func = ir::Function::with_name_signature(ir::UserFuncName::user(0, func_index), sig);
     // Stack limit: vmctx -> limits -> stack_limit, checked in the prologue.
     let vmctx = func.create_global_value(ir::GlobalValueData::VMContext);
-    let flags = func.dfg.mem_flags.insert(ir::MemFlagsData::trusted()).map_err(|_| {
-        Error::compile("too many memory flag sets")
-    })?;
+    let flags = func
+        .dfg
+        .mem_flags
+        .insert(ir::MemFlagsData::trusted())
+        .map_err(|_| Error::compile("too many memory flag sets"))?;
     let limits = func.create_global_value(ir::GlobalValueData::Load {
         base: vmctx,
         offset: crate::runtime::vmctx::VMCTX_LIMITS.into(),
@@ -91,7 +110,14 @@ fn translate_and_compile(
         flags,
     });
     func.stack_limit = Some(limit);
-    let env = env::FuncEnv { info, func_index, offsets, type_ids, call_conv, frontend: isa.frontend_config() };
+    let env = env::FuncEnv {
+        info,
+        func_index,
+        offsets,
+        type_ids,
+        call_conv,
+        frontend: isa.frontend_config(),
+    };
     let mut fctx = FunctionBuilderContext::new();
     let builder = FunctionBuilder::new(&mut func, &mut fctx);
     translate::Translator::new(&env, builder)
@@ -117,9 +143,12 @@ pub fn compile_module(
     let n = bodies.len();
     let jobs: Vec<Mutex<Option<PendingBody<'_>>>> =
         bodies.into_iter().map(|b| Mutex::new(Some(b))).collect();
-    let results: Vec<Mutex<Option<Result<CompiledFunc>>>> = (0..n).map(|_| Mutex::new(None)).collect();
+    let results: Vec<Mutex<Option<Result<CompiledFunc>>>> =
+        (0..n).map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism().map_or(1, |p| p.get()).min(n.max(1));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |p| p.get())
+        .min(n.max(1));
     let work = || {
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
@@ -152,7 +181,10 @@ pub fn compile_module(
     let call_conv = isa.default_call_conv();
     let mut tramps = Vec::with_capacity(info.types.len());
     for ty in &info.types {
-        tramps.push(compile_ir(isa, trampolines::entry(ty, call_conv, isa.frontend_config()))?);
+        tramps.push(compile_ir(
+            isa,
+            trampolines::entry(ty, call_conv, isa.frontend_config()),
+        )?);
     }
     let all: Vec<&CompiledFunc> = funcs.iter().chain(tramps.iter()).collect();
     let (image, offs) = code::layout(&all);
@@ -168,7 +200,9 @@ pub fn compile_module(
             end: start + f.bytes.len() as u32,
             func_index: info.num_imported_funcs + i as u32,
         });
-        code_info.traps.extend(f.traps.iter().map(|(o, c)| (start + o, *c)));
+        code_info
+            .traps
+            .extend(f.traps.iter().map(|(o, c)| (start + o, *c)));
     }
     code_info.traps.sort_by_key(|t| t.0);
     let nimp = info.num_imported_funcs;
@@ -191,11 +225,21 @@ pub fn compile_module(
 }
 
 /// Compiles the exit trampoline for host functions of type `ty`.
-pub fn compile_exit_trampoline(isa: &dyn TargetIsa, ty: &crate::types::FuncType) -> Result<CodeMemory> {
-    let f = compile_ir(isa, trampolines::exit(ty, isa.default_call_conv(), isa.frontend_config()))?;
+pub fn compile_exit_trampoline(
+    isa: &dyn TargetIsa,
+    ty: &crate::types::FuncType,
+) -> Result<CodeMemory> {
+    let f = compile_ir(
+        isa,
+        trampolines::exit(ty, isa.default_call_conv(), isa.frontend_config()),
+    )?;
     if let Some(r) = f.relocs.iter().find(|r| !matches!(r.kind, Reloc::Abs8)) {
-        return Err(Error::compile(format!("unexpected relocation in trampoline: {r:?}")));
+        return Err(Error::compile(format!(
+            "unexpected relocation in trampoline: {r:?}"
+        )));
     }
     let (image, offs) = code::layout(&[&f]);
-    CodeMemory::new(&image, |img, base| code::apply_relocs(img, base, offs[0], &f.relocs, &|_| None))
+    CodeMemory::new(&image, |img, base| {
+        code::apply_relocs(img, base, offs[0], &f.relocs, &|_| None)
+    })
 }

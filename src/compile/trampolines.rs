@@ -56,7 +56,8 @@ pub fn entry(ty: &FuncType, call_conv: CallConv, frontend: TargetFrontendConfig)
 
 /// Builds the exit trampoline for `ty`.
 pub fn exit(ty: &FuncType, call_conv: CallConv, frontend: TargetFrontendConfig) -> ir::Function {
-    let mut func = ir::Function::with_name_signature(Default::default(), wasm_signature(ty, call_conv));
+    let mut func =
+        ir::Function::with_name_signature(Default::default(), wasm_signature(ty, call_conv));
     let mut fctx = FunctionBuilderContext::new();
     let mut b = FunctionBuilder::new(&mut func, &mut fctx);
     let block = b.create_block();
@@ -81,7 +82,8 @@ pub fn exit(ty: &FuncType, call_conv: CallConv, frontend: TargetFrontendConfig) 
     }
     let dsig = b.import_signature(dsig);
     let dispatcher = b.ins().load(types::I64, flags, p[0], 0);
-    b.ins().call_indirect(dsig, dispatcher, &[p[0], p[1], slots]);
+    b.ins()
+        .call_indirect(dsig, dispatcher, &[p[0], p[1], slots]);
     let mut results = Vec::new();
     for (i, t) in ty.results().iter().enumerate() {
         results.push(b.ins().load(ir_type(*t), flags, slots, i as i32 * SLOT));

@@ -16,8 +16,13 @@ use wasmparser::{BlockType, FunctionBody, Operator};
 /// What kind of construct a control frame belongs to.
 enum FrameKind {
     Block,
-    Loop { header: ir::Block },
-    If { else_block: ir::Block, else_seen: bool },
+    Loop {
+        header: ir::Block,
+    },
+    If {
+        else_block: ir::Block,
+        else_seen: bool,
+    },
 }
 
 /// One entry of the control stack.
@@ -145,7 +150,9 @@ impl<'a, 'b> Translator<'a, 'b> {
     }
 
     fn pop(&mut self) -> Value {
-        self.stack.pop().expect("validated: operand stack underflow")
+        self.stack
+            .pop()
+            .expect("validated: operand stack underflow")
     }
     fn pop2(&mut self) -> (Value, Value) {
         let b = self.pop();
@@ -247,15 +254,21 @@ impl<'a, 'b> Translator<'a, 'b> {
                 let else_block = self.new_block(&params);
                 let next = self.new_block(&results);
                 let args = bargs(self.peekn(params.len()));
-                self.b.ins().brif(cond, then_block, &args, else_block, &args);
+                self.b
+                    .ins()
+                    .brif(cond, then_block, &args, else_block, &args);
                 self.b.seal_block(then_block);
                 self.b.seal_block(else_block);
                 let height = self.stack.len() - params.len();
                 self.stack.truncate(height);
                 self.b.switch_to_block(then_block);
-                self.stack.extend_from_slice(self.b.block_params(then_block));
+                self.stack
+                    .extend_from_slice(self.b.block_params(then_block));
                 self.frames.push(Frame {
-                    kind: FrameKind::If { else_block, else_seen: false },
+                    kind: FrameKind::If {
+                        else_block,
+                        else_seen: false,
+                    },
                     next,
                     height,
                     num_params: params.len(),
@@ -313,11 +326,16 @@ impl<'a, 'b> Translator<'a, 'b> {
                 let results = self.env.call(&mut self.b, function_index, &args);
                 self.stack.extend(results);
             }
-            O::CallIndirect { type_index, table_index } => {
+            O::CallIndirect {
+                type_index,
+                table_index,
+            } => {
                 let index = self.pop();
                 let n = self.env.info.types[type_index as usize].params().len();
                 let args = self.stack.split_off(self.stack.len() - n);
-                let results = self.env.call_indirect(&mut self.b, type_index, table_index, index, &args);
+                let results =
+                    self.env
+                        .call_indirect(&mut self.b, type_index, table_index, index, &args);
                 self.stack.extend(results);
             }
             O::Drop => {
@@ -367,7 +385,9 @@ impl<'a, 'b> Translator<'a, 'b> {
             | O::I64Store { memarg }
             | O::F32Store { memarg }
             | O::F64Store { memarg } => self.store(memarg, None),
-            O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store(memarg, Some(types::I8)),
+            O::I32Store8 { memarg } | O::I64Store8 { memarg } => {
+                self.store(memarg, Some(types::I8))
+            }
             O::I32Store16 { memarg } | O::I64Store16 { memarg } => {
                 self.store(memarg, Some(types::I16))
             }
@@ -379,28 +399,33 @@ impl<'a, 'b> Translator<'a, 'b> {
             O::MemoryGrow { mem } => {
                 let delta = self.pop();
                 let m = self.b.ins().iconst(types::I32, mem as i64);
-                let r = self.env.libcall(&mut self.b, Libcall::MemoryGrow, &[m, delta]);
+                let r = self
+                    .env
+                    .libcall(&mut self.b, Libcall::MemoryGrow, &[m, delta]);
                 self.push(r[0]);
             }
             O::MemoryFill { mem } => {
                 let len = self.pop();
                 let (dst, val) = self.pop2();
                 let m = self.b.ins().iconst(types::I32, mem as i64);
-                self.env.libcall(&mut self.b, Libcall::MemoryFill, &[m, dst, val, len]);
+                self.env
+                    .libcall(&mut self.b, Libcall::MemoryFill, &[m, dst, val, len]);
             }
             O::MemoryCopy { dst_mem, src_mem } => {
                 let len = self.pop();
                 let (dst, src) = self.pop2();
                 let dm = self.b.ins().iconst(types::I32, dst_mem as i64);
                 let sm = self.b.ins().iconst(types::I32, src_mem as i64);
-                self.env.libcall(&mut self.b, Libcall::MemoryCopy, &[dm, sm, dst, src, len]);
+                self.env
+                    .libcall(&mut self.b, Libcall::MemoryCopy, &[dm, sm, dst, src, len]);
             }
             O::MemoryInit { data_index, mem } => {
                 let len = self.pop();
                 let (dst, src) = self.pop2();
                 let m = self.b.ins().iconst(types::I32, mem as i64);
                 let d = self.b.ins().iconst(types::I32, data_index as i64);
-                self.env.libcall(&mut self.b, Libcall::MemoryInit, &[m, d, dst, src, len]);
+                self.env
+                    .libcall(&mut self.b, Libcall::MemoryInit, &[m, d, dst, src, len]);
             }
             O::DataDrop { data_index } => {
                 let d = self.b.ins().iconst(types::I32, data_index as i64);
@@ -424,28 +449,36 @@ impl<'a, 'b> Translator<'a, 'b> {
             O::TableGrow { table } => {
                 let (init, delta) = self.pop2();
                 let t = self.b.ins().iconst(types::I32, table as i64);
-                let r = self.env.libcall(&mut self.b, Libcall::TableGrow, &[t, delta, init]);
+                let r = self
+                    .env
+                    .libcall(&mut self.b, Libcall::TableGrow, &[t, delta, init]);
                 self.push(r[0]);
             }
             O::TableFill { table } => {
                 let len = self.pop();
                 let (dst, val) = self.pop2();
                 let t = self.b.ins().iconst(types::I32, table as i64);
-                self.env.libcall(&mut self.b, Libcall::TableFill, &[t, dst, val, len]);
+                self.env
+                    .libcall(&mut self.b, Libcall::TableFill, &[t, dst, val, len]);
             }
-            O::TableCopy { dst_table, src_table } => {
+            O::TableCopy {
+                dst_table,
+                src_table,
+            } => {
                 let len = self.pop();
                 let (dst, src) = self.pop2();
                 let dt = self.b.ins().iconst(types::I32, dst_table as i64);
                 let st = self.b.ins().iconst(types::I32, src_table as i64);
-                self.env.libcall(&mut self.b, Libcall::TableCopy, &[dt, st, dst, src, len]);
+                self.env
+                    .libcall(&mut self.b, Libcall::TableCopy, &[dt, st, dst, src, len]);
             }
             O::TableInit { elem_index, table } => {
                 let len = self.pop();
                 let (dst, src) = self.pop2();
                 let t = self.b.ins().iconst(types::I32, table as i64);
                 let e = self.b.ins().iconst(types::I32, elem_index as i64);
-                self.env.libcall(&mut self.b, Libcall::TableInit, &[t, e, dst, src, len]);
+                self.env
+                    .libcall(&mut self.b, Libcall::TableInit, &[t, e, dst, src, len]);
             }
             O::ElemDrop { elem_index } => {
                 let e = self.b.ins().iconst(types::I32, elem_index as i64);
@@ -633,7 +666,9 @@ impl<'a, 'b> Translator<'a, 'b> {
 
     fn load(&mut self, ty: ir::Type, memarg: wasmparser::MemArg, kind: LoadKind) {
         let index = self.pop();
-        let (addr, off) = self.env.heap_addr(&mut self.b, mem_index(&memarg), index, memarg.offset);
+        let (addr, off) = self
+            .env
+            .heap_addr(&mut self.b, mem_index(&memarg), index, memarg.offset);
         let flags = heap_flags();
         let ins = self.b.ins();
         let v = match kind {
@@ -651,7 +686,9 @@ impl<'a, 'b> Translator<'a, 'b> {
     fn store(&mut self, memarg: wasmparser::MemArg, narrow: Option<ir::Type>) {
         let value = self.pop();
         let index = self.pop();
-        let (addr, off) = self.env.heap_addr(&mut self.b, mem_index(&memarg), index, memarg.offset);
+        let (addr, off) = self
+            .env
+            .heap_addr(&mut self.b, mem_index(&memarg), index, memarg.offset);
         let flags = heap_flags();
         match narrow {
             None => self.b.ins().store(flags, value, addr, off),
@@ -664,11 +701,20 @@ impl<'a, 'b> Translator<'a, 'b> {
     fn else_(&mut self) {
         let reachable = self.reachable;
         let frame = self.frames.last_mut().expect("validated: else inside if");
-        let FrameKind::If { else_block, ref mut else_seen } = frame.kind else {
+        let FrameKind::If {
+            else_block,
+            ref mut else_seen,
+        } = frame.kind
+        else {
             unreachable!("validated: else matches an if")
         };
         *else_seen = true;
-        let (next, height, nres, np) = (frame.next, frame.height, frame.num_results, frame.num_params);
+        let (next, height, nres, np) = (
+            frame.next,
+            frame.height,
+            frame.num_results,
+            frame.num_params,
+        );
         if reachable {
             frame.next_reached = true;
             let args = bargs(&self.stack[self.stack.len() - nres..]);
@@ -677,9 +723,10 @@ impl<'a, 'b> Translator<'a, 'b> {
         let _ = np;
         self.stack.truncate(height);
         self.b.switch_to_block(else_block);
-        self.stack.extend_from_slice(self.b.block_params(else_block));
+        self.stack
+            .extend_from_slice(self.b.block_params(else_block));
         // The else branch is reachable when the `if` itself was.
-        self.reachable = self.frames.last().map_or(true, |f| f.reachable_on_entry);
+        self.reachable = self.frames.last().is_none_or(|f| f.reachable_on_entry);
     }
 
     fn end(&mut self) {
@@ -689,7 +736,11 @@ impl<'a, 'b> Translator<'a, 'b> {
             self.b.ins().jump(frame.next, &args);
         }
         let mut next_reached = frame.next_reached || self.reachable;
-        if let FrameKind::If { else_block, else_seen: false } = frame.kind {
+        if let FrameKind::If {
+            else_block,
+            else_seen: false,
+        } = frame.kind
+        {
             // An `if` without `else`: the implicit else passes its params on.
             self.b.switch_to_block(else_block);
             let params = bargs(self.b.block_params(else_block));
@@ -702,7 +753,8 @@ impl<'a, 'b> Translator<'a, 'b> {
         self.stack.truncate(frame.height);
         self.b.switch_to_block(frame.next);
         self.b.seal_block(frame.next);
-        self.stack.extend_from_slice(self.b.block_params(frame.next));
+        self.stack
+            .extend_from_slice(self.b.block_params(frame.next));
         self.reachable = next_reached;
         if !next_reached {
             // Nothing reaches the continuation: give it a terminator and
@@ -736,8 +788,9 @@ enum LoadKind {
 
 /// Flags of a guest memory access: may fault, which is an out-of-bounds trap.
 fn heap_flags() -> MemFlagsData {
-    MemFlagsData::new()
-        .with_trap_code(Some(super::traps::to_cranelift(TrapCode::MemoryOutOfBounds)))
+    MemFlagsData::new().with_trap_code(Some(super::traps::to_cranelift(
+        TrapCode::MemoryOutOfBounds,
+    )))
 }
 
 /// The memory a load or store addresses (GC array targets are not enabled).

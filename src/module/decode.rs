@@ -31,7 +31,9 @@ pub fn decode(bytes: &[u8]) -> Result<(ModuleInfo, Vec<PendingBody<'_>>)> {
     parser.set_features(features());
     for payload in parser.parse_all(bytes) {
         let payload = payload.map_err(|e| Error::from_parser(e, false))?;
-        let valid = validator.payload(&payload).map_err(|e| Error::from_parser(e, true))?;
+        let valid = validator
+            .payload(&payload)
+            .map_err(|e| Error::from_parser(e, true))?;
         if let ValidPayload::Func(v, body) = valid {
             bodies.push(PendingBody { validator: v, body });
         }
@@ -132,12 +134,13 @@ fn read_payload(info: &mut ModuleInfo, payload: Payload<'_>) -> Result<()> {
                 let mode = match e.kind {
                     wasmparser::ElementKind::Passive => ElemMode::Passive,
                     wasmparser::ElementKind::Declared => ElemMode::Declared,
-                    wasmparser::ElementKind::Active { table_index, offset_expr } => {
-                        ElemMode::Active {
-                            table: table_index.unwrap_or(0),
-                            offset: const_expr(&offset_expr)?,
-                        }
-                    }
+                    wasmparser::ElementKind::Active {
+                        table_index,
+                        offset_expr,
+                    } => ElemMode::Active {
+                        table: table_index.unwrap_or(0),
+                        offset: const_expr(&offset_expr)?,
+                    },
                 };
                 let (ty, items) = match e.items {
                     wasmparser::ElementItems::Functions(r) => {
@@ -152,7 +155,11 @@ fn read_payload(info: &mut ModuleInfo, payload: Payload<'_>) -> Result<()> {
                         for c in r {
                             items.push(const_expr(&c?)?);
                         }
-                        let ty = if rt.is_func_ref() { ValType::FuncRef } else { ValType::ExternRef };
+                        let ty = if rt.is_func_ref() {
+                            ValType::FuncRef
+                        } else {
+                            ValType::ExternRef
+                        };
                         (ty, items)
                     }
                 };
@@ -164,11 +171,18 @@ fn read_payload(info: &mut ModuleInfo, payload: Payload<'_>) -> Result<()> {
                 let d = d?;
                 let mode = match d.kind {
                     wasmparser::DataKind::Passive => DataMode::Passive,
-                    wasmparser::DataKind::Active { memory_index, offset_expr } => {
-                        DataMode::Active { memory: memory_index, offset: const_expr(&offset_expr)? }
-                    }
+                    wasmparser::DataKind::Active {
+                        memory_index,
+                        offset_expr,
+                    } => DataMode::Active {
+                        memory: memory_index,
+                        offset: const_expr(&offset_expr)?,
+                    },
                 };
-                info.datas.push(DataSegment { mode, bytes: d.data.to_vec() });
+                info.datas.push(DataSegment {
+                    mode,
+                    bytes: d.data.to_vec(),
+                });
             }
         }
         Payload::CustomSection(r) if r.name() == "name" => {
@@ -213,20 +227,31 @@ pub fn val_type(t: wasmparser::ValType) -> ValType {
 
 fn table_type(t: &wasmparser::TableType) -> TableType {
     TableType {
-        element: if t.element_type.is_func_ref() { ValType::FuncRef } else { ValType::ExternRef },
+        element: if t.element_type.is_func_ref() {
+            ValType::FuncRef
+        } else {
+            ValType::ExternRef
+        },
         min: t.initial as u32,
         max: t.maximum.map(|m| m as u32),
     }
 }
 
 fn memory_type(m: &wasmparser::MemoryType) -> MemoryType {
-    MemoryType { min: m.initial as u32, max: m.maximum.map(|m| m as u32) }
+    MemoryType {
+        min: m.initial as u32,
+        max: m.maximum.map(|m| m as u32),
+    }
 }
 
 fn global_type(g: &wasmparser::GlobalType) -> GlobalType {
     GlobalType {
         content: val_type(g.content_type),
-        mutability: if g.mutable { Mutability::Var } else { Mutability::Const },
+        mutability: if g.mutable {
+            Mutability::Var
+        } else {
+            Mutability::Const
+        },
     }
 }
 

@@ -32,7 +32,10 @@ impl Module {
             return Module::from_binary(engine, bytes);
         }
         let binary = wat::parse_bytes(bytes).map_err(|e| {
-            Error::new(ErrorKind::Malformed { message: e.to_string(), offset: None })
+            Error::new(ErrorKind::Malformed {
+                message: e.to_string(),
+                offset: None,
+            })
         })?;
         Module::from_binary(engine, &binary)
     }
@@ -42,13 +45,19 @@ impl Module {
         let (info, bodies) = decode::decode(bytes)?;
         let type_ids: Vec<u32> = info.types.iter().map(|t| engine.type_id(t)).collect();
         let compiled = compile::compile_module(engine.isa(), &info, bodies, &type_ids)?;
-        Ok(Module(Arc::new(ModuleInner { engine: engine.clone(), info, type_ids, compiled })))
+        Ok(Module(Arc::new(ModuleInner {
+            engine: engine.clone(),
+            info,
+            type_ids,
+            compiled,
+        })))
     }
 
     /// Checks that `bytes` are a valid module without compiling it.
     pub fn validate(bytes: &[u8]) -> Result<()> {
         let mut v = wasmparser::Validator::new_with_features(decode::features());
-        v.validate_all(bytes).map_err(|e| Error::from_parser(e, true))?;
+        v.validate_all(bytes)
+            .map_err(|e| Error::from_parser(e, true))?;
         Ok(())
     }
 
@@ -65,7 +74,10 @@ impl Module {
     /// The module's exports, in order.
     pub fn exports(&self) -> impl ExactSizeIterator<Item = ExportType> + '_ {
         let info = &self.0.info;
-        info.exports.iter().map(move |(n, i)| ExportType { name: n.clone(), ty: info.export_type(*i) })
+        info.exports.iter().map(move |(n, i)| ExportType {
+            name: n.clone(),
+            ty: info.export_type(*i),
+        })
     }
 
     /// The name from the name section, if any.

@@ -64,7 +64,11 @@ impl Caller<'_> {
     /// An export of the calling instance (e.g. its "memory").
     pub fn get_export(&mut self, name: &str) -> Option<super::instance::Extern> {
         let index = self.instance?;
-        super::instance::Instance { store_id: self.store.inner.id, index }.get_export(self.store, name)
+        super::instance::Instance {
+            store_id: self.store.inner.id,
+            index,
+        }
+        .get_export(self.store, name)
     }
 }
 
@@ -97,8 +101,15 @@ impl Func {
             type_id,
             store_index: index,
         });
-        store.inner.funcs.push(FuncData { ty, funcref, kind: FuncKind::Host(ctx) });
-        Ok(Func { store_id: store.inner.id, index })
+        store.inner.funcs.push(FuncData {
+            ty,
+            funcref,
+            kind: FuncKind::Host(ctx),
+        });
+        Ok(Func {
+            store_id: store.inner.id,
+            index,
+        })
     }
 
     pub(crate) fn from_raw(store: &StoreInner, raw: u64) -> Option<Func> {
@@ -108,7 +119,10 @@ impl Func {
         // SAFETY: non-null funcref words always point at a live VMFuncRef
         // owned by this store.
         let index = unsafe { (*(raw as *const VMFuncRef)).store_index };
-        Some(Func { store_id: store.id, index })
+        Some(Func {
+            store_id: store.id,
+            index,
+        })
     }
 
     /// The function's signature.
@@ -122,7 +136,9 @@ impl Func {
     /// [`Trap`] and leaves the store usable.
     pub fn call(&self, store: &mut Store, params: &[Val], results: &mut [Val]) -> Result<()> {
         if !store.owns(self.store_id) {
-            return Err(Error::ty("function used with a store it does not belong to"));
+            return Err(Error::ty(
+                "function used with a store it does not belong to",
+            ));
         }
         let data = &store.inner.funcs[self.index as usize];
         let ty = &data.ty;
@@ -135,15 +151,23 @@ impl Func {
         }
         for (i, (p, t)) in params.iter().zip(ty.params()).enumerate() {
             if p.ty() != *t {
-                return Err(Error::ty(format!("argument {i} is {} but {t} is expected", p.ty())));
+                return Err(Error::ty(format!(
+                    "argument {i} is {} but {t} is expected",
+                    p.ty()
+                )));
             }
             if !p.belongs_to(&store.inner) {
-                return Err(Error::ty(format!("argument {i} is a reference from another store")));
+                return Err(Error::ty(format!(
+                    "argument {i} is a reference from another store"
+                )));
             }
         }
         if let FuncKind::Host(ctx) = &data.kind {
             let callback = ctx.callback.clone();
-            let caller = Caller { store, instance: None };
+            let caller = Caller {
+                store,
+                instance: None,
+            };
             callback(caller, params, results)?;
             return Ok(());
         }
@@ -200,7 +224,10 @@ impl Func {
                 "function of type {ty} does not match the requested typed signature"
             )));
         }
-        Ok(TypedFunc { func: *self, _marker: std::marker::PhantomData })
+        Ok(TypedFunc {
+            func: *self,
+            _marker: std::marker::PhantomData,
+        })
     }
 }
 
@@ -221,7 +248,11 @@ unsafe extern "C" fn host_dispatch(ctx: *mut HostFuncCtx, caller_vmctx: *mut u8,
     }
 }
 
-unsafe fn dispatch(ctx: *mut HostFuncCtx, caller_vmctx: *mut u8, slots: *mut u128) -> Result<(), Trap> {
+unsafe fn dispatch(
+    ctx: *mut HostFuncCtx,
+    caller_vmctx: *mut u8,
+    slots: *mut u128,
+) -> Result<(), Trap> {
     // SAFETY: the context lives in its store, which is running this call.
     let ctx = unsafe { &*ctx };
     let callback = ctx.callback.clone();
@@ -231,10 +262,15 @@ unsafe fn dispatch(ctx: *mut HostFuncCtx, caller_vmctx: *mut u8, slots: *mut u12
     let n = ty.params().len().max(ty.results().len());
     // SAFETY: the trampoline sized the slot array for `n` values.
     let slots = unsafe { std::slice::from_raw_parts_mut(slots, n) };
-    let params: Vec<Val> =
-        ty.params().iter().zip(slots.iter()).map(|(t, s)| Val::from_raw(*s, *t, &store.inner)).collect();
+    let params: Vec<Val> = ty
+        .params()
+        .iter()
+        .zip(slots.iter())
+        .map(|(t, s)| Val::from_raw(*s, *t, &store.inner))
+        .collect();
     let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
-    let instance = super::instance::instance_of_vmctx(caller_vmctx);
+    // SAFETY: exit trampolines pass the calling Wasm function's vmctx.
+    let instance = unsafe { super::instance::instance_of_vmctx(caller_vmctx) };
     let caller = Caller { store, instance };
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         callback(caller, &params, &mut results)
@@ -283,8 +319,12 @@ wasm_ty!(i32, ValType::I32, |s| s as u32 as u128, |r| r as u32 as i32);
 wasm_ty!(u32, ValType::I32, |s| s as u128, |r| r as u32);
 wasm_ty!(i64, ValType::I64, |s| s as u64 as u128, |r| r as u64 as i64);
 wasm_ty!(u64, ValType::I64, |s| s as u128, |r| r as u64);
-wasm_ty!(f32, ValType::F32, |s| s.to_bits() as u128, |r| f32::from_bits(r as u32));
-wasm_ty!(f64, ValType::F64, |s| s.to_bits() as u128, |r| f64::from_bits(r as u64));
+wasm_ty!(f32, ValType::F32, |s| s.to_bits() as u128, |r| {
+    f32::from_bits(r as u32)
+});
+wasm_ty!(f64, ValType::F64, |s| s.to_bits() as u128, |r| {
+    f64::from_bits(r as u64)
+});
 
 /// Parameter lists of typed functions: tuples of [`WasmTy`].
 pub trait WasmParams {
@@ -368,12 +408,21 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
         let mut slots = [0u128; 8];
         params.write(&mut slots);
         if !store.owns(self.func.store_id) {
-            return Err(Error::ty("function used with a store it does not belong to"));
+            return Err(Error::ty(
+                "function used with a store it does not belong to",
+            ));
         }
-        if matches!(store.inner.funcs[self.func.index as usize].kind, FuncKind::Host(_)) {
+        if matches!(
+            store.inner.funcs[self.func.index as usize].kind,
+            FuncKind::Host(_)
+        ) {
             let ty = self.func.ty(store);
-            let vals: Vec<Val> =
-                ty.params().iter().zip(slots.iter()).map(|(t, s)| Val::from_raw(*s, *t, &store.inner)).collect();
+            let vals: Vec<Val> = ty
+                .params()
+                .iter()
+                .zip(slots.iter())
+                .map(|(t, s)| Val::from_raw(*s, *t, &store.inner))
+                .collect();
             let mut out: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
             self.func.call(store, &vals, &mut out)?;
             for (s, v) in slots.iter_mut().zip(&out) {

@@ -38,12 +38,15 @@ impl InstanceData {
 }
 
 /// The instance index recorded in a vmctx, if `vmctx` belongs to an instance.
-pub fn instance_of_vmctx(vmctx: *mut u8) -> Option<u32> {
+///
+/// # Safety
+/// `vmctx` must be null or the live vmctx of an instance.
+pub unsafe fn instance_of_vmctx(vmctx: *mut u8) -> Option<u32> {
     if vmctx.is_null() {
         return None;
     }
-    // SAFETY: a non-null caller vmctx passed by compiled code is a live
-    // instance vmctx whose header holds its InstanceData pointer.
+    // SAFETY: per the contract, a non-null vmctx is a live instance vmctx
+    // whose header holds its InstanceData pointer.
     unsafe {
         let inst = *(vmctx.add(VMCTX_INSTANCE as usize) as *const *const InstanceData);
         inst.as_ref().map(|i| i.index)
@@ -107,19 +110,35 @@ impl Extern {
     }
     /// The function, if this is one.
     pub fn into_func(self) -> Option<Func> {
-        if let Extern::Func(f) = self { Some(f) } else { None }
+        if let Extern::Func(f) = self {
+            Some(f)
+        } else {
+            None
+        }
     }
     /// The memory, if this is one.
     pub fn into_memory(self) -> Option<Memory> {
-        if let Extern::Memory(m) = self { Some(m) } else { None }
+        if let Extern::Memory(m) = self {
+            Some(m)
+        } else {
+            None
+        }
     }
     /// The global, if this is one.
     pub fn into_global(self) -> Option<Global> {
-        if let Extern::Global(g) = self { Some(g) } else { None }
+        if let Extern::Global(g) = self {
+            Some(g)
+        } else {
+            None
+        }
     }
     /// The table, if this is one.
     pub fn into_table(self) -> Option<Table> {
-        if let Extern::Table(t) = self { Some(t) } else { None }
+        if let Extern::Table(t) = self {
+            Some(t)
+        } else {
+            None
+        }
     }
 }
 
@@ -187,7 +206,10 @@ impl Instance {
                 (ImportKind::Memory(want), Extern::Memory(m)) => {
                     let have = store.inner.memories[m.index as usize].current_type();
                     if !limits_match(have.min, have.max, want.min, want.max) {
-                        return Err(Error::link(format!("incompatible import type for {}", what())));
+                        return Err(Error::link(format!(
+                            "incompatible import type for {}",
+                            what()
+                        )));
                     }
                     memories.push(m.index);
                 }
@@ -196,13 +218,19 @@ impl Instance {
                     if have.element != want.element
                         || !limits_match(have.min, have.max, want.min, want.max)
                     {
-                        return Err(Error::link(format!("incompatible import type for {}", what())));
+                        return Err(Error::link(format!(
+                            "incompatible import type for {}",
+                            what()
+                        )));
                     }
                     tables.push(t.index);
                 }
                 (ImportKind::Global(want), Extern::Global(g)) => {
                     if store.inner.globals[g.index as usize].ty != *want {
-                        return Err(Error::link(format!("incompatible import type for {}", what())));
+                        return Err(Error::link(format!(
+                            "incompatible import type for {}",
+                            what()
+                        )));
                     }
                     globals.push(g.index);
                 }
@@ -259,9 +287,15 @@ impl Instance {
             store.inner.tables.push(t);
             tables.push(store.inner.tables.len() as u32 - 1);
         }
-        for (ty, init) in info.globals[info.num_imported_globals as usize..].iter().zip(&info.global_inits) {
+        for (ty, init) in info.globals[info.num_imported_globals as usize..]
+            .iter()
+            .zip(&info.global_inits)
+        {
             let raw = eval_const(init, &store.inner, &globals, &funcs);
-            let mut g = GlobalData { vm: VMGlobal::default(), ty: *ty };
+            let mut g = GlobalData {
+                vm: VMGlobal::default(),
+                ty: *ty,
+            };
             g.set_raw(raw);
             store.inner.globals.push(Box::new(g));
             globals.push(store.inner.globals.len() as u32 - 1);
@@ -269,7 +303,12 @@ impl Instance {
         let elems = info
             .elems
             .iter()
-            .map(|e| e.items.iter().map(|c| eval_const(c, &store.inner, &globals, &funcs) as u64).collect())
+            .map(|e| {
+                e.items
+                    .iter()
+                    .map(|c| eval_const(c, &store.inner, &globals, &funcs) as u64)
+                    .collect()
+            })
             .collect();
         let mut data = Box::new(InstanceData {
             module: module.clone(),
@@ -295,20 +334,35 @@ impl Instance {
             put(VMCTX_INSTANCE, d_ptr);
             put(VMCTX_STORE, inner as *mut StoreInner as usize);
             for (i, m) in d.memories.iter().enumerate() {
-                put(offsets.memory(i as u32), &*inner.memories[*m as usize] as *const MemoryData as usize);
+                put(
+                    offsets.memory(i as u32),
+                    &*inner.memories[*m as usize] as *const MemoryData as usize,
+                );
             }
             for (i, t) in d.tables.iter().enumerate() {
-                put(offsets.table(i as u32), &*inner.tables[*t as usize] as *const TableData as usize);
+                put(
+                    offsets.table(i as u32),
+                    &*inner.tables[*t as usize] as *const TableData as usize,
+                );
             }
             for (i, g) in d.globals.iter().enumerate() {
-                put(offsets.global(i as u32), &*inner.globals[*g as usize] as *const GlobalData as usize);
+                put(
+                    offsets.global(i as u32),
+                    &*inner.globals[*g as usize] as *const GlobalData as usize,
+                );
             }
             for (i, f) in d.funcs.iter().enumerate() {
-                put(offsets.func(i as u32), &*inner.funcs[*f as usize].funcref as *const VMFuncRef as usize);
+                put(
+                    offsets.func(i as u32),
+                    &*inner.funcs[*f as usize].funcref as *const VMFuncRef as usize,
+                );
             }
         }
         store.inner.instances.push(data);
-        let instance = Instance { store_id: store.inner.id, index };
+        let instance = Instance {
+            store_id: store.inner.id,
+            index,
+        };
         instance.initialize(store)?;
         Ok(instance)
     }
@@ -324,7 +378,8 @@ impl Instance {
                     let inst = &store.inner.instances[self.index as usize];
                     let off = eval_const(offset, &store.inner, &inst.globals, &inst.funcs) as u32;
                     let t = inst.tables[*table as usize];
-                    let items = std::mem::take(&mut store.inner.instances[self.index as usize].elems[i]);
+                    let items =
+                        std::mem::take(&mut store.inner.instances[self.index as usize].elems[i]);
                     let table = &mut store.inner.tables[t as usize];
                     let dst = table
                         .elements_mut()
@@ -356,7 +411,11 @@ impl Instance {
         }
         if let Some(start) = info.start {
             let f = store.inner.instances[self.index as usize].funcs[start as usize];
-            Func { store_id: store.inner.id, index: f }.call(store, &[], &mut [])?;
+            Func {
+                store_id: store.inner.id,
+                index: f,
+            }
+            .call(store, &[], &mut [])?;
         }
         Ok(())
     }
@@ -373,10 +432,22 @@ impl Instance {
         let inst = &store.inner.instances[self.index as usize];
         let id = store.inner.id;
         match idx {
-            ExportIndex::Func(i) => Extern::Func(Func { store_id: id, index: inst.funcs[i as usize] }),
-            ExportIndex::Memory(i) => Extern::Memory(Memory { store_id: id, index: inst.memories[i as usize] }),
-            ExportIndex::Table(i) => Extern::Table(Table { store_id: id, index: inst.tables[i as usize] }),
-            ExportIndex::Global(i) => Extern::Global(Global { store_id: id, index: inst.globals[i as usize] }),
+            ExportIndex::Func(i) => Extern::Func(Func {
+                store_id: id,
+                index: inst.funcs[i as usize],
+            }),
+            ExportIndex::Memory(i) => Extern::Memory(Memory {
+                store_id: id,
+                index: inst.memories[i as usize],
+            }),
+            ExportIndex::Table(i) => Extern::Table(Table {
+                store_id: id,
+                index: inst.tables[i as usize],
+            }),
+            ExportIndex::Global(i) => Extern::Global(Global {
+                store_id: id,
+                index: inst.globals[i as usize],
+            }),
         }
     }
 
@@ -384,7 +455,12 @@ impl Instance {
     pub fn exports(&self, store: &Store) -> Vec<(String, Extern)> {
         store.check(self.store_id);
         let module = store.inner.instances[self.index as usize].module.clone();
-        module.info().exports.iter().map(|(n, i)| (n.clone(), self.extern_at(store, *i))).collect()
+        module
+            .info()
+            .exports
+            .iter()
+            .map(|(n, i)| (n.clone(), self.extern_at(store, *i)))
+            .collect()
     }
 
     /// The exported function `name`.
@@ -410,7 +486,10 @@ impl Memory {
     pub fn new(store: &mut Store, ty: MemoryType) -> Result<Memory> {
         let m = MemoryData::new(ty, store.inner.engine.config().max_memory_pages)?;
         store.inner.memories.push(Box::new(m));
-        Ok(Memory { store_id: store.inner.id, index: store.inner.memories.len() as u32 - 1 })
+        Ok(Memory {
+            store_id: store.inner.id,
+            index: store.inner.memories.len() as u32 - 1,
+        })
     }
     fn data_ref<'a>(&self, store: &'a Store) -> &'a MemoryData {
         store.check(self.store_id);
@@ -470,12 +549,22 @@ impl Global {
     /// A new global holding `val`.
     pub fn new(store: &mut Store, ty: GlobalType, val: Val) -> Result<Global> {
         if val.ty() != ty.content || !val.belongs_to(&store.inner) {
-            return Err(Error::ty(format!("global of type {} cannot hold a {}", ty.content, val.ty())));
+            return Err(Error::ty(format!(
+                "global of type {} cannot hold a {}",
+                ty.content,
+                val.ty()
+            )));
         }
-        let mut g = GlobalData { vm: VMGlobal::default(), ty };
+        let mut g = GlobalData {
+            vm: VMGlobal::default(),
+            ty,
+        };
         g.set_raw(val.to_raw(&store.inner));
         store.inner.globals.push(Box::new(g));
-        Ok(Global { store_id: store.inner.id, index: store.inner.globals.len() as u32 - 1 })
+        Ok(Global {
+            store_id: store.inner.id,
+            index: store.inner.globals.len() as u32 - 1,
+        })
     }
     /// The global's type.
     pub fn ty(&self, store: &Store) -> GlobalType {
@@ -496,7 +585,11 @@ impl Global {
             return Err(Error::ty("cannot set an immutable global"));
         }
         if val.ty() != ty.content || !val.belongs_to(&store.inner) {
-            return Err(Error::ty(format!("global of type {} cannot hold a {}", ty.content, val.ty())));
+            return Err(Error::ty(format!(
+                "global of type {} cannot hold a {}",
+                ty.content,
+                val.ty()
+            )));
         }
         let raw = val.to_raw(&store.inner);
         store.inner.globals[self.index as usize].set_raw(raw);
@@ -508,12 +601,19 @@ impl Table {
     /// A new table of `ty.min` elements set to `init`.
     pub fn new(store: &mut Store, ty: TableType, init: Val) -> Result<Table> {
         if init.ty() != ty.element || !init.belongs_to(&store.inner) {
-            return Err(Error::ty(format!("table of {} cannot hold a {}", ty.element, init.ty())));
+            return Err(Error::ty(format!(
+                "table of {} cannot hold a {}",
+                ty.element,
+                init.ty()
+            )));
         }
         let raw = init.to_raw(&store.inner) as u64;
         let t = TableData::new(ty, raw, store.inner.engine.config().max_table_elements)?;
         store.inner.tables.push(t);
-        Ok(Table { store_id: store.inner.id, index: store.inner.tables.len() as u32 - 1 })
+        Ok(Table {
+            store_id: store.inner.id,
+            index: store.inner.tables.len() as u32 - 1,
+        })
     }
     /// Type, with the current size as minimum.
     pub fn ty(&self, store: &Store) -> TableType {
@@ -537,7 +637,10 @@ impl Table {
         store.check(self.store_id);
         let elem = store.inner.tables[self.index as usize].ty.element;
         if val.ty() != elem || !val.belongs_to(&store.inner) {
-            return Err(Error::ty(format!("table of {elem} cannot hold a {}", val.ty())));
+            return Err(Error::ty(format!(
+                "table of {elem} cannot hold a {}",
+                val.ty()
+            )));
         }
         let raw = val.to_raw(&store.inner) as u64;
         let slot = store.inner.tables[self.index as usize]
@@ -552,7 +655,10 @@ impl Table {
         store.check(self.store_id);
         let elem = store.inner.tables[self.index as usize].ty.element;
         if init.ty() != elem || !init.belongs_to(&store.inner) {
-            return Err(Error::ty(format!("table of {elem} cannot hold a {}", init.ty())));
+            return Err(Error::ty(format!(
+                "table of {elem} cannot hold a {}",
+                init.ty()
+            )));
         }
         let raw = init.to_raw(&store.inner) as u64;
         store.inner.tables[self.index as usize]

@@ -90,7 +90,14 @@ unsafe extern "C" fn memory_fill(vmctx: *mut u8, mem: u32, dst: u32, val: u32, l
     finish(r)
 }
 
-unsafe extern "C" fn memory_copy(vmctx: *mut u8, dst_mem: u32, src_mem: u32, dst: u32, src: u32, len: u32) {
+unsafe extern "C" fn memory_copy(
+    vmctx: *mut u8,
+    dst_mem: u32,
+    src_mem: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) {
     // SAFETY: as above. Source and destination may be the same memory, so
     // the copy goes through raw pointers with memmove semantics.
     let r = unsafe {
@@ -109,12 +116,25 @@ unsafe extern "C" fn memory_copy(vmctx: *mut u8, dst_mem: u32, src_mem: u32, dst
     finish(r)
 }
 
-unsafe extern "C" fn memory_init(vmctx: *mut u8, mem: u32, data: u32, dst: u32, src: u32, len: u32) {
+unsafe extern "C" fn memory_init(
+    vmctx: *mut u8,
+    mem: u32,
+    data: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) {
     // SAFETY: as above.
     let (inst, m) = unsafe { (instance(vmctx), memory(vmctx, mem)) };
-    let bytes: &[u8] =
-        if inst.data_dropped[data as usize] { &[] } else { &inst.module.info().datas[data as usize].bytes };
-    let r = match (range(src, len, bytes.len()), range(dst, len, m.data().len())) {
+    let bytes: &[u8] = if inst.data_dropped[data as usize] {
+        &[]
+    } else {
+        &inst.module.info().datas[data as usize].bytes
+    };
+    let r = match (
+        range(src, len, bytes.len()),
+        range(dst, len, m.data().len()),
+    ) {
         (Some(sr), Some(dr)) => {
             m.data_mut()[dr].copy_from_slice(&bytes[sr]);
             Ok(())
@@ -132,13 +152,22 @@ unsafe extern "C" fn data_drop(vmctx: *mut u8, data: u32) {
 unsafe extern "C" fn table_get(vmctx: *mut u8, t: u32, index: u32) -> u64 {
     // SAFETY: as above.
     let t = unsafe { table(vmctx, t) };
-    finish(t.elements().get(index as usize).copied().ok_or(TrapCode::TableOutOfBounds))
+    finish(
+        t.elements()
+            .get(index as usize)
+            .copied()
+            .ok_or(TrapCode::TableOutOfBounds),
+    )
 }
 
 unsafe extern "C" fn table_set(vmctx: *mut u8, t: u32, index: u32, val: u64) {
     // SAFETY: as above.
     let t = unsafe { table(vmctx, t) };
-    let r = t.elements_mut().get_mut(index as usize).map(|s| *s = val).ok_or(TrapCode::TableOutOfBounds);
+    let r = t
+        .elements_mut()
+        .get_mut(index as usize)
+        .map(|s| *s = val)
+        .ok_or(TrapCode::TableOutOfBounds);
     finish(r)
 }
 
@@ -157,7 +186,14 @@ unsafe extern "C" fn table_fill(vmctx: *mut u8, t: u32, dst: u32, val: u64, len:
     finish(r)
 }
 
-unsafe extern "C" fn table_copy(vmctx: *mut u8, dst_t: u32, src_t: u32, dst: u32, src: u32, len: u32) {
+unsafe extern "C" fn table_copy(
+    vmctx: *mut u8,
+    dst_t: u32,
+    src_t: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) {
     // SAFETY: as above; tables may be the same, so copy via raw pointers.
     let r = unsafe {
         let s = table(vmctx, src_t);
@@ -179,7 +215,10 @@ unsafe extern "C" fn table_init(vmctx: *mut u8, t: u32, elem: u32, dst: u32, src
     // SAFETY: as above.
     let (inst, t) = unsafe { (instance(vmctx), table(vmctx, t)) };
     let items = &inst.elems[elem as usize];
-    let r = match (range(src, len, items.len()), range(dst, len, t.elements().len())) {
+    let r = match (
+        range(src, len, items.len()),
+        range(dst, len, t.elements().len()),
+    ) {
         (Some(sr), Some(dr)) => {
             t.elements_mut()[dr].copy_from_slice(&items[sr]);
             Ok(())

@@ -36,9 +36,14 @@ impl MemoryData {
         let mut reservation =
             Reservation::new(RESERVATION).map_err(|e| Error::new(ErrorKind::Io(e)))?;
         let len = ty.min as u64 * PAGE;
-        reservation.make_accessible(len as usize).map_err(|e| Error::new(ErrorKind::Io(e)))?;
+        reservation
+            .make_accessible(len as usize)
+            .map_err(|e| Error::new(ErrorKind::Io(e)))?;
         Ok(MemoryData {
-            vm: VMMemory { base: reservation.base, length: len },
+            vm: VMMemory {
+                base: reservation.base,
+                length: len,
+            },
             reservation,
             ty,
             max_pages,
@@ -79,6 +84,9 @@ impl MemoryData {
 
     /// The type with the current size as minimum.
     pub fn current_type(&self) -> MemoryType {
-        MemoryType { min: self.pages(), max: self.ty.max }
+        MemoryType {
+            min: self.pages(),
+            max: self.ty.max,
+        }
     }
 }

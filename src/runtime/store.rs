@@ -89,7 +89,10 @@ impl ExternRef {
     /// Wraps `data` so it can be passed to Wasm as an `externref`.
     pub fn new(store: &mut Store, data: impl Any + Send + Sync) -> ExternRef {
         store.inner.externs.push(Box::new(data));
-        ExternRef { store_id: store.inner.id, index: store.inner.externs.len() as u32 - 1 }
+        ExternRef {
+            store_id: store.inner.id,
+            index: store.inner.externs.len() as u32 - 1,
+        }
     }
     /// The host data this reference wraps.
     pub fn data<'a>(&self, store: &'a Store) -> &'a (dyn Any + Send + Sync) {
@@ -100,6 +103,9 @@ impl ExternRef {
         self.index as u64 + 1
     }
     pub(crate) fn from_raw(store: &StoreInner, raw: u64) -> Option<ExternRef> {
-        (raw != 0).then(|| ExternRef { store_id: store.id, index: (raw - 1) as u32 })
+        (raw != 0).then(|| ExternRef {
+            store_id: store.id,
+            index: (raw - 1) as u32,
+        })
     }
 }

@@ -25,7 +25,10 @@ impl TableData {
             )));
         }
         let mut t = Box::new(TableData {
-            vm: VMTable { base: std::ptr::null_mut(), length: 0 },
+            vm: VMTable {
+                base: std::ptr::null_mut(),
+                length: 0,
+            },
             elements: vec![init; ty.min as usize],
             ty,
             max,
@@ -70,6 +73,9 @@ impl TableData {
 
     /// The type with the current size as minimum.
     pub fn current_type(&self) -> TableType {
-        TableType { min: self.size(), ..self.ty }
+        TableType {
+            min: self.size(),
+            ..self.ty
+        }
     }
 }

@@ -65,7 +65,12 @@ pub struct Trap {
 impl Trap {
     /// A trap raised by host code with a message.
     pub fn new(message: impl Into<String>) -> Trap {
-        Trap { code: None, message: message.into(), frames: Vec::new(), exit_status: None }
+        Trap {
+            code: None,
+            message: message.into(),
+            frames: Vec::new(),
+            exit_status: None,
+        }
     }
     /// A trap that asks the embedder to end the program with `status`
     /// (what WASI's `proc_exit` raises).
@@ -78,7 +83,12 @@ impl Trap {
         }
     }
     pub(crate) fn from_code(code: TrapCode, frames: Vec<FrameInfo>) -> Trap {
-        Trap { code: Some(code), message: code.message().to_string(), frames, exit_status: None }
+        Trap {
+            code: Some(code),
+            message: code.message().to_string(),
+            frames,
+            exit_status: None,
+        }
     }
     /// The trap code, for traps raised by Wasm code.
     pub fn code(&self) -> Option<TrapCode> {
@@ -138,12 +148,7 @@ thread_local! {
 }
 
 unsafe extern "C" {
-    fn wasi_rt_enter(
-        f: usize,
-        vmctx: *mut u8,
-        code: *const u8,
-        slots: *mut u128,
-    ) -> libc::c_int;
+    fn wasi_rt_enter(f: usize, vmctx: *mut u8, code: *const u8, slots: *mut u128) -> libc::c_int;
     fn wasi_rt_unwind() -> !;
     fn wasi_rt_in_wasm() -> libc::c_int;
 }
@@ -169,7 +174,7 @@ pub unsafe fn raise_from_signal(code: TrapCode, pc: usize, fp: usize) -> ! {
         r.pcs[0] = pc;
         r.npcs = 1;
         let mut fp = fp;
-        while r.npcs < MAX_FRAMES && fp != 0 && fp % 8 == 0 {
+        while r.npcs < MAX_FRAMES && fp != 0 && fp.is_multiple_of(8) {
             // SAFETY: `fp` is a frame pointer of a Wasm frame (compiled
             // with frame pointers preserved); each such frame stores the
             // caller's frame pointer and return address above it.
@@ -215,7 +220,11 @@ fn take_trap() -> Trap {
                 // Return addresses point after the call: look one byte back.
                 let pc = if i == 0 { *pc } else { pc - 1 };
                 let (func_index, func_name, module_name) = crate::compile::code::describe_pc(pc)?;
-                Some(FrameInfo { func_index, func_name, module_name })
+                Some(FrameInfo {
+                    func_index,
+                    func_name,
+                    module_name,
+                })
             })
             .collect();
         r.npcs = 0;

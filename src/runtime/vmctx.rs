@@ -94,7 +94,13 @@ impl VMOffsets {
         let globals_start = tables_start + 8 * tables;
         let funcs_start = globals_start + 8 * globals;
         let size = funcs_start + 8 * funcs;
-        VMOffsets { memories_start, tables_start, globals_start, funcs_start, size }
+        VMOffsets {
+            memories_start,
+            tables_start,
+            globals_start,
+            funcs_start,
+            size,
+        }
     }
     pub fn memory(&self, i: u32) -> i32 {
         (self.memories_start + 8 * i) as i32

@@ -3,8 +3,8 @@
 
 use super::errno::WasiResult;
 use super::fs::Filestat;
-use super::state::WasiState;
 use super::guest::GuestMem;
+use super::state::WasiState;
 use std::fmt::Display;
 
 /// Everything a WASI function implementation works with.

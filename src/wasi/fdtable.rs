@@ -36,7 +36,10 @@ impl OutputBuffer {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
     fn push(&self, bytes: &[u8]) {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(bytes);
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(bytes);
     }
 }
 
@@ -54,11 +57,20 @@ pub enum OutputSink {
 
 /// The host object behind a guest fd.
 pub enum Handle {
-    Stdin { source: StdinSource, pos: usize },
-    Output { sink: OutputSink, host_fd: RawFd },
+    Stdin {
+        source: StdinSource,
+        pos: usize,
+    },
+    Output {
+        sink: OutputSink,
+        host_fd: RawFd,
+    },
     File(File),
     /// A directory; `preopen` is its guest name when it was preopened.
-    Dir { fd: OwnedFd, preopen: Option<String> },
+    Dir {
+        fd: OwnedFd,
+        preopen: Option<String>,
+    },
     Listener(TcpListener),
     Stream(TcpStream),
 }
@@ -86,26 +98,60 @@ pub const FILE_RIGHTS: u64 = rights::FD_DATASYNC
     | rights::FD_FILESTAT_SET_TIMES
     | rights::POLL_FD_READWRITE;
 /// Rights of directories opened with everything allowed.
-pub const DIR_RIGHTS: u64 = rights::ALL & !(rights::FD_READ | rights::FD_WRITE | rights::FD_SEEK | rights::FD_TELL | rights::FD_ALLOCATE | rights::FD_FILESTAT_SET_SIZE | rights::SOCK_ACCEPT | rights::SOCK_SHUTDOWN);
+pub const DIR_RIGHTS: u64 = rights::ALL
+    & !(rights::FD_READ
+        | rights::FD_WRITE
+        | rights::FD_SEEK
+        | rights::FD_TELL
+        | rights::FD_ALLOCATE
+        | rights::FD_FILESTAT_SET_SIZE
+        | rights::SOCK_ACCEPT
+        | rights::SOCK_SHUTDOWN);
 /// Rights of stdio streams.
-pub const STDIO_RIGHTS: u64 = rights::FD_READ | rights::FD_WRITE | rights::FD_FDSTAT_SET_FLAGS | rights::FD_FILESTAT_GET | rights::POLL_FD_READWRITE;
+pub const STDIO_RIGHTS: u64 = rights::FD_READ
+    | rights::FD_WRITE
+    | rights::FD_FDSTAT_SET_FLAGS
+    | rights::FD_FILESTAT_GET
+    | rights::POLL_FD_READWRITE;
 /// Rights of sockets.
-pub const SOCKET_RIGHTS: u64 = rights::FD_READ | rights::FD_WRITE | rights::FD_FDSTAT_SET_FLAGS | rights::FD_FILESTAT_GET | rights::POLL_FD_READWRITE | rights::SOCK_SHUTDOWN | rights::SOCK_ACCEPT;
+pub const SOCKET_RIGHTS: u64 = rights::FD_READ
+    | rights::FD_WRITE
+    | rights::FD_FDSTAT_SET_FLAGS
+    | rights::FD_FILESTAT_GET
+    | rights::POLL_FD_READWRITE
+    | rights::SOCK_SHUTDOWN
+    | rights::SOCK_ACCEPT;
 
 impl FdEntry {
     /// Fails with ENOTCAPABLE unless the fd holds all of `needed`.
     pub fn require(&self, needed: u64) -> WasiResult<()> {
-        if self.base & needed == needed { Ok(()) } else { Err(Errno::NOTCAPABLE) }
+        if self.base & needed == needed {
+            Ok(())
+        } else {
+            Err(Errno::NOTCAPABLE)
+        }
     }
 
     /// The host fd behind this entry, when there is one.
     pub fn raw_fd(&self) -> Option<RawFd> {
         match &self.handle {
-            Handle::Stdin { source: StdinSource::Inherit, .. } => Some(0),
-            Handle::Stdin { source: StdinSource::File(f), .. } => Some(f.as_raw_fd()),
+            Handle::Stdin {
+                source: StdinSource::Inherit,
+                ..
+            } => Some(0),
+            Handle::Stdin {
+                source: StdinSource::File(f),
+                ..
+            } => Some(f.as_raw_fd()),
             Handle::Stdin { .. } => None,
-            Handle::Output { sink: OutputSink::Inherit, host_fd } => Some(*host_fd),
-            Handle::Output { sink: OutputSink::File(f), .. } => Some(f.as_raw_fd()),
+            Handle::Output {
+                sink: OutputSink::Inherit,
+                host_fd,
+            } => Some(*host_fd),
+            Handle::Output {
+                sink: OutputSink::File(f),
+                ..
+            } => Some(f.as_raw_fd()),
             Handle::Output { .. } => None,
             Handle::File(f) => Some(f.as_raw_fd()),
             Handle::Dir { fd, .. } => Some(fd.as_raw_fd()),
@@ -123,8 +169,14 @@ impl FdEntry {
                 Ok(m) => super::fs::filetype_of(&m.file_type()),
                 Err(_) => filetype::UNKNOWN,
             },
-            Handle::Stdin { source: StdinSource::File(_), .. }
-            | Handle::Output { sink: OutputSink::File(_), .. } => filetype::REGULAR_FILE,
+            Handle::Stdin {
+                source: StdinSource::File(_),
+                ..
+            }
+            | Handle::Output {
+                sink: OutputSink::File(_),
+                ..
+            } => filetype::REGULAR_FILE,
             _ => filetype::CHARACTER_DEVICE,
         }
     }

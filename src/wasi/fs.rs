@@ -55,16 +55,18 @@ pub struct Filestat {
 }
 
 fn ts(sec: i64, nsec: i64) -> u64 {
-    (sec as u64).wrapping_mul(1_000_000_000).wrapping_add(nsec as u64)
+    (sec as u64)
+        .wrapping_mul(1_000_000_000)
+        .wrapping_add(nsec as u64)
 }
 
 impl Filestat {
     fn from_stat(st: &libc::stat) -> Filestat {
         Filestat {
-            dev: st.st_dev as u64,
-            ino: st.st_ino as u64,
+            dev: st.st_dev,
+            ino: st.st_ino,
             filetype: filetype_of_mode(st.st_mode),
-            nlink: st.st_nlink as u64,
+            nlink: st.st_nlink,
             size: st.st_size as u64,
             atim: ts(st.st_atime, st.st_atime_nsec),
             mtim: ts(st.st_mtime, st.st_mtime_nsec),
@@ -105,7 +107,9 @@ fn check(rc: libc::c_int) -> WasiResult<()> {
 /// A directory fd of the table with the `needed` rights.
 fn dir_fd<'a>(c: &'a Call<'_>, fd: u32, needed: u64) -> WasiResult<BorrowedFd<'a>> {
     let e = c.st.fds.get(fd)?;
-    let Handle::Dir { fd: dfd, .. } = &e.handle else { return Err(Errno::NOTDIR) };
+    let Handle::Dir { fd: dfd, .. } = &e.handle else {
+        return Err(Errno::NOTDIR);
+    };
     e.require(needed)?;
     Ok(dfd.as_fd_borrowed())
 }
@@ -120,11 +124,17 @@ impl Borrow for OwnedFd {
     }
 }
 
-fn guest_path<'m>(c: &'m Call<'_>, ptr: u32, len: u32) -> WasiResult<String> {
+fn guest_path(c: &Call<'_>, ptr: u32, len: u32) -> WasiResult<String> {
     Ok(c.mem.str(ptr, len)?.to_string())
 }
 
-fn resolve_at<'a>(c: &'a Call<'_>, fd: u32, needed: u64, p: &str, follow: bool) -> WasiResult<Resolved<'a>> {
+fn resolve_at<'a>(
+    c: &'a Call<'_>,
+    fd: u32,
+    needed: u64,
+    p: &str,
+    follow: bool,
+) -> WasiResult<Resolved<'a>> {
     let root = dir_fd(c, fd, needed)?;
     path::resolve(root, p, follow)
 }
@@ -154,16 +164,26 @@ pub fn fd_advise(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
     let fd = host_fd(e)?;
     // SAFETY: plain syscall on an fd we own.
     let rc = unsafe { libc::posix_fadvise(fd, a[1] as i64, a[2] as i64, advice) };
-    if rc != 0 { Err(Errno::from_host(rc)) } else { Ok(()) }
+    if rc != 0 {
+        Err(Errno::from_host(rc))
+    } else {
+        Ok(())
+    }
 }
 
 /// `fd_allocate(fd, offset, len)`
 pub fn fd_allocate(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
     let e = file_mut(c, a[0] as u32, rights::FD_ALLOCATE)?;
-    let Handle::File(f) = &e.handle else { return Err(Errno::BADF) };
+    let Handle::File(f) = &e.handle else {
+        return Err(Errno::BADF);
+    };
     // SAFETY: plain syscall on an fd we own.
     let rc = unsafe { libc::posix_fallocate(f.as_raw_fd(), a[1] as i64, a[2] as i64) };
-    if rc != 0 { Err(Errno::from_host(rc)) } else { Ok(()) }
+    if rc != 0 {
+        Err(Errno::from_host(rc))
+    } else {
+        Ok(())
+    }
 }
 
 /// `fd_close(fd)`
@@ -174,7 +194,9 @@ pub fn fd_close(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
 /// `fd_datasync(fd)`
 pub fn fd_datasync(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
     let e = file_mut(c, a[0] as u32, rights::FD_DATASYNC)?;
-    let Handle::File(f) = &e.handle else { return Err(Errno::BADF) };
+    let Handle::File(f) = &e.handle else {
+        return Err(Errno::BADF);
+    };
     Ok(f.sync_data()?)
 }
 
@@ -213,7 +235,12 @@ pub fn fd_fdstat_set_flags(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
         // Linux cannot change the sync flags of an open file.
         return Err(Errno::NOTSUP);
     }
-    if let Some(fd) = e.raw_fd().filter(|_| matches!(e.handle, Handle::File(_) | Handle::Stream(_) | Handle::Listener(_))) {
+    if let Some(fd) = e.raw_fd().filter(|_| {
+        matches!(
+            e.handle,
+            Handle::File(_) | Handle::Stream(_) | Handle::Listener(_)
+        )
+    }) {
         // SAFETY: fcntl on an fd we own.
         let cur = unsafe { libc::fcntl(fd, libc::F_GETFL) };
         if cur < 0 {
@@ -256,7 +283,16 @@ pub fn fd_filestat_get(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
                 s.filetype = e.filetype();
                 s
             }
-            None => Filestat { dev: 0, ino: 0, filetype: e.filetype(), nlink: 1, size: 0, atim: 0, mtim: 0, ctim: 0 },
+            None => Filestat {
+                dev: 0,
+                ino: 0,
+                filetype: e.filetype(),
+                nlink: 1,
+                size: 0,
+                atim: 0,
+                mtim: 0,
+                ctim: 0,
+            },
         }
     };
     c.write_filestat(&st, a[1] as u32)
@@ -265,7 +301,9 @@ pub fn fd_filestat_get(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
 /// `fd_filestat_set_size(fd, size)`
 pub fn fd_filestat_set_size(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
     let e = file_mut(c, a[0] as u32, rights::FD_FILESTAT_SET_SIZE)?;
-    let Handle::File(f) = &e.handle else { return Err(Errno::BADF) };
+    let Handle::File(f) = &e.handle else {
+        return Err(Errno::BADF);
+    };
     Ok(f.set_len(a[1])?)
 }
 
@@ -277,14 +315,26 @@ fn timespecs(atim: u64, mtim: u64, flags: u16) -> WasiResult<[libc::timespec; 2]
     }
     let one = |t: u64, set: u16, now: u16| {
         if flags & now != 0 {
-            libc::timespec { tv_sec: 0, tv_nsec: libc::UTIME_NOW }
+            libc::timespec {
+                tv_sec: 0,
+                tv_nsec: libc::UTIME_NOW,
+            }
         } else if flags & set != 0 {
-            libc::timespec { tv_sec: (t / 1_000_000_000) as i64, tv_nsec: (t % 1_000_000_000) as i64 }
+            libc::timespec {
+                tv_sec: (t / 1_000_000_000) as i64,
+                tv_nsec: (t % 1_000_000_000) as i64,
+            }
         } else {
-            libc::timespec { tv_sec: 0, tv_nsec: libc::UTIME_OMIT }
+            libc::timespec {
+                tv_sec: 0,
+                tv_nsec: libc::UTIME_OMIT,
+            }
         }
     };
-    Ok([one(atim, fstflags::ATIM, fstflags::ATIM_NOW), one(mtim, fstflags::MTIM, fstflags::MTIM_NOW)])
+    Ok([
+        one(atim, fstflags::ATIM, fstflags::ATIM_NOW),
+        one(mtim, fstflags::MTIM, fstflags::MTIM_NOW),
+    ])
 }
 
 /// `fd_filestat_set_times(fd, atim, mtim, fst_flags)`
@@ -316,13 +366,21 @@ fn read_iovs(c: &mut Call<'_>, fd: u32, iovs: u32, n: u32, offset: Option<u64>) 
             break;
         }
         let n = (len as usize).min(got - done);
-        c.mem.slice_mut(ptr, n as u32)?.copy_from_slice(&buf[done..done + n]);
+        c.mem
+            .slice_mut(ptr, n as u32)?
+            .copy_from_slice(&buf[done..done + n]);
         done += n;
     }
     Ok(got as u32)
 }
 
-fn write_iovs(c: &mut Call<'_>, fd: u32, iovs: u32, n: u32, offset: Option<u64>) -> WasiResult<u32> {
+fn write_iovs(
+    c: &mut Call<'_>,
+    fd: u32,
+    iovs: u32,
+    n: u32,
+    offset: Option<u64>,
+) -> WasiResult<u32> {
     let iovs = c.mem.iovecs(iovs, n)?;
     let mut data = Vec::new();
     for (ptr, len) in iovs {
@@ -371,7 +429,11 @@ pub fn fd_pwrite(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
 
 /// Seeks with preview1 `whence` numbering (SET=0, CUR=1, END=2).
 pub fn seek(c: &mut Call<'_>, fd: u32, offset: i64, whence: u8) -> WasiResult<u64> {
-    let needed = if offset == 0 && whence == 1 { rights::FD_TELL } else { rights::FD_SEEK | rights::FD_TELL };
+    let needed = if offset == 0 && whence == 1 {
+        rights::FD_TELL
+    } else {
+        rights::FD_SEEK | rights::FD_TELL
+    };
     let e = c.st.fds.get_mut(fd)?;
     if e.base & needed == 0 {
         return Err(Errno::NOTCAPABLE);
@@ -406,7 +468,13 @@ pub fn fd_tell(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
 /// `fd_prestat_get(fd, buf)`
 pub fn fd_prestat_get(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
     let e = c.st.fds.get(a[0] as u32)?;
-    let Handle::Dir { preopen: Some(name), .. } = &e.handle else { return Err(Errno::BADF) };
+    let Handle::Dir {
+        preopen: Some(name),
+        ..
+    } = &e.handle
+    else {
+        return Err(Errno::BADF);
+    };
     let len = name.len() as u32;
     let ptr = a[1] as u32;
     c.mem.check_record(ptr, 8, 4)?;
@@ -420,12 +488,20 @@ pub fn fd_prestat_get(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
 /// `fd_prestat_dir_name(fd, path, path_len)`
 pub fn fd_prestat_dir_name(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
     let e = c.st.fds.get(a[0] as u32)?;
-    let Handle::Dir { preopen: Some(name), .. } = &e.handle else { return Err(Errno::BADF) };
+    let Handle::Dir {
+        preopen: Some(name),
+        ..
+    } = &e.handle
+    else {
+        return Err(Errno::BADF);
+    };
     let name = name.clone();
     if (a[2] as usize) < name.len() {
         return Err(Errno::NAMETOOLONG);
     }
-    c.mem.slice_mut(a[1] as u32, name.len() as u32)?.copy_from_slice(name.as_bytes());
+    c.mem
+        .slice_mut(a[1] as u32, name.len() as u32)?
+        .copy_from_slice(name.as_bytes());
     c.wrote("path", &name);
     Ok(())
 }
@@ -463,7 +539,11 @@ fn list_dir(dirfd: RawFd) -> WasiResult<Vec<(Vec<u8>, u64, u8)>> {
     // SAFETY: openat/fdopendir/readdir/closedir on descriptors we own; the
     // DIR stream takes ownership of `fd` and is closed below.
     unsafe {
-        let fd = libc::openat(dirfd, c".".as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC);
+        let fd = libc::openat(
+            dirfd,
+            c".".as_ptr(),
+            libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
+        );
         if fd < 0 {
             return Err(Errno::last());
         }
@@ -479,7 +559,9 @@ fn list_dir(dirfd: RawFd) -> WasiResult<Vec<(Vec<u8>, u64, u8)>> {
                 break;
             }
             let ent = &*ent;
-            let name = std::ffi::CStr::from_ptr(ent.d_name.as_ptr()).to_bytes().to_vec();
+            let name = std::ffi::CStr::from_ptr(ent.d_name.as_ptr())
+                .to_bytes()
+                .to_vec();
             let ft = match ent.d_type {
                 libc::DT_DIR => filetype::DIRECTORY,
                 libc::DT_REG => filetype::REGULAR_FILE,
@@ -540,7 +622,14 @@ pub fn path_filestat_set_times(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
     let t = timespecs(a[4], a[5], a[6] as u16)?;
     let r = resolve_at(c, a[0] as u32, rights::PATH_FILESTAT_SET_TIMES, &p, follow)?;
     // SAFETY: utimensat relative to a sandbox directory, never following.
-    check(unsafe { libc::utimensat(r.dir(), r.name.as_ptr(), t.as_ptr(), libc::AT_SYMLINK_NOFOLLOW) })
+    check(unsafe {
+        libc::utimensat(
+            r.dir(),
+            r.name.as_ptr(),
+            t.as_ptr(),
+            libc::AT_SYMLINK_NOFOLLOW,
+        )
+    })
 }
 
 /// `path_link(old_fd, old_flags, old_path, old_len, new_fd, new_path, new_len)`
@@ -573,8 +662,9 @@ pub fn path_open(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
     }
     let base = a[5] & inheriting;
     let inh = a[6] & inheriting;
-    let wants_write = base & (rights::FD_WRITE | rights::FD_ALLOCATE | rights::FD_FILESTAT_SET_SIZE) != 0
-        || fdf & fdflags::APPEND != 0;
+    let wants_write =
+        base & (rights::FD_WRITE | rights::FD_ALLOCATE | rights::FD_FILESTAT_SET_SIZE) != 0
+            || fdf & fdflags::APPEND != 0;
     if fdf & fdflags::APPEND != 0 && inheriting & rights::FD_WRITE == 0 {
         return Err(Errno::NOTCAPABLE);
     }
@@ -616,7 +706,11 @@ pub fn path_open(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
         }
         // SAFETY: openat relative to a sandbox directory with O_NOFOLLOW.
         let mut fd = unsafe { libc::openat(r.dir(), r.name.as_ptr(), flags, 0o666) };
-        if fd < 0 && Errno::last() == Errno::ISDIR && flags & libc::O_ACCMODE != libc::O_RDONLY && of & (oflags::CREAT | oflags::TRUNC) == 0 {
+        if fd < 0
+            && Errno::last() == Errno::ISDIR
+            && flags & libc::O_ACCMODE != libc::O_RDONLY
+            && of & (oflags::CREAT | oflags::TRUNC) == 0
+        {
             // A directory asked for with write rights: open it for reading.
             let f = (flags & !libc::O_ACCMODE) | libc::O_RDONLY | libc::O_DIRECTORY;
             // SAFETY: as above.
@@ -630,9 +724,19 @@ pub fn path_open(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
     };
     let st = fstat(fd.as_raw_fd())?;
     let entry = if st.st_mode & libc::S_IFMT == libc::S_IFDIR {
-        FdEntry { handle: Handle::Dir { fd, preopen: None }, base: base & DIR_RIGHTS, inheriting: inh, flags: fdf }
+        FdEntry {
+            handle: Handle::Dir { fd, preopen: None },
+            base: base & DIR_RIGHTS,
+            inheriting: inh,
+            flags: fdf,
+        }
     } else {
-        FdEntry { handle: Handle::File(File::from(fd)), base: base & FILE_RIGHTS, inheriting: inh, flags: fdf }
+        FdEntry {
+            handle: Handle::File(File::from(fd)),
+            base: base & FILE_RIGHTS,
+            inheriting: inh,
+            flags: fdf,
+        }
     };
     let new = c.st.fds.push(entry)?;
     c.out_u32("opened_fd", out, new)
@@ -647,7 +751,14 @@ pub fn path_readlink(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
         let r = resolve_at(c, a[0] as u32, rights::PATH_READLINK, &p, false)?;
         let mut t = vec![0u8; 4096];
         // SAFETY: readlinkat into a buffer of the given size.
-        let n = unsafe { libc::readlinkat(r.dir(), r.name.as_ptr(), t.as_mut_ptr() as *mut libc::c_char, t.len()) };
+        let n = unsafe {
+            libc::readlinkat(
+                r.dir(),
+                r.name.as_ptr(),
+                t.as_mut_ptr() as *mut libc::c_char,
+                t.len(),
+            )
+        };
         if n < 0 {
             return Err(Errno::last());
         }
@@ -655,7 +766,9 @@ pub fn path_readlink(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
         t
     };
     let n = target.len().min(buf_len as usize);
-    c.mem.slice_mut(buf, n as u32)?.copy_from_slice(&target[..n]);
+    c.mem
+        .slice_mut(buf, n as u32)?
+        .copy_from_slice(&target[..n]);
     c.out_u32("bufused", used, n as u32)
 }
 

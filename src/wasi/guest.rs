@@ -24,7 +24,11 @@ impl<'a> GuestMem<'a> {
     }
 
     fn aligned(ptr: u32, align: u32) -> WasiResult<()> {
-        if ptr % align != 0 { Err(Errno::INVAL) } else { Ok(()) }
+        if !ptr.is_multiple_of(align) {
+            Err(Errno::INVAL)
+        } else {
+            Ok(())
+        }
     }
 
     /// `len` bytes at `ptr`.
@@ -49,15 +53,21 @@ impl<'a> GuestMem<'a> {
     }
     pub fn read_u16(&self, ptr: u32) -> WasiResult<u16> {
         Self::aligned(ptr, 2)?;
-        Ok(u16::from_le_bytes(self.slice(ptr, 2)?.try_into().expect("2 bytes")))
+        Ok(u16::from_le_bytes(
+            self.slice(ptr, 2)?.try_into().expect("2 bytes"),
+        ))
     }
     pub fn read_u32(&self, ptr: u32) -> WasiResult<u32> {
         Self::aligned(ptr, 4)?;
-        Ok(u32::from_le_bytes(self.slice(ptr, 4)?.try_into().expect("4 bytes")))
+        Ok(u32::from_le_bytes(
+            self.slice(ptr, 4)?.try_into().expect("4 bytes"),
+        ))
     }
     pub fn read_u64(&self, ptr: u32) -> WasiResult<u64> {
         Self::aligned(ptr, 8)?;
-        Ok(u64::from_le_bytes(self.slice(ptr, 8)?.try_into().expect("8 bytes")))
+        Ok(u64::from_le_bytes(
+            self.slice(ptr, 8)?.try_into().expect("8 bytes"),
+        ))
     }
     pub fn write_u8(&mut self, ptr: u32, v: u8) -> WasiResult<()> {
         self.slice_mut(ptr, 1)?[0] = v;

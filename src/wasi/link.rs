@@ -98,7 +98,11 @@ pub fn lookup(module: &str, name: &str) -> Option<(&'static Def, bool)> {
         "wasi_unstable" => true,
         _ => return None,
     };
-    let over = if preview0 { PREVIEW0_OVERRIDES.iter().find(|d| d.name == name) } else { None };
+    let over = if preview0 {
+        PREVIEW0_OVERRIDES.iter().find(|d| d.name == name)
+    } else {
+        None
+    };
     let def = over.or_else(|| PREVIEW1.iter().find(|d| d.name == name))?;
     // preview0 has no sockets.
     if preview0 && def.name.starts_with("sock_") {
@@ -114,7 +118,11 @@ pub fn func_type(def: &Def) -> FuncType {
         P::I64 => ValType::I64,
         _ => ValType::I32,
     });
-    let results: &[ValType] = if def.name == "proc_exit" { &[] } else { &[ValType::I32] };
+    let results: &[ValType] = if def.name == "proc_exit" {
+        &[]
+    } else {
+        &[ValType::I32]
+    };
     FuncType::new(params, results.iter().copied())
 }
 
@@ -133,58 +141,72 @@ fn show_args(def: &Def, a: &[u64]) -> String {
 }
 
 /// Makes the host function for `def`, serving `state`.
-pub fn host_func(store: &mut Store, def: &'static Def, preview0: bool, state: Arc<Mutex<WasiState>>) -> crate::Result<Func> {
+pub fn host_func(
+    store: &mut Store,
+    def: &'static Def,
+    preview0: bool,
+    state: Arc<Mutex<WasiState>>,
+) -> crate::Result<Func> {
     let ty = func_type(def);
-    Func::new(store, ty, move |mut caller: Caller<'_>, params: &[Val], results: &mut [Val]| {
-        let mut args = [0u64; 10];
-        for (slot, v) in args.iter_mut().zip(params) {
-            *slot = match v {
-                Val::I32(x) => *x as u32 as u64,
-                Val::I64(x) => *x as u64,
-                _ => 0,
-            };
-        }
-        let args = &args[..params.len()];
-        let memory = caller
-            .get_export("memory")
-            .and_then(|e| e.into_memory())
-            .ok_or_else(|| Trap::new(format!("WASI function {} needs an exported memory", def.name)))?;
-        let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
-        let tracing = st.trace;
-        let bytes = memory.data_mut(caller.store());
-        let mut call = Call {
-            st: &mut st,
-            mem: GuestMem::new(bytes),
-            trace: tracing.then(Vec::new),
-            preview0,
-            exit: None,
-        };
-        let r = (def.imp)(&mut call, args);
-        let errno = match r {
-            Ok(()) => Errno::SUCCESS,
-            Err(e) => e,
-        };
-        let (exit, written) = (call.exit, call.trace.take());
-        drop(call);
-        if let Some(written) = written {
-            let mut line = format!("{}({})", def.name, show_args(def, args));
-            if let Some(code) = exit {
-                line.push_str(&format!(" -> exit({code})"));
-            } else {
-                line.push_str(" -> ");
-                for (n, v) in &written {
-                    line.push_str(&format!("{n}={v}, "));
-                }
-                line.push_str(&format!("errno={}", errno.name()));
+    Func::new(
+        store,
+        ty,
+        move |mut caller: Caller<'_>, params: &[Val], results: &mut [Val]| {
+            let mut args = [0u64; 10];
+            for (slot, v) in args.iter_mut().zip(params) {
+                *slot = match v {
+                    Val::I32(x) => *x as u32 as u64,
+                    Val::I64(x) => *x as u64,
+                    _ => 0,
+                };
             }
-            eprintln!("{line}");
-        }
-        if let Some(code) = exit {
-            return Err(Trap::exit(code));
-        }
-        if let Some(r) = results.first_mut() {
-            *r = Val::I32(errno.0 as i32);
-        }
-        Ok(())
-    })
+            let args = &args[..params.len()];
+            let memory = caller
+                .get_export("memory")
+                .and_then(|e| e.into_memory())
+                .ok_or_else(|| {
+                    Trap::new(format!(
+                        "WASI function {} needs an exported memory",
+                        def.name
+                    ))
+                })?;
+            let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
+            let tracing = st.trace;
+            let bytes = memory.data_mut(caller.store());
+            let mut call = Call {
+                st: &mut st,
+                mem: GuestMem::new(bytes),
+                trace: tracing.then(Vec::new),
+                preview0,
+                exit: None,
+            };
+            let r = (def.imp)(&mut call, args);
+            let errno = match r {
+                Ok(()) => Errno::SUCCESS,
+                Err(e) => e,
+            };
+            let (exit, written) = (call.exit, call.trace.take());
+            drop(call);
+            if let Some(written) = written {
+                let mut line = format!("{}({})", def.name, show_args(def, args));
+                if let Some(code) = exit {
+                    line.push_str(&format!(" -> exit({code})"));
+                } else {
+                    line.push_str(" -> ");
+                    for (n, v) in &written {
+                        line.push_str(&format!("{n}={v}, "));
+                    }
+                    line.push_str(&format!("errno={}", errno.name()));
+                }
+                eprintln!("{line}");
+            }
+            if let Some(code) = exit {
+                return Err(Trap::exit(code));
+            }
+            if let Some(r) = results.first_mut() {
+                *r = Val::I32(errno.0 as i32);
+            }
+            Ok(())
+        },
+    )
 }

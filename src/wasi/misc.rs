@@ -63,7 +63,10 @@ fn host_clock(id: u32) -> WasiResult<libc::clockid_t> {
 
 /// The current time of a WASI clock, in nanoseconds.
 pub fn now(id: u32) -> WasiResult<u64> {
-    let mut t = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: clock_gettime into a local timespec.
     if unsafe { libc::clock_gettime(host_clock(id)?, &mut t) } != 0 {
         return Err(Errno::last());
@@ -73,7 +76,10 @@ pub fn now(id: u32) -> WasiResult<u64> {
 
 /// `clock_res_get(id, resolution)`
 pub fn clock_res_get(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
-    let mut t = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: clock_getres into a local timespec.
     if unsafe { libc::clock_getres(host_clock(a[0] as u32)?, &mut t) } != 0 {
         return Err(Errno::last());
@@ -135,8 +141,11 @@ pub enum Sub {
     Fd(u64, u32, u8),
 }
 
-/// Waits for the subscriptions; returns events (userdata, errno, type, nbytes, flags).
-pub fn poll(c: &mut Call<'_>, subs: &[Sub]) -> WasiResult<Vec<(u64, Errno, u8, u64, u16)>> {
+/// An event of `poll_oneoff`: (userdata, errno, type, nbytes, flags).
+pub type Event = (u64, Errno, u8, u64, u16);
+
+/// Waits for the subscriptions and returns the events that happened.
+pub fn poll(c: &mut Call<'_>, subs: &[Sub]) -> WasiResult<Vec<Event>> {
     if subs.is_empty() {
         return Err(Errno::INVAL);
     }
@@ -147,7 +156,9 @@ pub fn poll(c: &mut Call<'_>, subs: &[Sub]) -> WasiResult<Vec<(u64, Errno, u8, u
     for s in subs {
         match *s {
             Sub::Clock(ud, id, timeout, abs) => {
-                let wait = if abs { timeout.saturating_sub(now(id).map_err(|_| Errno::INVAL)?) } else {
+                let wait = if abs {
+                    timeout.saturating_sub(now(id).map_err(|_| Errno::INVAL)?)
+                } else {
                     now(id).map_err(|_| Errno::INVAL)?;
                     timeout
                 };
@@ -163,7 +174,15 @@ pub fn poll(c: &mut Call<'_>, subs: &[Sub]) -> WasiResult<Vec<(u64, Errno, u8, u
                         continue;
                     }
                 };
-                if entry.require(rights::POLL_FD_READWRITE).is_err() && entry.require(if ty == eventtype::FD_READ { rights::FD_READ } else { rights::FD_WRITE }).is_err() {
+                if entry.require(rights::POLL_FD_READWRITE).is_err()
+                    && entry
+                        .require(if ty == eventtype::FD_READ {
+                            rights::FD_READ
+                        } else {
+                            rights::FD_WRITE
+                        })
+                        .is_err()
+                {
                     events.push((ud, Errno::NOTCAPABLE, ty, 0, 0));
                     continue;
                 }
@@ -171,8 +190,16 @@ pub fn poll(c: &mut Call<'_>, subs: &[Sub]) -> WasiResult<Vec<(u64, Errno, u8, u
                     // In-memory streams are always ready.
                     None => events.push((ud, Errno::SUCCESS, ty, 0, 0)),
                     Some(hfd) => {
-                        let ev = if ty == eventtype::FD_READ { libc::POLLIN } else { libc::POLLOUT };
-                        pollfds.push(libc::pollfd { fd: hfd, events: ev, revents: 0 });
+                        let ev = if ty == eventtype::FD_READ {
+                            libc::POLLIN
+                        } else {
+                            libc::POLLOUT
+                        };
+                        pollfds.push(libc::pollfd {
+                            fd: hfd,
+                            events: ev,
+                            revents: 0,
+                        });
                         polled.push((ud, ty, hfd));
                     }
                 }
@@ -190,7 +217,9 @@ pub fn poll(c: &mut Call<'_>, subs: &[Sub]) -> WasiResult<Vec<(u64, Errno, u8, u
         }
         return Ok(events);
     } else {
-        let timeout = deadline.map_or(-1, |(w, _)| (w.div_ceil(1_000_000)).min(i32::MAX as u64) as i32);
+        let timeout = deadline.map_or(-1, |(w, _)| {
+            (w.div_ceil(1_000_000)).min(i32::MAX as u64) as i32
+        });
         let n = poll_host(&mut pollfds, timeout)?;
         if n == 0 {
             if let Some((_, ud)) = deadline {
@@ -209,8 +238,18 @@ pub fn poll(c: &mut Call<'_>, subs: &[Sub]) -> WasiResult<Vec<(u64, Errno, u8, u
             // SAFETY: FIONREAD into a local int; failure just leaves 0.
             unsafe { libc::ioctl(hfd, libc::FIONREAD, &mut nbytes) };
         }
-        let err = if p.revents & libc::POLLNVAL != 0 { Errno::BADF } else { Errno::SUCCESS };
-        events.push((ud, err, ty, nbytes.max(0) as u64, if hangup { EVENT_FD_READWRITE_HANGUP } else { 0 }));
+        let err = if p.revents & libc::POLLNVAL != 0 {
+            Errno::BADF
+        } else {
+            Errno::SUCCESS
+        };
+        events.push((
+            ud,
+            err,
+            ty,
+            nbytes.max(0) as u64,
+            if hangup { EVENT_FD_READWRITE_HANGUP } else { 0 },
+        ));
     }
     Ok(events)
 }
@@ -230,7 +269,7 @@ fn poll_host(fds: &mut [libc::pollfd], timeout: i32) -> WasiResult<i32> {
 }
 
 /// Writes events (32 bytes each) and the count.
-pub fn write_events(c: &mut Call<'_>, out: u32, nevents: u32, events: &[(u64, Errno, u8, u64, u16)]) -> WasiResult<()> {
+pub fn write_events(c: &mut Call<'_>, out: u32, nevents: u32, events: &[Event]) -> WasiResult<()> {
     for (i, (ud, err, ty, nbytes, flags)) in events.iter().enumerate() {
         let p = out + 32 * i as u32;
         c.mem.slice_mut(p, 32)?.fill(0);
@@ -246,8 +285,10 @@ pub fn write_events(c: &mut Call<'_>, out: u32, nevents: u32, events: &[(u64, Er
 /// `poll_oneoff(in, out, nsubscriptions, nevents)` (48-byte subscriptions)
 pub fn poll_oneoff(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
     let (inp, out, n, nevents) = (a[0] as u32, a[1] as u32, a[2] as u32, a[3] as u32);
-    c.mem.check_record(inp, n.checked_mul(48).ok_or(Errno::FAULT)?, 8)?;
-    c.mem.check_record(out, n.checked_mul(32).ok_or(Errno::FAULT)?, 8)?;
+    c.mem
+        .check_record(inp, n.checked_mul(48).ok_or(Errno::FAULT)?, 8)?;
+    c.mem
+        .check_record(out, n.checked_mul(32).ok_or(Errno::FAULT)?, 8)?;
     c.mem.check_record(nevents, 4, 4)?;
     let mut subs = Vec::new();
     for i in 0..n {
@@ -260,7 +301,9 @@ pub fn poll_oneoff(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
                 c.mem.read_u64(p + 24)?,
                 c.mem.read_u16(p + 40)? & SUBSCRIPTION_CLOCK_ABSTIME != 0,
             ),
-            t @ (eventtype::FD_READ | eventtype::FD_WRITE) => Sub::Fd(ud, c.mem.read_u32(p + 16)?, t),
+            t @ (eventtype::FD_READ | eventtype::FD_WRITE) => {
+                Sub::Fd(ud, c.mem.read_u32(p + 16)?, t)
+            }
             _ => return Err(Errno::INVAL),
         });
     }
@@ -278,7 +321,9 @@ pub fn sock_accept(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
     }
     let e = c.st.fds.get(a[0] as u32)?;
     e.require(rights::SOCK_ACCEPT)?;
-    let Handle::Listener(l) = &e.handle else { return Err(Errno::NOTSOCK) };
+    let Handle::Listener(l) = &e.handle else {
+        return Err(Errno::NOTSOCK);
+    };
     let (stream, _) = l.accept()?;
     stream.set_nonblocking(flags & fdflags::NONBLOCK != 0)?;
     let fd = c.st.fds.push(FdEntry {
@@ -292,7 +337,13 @@ pub fn sock_accept(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
 
 /// `sock_recv(fd, ri_data, ri_data_len, ri_flags, ro_datalen, ro_flags)`
 pub fn sock_recv(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
-    let (iovs, n, riflags, datalen, roflags) = (a[1] as u32, a[2] as u32, a[3] as u16, a[4] as u32, a[5] as u32);
+    let (iovs, n, riflags, datalen, roflags) = (
+        a[1] as u32,
+        a[2] as u32,
+        a[3] as u16,
+        a[4] as u32,
+        a[5] as u32,
+    );
     c.mem.check_record(datalen, 4, 4)?;
     c.mem.check_record(roflags, 2, 2)?;
     let iovs = c.mem.iovecs(iovs, n)?;
@@ -300,7 +351,9 @@ pub fn sock_recv(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
     let mut buf = vec![0u8; total];
     let e = c.st.fds.get_mut(a[0] as u32)?;
     e.require(rights::FD_READ)?;
-    let Handle::Stream(s) = &mut e.handle else { return Err(Errno::NOTSOCK) };
+    let Handle::Stream(s) = &mut e.handle else {
+        return Err(Errno::NOTSOCK);
+    };
     let got = if riflags & RECV_PEEK != 0 {
         s.peek(&mut buf)?
     } else if riflags & RECV_WAITALL != 0 {
@@ -319,7 +372,9 @@ pub fn sock_recv(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
     let mut done = 0;
     for (ptr, len) in iovs {
         let k = (len as usize).min(got - done);
-        c.mem.slice_mut(ptr, k as u32)?.copy_from_slice(&buf[done..done + k]);
+        c.mem
+            .slice_mut(ptr, k as u32)?
+            .copy_from_slice(&buf[done..done + k]);
         done += k;
     }
     c.mem.write_u16(roflags, 0)?;
@@ -336,7 +391,9 @@ pub fn sock_send(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
     }
     let e = c.st.fds.get_mut(a[0] as u32)?;
     e.require(rights::FD_WRITE)?;
-    let Handle::Stream(s) = &mut e.handle else { return Err(Errno::NOTSOCK) };
+    let Handle::Stream(s) = &mut e.handle else {
+        return Err(Errno::NOTSOCK);
+    };
     let k = s.write(&data)?;
     c.out_u32("datalen", out, k as u32)
 }
@@ -351,7 +408,9 @@ pub fn sock_shutdown(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
     };
     let e = c.st.fds.get(a[0] as u32)?;
     e.require(rights::SOCK_SHUTDOWN)?;
-    let Handle::Stream(s) = &e.handle else { return Err(Errno::NOTSOCK) };
+    let Handle::Stream(s) = &e.handle else {
+        return Err(Errno::NOTSOCK);
+    };
     // SAFETY: shutdown on a socket we own.
     if unsafe { libc::shutdown(s.as_raw_fd(), how) } != 0 {
         return Err(Errno::last());

@@ -112,7 +112,12 @@ impl WasiCtxBuilder {
     }
     /// Grants the guest the host directory `host` under the name `guest`;
     /// read-only when `readonly`. Preopens get fds 3, 4, ... in order.
-    pub fn preopen_dir(&mut self, host: impl Into<PathBuf>, guest: impl Into<String>, readonly: bool) -> &mut Self {
+    pub fn preopen_dir(
+        &mut self,
+        host: impl Into<PathBuf>,
+        guest: impl Into<String>,
+        readonly: bool,
+    ) -> &mut Self {
         self.preopens.push((host.into(), guest.into(), readonly));
         self
     }
@@ -146,17 +151,58 @@ impl WasiCtxBuilder {
     /// a clear message when a directory cannot be opened.
     pub fn build(self) -> crate::Result<WasiCtx> {
         let mut fds = FdTable::default();
-        fds.insert_at(0, FdEntry { handle: Handle::Stdin { source: self.stdin, pos: 0 }, base: STDIO_RIGHTS & !rights::FD_WRITE, inheriting: 0, flags: 0 });
-        fds.insert_at(1, FdEntry { handle: Handle::Output { sink: self.stdout, host_fd: 1 }, base: STDIO_RIGHTS & !rights::FD_READ, inheriting: 0, flags: 0 });
-        fds.insert_at(2, FdEntry { handle: Handle::Output { sink: self.stderr, host_fd: 2 }, base: STDIO_RIGHTS & !rights::FD_READ, inheriting: 0, flags: 0 });
+        fds.insert_at(
+            0,
+            FdEntry {
+                handle: Handle::Stdin {
+                    source: self.stdin,
+                    pos: 0,
+                },
+                base: STDIO_RIGHTS & !rights::FD_WRITE,
+                inheriting: 0,
+                flags: 0,
+            },
+        );
+        fds.insert_at(
+            1,
+            FdEntry {
+                handle: Handle::Output {
+                    sink: self.stdout,
+                    host_fd: 1,
+                },
+                base: STDIO_RIGHTS & !rights::FD_READ,
+                inheriting: 0,
+                flags: 0,
+            },
+        );
+        fds.insert_at(
+            2,
+            FdEntry {
+                handle: Handle::Output {
+                    sink: self.stderr,
+                    host_fd: 2,
+                },
+                base: STDIO_RIGHTS & !rights::FD_READ,
+                inheriting: 0,
+                flags: 0,
+            },
+        );
         for (host, guest, readonly) in self.preopens {
             let c = std::ffi::CString::new(host.as_os_str().as_bytes())
                 .map_err(|_| Error::ty(format!("directory {} has a NUL byte", host.display())))?;
             // SAFETY: open with a valid C string; the result is checked.
-            let fd = unsafe { libc::open(c.as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC) };
+            let fd = unsafe {
+                libc::open(
+                    c.as_ptr(),
+                    libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
+                )
+            };
             if fd < 0 {
                 let e = std::io::Error::last_os_error();
-                return Err(Error::ty(format!("cannot open directory {}: {e}", host.display())));
+                return Err(Error::ty(format!(
+                    "cannot open directory {}: {e}",
+                    host.display()
+                )));
             }
             // SAFETY: freshly opened and owned by nobody else.
             let fd = unsafe { OwnedFd::from_raw_fd(fd) };
@@ -165,15 +211,39 @@ impl WasiCtxBuilder {
                 base &= !rights::WRITING;
                 inheriting &= !rights::WRITING;
             }
-            fds.push(FdEntry { handle: Handle::Dir { fd, preopen: Some(guest) }, base, inheriting, flags: 0 })
-                .map_err(|_| Error::limit("too many preopened directories"))?;
+            fds.push(FdEntry {
+                handle: Handle::Dir {
+                    fd,
+                    preopen: Some(guest),
+                },
+                base,
+                inheriting,
+                flags: 0,
+            })
+            .map_err(|_| Error::limit("too many preopened directories"))?;
         }
         for l in self.listeners {
-            fds.push(FdEntry { handle: Handle::Listener(l), base: SOCKET_RIGHTS, inheriting: SOCKET_RIGHTS, flags: 0 })
-                .map_err(|_| Error::limit("too many sockets"))?;
+            fds.push(FdEntry {
+                handle: Handle::Listener(l),
+                base: SOCKET_RIGHTS,
+                inheriting: SOCKET_RIGHTS,
+                flags: 0,
+            })
+            .map_err(|_| Error::limit("too many sockets"))?;
         }
-        let env = self.env.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
-        Ok(WasiCtx { state: Arc::new(Mutex::new(WasiState { fds, args: self.args, env, trace: self.trace })) })
+        let env = self
+            .env
+            .into_iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        Ok(WasiCtx {
+            state: Arc::new(Mutex::new(WasiState {
+                fds,
+                args: self.args,
+                env,
+                trace: self.trace,
+            })),
+        })
     }
 }
 
@@ -214,14 +284,16 @@ impl WasiCtx {
     /// `proc_exit(n)`. A trap is an error.
     pub fn run(&self, store: &mut Store, module: &Module) -> crate::Result<i32> {
         if !module.exports().any(|e| e.name() == "_start") {
-            return Err(Error::link("the module has no _start function to run (use --invoke NAME to call an export)"));
+            return Err(Error::link(
+                "the module has no _start function to run (use --invoke NAME to call an export)",
+            ));
         }
-        let result = self
-            .instantiate(store, module)
-            .and_then(|inst| {
-                let start = inst.get_func(store, "_start").ok_or_else(|| Error::link("_start is not a function"))?;
-                start.call(store, &[], &mut [])
-            });
+        let result = self.instantiate(store, module).and_then(|inst| {
+            let start = inst
+                .get_func(store, "_start")
+                .ok_or_else(|| Error::link("_start is not a function"))?;
+            start.call(store, &[], &mut [])
+        });
         match result {
             Ok(()) => Ok(0),
             Err(e) => match exit_code(&e) {

@@ -27,7 +27,9 @@ pub struct Resolved<'a> {
 impl Resolved<'_> {
     /// The directory that holds `name`.
     pub fn dir(&self) -> RawFd {
-        self.opened.last().map_or(self.root.as_raw_fd(), |f| f.as_raw_fd())
+        self.opened
+            .last()
+            .map_or(self.root.as_raw_fd(), |f| f.as_raw_fd())
     }
 }
 
@@ -50,7 +52,14 @@ fn symlink_target(dir: RawFd, name: &CString) -> WasiResult<Option<Vec<u8>>> {
     }
     let mut buf = vec![0u8; 4096];
     // SAFETY: buffer of the given length, valid fd and name.
-    let n = unsafe { libc::readlinkat(dir, name.as_ptr(), buf.as_mut_ptr() as *mut libc::c_char, buf.len()) };
+    let n = unsafe {
+        libc::readlinkat(
+            dir,
+            name.as_ptr(),
+            buf.as_mut_ptr() as *mut libc::c_char,
+            buf.len(),
+        )
+    };
     if n < 0 {
         return Err(Errno::last());
     }
@@ -59,13 +68,20 @@ fn symlink_target(dir: RawFd, name: &CString) -> WasiResult<Option<Vec<u8>>> {
 }
 
 fn split(path: &[u8]) -> VecDeque<Vec<u8>> {
-    path.split(|b| *b == b'/').filter(|c| !c.is_empty()).map(|c| c.to_vec()).collect()
+    path.split(|b| *b == b'/')
+        .filter(|c| !c.is_empty())
+        .map(|c| c.to_vec())
+        .collect()
 }
 
 /// Resolves `path` beneath `root`. With `follow_last`, a symlink in the
 /// final position is expanded too; otherwise the final name is returned as
 /// is (the caller acts on the link itself).
-pub fn resolve<'a>(root: BorrowedFd<'a>, path: &str, follow_last: bool) -> WasiResult<Resolved<'a>> {
+pub fn resolve<'a>(
+    root: BorrowedFd<'a>,
+    path: &str,
+    follow_last: bool,
+) -> WasiResult<Resolved<'a>> {
     if path.is_empty() {
         return Err(Errno::NOENT);
     }
@@ -77,7 +93,12 @@ pub fn resolve<'a>(root: BorrowedFd<'a>, path: &str, follow_last: bool) -> WasiR
     }
     let trailing_slash = path.ends_with('/');
     let mut queue = split(path.as_bytes());
-    let mut r = Resolved { root, opened: Vec::new(), name: cstr(b".")?, trailing_slash };
+    let mut r = Resolved {
+        root,
+        opened: Vec::new(),
+        name: cstr(b".")?,
+        trailing_slash,
+    };
     let mut expansions = 0;
     while let Some(comp) = queue.pop_front() {
         let last = queue.is_empty();

@@ -16,7 +16,8 @@ pub fn write_filestat(c: &mut Call<'_>, st: &Filestat, ptr: u32) -> WasiResult<(
     c.mem.write_u64(ptr, st.dev)?;
     c.mem.write_u64(ptr + 8, st.ino)?;
     c.mem.write_u8(ptr + 16, st.filetype)?;
-    c.mem.write_u32(ptr + 20, st.nlink.min(u32::MAX as u64) as u32)?;
+    c.mem
+        .write_u32(ptr + 20, st.nlink.min(u32::MAX as u64) as u32)?;
     c.mem.write_u64(ptr + 24, st.size)?;
     c.mem.write_u64(ptr + 32, st.atim)?;
     c.mem.write_u64(ptr + 40, st.mtim)?;
@@ -43,8 +44,10 @@ pub fn fd_seek(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
 /// `poll_oneoff` with 56-byte preview0 subscriptions.
 pub fn poll_oneoff(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
     let (inp, out, n, nevents) = (a[0] as u32, a[1] as u32, a[2] as u32, a[3] as u32);
-    c.mem.check_record(inp, n.checked_mul(56).ok_or(Errno::FAULT)?, 8)?;
-    c.mem.check_record(out, n.checked_mul(32).ok_or(Errno::FAULT)?, 8)?;
+    c.mem
+        .check_record(inp, n.checked_mul(56).ok_or(Errno::FAULT)?, 8)?;
+    c.mem
+        .check_record(out, n.checked_mul(32).ok_or(Errno::FAULT)?, 8)?;
     c.mem.check_record(nevents, 4, 4)?;
     let mut subs = Vec::new();
     for i in 0..n {
@@ -57,7 +60,9 @@ pub fn poll_oneoff(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
                 c.mem.read_u64(p + 32)?,
                 c.mem.read_u16(p + 48)? & SUBSCRIPTION_CLOCK_ABSTIME != 0,
             ),
-            t @ (eventtype::FD_READ | eventtype::FD_WRITE) => Sub::Fd(ud, c.mem.read_u32(p + 16)?, t),
+            t @ (eventtype::FD_READ | eventtype::FD_WRITE) => {
+                Sub::Fd(ud, c.mem.read_u32(p + 16)?, t)
+            }
             _ => return Err(Errno::INVAL),
         });
     }

@@ -133,7 +133,11 @@ pub fn ensure_thread_ready() {
                 0,
             );
             if mapping != libc::MAP_FAILED {
-                let ss = libc::stack_t { ss_sp: mapping, ss_flags: 0, ss_size: ALT_STACK_SIZE };
+                let ss = libc::stack_t {
+                    ss_sp: mapping,
+                    ss_flags: 0,
+                    ss_size: ALT_STACK_SIZE,
+                };
                 libc::sigaltstack(&ss, std::ptr::null_mut());
                 ALT_STACK.with(|a| *a.borrow_mut() = Some(AltStack { mapping }));
             }
@@ -165,7 +169,10 @@ impl Reservation {
         if p == libc::MAP_FAILED {
             return Err(std::io::Error::last_os_error());
         }
-        Ok(Reservation { base: p as *mut u8, len })
+        Ok(Reservation {
+            base: p as *mut u8,
+            len,
+        })
     }
 
     /// Makes `[0, len)` readable and writable.
@@ -175,7 +182,11 @@ impl Reservation {
         }
         // SAFETY: the range lies inside our own reservation.
         let rc = unsafe {
-            libc::mprotect(self.base as *mut libc::c_void, len, libc::PROT_READ | libc::PROT_WRITE)
+            libc::mprotect(
+                self.base as *mut libc::c_void,
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+            )
         };
         if rc != 0 {
             return Err(std::io::Error::last_os_error());

@@ -123,13 +123,20 @@ pub const SOCKET_RIGHTS: u64 = rights::FD_READ
     | rights::SOCK_ACCEPT;
 
 impl FdEntry {
-    /// Fails with ENOTCAPABLE unless the fd holds all of `needed`.
+    /// Fails unless the fd holds all of `needed`: with EBADF when a file
+    /// lacks a read or write right (as POSIX reports a file not opened for
+    /// that), with ENOTCAPABLE otherwise.
     pub fn require(&self, needed: u64) -> WasiResult<()> {
-        if self.base & needed == needed {
-            Ok(())
-        } else {
-            Err(Errno::NOTCAPABLE)
+        let missing = needed & !self.base;
+        if missing == 0 {
+            return Ok(());
         }
+        let io =
+            rights::FD_READ | rights::FD_WRITE | rights::FD_FILESTAT_SET_SIZE | rights::FD_ALLOCATE;
+        if matches!(self.handle, Handle::File(_)) && missing & io == missing {
+            return Err(Errno::BADF);
+        }
+        Err(Errno::NOTCAPABLE)
     }
 
     /// The host fd behind this entry, when there is one.

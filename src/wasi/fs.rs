@@ -670,7 +670,10 @@ pub fn path_open(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
     }
     let wants_read = base & (rights::FD_READ | rights::FD_READDIR) != 0 || !wants_write;
     let mut flags = libc::O_CLOEXEC | libc::O_NOFOLLOW | libc::O_NOCTTY;
-    flags |= match (wants_read, wants_write) {
+    // A directory is only ever opened for reading: write rights do not
+    // apply to it (they are masked to directory rights below).
+    let wants_write = wants_write && of & oflags::DIRECTORY == 0;
+    flags |= match (wants_read || !wants_write, wants_write) {
         (true, true) => libc::O_RDWR,
         (false, true) => libc::O_WRONLY,
         _ => libc::O_RDONLY,
@@ -705,17 +708,7 @@ pub fn path_open(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
             flags |= libc::O_DIRECTORY;
         }
         // SAFETY: openat relative to a sandbox directory with O_NOFOLLOW.
-        let mut fd = unsafe { libc::openat(r.dir(), r.name.as_ptr(), flags, 0o666) };
-        if fd < 0
-            && Errno::last() == Errno::ISDIR
-            && flags & libc::O_ACCMODE != libc::O_RDONLY
-            && of & (oflags::CREAT | oflags::TRUNC) == 0
-        {
-            // A directory asked for with write rights: open it for reading.
-            let f = (flags & !libc::O_ACCMODE) | libc::O_RDONLY | libc::O_DIRECTORY;
-            // SAFETY: as above.
-            fd = unsafe { libc::openat(r.dir(), r.name.as_ptr(), f, 0) };
-        }
+        let fd = unsafe { libc::openat(r.dir(), r.name.as_ptr(), flags, 0o666) };
         if fd < 0 {
             return Err(Errno::last());
         }

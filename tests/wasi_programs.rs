@@ -1368,6 +1368,30 @@ fn sqlite_matches_native() {
         n.err()
     );
     assert_same("sqlite", &n, &w);
+    // The same run in-process, to tell compiling from running.
+    let engine = wasi_rt::Engine::default();
+    let started = std::time::Instant::now();
+    let module = wasi_rt::Module::new(&engine, std::fs::read(&wasm).unwrap()).unwrap();
+    let compiled = started.elapsed();
+    let again = root.dir("again");
+    let out = wasi_rt::wasi::OutputBuffer::new();
+    let mut b = wasi_rt::wasi::WasiCtxBuilder::new();
+    b.arg("sqlite").preopen_dir(&again, ".", false);
+    b.stdout(wasi_rt::wasi::OutputSink::Buffer(out.clone()));
+    let mut store = wasi_rt::Store::new(&engine);
+    let started = std::time::Instant::now();
+    let code = b.build().unwrap().run(&mut store, &module).unwrap();
+    let ran = started.elapsed();
+    assert_eq!(
+        (code, out.contents()),
+        (0, n.stdout.clone()),
+        "in-process run"
+    );
+    println!(
+        "sqlite: native run {:.3?}; wasi-rt run {ran:.3?} (ratio {:.2}x), compile {compiled:.3?}",
+        n.elapsed,
+        ran.as_secs_f64() / n.elapsed.as_secs_f64()
+    );
     // Same database file, no journal or lock left behind.
     let (sn, sw) = (snapshot(&nd, false, None), snapshot(&wd, false, None));
     assert!(sn.contains_key("test.db"), "no test.db: {sn:?}");

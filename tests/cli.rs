@@ -173,3 +173,39 @@ fn options_after_the_file_configure_wasi_too() {
     assert_eq!(stdout(&o), "hi\n");
     assert_eq!(o.status.code(), Some(7));
 }
+
+#[test]
+fn tcplisten_hands_a_listening_socket_to_the_guest() {
+    use std::io::{Read, Write};
+    let echo = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/echo.wat");
+    // Find a free port, then let wasi-rt listen on it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let child = Command::new(env!("CARGO_BIN_EXE_wasi-rt"))
+        .args(["run", "--tcplisten", &addr, echo])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stream = None;
+    for _ in 0..200 {
+        match std::net::TcpStream::connect(&addr) {
+            Ok(s) => {
+                stream = Some(s);
+                break;
+            }
+            Err(_) => std::thread::sleep(std::time::Duration::from_millis(25)),
+        }
+    }
+    let mut s = stream.expect("wasi-rt listens on the port");
+    s.write_all(b"hello socket").unwrap();
+    let mut back = Vec::new();
+    s.read_to_end(&mut back).unwrap();
+    assert_eq!(back, b"hello socket");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(57), "{out:?}");
+}

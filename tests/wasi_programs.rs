@@ -835,6 +835,26 @@ fn ls_lists_a_preopened_directory_and_explains_a_missing_one() {
     );
     assert_same("ls data/sub with --dir WASM::.", &n2, &w2);
 
+    // `--dir .` and `--dir ..` as written, relative to the working directory.
+    let w = run_wasm(
+        &["--dir".into(), ".".into()],
+        &wasm,
+        &["."],
+        &wd.join("data"),
+        None,
+    );
+    let n3 = run_native(&native, &nd.join("data"), &["."], &[], None);
+    assert_same("ls . with --dir .", &n3, &w);
+    let w = run_wasm(
+        &["--dir".into(), "..".into()],
+        &wasm,
+        &[".."],
+        &wd.join("data/sub"),
+        None,
+    );
+    let n4 = run_native(&native, &nd.join("data/sub"), &[".."], &[], None);
+    assert_same("ls .. with --dir ..", &n4, &w);
+
     // Without a preopen the program says why it cannot, and fails. (wasi-libc
     // finds no preopen for the path and reports ENOTCAPABLE.)
     let expected = "ls: cannot open data: Capabilities insufficient\n";

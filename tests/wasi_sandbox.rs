@@ -557,3 +557,44 @@ fn preopen_of_a_missing_directory_is_a_clear_error() {
     let err = b.build().err().expect("refused").to_string();
     assert!(err.contains("/definitely/not/here"), "{err}");
 }
+
+#[test]
+fn proc_raise_of_a_terminating_signal_ends_the_program_with_128_plus_sig() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (import "wasi_snapshot_preview1" "proc_raise" (func $raise (param i32) (result i32)))
+             (memory (export "memory") 1)
+             (func (export "_start") (drop (call $raise (i32.const 15))) unreachable))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine);
+    let ctx = WasiCtxBuilder::new().build().unwrap();
+    assert_eq!(ctx.run(&mut store, &module).unwrap(), 143);
+}
+
+#[test]
+fn stdout_can_go_to_a_host_file() {
+    let s = sandbox("stdout-file");
+    let path = s.top.join("captured.txt");
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+             (memory (export "memory") 1) (data (i32.const 16) "to a file\n")
+             (func (export "_start")
+               (i32.store (i32.const 0) (i32.const 16)) (i32.store (i32.const 4) (i32.const 10))
+               (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+               (drop (call $w (i32.const 2) (i32.const 0) (i32.const 1) (i32.const 8)))))"#,
+    )
+    .unwrap();
+    let err = OutputBuffer::new();
+    let mut b = WasiCtxBuilder::new();
+    b.stdout(OutputSink::File(std::fs::File::create(&path).unwrap()))
+        .stderr(OutputSink::Buffer(err.clone()))
+        .stdin(StdinSource::Null);
+    let mut store = Store::new(&engine);
+    assert_eq!(b.build().unwrap().run(&mut store, &module).unwrap(), 0);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "to a file\n");
+    assert_eq!(err.contents(), b"to a file\n");
+}

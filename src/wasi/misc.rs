@@ -127,10 +127,29 @@ pub fn proc_exit(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
     Ok(())
 }
 
-/// `proc_raise(sig)`: WASI has no way to deliver a signal to a guest, so
-/// this reports ENOSYS (as documented in the crate's WASI notes).
-pub fn proc_raise(_c: &mut Call<'_>, _a: &[u64]) -> WasiResult<()> {
-    Err(Errno::NOSYS)
+/// `proc_raise(sig)`: a guest has no signal handlers, so a signal takes
+/// its default action on the program: CHLD, CONT, URG and WINCH are
+/// ignored, the stop signals are no-ops (there is no job control), and
+/// every other signal ends the program with exit status 128 + sig, as a
+/// shell reports a process killed by a signal. Unknown signals are EINVAL.
+pub fn proc_raise(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
+    const NONE: u64 = 0;
+    const CHLD: u64 = 16;
+    const CONT: u64 = 17;
+    const STOP: u64 = 18;
+    const TTOU: u64 = 21;
+    const URG: u64 = 22;
+    const WINCH: u64 = 27;
+    const LAST: u64 = 30;
+    match a[0] {
+        NONE | CHLD | CONT | URG | WINCH => Ok(()),
+        STOP..=TTOU => Ok(()),
+        sig @ 1..=LAST => {
+            c.exit = Some(128 + sig as i32);
+            Ok(())
+        }
+        _ => Err(Errno::INVAL),
+    }
 }
 
 /// A subscription of `poll_oneoff`, decoded.

@@ -17,9 +17,10 @@
 //! # Ok::<(), wasi_rt::Error>(())
 //! ```
 //!
-//! Notes on the host platform: `proc_raise` returns ENOSYS (a guest cannot
-//! receive signals); `fd_fdstat_set_flags` with DSYNC/RSYNC/SYNC returns
-//! NOTSUP (Linux cannot change them on an open file).
+//! Notes on the host platform: `proc_raise` applies the signal's default
+//! action (ignore, or end the program with status 128 + signal), since a
+//! guest cannot install handlers; `fd_fdstat_set_flags` with
+//! DSYNC/RSYNC/SYNC returns NOTSUP (Linux cannot change them on an open file).
 
 pub mod abi;
 mod call;

@@ -598,3 +598,31 @@ fn stdout_can_go_to_a_host_file() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "to a file\n");
     assert_eq!(err.contents(), b"to a file\n");
 }
+
+#[test]
+fn stdin_can_come_from_a_host_file() {
+    let s = sandbox("stdin-file");
+    let path = s.top.join("input.txt");
+    std::fs::write(&path, "from a file").unwrap();
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
+             (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+             (memory (export "memory") 1)
+             (func (export "_start")
+               (i32.store (i32.const 0) (i32.const 100)) (i32.store (i32.const 4) (i32.const 100))
+               (drop (call $read (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 8)))
+               (i32.store (i32.const 4) (i32.load (i32.const 8)))
+               (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))"#,
+    )
+    .unwrap();
+    let out = OutputBuffer::new();
+    let mut b = WasiCtxBuilder::new();
+    b.stdin(StdinSource::File(std::fs::File::open(&path).unwrap()))
+        .stdout(OutputSink::Buffer(out.clone()));
+    let mut store = Store::new(&engine);
+    assert_eq!(b.build().unwrap().run(&mut store, &module).unwrap(), 0);
+    assert_eq!(out.contents(), b"from a file");
+}

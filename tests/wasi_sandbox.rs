@@ -626,3 +626,37 @@ fn stdin_can_come_from_a_host_file() {
     assert_eq!(b.build().unwrap().run(&mut store, &module).unwrap(), 0);
     assert_eq!(out.contents(), b"from a file");
 }
+
+#[test]
+fn wasi_unstable_poll_oneoff_reads_the_preview0_clock_subscription() {
+    let engine = Engine::default();
+    // One clock subscription (56 bytes, preview0 layout): userdata 7,
+    // identifier 0, monotonic clock, 2 ms relative timeout.
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (import "wasi_unstable" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+             (memory (export "memory") 1)
+             (func (export "poll") (result i32)
+               (i64.store (i32.const 0) (i64.const 7))
+               (i32.store8 (i32.const 8) (i32.const 0))
+               (i64.store (i32.const 16) (i64.const 0))
+               (i32.store (i32.const 24) (i32.const 1))
+               (i64.store (i32.const 32) (i64.const 2000000))
+               (i64.store (i32.const 40) (i64.const 0))
+               (i32.store16 (i32.const 48) (i32.const 0))
+               (call $poll (i32.const 0) (i32.const 64) (i32.const 1) (i32.const 128)))
+             (func (export "event") (result i64 i32 i32 i32)
+               (i64.load (i32.const 64)) (i32.load16_u (i32.const 72)) (i32.load8_u (i32.const 74)) (i32.load (i32.const 128))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine);
+    let inst = WasiCtxBuilder::new().build().unwrap().instantiate(&mut store, &module).unwrap();
+    let poll = inst.get_func(&store, "poll").unwrap().typed::<(), i32>(&store).unwrap();
+    let started = std::time::Instant::now();
+    assert_eq!(poll.call(&mut store, ()).unwrap(), 0);
+    assert!(started.elapsed() >= std::time::Duration::from_millis(2));
+    let event = inst.get_func(&store, "event").unwrap().typed::<(), (i64, i32, i32, i32)>(&store).unwrap();
+    // userdata 7, errno 0, type CLOCK, one event.
+    assert_eq!(event.call(&mut store, ()).unwrap(), (7, 0, 0, 1));
+}

@@ -33,6 +33,9 @@ pub struct CompiledFunc {
     pub relocs: Vec<Relocation>,
     /// (offset in the function, trap code).
     pub traps: Vec<(u32, TrapCode)>,
+    /// (offset in the function, module byte offset of the Wasm operator),
+    /// sorted by code offset.
+    pub srclocs: Vec<(u32, u32)>,
 }
 
 /// Where a Wasm function's code sits, for backtraces.
@@ -50,6 +53,10 @@ pub struct CodeInfo {
     pub traps: Vec<(u32, TrapCode)>,
     /// Sorted by start; only Wasm functions (not trampolines).
     pub funcs: Vec<FuncRange>,
+    /// (code offset, module byte offset of the operator), sorted.
+    pub srclocs: Vec<(u32, u32)>,
+    /// Module byte offset of each defined function's body, by function index.
+    pub body_offsets: std::collections::HashMap<u32, u32>,
     pub module_name: Option<String>,
     pub func_names: std::collections::HashMap<u32, String>,
 }
@@ -196,15 +203,35 @@ fn find_func(info: &CodeInfo, off: u32) -> Option<FuncRange> {
     (off < f.end).then_some(f)
 }
 
-/// (function index, function name, module name) of the Wasm function at `pc`.
-pub fn describe_pc(pc: usize) -> Option<(u32, Option<String>, Option<String>)> {
+/// What a backtrace reports about the Wasm code at `pc`.
+pub struct PcInfo {
+    pub func_index: u32,
+    pub func_name: Option<String>,
+    pub module_name: Option<String>,
+    /// Module byte offset of the operator at `pc`, when known.
+    pub module_offset: Option<u32>,
+    /// Module byte offset of the function's body.
+    pub body_offset: Option<u32>,
+}
+
+/// Describes the Wasm function and operator at `pc`.
+pub fn describe_pc(pc: usize) -> Option<PcInfo> {
     with_code(pc, |start, info| {
-        let f = find_func(info, (pc - start) as u32)?;
-        Some((
-            f.func_index,
-            info.func_names.get(&f.func_index).cloned(),
-            info.module_name.clone(),
-        ))
+        let off = (pc - start) as u32;
+        let f = find_func(info, off)?;
+        let i = info.srclocs.partition_point(|s| s.0 <= off);
+        let module_offset = i
+            .checked_sub(1)
+            .map(|i| info.srclocs[i])
+            .filter(|s| s.0 >= f.start)
+            .map(|s| s.1);
+        Some(PcInfo {
+            func_index: f.func_index,
+            func_name: info.func_names.get(&f.func_index).cloned(),
+            module_name: info.module_name.clone(),
+            module_offset,
+            body_offset: info.body_offsets.get(&f.func_index).copied(),
+        })
     })
 }
 

@@ -63,6 +63,13 @@ pub fn compile_ir(isa: &dyn TargetIsa, func: ir::Function) -> Result<CompiledFun
             addend: r.addend,
         });
     }
+    let srclocs = compiled
+        .buffer
+        .get_srclocs_sorted()
+        .iter()
+        .filter(|s| !s.loc.is_default())
+        .map(|s| (s.start, s.loc.bits()))
+        .collect();
     for t in compiled.buffer.traps() {
         let code = traps::from_cranelift(t.code)
             .ok_or_else(|| Error::compile(format!("unknown trap code {}", t.code)))?;
@@ -72,6 +79,7 @@ pub fn compile_ir(isa: &dyn TargetIsa, func: ir::Function) -> Result<CompiledFun
         bytes,
         relocs,
         traps,
+        srclocs,
     })
 }
 
@@ -141,6 +149,7 @@ pub fn compile_module(
         info.funcs.len() as u32,
     );
     let n = bodies.len();
+    let body_offsets: Vec<u32> = bodies.iter().map(|b| b.body.range().start as u32).collect();
     let jobs: Vec<Mutex<Option<PendingBody<'_>>>> =
         bodies.into_iter().map(|b| Mutex::new(Some(b))).collect();
     let results: Vec<Mutex<Option<Result<CompiledFunc>>>> =
@@ -203,6 +212,12 @@ pub fn compile_module(
         code_info
             .traps
             .extend(f.traps.iter().map(|(o, c)| (start + o, *c)));
+        code_info
+            .srclocs
+            .extend(f.srclocs.iter().map(|(o, l)| (start + o, *l)));
+        code_info
+            .body_offsets
+            .insert(info.num_imported_funcs + i as u32, body_offsets[i]);
     }
     code_info.traps.sort_by_key(|t| t.0);
     let nimp = info.num_imported_funcs;

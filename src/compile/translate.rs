@@ -123,7 +123,9 @@ impl<'a, 'b> Translator<'a, 'b> {
         });
         let mut ops = body.get_operators_reader()?;
         while !ops.eof() {
-            let op = ops.read()?;
+            let (op, offset) = ops.read_with_offset()?;
+            // Machine code maps back to the module offset of its operator.
+            self.b.set_srcloc(ir::SourceLoc::new(offset as u32));
             self.op(&op);
         }
         // The final `end` switched to `exit` and pushed the results.

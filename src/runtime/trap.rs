@@ -51,6 +51,11 @@ pub struct FrameInfo {
     pub func_name: Option<String>,
     /// Module name from the name section, if any.
     pub module_name: Option<String>,
+    /// Byte offset, in the module binary, of the operator executing in
+    /// this frame (for outer frames: the call), when known.
+    pub module_offset: Option<usize>,
+    /// The same position relative to the start of the function's body.
+    pub func_offset: Option<usize>,
 }
 
 /// A trap: raised by Wasm code, or returned by a host function.
@@ -219,11 +224,17 @@ fn take_trap() -> Trap {
             .filter_map(|(i, pc)| {
                 // Return addresses point after the call: look one byte back.
                 let pc = if i == 0 { *pc } else { pc - 1 };
-                let (func_index, func_name, module_name) = crate::compile::code::describe_pc(pc)?;
+                let d = crate::compile::code::describe_pc(pc)?;
+                let func_offset = d
+                    .module_offset
+                    .zip(d.body_offset)
+                    .map(|(m, b)| m.saturating_sub(b) as usize);
                 Some(FrameInfo {
-                    func_index,
-                    func_name,
-                    module_name,
+                    func_index: d.func_index,
+                    func_name: d.func_name,
+                    module_name: d.module_name,
+                    module_offset: d.module_offset.map(|o| o as usize),
+                    func_offset,
                 })
             })
             .collect();

@@ -18,6 +18,7 @@
 //! The pipeline, one folder per stage: [`module`] (decode, validate) →
 //! [`compile`] (translate, compile) → [`runtime`] (instances, traps).
 
+pub mod capi;
 pub mod compile;
 pub mod engine;
 pub mod error;

@@ -1,0 +1,117 @@
+//! `wasm_config_t`, `wasm_engine_t`, `wasm_store_t`.
+
+use super::guard;
+use super::object::StoreCell;
+use crate::{Config, Engine, Store};
+use std::rc::Rc;
+
+/// Engine configuration (opaque). Created by `wasm_config_new`, consumed
+/// by `wasm_engine_new_with_config`.
+pub struct wasm_config_t {
+    pub(crate) config: Config,
+}
+
+/// A compilation environment (opaque). Thread-safe; shared by stores.
+pub struct wasm_engine_t {
+    pub(crate) engine: Engine,
+}
+
+/// A store (opaque): owns everything created in it. Use from one thread at
+/// a time. Objects created in a store keep its storage alive, so deleting
+/// the store before them is safe (the storage goes when the last goes).
+pub struct wasm_store_t {
+    pub(crate) cell: Rc<StoreCell>,
+}
+
+/// A new default configuration; own (pass it to
+/// `wasm_engine_new_with_config` or delete it).
+#[unsafe(no_mangle)]
+pub extern "C" fn wasm_config_new() -> *mut wasm_config_t {
+    guard(std::ptr::null_mut(), || {
+        Box::into_raw(Box::new(wasm_config_t {
+            config: Config::default(),
+        }))
+    })
+}
+
+/// Deletes a configuration (own). NULL is ignored.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_config_delete(c: *mut wasm_config_t) {
+    if !c.is_null() {
+        // SAFETY: owned, from wasm_config_new.
+        drop(unsafe { Box::from_raw(c) });
+    }
+}
+
+/// A new engine with the default configuration; own (delete with
+/// `wasm_engine_delete`). NULL when the host CPU is not supported.
+#[unsafe(no_mangle)]
+pub extern "C" fn wasm_engine_new() -> *mut wasm_engine_t {
+    guard(std::ptr::null_mut(), || {
+        match Engine::new(&Config::default()) {
+            Ok(engine) => Box::into_raw(Box::new(wasm_engine_t { engine })),
+            Err(e) => {
+                eprintln!("wasi-rt: cannot create an engine: {e}");
+                std::ptr::null_mut()
+            }
+        }
+    })
+}
+
+/// A new engine with `config` (own; consumed, even on failure; NULL means
+/// the default). Returns an own engine, or NULL on failure.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_engine_new_with_config(
+    config: *mut wasm_config_t,
+) -> *mut wasm_engine_t {
+    guard(std::ptr::null_mut(), || {
+        let config = if config.is_null() {
+            Config::default()
+        } else {
+            // SAFETY: own config from wasm_config_new.
+            unsafe { Box::from_raw(config) }.config
+        };
+        match Engine::new(&config) {
+            Ok(engine) => Box::into_raw(Box::new(wasm_engine_t { engine })),
+            Err(e) => {
+                eprintln!("wasi-rt: cannot create an engine: {e}");
+                std::ptr::null_mut()
+            }
+        }
+    })
+}
+
+/// Deletes an engine (own). Modules and stores made from it stay valid.
+/// NULL is ignored.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_engine_delete(e: *mut wasm_engine_t) {
+    if !e.is_null() {
+        // SAFETY: owned, from wasm_engine_new*.
+        drop(unsafe { Box::from_raw(e) });
+    }
+}
+
+/// A new, empty store for `engine`; own (delete with `wasm_store_delete`).
+/// NULL when `engine` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_store_new(engine: *mut wasm_engine_t) -> *mut wasm_store_t {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: NULL or a live engine.
+        let Some(e) = (unsafe { engine.as_ref() }) else {
+            return std::ptr::null_mut();
+        };
+        Box::into_raw(Box::new(wasm_store_t {
+            cell: StoreCell::new(Store::new(&e.engine)),
+        }))
+    })
+}
+
+/// Deletes a store (own). Objects still referring to it keep its storage
+/// alive until they are deleted. NULL is ignored.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_store_delete(s: *mut wasm_store_t) {
+    if !s.is_null() {
+        // SAFETY: owned, from wasm_store_new.
+        drop(unsafe { Box::from_raw(s) });
+    }
+}

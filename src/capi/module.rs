@@ -1,0 +1,96 @@
+//! `wasm_module_t`: compiling, validating and describing modules.
+
+use super::engine::wasm_store_t;
+use super::guard;
+use super::object::{Kind, Object, RefView, obj};
+use super::refs::wasm_module_t;
+use super::types::{wasm_exporttype_t, wasm_importtype_t};
+use super::vec::{wasm_byte_vec_t, wasm_exporttype_vec_t, wasm_importtype_vec_t};
+use crate::Module;
+
+pub(crate) unsafe fn module_of<'a>(m: *const wasm_module_t) -> Option<&'a Module> {
+    // SAFETY: forwarded.
+    match unsafe { obj(m) }.map(|o| &o.kind) {
+        Some(Kind::Module(m)) => Some(m),
+        _ => None,
+    }
+}
+
+/// Compiles `binary` (borrowed; the binary format, or text) for the
+/// store's engine; own (delete with `wasm_module_delete`). NULL when the
+/// module is malformed or invalid (the reason goes to stderr) or an
+/// argument is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_module_new(
+    store: *mut wasm_store_t,
+    binary: *const wasm_byte_vec_t,
+) -> *mut wasm_module_t {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: NULL or live objects.
+        let (Some(s), Some(b)) = (unsafe { store.as_ref() }, unsafe { binary.as_ref() }) else {
+            return std::ptr::null_mut();
+        };
+        // SAFETY: single-threaded store access.
+        let engine = unsafe { s.cell.get() }.engine().clone();
+        match Module::new(&engine, b.as_slice()) {
+            Ok(m) => wasm_module_t::boxed(Object::new(None, Kind::Module(m))),
+            Err(e) => {
+                eprintln!("wasi-rt: wasm_module_new: {e}");
+                std::ptr::null_mut()
+            }
+        }
+    })
+}
+
+/// Whether `binary` is a valid module (false for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_module_validate(
+    store: *mut wasm_store_t,
+    binary: *const wasm_byte_vec_t,
+) -> bool {
+    guard(false, || {
+        // SAFETY: NULL or live objects.
+        match (unsafe { store.as_ref() }, unsafe { binary.as_ref() }) {
+            (Some(_), Some(b)) => Module::validate(b.as_slice()).is_ok(),
+            _ => false,
+        }
+    })
+}
+
+/// The module's imports, in order, into `out` (own: delete with
+/// `wasm_importtype_vec_delete`). Empty for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_module_imports(
+    m: *const wasm_module_t,
+    out: *mut wasm_importtype_vec_t,
+) {
+    guard((), || {
+        // SAFETY: caller storage; NULL or a live module.
+        let Some(out) = (unsafe { out.as_mut() }) else {
+            return;
+        };
+        let items = unsafe { module_of(m) }.map_or(Vec::new(), |m| {
+            m.imports().map(|i| wasm_importtype_t::new(&i)).collect()
+        });
+        *out = wasm_importtype_vec_t::from_boxes(items);
+    })
+}
+
+/// The module's exports, in order, into `out` (own: delete with
+/// `wasm_exporttype_vec_delete`). Empty for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_module_exports(
+    m: *const wasm_module_t,
+    out: *mut wasm_exporttype_vec_t,
+) {
+    guard((), || {
+        // SAFETY: caller storage; NULL or a live module.
+        let Some(out) = (unsafe { out.as_mut() }) else {
+            return;
+        };
+        let items = unsafe { module_of(m) }.map_or(Vec::new(), |m| {
+            m.exports().map(|e| wasm_exporttype_t::new(&e)).collect()
+        });
+        *out = wasm_exporttype_vec_t::from_boxes(items);
+    })
+}

@@ -1,0 +1,247 @@
+//! The one object layout behind every reference type of the C API
+//! (`wasm_ref_t` and its subtypes: extern, func, global, table, memory,
+//! instance, module, trap, foreign). Because they share it, the standard's
+//! `wasm_X_as_ref`, `wasm_X_as_extern` and `wasm_extern_as_X` conversions
+//! return the same pointer, viewed as another type, without allocating.
+
+use crate::{Extern, ExternRef, Func, Global, Instance, Memory, Module, Store, Table, Trap};
+use std::cell::{Cell, UnsafeCell};
+use std::ffi::c_void;
+use std::rc::Rc;
+
+/// A store shared by the C objects that live in it. Objects hold it with
+/// an `Rc`, so a store outlives every object created in it, whatever order
+/// the host deletes them in.
+pub struct StoreCell(UnsafeCell<Store>);
+
+impl StoreCell {
+    pub fn new(store: Store) -> Rc<StoreCell> {
+        Rc::new(StoreCell(UnsafeCell::new(store)))
+    }
+    /// The store, mutably.
+    ///
+    /// # Safety
+    /// The C API is single-threaded per store and calls may re-enter
+    /// (a host function calling back into Wasm); callers must not keep the
+    /// returned reference across a call that can re-enter.
+    #[allow(clippy::mut_from_ref)]
+    pub unsafe fn get(&self) -> &mut Store {
+        // SAFETY: per the contract above.
+        unsafe { &mut *self.0.get() }
+    }
+}
+
+/// What an object refers to.
+#[derive(Clone)]
+pub enum Kind {
+    Func(Func),
+    Global(Global),
+    Table(Table),
+    Memory(Memory),
+    Instance(Instance),
+    Module(Module),
+    Trap(Trap),
+    /// A host object (`wasm_foreign_t`), passed to Wasm as an externref.
+    Foreign(ExternRef),
+}
+
+/// Host data attached with `*_set_host_info[_with_finalizer]`.
+pub struct HostInfo {
+    data: Cell<*mut c_void>,
+    finalizer: Cell<Option<unsafe extern "C" fn(*mut c_void)>>,
+}
+
+impl Default for HostInfo {
+    fn default() -> HostInfo {
+        HostInfo::new()
+    }
+}
+
+impl HostInfo {
+    pub fn new() -> HostInfo {
+        HostInfo {
+            data: Cell::new(std::ptr::null_mut()),
+            finalizer: Cell::new(None),
+        }
+    }
+    pub fn get(&self) -> *mut c_void {
+        self.data.get()
+    }
+    /// Replaces the host info, finalizing the previous one.
+    pub fn set(&self, data: *mut c_void, finalizer: Option<unsafe extern "C" fn(*mut c_void)>) {
+        self.finalize();
+        self.data.set(data);
+        self.finalizer.set(finalizer);
+    }
+    fn finalize(&self) {
+        if let Some(f) = self.finalizer.take() {
+            // SAFETY: the host registered this finalizer for this data.
+            unsafe { f(self.data.get()) };
+        }
+    }
+}
+
+impl Drop for HostInfo {
+    fn drop(&mut self) {
+        self.finalize();
+    }
+}
+
+/// The shared layout of all reference objects.
+#[repr(C)]
+pub struct Object {
+    pub store: Option<Rc<StoreCell>>,
+    pub kind: Kind,
+    pub host_info: HostInfo,
+}
+
+impl Object {
+    pub fn new(store: Option<Rc<StoreCell>>, kind: Kind) -> Object {
+        Object {
+            store,
+            kind,
+            host_info: HostInfo::new(),
+        }
+    }
+    /// A new object referring to the same thing (host info is per object).
+    pub fn copy(&self) -> Object {
+        Object::new(self.store.clone(), self.kind.clone())
+    }
+    /// The store, mutably (see `StoreCell::get`).
+    ///
+    /// # Safety
+    /// As `StoreCell::get`.
+    #[allow(clippy::mut_from_ref)]
+    pub unsafe fn store_mut(&self) -> Option<&mut Store> {
+        // SAFETY: forwarded.
+        self.store.as_ref().map(|s| unsafe { s.get() })
+    }
+    /// The extern this object is, if it is one.
+    pub fn as_extern(&self) -> Option<Extern> {
+        match &self.kind {
+            Kind::Func(f) => Some(Extern::Func(*f)),
+            Kind::Global(g) => Some(Extern::Global(*g)),
+            Kind::Table(t) => Some(Extern::Table(*t)),
+            Kind::Memory(m) => Some(Extern::Memory(*m)),
+            _ => None,
+        }
+    }
+    pub fn from_extern(store: Rc<StoreCell>, e: Extern) -> Object {
+        Object::new(
+            Some(store),
+            match e {
+                Extern::Func(f) => Kind::Func(f),
+                Extern::Global(g) => Kind::Global(g),
+                Extern::Table(t) => Kind::Table(t),
+                Extern::Memory(m) => Kind::Memory(m),
+            },
+        )
+    }
+    /// Whether two objects refer to the same thing.
+    pub fn same(&self, other: &Object) -> bool {
+        match (&self.kind, &other.kind) {
+            (Kind::Func(a), Kind::Func(b)) => a == b,
+            (Kind::Global(a), Kind::Global(b)) => a == b,
+            (Kind::Table(a), Kind::Table(b)) => a == b,
+            (Kind::Memory(a), Kind::Memory(b)) => a == b,
+            (Kind::Instance(a), Kind::Instance(b)) => a == b,
+            (Kind::Foreign(a), Kind::Foreign(b)) => a == b,
+            (Kind::Module(_), Kind::Module(_)) | (Kind::Trap(_), Kind::Trap(_)) => {
+                std::ptr::eq(self, other)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A C type that is a view of `Object` (all are `#[repr(transparent)]`).
+pub trait RefView: Sized {
+    /// Whether `o` is an object of this type.
+    fn matches(o: &Object) -> bool;
+    /// Boxes an object of this type for C (own).
+    fn boxed(o: Object) -> *mut Self {
+        Box::into_raw(Box::new(o)) as *mut Self
+    }
+}
+
+/// The object behind a pointer of any view type.
+///
+/// # Safety
+/// `p` must be NULL or a live object of the view type `T`.
+pub unsafe fn obj<'a, T: RefView>(p: *const T) -> Option<&'a Object> {
+    // SAFETY: every view type is a transparent wrapper of Object.
+    unsafe { (p as *const Object).as_ref() }
+}
+
+/// `wasm_X_delete`.
+///
+/// # Safety
+/// `p` is NULL or an owned object of type `T`.
+pub unsafe fn delete<T: RefView>(p: *mut T) {
+    crate::capi::guard((), || {
+        if !p.is_null() {
+            // SAFETY: owned, created by `RefView::boxed`.
+            drop(unsafe { Box::from_raw(p as *mut Object) });
+        }
+    })
+}
+
+/// `wasm_X_copy`.
+///
+/// # Safety
+/// `p` is NULL or a live object of type `T`.
+pub unsafe fn copy<T: RefView>(p: *const T) -> *mut T {
+    // SAFETY: forwarded.
+    crate::capi::guard(std::ptr::null_mut(), || match unsafe { obj(p) } {
+        Some(o) => T::boxed(o.copy()),
+        None => std::ptr::null_mut(),
+    })
+}
+
+/// `wasm_X_same`.
+///
+/// # Safety
+/// Each pointer is NULL or a live object of type `T`.
+pub unsafe fn same<T: RefView>(a: *const T, b: *const T) -> bool {
+    // SAFETY: forwarded.
+    crate::capi::guard(false, || match unsafe { (obj(a), obj(b)) } {
+        (Some(a), Some(b)) => a.same(b),
+        _ => false,
+    })
+}
+
+/// `wasm_X_get_host_info`.
+///
+/// # Safety
+/// `p` is NULL or a live object of type `T`.
+pub unsafe fn get_host_info<T: RefView>(p: *const T) -> *mut c_void {
+    // SAFETY: forwarded.
+    unsafe { obj(p) }.map_or(std::ptr::null_mut(), |o| o.host_info.get())
+}
+
+/// `wasm_X_set_host_info[_with_finalizer]`.
+///
+/// # Safety
+/// `p` is NULL or a live object of type `T`.
+pub unsafe fn set_host_info<T: RefView>(
+    p: *mut T,
+    info: *mut c_void,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+) {
+    // SAFETY: forwarded.
+    if let Some(o) = unsafe { obj(p) } {
+        crate::capi::guard((), || o.host_info.set(info, finalizer));
+    }
+}
+
+/// `wasm_ref_as_X`: the reference viewed as `T`, or NULL.
+///
+/// # Safety
+/// `r` is NULL or a live object.
+pub unsafe fn downcast<T: RefView>(r: *const Object) -> *mut T {
+    // SAFETY: forwarded.
+    match unsafe { r.as_ref() } {
+        Some(o) if T::matches(o) => r as *mut T,
+        _ => std::ptr::null_mut(),
+    }
+}

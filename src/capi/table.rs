@@ -1,0 +1,160 @@
+//! `wasm_table_t`: host-created tables, elements, size and growth.
+
+use super::engine::wasm_store_t;
+use super::guard;
+use super::object::{Kind, Object, RefView, StoreCell, obj};
+use super::refs::{wasm_ref_t, wasm_table_t};
+use super::types::wasm_tabletype_t;
+use crate::{Table, Val, ValType};
+use std::rc::Rc;
+
+unsafe fn table_of<'a>(t: *const wasm_table_t) -> Option<(&'a Object, Table)> {
+    // SAFETY: forwarded.
+    let o = unsafe { obj(t) }?;
+    match o.kind {
+        Kind::Table(x) => Some((o, x)),
+        _ => None,
+    }
+}
+
+/// The value a borrowed reference stands for in a table of `elem` type;
+/// `None` when it cannot go there.
+unsafe fn ref_val(r: *const wasm_ref_t, elem: ValType, store: &Rc<StoreCell>) -> Option<Val> {
+    // SAFETY: forwarded.
+    let Some(o) = (unsafe { obj(r) }) else {
+        return Some(if elem == ValType::FuncRef {
+            Val::FuncRef(None)
+        } else {
+            Val::ExternRef(None)
+        });
+    };
+    if o.store.as_ref().is_some_and(|s| !Rc::ptr_eq(s, store)) {
+        return None;
+    }
+    match (&o.kind, elem) {
+        (Kind::Func(f), ValType::FuncRef) => Some(Val::FuncRef(Some(*f))),
+        (Kind::Foreign(e), ValType::ExternRef) => Some(Val::ExternRef(Some(*e))),
+        _ => None,
+    }
+}
+
+fn val_ref(v: Val, store: &Rc<StoreCell>) -> *mut wasm_ref_t {
+    match v {
+        Val::FuncRef(Some(f)) => wasm_ref_t::boxed(Object::new(Some(store.clone()), Kind::Func(f))),
+        Val::ExternRef(Some(e)) => {
+            wasm_ref_t::boxed(Object::new(Some(store.clone()), Kind::Foreign(e)))
+        }
+        _ => std::ptr::null_mut(),
+    }
+}
+
+/// A new table of `type` (borrowed) with every element `init` (borrowed;
+/// NULL = null reference); own. NULL on bad arguments.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_table_new(
+    store: *mut wasm_store_t,
+    r#type: *const wasm_tabletype_t,
+    init: *mut wasm_ref_t,
+) -> *mut wasm_table_t {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: NULL or live objects; single-threaded store access.
+        let (Some(s), Some(ty)) = (unsafe { store.as_ref() }, unsafe { r#type.as_ref() }) else {
+            return std::ptr::null_mut();
+        };
+        let ty = *ty.ty();
+        let Some(init) = (unsafe { ref_val(init, ty.element, &s.cell) }) else {
+            return std::ptr::null_mut();
+        };
+        match Table::new(unsafe { s.cell.get() }, ty, init) {
+            Ok(t) => wasm_table_t::boxed(Object::new(Some(s.cell.clone()), Kind::Table(t))),
+            Err(e) => {
+                eprintln!("wasi-rt: wasm_table_new: {e}");
+                std::ptr::null_mut()
+            }
+        }
+    })
+}
+
+/// The table's type (current size as minimum); own. NULL for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_table_type(t: *const wasm_table_t) -> *mut wasm_tabletype_t {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: NULL or a live table; single-threaded store access.
+        let Some((o, x)) = (unsafe { table_of(t) }) else {
+            return std::ptr::null_mut();
+        };
+        Box::into_raw(wasm_tabletype_t::new(
+            x.ty(unsafe { o.store_mut() }.expect("store")),
+        ))
+    })
+}
+
+/// Element `index`: an own reference, or NULL when it is null, out of
+/// bounds, or `t` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_table_get(t: *const wasm_table_t, index: u32) -> *mut wasm_ref_t {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: NULL or a live table; single-threaded store access.
+        let Some((o, x)) = (unsafe { table_of(t) }) else {
+            return std::ptr::null_mut();
+        };
+        let cell = o.store.as_ref().expect("store");
+        match x.get(unsafe { cell.get() }, index) {
+            Some(v) => val_ref(v, cell),
+            None => std::ptr::null_mut(),
+        }
+    })
+}
+
+/// Sets element `index` to `r` (borrowed; NULL = null). False when out of
+/// bounds, of the wrong kind, or for NULL `t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_table_set(
+    t: *mut wasm_table_t,
+    index: u32,
+    r: *mut wasm_ref_t,
+) -> bool {
+    guard(false, || {
+        // SAFETY: NULL or live objects; single-threaded store access.
+        let Some((o, x)) = (unsafe { table_of(t) }) else {
+            return false;
+        };
+        let cell = o.store.as_ref().expect("store");
+        let st = unsafe { cell.get() };
+        let elem = x.ty(st).element;
+        let Some(v) = (unsafe { ref_val(r, elem, cell) }) else {
+            return false;
+        };
+        x.set(st, index, v).is_ok()
+    })
+}
+
+/// Number of elements (0 for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_table_size(t: *const wasm_table_t) -> u32 {
+    // SAFETY: NULL or a live table; single-threaded store access.
+    unsafe { table_of(t) }.map_or(0, |(o, x)| x.size(unsafe { o.store_mut() }.expect("store")))
+}
+
+/// Grows by `delta` elements set to `init` (borrowed; NULL = null); false
+/// (table unchanged) beyond its maximum or for NULL `t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_table_grow(
+    t: *mut wasm_table_t,
+    delta: u32,
+    init: *mut wasm_ref_t,
+) -> bool {
+    guard(false, || {
+        // SAFETY: NULL or live objects; single-threaded store access.
+        let Some((o, x)) = (unsafe { table_of(t) }) else {
+            return false;
+        };
+        let cell = o.store.as_ref().expect("store");
+        let st = unsafe { cell.get() };
+        let elem = x.ty(st).element;
+        let Some(v) = (unsafe { ref_val(init, elem, cell) }) else {
+            return false;
+        };
+        x.grow(st, delta, v).is_ok()
+    })
+}

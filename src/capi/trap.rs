@@ -1,0 +1,151 @@
+//! `wasm_trap_t` (a reference object) and `wasm_frame_t` (a plain owned
+//! record of one Wasm frame).
+
+use super::engine::wasm_store_t;
+use super::guard;
+use super::object::{Kind, Object, RefView, obj};
+use super::refs::{wasm_instance_t, wasm_trap_t};
+use super::vec::{wasm_byte_vec_t, wasm_frame_vec_t};
+use crate::{FrameInfo, Trap};
+
+/// `wasm_message_t` is a byte vector; trap messages include a final NUL.
+pub type wasm_message_t = wasm_byte_vec_t;
+
+/// One frame of a Wasm backtrace (opaque; own when returned).
+pub struct wasm_frame_t {
+    pub(crate) info: FrameInfo,
+}
+
+/// A new trap with `message` (borrowed; a trailing NUL is ignored);
+/// own (delete with `wasm_trap_delete`). NULL when `store` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_trap_new(
+    store: *mut wasm_store_t,
+    message: *const wasm_message_t,
+) -> *mut wasm_trap_t {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: NULL or live objects.
+        let Some(store) = (unsafe { store.as_ref() }) else {
+            return std::ptr::null_mut();
+        };
+        // SAFETY: as above.
+        let bytes = unsafe { message.as_ref() }.map_or(&[][..], |m| m.as_slice());
+        let bytes = bytes.strip_suffix(&[0]).unwrap_or(bytes);
+        let trap = Trap::new(String::from_utf8_lossy(bytes).into_owned());
+        wasm_trap_t::boxed(Object::new(Some(store.cell.clone()), Kind::Trap(trap)))
+    })
+}
+
+/// The trap of a trap object (None for NULL or another kind).
+///
+/// # Safety
+/// `t` is NULL or a live trap.
+pub(crate) unsafe fn trap_of<'a>(t: *const wasm_trap_t) -> Option<&'a Trap> {
+    // SAFETY: forwarded.
+    match unsafe { obj(t) }.map(|o| &o.kind) {
+        Some(Kind::Trap(t)) => Some(t),
+        _ => None,
+    }
+}
+
+/// Writes the trap's message, NUL-terminated, into `out` (own: delete it
+/// with `wasm_byte_vec_delete`). For NULL arguments nothing is written.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_trap_message(t: *const wasm_trap_t, out: *mut wasm_message_t) {
+    guard((), || {
+        // SAFETY: NULL or live objects; `out` is caller storage.
+        let (Some(trap), Some(out)) = (unsafe { trap_of(t) }, unsafe { out.as_mut() }) else {
+            return;
+        };
+        let mut bytes = trap.message().as_bytes().to_vec();
+        bytes.push(0);
+        *out = wasm_byte_vec_t::from_vec(bytes);
+    })
+}
+
+/// The innermost Wasm frame of the trap; own (delete with
+/// `wasm_frame_delete`), or NULL when the trap has no Wasm frames.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_trap_origin(t: *const wasm_trap_t) -> *mut wasm_frame_t {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: NULL or a live trap.
+        match unsafe { trap_of(t) }.and_then(|t| t.frames().first()) {
+            Some(f) => Box::into_raw(Box::new(wasm_frame_t { info: f.clone() })),
+            None => std::ptr::null_mut(),
+        }
+    })
+}
+
+/// Writes the trap's Wasm frames, innermost first, into `out` (own:
+/// delete with `wasm_frame_vec_delete`). Empty for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_trap_trace(t: *const wasm_trap_t, out: *mut wasm_frame_vec_t) {
+    guard((), || {
+        // SAFETY: `out` is caller storage; `t` NULL or a live trap.
+        let Some(out) = (unsafe { out.as_mut() }) else {
+            return;
+        };
+        let frames = unsafe { trap_of(t) }.map_or(&[][..], |t| t.frames());
+        *out = wasm_frame_vec_t::from_boxes(
+            frames
+                .iter()
+                .map(|f| Box::new(wasm_frame_t { info: f.clone() }))
+                .collect(),
+        );
+    })
+}
+
+/// Deletes a frame (own). NULL is ignored.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_frame_delete(f: *mut wasm_frame_t) {
+    if !f.is_null() {
+        // SAFETY: owned, from Box::into_raw.
+        drop(unsafe { Box::from_raw(f) });
+    }
+}
+
+/// A copy of a frame; own. NULL for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_frame_copy(f: *const wasm_frame_t) -> *mut wasm_frame_t {
+    // SAFETY: NULL or a live frame.
+    match unsafe { f.as_ref() } {
+        Some(f) => Box::into_raw(Box::new(wasm_frame_t {
+            info: f.info.clone(),
+        })),
+        None => std::ptr::null_mut(),
+    }
+}
+
+/// The index of the frame's function in its module (0 for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_frame_func_index(f: *const wasm_frame_t) -> u32 {
+    // SAFETY: NULL or a live frame.
+    unsafe { f.as_ref() }.map_or(0, |f| f.info.func_index)
+}
+
+/// The instance the frame's function belongs to: not tracked yet, so
+/// always NULL (the frame still names its function by index).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_frame_instance(_f: *const wasm_frame_t) -> *mut wasm_instance_t {
+    std::ptr::null_mut()
+}
+
+/// Byte offset of the frame's current operator from the start of its
+/// function's body (0 for NULL or when unknown).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_frame_func_offset(f: *const wasm_frame_t) -> usize {
+    // SAFETY: NULL or a live frame.
+    unsafe { f.as_ref() }
+        .and_then(|f| f.info.func_offset)
+        .unwrap_or(0)
+}
+
+/// Byte offset of the frame's current operator in the module binary (0 for
+/// NULL or when unknown).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_frame_module_offset(f: *const wasm_frame_t) -> usize {
+    // SAFETY: NULL or a live frame.
+    unsafe { f.as_ref() }
+        .and_then(|f| f.info.module_offset)
+        .unwrap_or(0)
+}

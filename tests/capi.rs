@@ -1,0 +1,574 @@
+//! The C API (`wasm.h`), called exactly as a C host calls it: raw
+//! pointers, vectors and out-parameters. Each test follows one of the
+//! standard example programs (hello, callback, global, memory, table,
+//! trap, multi, reflect, start, finalize) with assertions.
+
+use std::ffi::c_void;
+use std::ptr::{null, null_mut};
+use std::sync::atomic::{AtomicI32, Ordering};
+use wasi_rt::capi::engine::*;
+use wasi_rt::capi::r#extern::*;
+use wasi_rt::capi::func::*;
+use wasi_rt::capi::global::*;
+use wasi_rt::capi::instance::*;
+use wasi_rt::capi::memory::*;
+use wasi_rt::capi::module::*;
+use wasi_rt::capi::refs::*;
+use wasi_rt::capi::table::*;
+use wasi_rt::capi::trap::*;
+use wasi_rt::capi::types::*;
+use wasi_rt::capi::val::*;
+use wasi_rt::capi::vec::*;
+
+/// Engine + store, deleted in the standard order at the end.
+struct Host {
+    engine: *mut wasm_engine_t,
+    store: *mut wasm_store_t,
+}
+
+impl Host {
+    fn new() -> Host {
+        let engine = wasm_engine_new();
+        assert!(!engine.is_null());
+        // SAFETY: a live engine.
+        let store = unsafe { wasm_store_new(engine) };
+        assert!(!store.is_null());
+        Host { engine, store }
+    }
+    fn module(&self, wat: &str) -> *mut wasm_module_t {
+        let mut bytes = wasm_byte_vec_t::from_vec(wat::parse_str(wat).unwrap());
+        // SAFETY: live store and vector.
+        let m = unsafe { wasm_module_new(self.store, &bytes) };
+        // SAFETY: our vector.
+        unsafe { wasm_byte_vec_delete(&mut bytes) };
+        assert!(!m.is_null(), "module compiles");
+        m
+    }
+    fn instantiate(
+        &self,
+        m: *mut wasm_module_t,
+        imports: Vec<*mut wasm_extern_t>,
+    ) -> (*mut wasm_instance_t, *mut wasm_trap_t) {
+        let mut trap = null_mut();
+        let imports = wasm_extern_vec_t::from_raw_vec(imports);
+        // SAFETY: live objects; the vector only borrows the externs.
+        let inst = unsafe { wasm_instance_new(self.store, m, &imports, &mut trap) };
+        // Free the array only (the externs stay owned by the caller).
+        let mut imports = imports;
+        std::mem::forget(std::mem::replace(&mut imports, wasm_extern_vec_t::empty()));
+        (inst, trap)
+    }
+    fn exports(&self, inst: *mut wasm_instance_t) -> wasm_extern_vec_t {
+        let mut out = wasm_extern_vec_t::empty();
+        // SAFETY: live instance, caller storage.
+        unsafe { wasm_instance_exports(inst, &mut out) };
+        out
+    }
+}
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        // SAFETY: ours.
+        unsafe {
+            wasm_store_delete(self.store);
+            wasm_engine_delete(self.engine);
+        }
+    }
+}
+
+fn i32_val(v: i32) -> wasm_val_t {
+    wasm_val_t {
+        kind: WASM_I32,
+        of: wasm_val_union { i32: v },
+    }
+}
+
+fn message(trap: *mut wasm_trap_t) -> String {
+    let mut m = wasm_byte_vec_t::empty();
+    // SAFETY: a live trap; our vector.
+    unsafe { wasm_trap_message(trap, &mut m) };
+    let s = String::from_utf8_lossy(m.as_slice()).into_owned();
+    // SAFETY: ours.
+    unsafe { wasm_byte_vec_delete(&mut m) };
+    s
+}
+
+static HELLO_CALLS: AtomicI32 = AtomicI32::new(0);
+
+unsafe extern "C" fn hello_callback(
+    _args: *const wasm_val_vec_t,
+    _results: *mut wasm_val_vec_t,
+) -> *mut wasm_trap_t {
+    HELLO_CALLS.fetch_add(1, Ordering::SeqCst);
+    null_mut()
+}
+
+#[test]
+fn hello_host_function_is_called_through_an_export() {
+    let h = Host::new();
+    let m = h.module(
+        r#"(module (func $hello (import "" "hello")) (func (export "run") (call $hello)))"#,
+    );
+    // SAFETY: the C API used as documented.
+    unsafe {
+        let ty = wasm_functype_new(
+            &mut wasm_valtype_vec_t::empty(),
+            &mut wasm_valtype_vec_t::empty(),
+        );
+        let f = wasm_func_new(h.store, ty, Some(hello_callback));
+        wasm_functype_delete(ty);
+        let (inst, trap) = h.instantiate(m, vec![wasm_func_as_extern(f)]);
+        assert!(trap.is_null() && !inst.is_null());
+        wasm_func_delete(f); // imports may go right after instantiation
+        let mut exports = h.exports(inst);
+        assert_eq!(exports.as_slice().len(), 1);
+        let run = wasm_extern_as_func(exports.as_slice()[0]);
+        assert!(!run.is_null());
+        wasm_module_delete(m);
+        wasm_instance_delete(inst);
+        // Exports stay callable after the instance and module are gone.
+        let before = HELLO_CALLS.load(Ordering::SeqCst);
+        let trap = wasm_func_call(run, &wasm_val_vec_t::empty(), &mut wasm_val_vec_t::empty());
+        assert!(trap.is_null());
+        assert_eq!(HELLO_CALLS.load(Ordering::SeqCst), before + 1);
+        wasm_extern_vec_delete(&mut exports);
+    }
+}
+
+unsafe extern "C" fn add_with_env(
+    env: *mut c_void,
+    args: *const wasm_val_vec_t,
+    results: *mut wasm_val_vec_t,
+) -> *mut wasm_trap_t {
+    // SAFETY: the runtime passes vectors sized to the signature.
+    unsafe {
+        let env = &*(env as *const AtomicI32);
+        env.fetch_add(1, Ordering::SeqCst);
+        let a = (*args).as_slice();
+        let sum = a[0].of.i32 + a[1].of.i32;
+        (*results).as_mut_slice()[0] = i32_val(sum);
+    }
+    null_mut()
+}
+
+static FINALIZED: AtomicI32 = AtomicI32::new(0);
+unsafe extern "C" fn count_finalize(_env: *mut c_void) {
+    FINALIZED.fetch_add(1, Ordering::SeqCst);
+}
+
+#[test]
+fn callback_with_env_adds_and_its_finalizer_runs() {
+    let calls = Box::new(AtomicI32::new(0));
+    let before = FINALIZED.load(Ordering::SeqCst);
+    {
+        let h = Host::new();
+        let m = h.module(
+            r#"(module (import "" "add" (func $add (param i32 i32) (result i32)))
+                 (func (export "run") (param i32) (result i32) (call $add (local.get 0) (i32.const 10))))"#,
+        );
+        // SAFETY: the C API used as documented.
+        unsafe {
+            let ty = wasm_functype_t::new(wasi_rt::FuncType::new(
+                [wasi_rt::ValType::I32, wasi_rt::ValType::I32],
+                [wasi_rt::ValType::I32],
+            ));
+            let env = &*calls as *const AtomicI32 as *mut c_void;
+            let f = wasm_func_new_with_env(
+                h.store,
+                &*ty,
+                Some(add_with_env),
+                env,
+                Some(count_finalize),
+            );
+            assert_eq!(
+                (wasm_func_param_arity(f), wasm_func_result_arity(f)),
+                (2, 1)
+            );
+            let (inst, _) = h.instantiate(m, vec![wasm_func_as_extern(f)]);
+            let mut exports = h.exports(inst);
+            let run = wasm_extern_as_func(exports.as_slice()[0]);
+            let args = wasm_val_vec_t::from_vec(vec![i32_val(32)]);
+            let mut results = wasm_val_vec_t::from_vec(vec![i32_val(0)]);
+            assert!(wasm_func_call(run, &args, &mut results).is_null());
+            assert_eq!(results.as_slice()[0].of.i32, 42);
+            // Direct call of the host function from the host, too.
+            let args2 = wasm_val_vec_t::from_vec(vec![i32_val(1), i32_val(2)]);
+            assert!(wasm_func_call(f, &args2, &mut results).is_null());
+            assert_eq!(results.as_slice()[0].of.i32, 3);
+            for mut v in [args, results, args2] {
+                wasm_val_vec_delete(&mut v);
+            }
+            wasm_extern_vec_delete(&mut exports);
+            wasm_func_delete(f);
+            wasm_instance_delete(inst);
+            wasm_module_delete(m);
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+    assert_eq!(
+        FINALIZED.load(Ordering::SeqCst),
+        before + 1,
+        "finalizer ran when the store went"
+    );
+}
+
+#[test]
+fn globals_are_read_and_written_from_both_sides() {
+    let h = Host::new();
+    let m = h.module(
+        r#"(module (import "" "g" (global $g (mut i32)))
+             (func (export "get") (result i32) (global.get $g))
+             (func (export "set") (param i32) (global.set $g (local.get 0))))"#,
+    );
+    // SAFETY: the C API used as documented.
+    unsafe {
+        let ty = wasm_globaltype_new(wasm_valtype_new(WASM_I32), WASM_VAR);
+        let g = wasm_global_new(h.store, ty, &i32_val(5));
+        assert!(!g.is_null());
+        wasm_globaltype_delete(ty);
+        let (inst, _) = h.instantiate(m, vec![wasm_global_as_extern(g)]);
+        let mut exports = h.exports(inst);
+        let get = wasm_extern_as_func(exports.as_slice()[0]);
+        let set = wasm_extern_as_func(exports.as_slice()[1]);
+        let mut out = wasm_val_vec_t::from_vec(vec![i32_val(0)]);
+        assert!(wasm_func_call(get, &wasm_val_vec_t::empty(), &mut out).is_null());
+        assert_eq!(out.as_slice()[0].of.i32, 5);
+        wasm_global_set(g, &i32_val(7));
+        assert!(wasm_func_call(get, &wasm_val_vec_t::empty(), &mut out).is_null());
+        assert_eq!(out.as_slice()[0].of.i32, 7);
+        let mut args = wasm_val_vec_t::from_vec(vec![i32_val(9)]);
+        assert!(wasm_func_call(set, &args, &mut wasm_val_vec_t::empty()).is_null());
+        let mut v = i32_val(0);
+        wasm_global_get(g, &mut v);
+        assert_eq!((v.kind, v.of.i32), (WASM_I32, 9));
+        // Immutable globals refuse writes.
+        let cty = wasm_globaltype_new(wasm_valtype_new(WASM_I32), WASM_CONST);
+        let c = wasm_global_new(h.store, cty, &i32_val(1));
+        wasm_global_set(c, &i32_val(2));
+        wasm_global_get(c, &mut v);
+        assert_eq!(v.of.i32, 1);
+        wasm_globaltype_delete(cty);
+        wasm_global_delete(c);
+        wasm_val_vec_delete(&mut out);
+        wasm_val_vec_delete(&mut args);
+        wasm_extern_vec_delete(&mut exports);
+        wasm_global_delete(g);
+        wasm_instance_delete(inst);
+        wasm_module_delete(m);
+    }
+}
+
+#[test]
+fn memory_bytes_size_and_growth() {
+    let h = Host::new();
+    let m = h.module(
+        r#"(module (memory (export "memory") 2 3) (data (i32.const 0x1000) "\01\02\03\04")
+             (func (export "load") (param i32) (result i32) (i32.load8_s (local.get 0))))"#,
+    );
+    // SAFETY: the C API used as documented.
+    unsafe {
+        let (inst, _) = h.instantiate(m, vec![]);
+        let mut exports = h.exports(inst);
+        let mem = wasm_extern_as_memory(exports.as_slice()[0]);
+        assert!(!mem.is_null());
+        assert_eq!(wasm_memory_size(mem), 2);
+        assert_eq!(wasm_memory_data_size(mem), 0x20000);
+        let data = wasm_memory_data(mem);
+        assert_eq!(*data.add(0x1003), 4);
+        *data.add(0x1002) = 42;
+        let load = wasm_extern_as_func(exports.as_slice()[1]);
+        let args = wasm_val_vec_t::from_vec(vec![i32_val(0x1002)]);
+        let mut out = wasm_val_vec_t::from_vec(vec![i32_val(0)]);
+        assert!(wasm_func_call(load, &args, &mut out).is_null());
+        assert_eq!(out.as_slice()[0].of.i32, 42);
+        assert!(wasm_memory_grow(mem, 1));
+        assert!(!wasm_memory_grow(mem, 1), "maximum is 3 pages");
+        assert_eq!(wasm_memory_size(mem), 3);
+        // Out-of-bounds load traps with a message.
+        let oob = wasm_val_vec_t::from_vec(vec![i32_val(0x30000)]);
+        let trap = wasm_func_call(load, &oob, &mut out);
+        assert!(!trap.is_null());
+        assert!(message(trap).starts_with("out of bounds memory access"));
+        wasm_trap_delete(trap);
+        // A host-made memory.
+        let limits = wasm_limits_t::new(1, Some(2));
+        let mty = wasm_memorytype_new(&limits);
+        let hm = wasm_memory_new(h.store, mty);
+        assert_eq!(wasm_memory_size(hm), 1);
+        wasm_memorytype_delete(mty);
+        wasm_memory_delete(hm);
+        for mut v in [args, out, oob] {
+            wasm_val_vec_delete(&mut v);
+        }
+        wasm_extern_vec_delete(&mut exports);
+        wasm_instance_delete(inst);
+        wasm_module_delete(m);
+    }
+}
+
+#[test]
+fn tables_hold_functions_and_grow_from_the_host() {
+    let h = Host::new();
+    let m = h.module(
+        r#"(module (table (export "table") 2 10 funcref) (elem (i32.const 1) $f)
+             (func $f (export "f") (result i32) (i32.const 7))
+             (func (export "call") (param i32) (result i32) (call_indirect (result i32) (local.get 0))))"#,
+    );
+    // SAFETY: the C API used as documented.
+    unsafe {
+        let (inst, _) = h.instantiate(m, vec![]);
+        let mut exports = h.exports(inst);
+        let table = wasm_extern_as_table(exports.as_slice()[0]);
+        let f = wasm_extern_as_func(exports.as_slice()[1]);
+        let call = wasm_extern_as_func(exports.as_slice()[2]);
+        assert_eq!(wasm_table_size(table), 2);
+        assert!(wasm_table_get(table, 0).is_null(), "element 0 is null");
+        let r1 = wasm_table_get(table, 1);
+        assert!(!r1.is_null());
+        assert!(wasm_func_same(wasm_ref_as_func(r1), f));
+        wasm_ref_delete(r1);
+        // Put `f` at 0 from the host and call through the table.
+        assert!(wasm_table_set(table, 0, wasm_func_as_ref(f)));
+        let args = wasm_val_vec_t::from_vec(vec![i32_val(0)]);
+        let mut out = wasm_val_vec_t::from_vec(vec![i32_val(0)]);
+        assert!(wasm_func_call(call, &args, &mut out).is_null());
+        assert_eq!(out.as_slice()[0].of.i32, 7);
+        assert!(wasm_table_grow(table, 3, null_mut()));
+        assert_eq!(wasm_table_size(table), 5);
+        assert!(!wasm_table_grow(table, 6, null_mut()), "maximum is 10");
+        assert!(!wasm_table_set(table, 99, null_mut()), "out of bounds");
+        // A null entry traps the indirect call.
+        let a3 = wasm_val_vec_t::from_vec(vec![i32_val(3)]);
+        let trap = wasm_func_call(call, &a3, &mut out);
+        assert!(message(trap).starts_with("uninitialized element"));
+        wasm_trap_delete(trap);
+        for mut v in [args, out, a3] {
+            wasm_val_vec_delete(&mut v);
+        }
+        wasm_extern_vec_delete(&mut exports);
+        wasm_instance_delete(inst);
+        wasm_module_delete(m);
+    }
+}
+
+unsafe extern "C" fn fail_callback(
+    _args: *const wasm_val_vec_t,
+    _results: *mut wasm_val_vec_t,
+) -> *mut wasm_trap_t {
+    TRAP_STORE.with(|s| {
+        let msg = wasm_byte_vec_t::from_vec(b"callback abort\0".to_vec());
+        // SAFETY: the store of the running test; our message vector.
+        let t = unsafe { wasm_trap_new(s.get(), &msg) };
+        let mut msg = msg;
+        // SAFETY: ours.
+        unsafe { wasm_byte_vec_delete(&mut msg) };
+        t
+    })
+}
+
+thread_local! {
+    static TRAP_STORE: std::cell::Cell<*mut wasm_store_t> = const { std::cell::Cell::new(null_mut()) };
+}
+
+#[test]
+fn traps_from_host_and_wasm_carry_messages_and_frames() {
+    let h = Host::new();
+    TRAP_STORE.with(|s| s.set(h.store));
+    let m = h.module(
+        r#"(module (func $fail (import "" "fail") (result i32))
+             (func (export "callback") (result i32) (call $fail))
+             (func (export "unreachable") (result i32) (unreachable)))"#,
+    );
+    // SAFETY: the C API used as documented.
+    unsafe {
+        let ty = wasm_functype_t::new(wasi_rt::FuncType::new([], [wasi_rt::ValType::I32]));
+        let f = wasm_func_new(h.store, &*ty, Some(fail_callback));
+        let (inst, _) = h.instantiate(m, vec![wasm_func_as_extern(f)]);
+        let mut exports = h.exports(inst);
+        // Called with an empty results vector, as trap.c does.
+        let t1 = wasm_func_call(
+            wasm_extern_as_func(exports.as_slice()[0]),
+            &wasm_val_vec_t::empty(),
+            &mut wasm_val_vec_t::empty(),
+        );
+        assert_eq!(message(t1), "callback abort\0");
+        let t2 = wasm_func_call(
+            wasm_extern_as_func(exports.as_slice()[1]),
+            &wasm_val_vec_t::empty(),
+            &mut wasm_val_vec_t::empty(),
+        );
+        assert_eq!(message(t2), "unreachable\0");
+        let origin = wasm_trap_origin(t2);
+        assert!(!origin.is_null());
+        assert_eq!(wasm_frame_func_index(origin), 2);
+        assert!(wasm_frame_module_offset(origin) > 0 && wasm_frame_func_offset(origin) > 0);
+        let mut trace = wasm_frame_vec_t::empty();
+        wasm_trap_trace(t2, &mut trace);
+        assert_eq!(trace.as_slice().len(), 1);
+        wasm_frame_vec_delete(&mut trace);
+        wasm_frame_delete(origin);
+        wasm_trap_delete(t1);
+        wasm_trap_delete(t2);
+        wasm_extern_vec_delete(&mut exports);
+        wasm_func_delete(f);
+        wasm_instance_delete(inst);
+        wasm_module_delete(m);
+    }
+}
+
+#[test]
+fn multi_value_calls_return_every_result() {
+    let h = Host::new();
+    let m = h.module(r#"(module (func (export "swap") (param i32 i64) (result i64 i32) local.get 1 local.get 0))"#);
+    // SAFETY: the C API used as documented.
+    unsafe {
+        let (inst, _) = h.instantiate(m, vec![]);
+        let mut exports = h.exports(inst);
+        let f = wasm_extern_as_func(exports.as_slice()[0]);
+        let args = wasm_val_vec_t::from_vec(vec![
+            i32_val(1),
+            wasm_val_t {
+                kind: WASM_I64,
+                of: wasm_val_union { i64: 2 },
+            },
+        ]);
+        let mut out = wasm_val_vec_t::from_vec(vec![i32_val(0), i32_val(0)]);
+        assert!(wasm_func_call(f, &args, &mut out).is_null());
+        let o = out.as_slice();
+        assert_eq!(
+            (o[0].kind, o[0].of.i64, o[1].kind, o[1].of.i32),
+            (WASM_I64, 2, WASM_I32, 1)
+        );
+        // Wrong argument types are a trap with a message, not a crash.
+        let bad = wasm_val_vec_t::from_vec(vec![i32_val(1), i32_val(2)]);
+        let t = wasm_func_call(f, &bad, &mut out);
+        assert!(!t.is_null());
+        assert!(message(t).contains("argument"), "{}", message(t));
+        wasm_trap_delete(t);
+        for mut v in [args, out, bad] {
+            wasm_val_vec_delete(&mut v);
+        }
+        wasm_extern_vec_delete(&mut exports);
+        wasm_instance_delete(inst);
+        wasm_module_delete(m);
+    }
+}
+
+#[test]
+fn reflect_describes_imports_and_exports() {
+    let h = Host::new();
+    let m = h.module(
+        r#"(module (import "env" "f" (func (param i32) (result f64)))
+             (func (export "func") (param i32 i64))
+             (global (export "global") (mut f32) (f32.const 0))
+             (table (export "table") 1 5 funcref) (memory (export "memory") 1))"#,
+    );
+    // SAFETY: the C API used as documented.
+    unsafe {
+        let mut imports = wasm_importtype_vec_t::empty();
+        wasm_module_imports(m, &mut imports);
+        assert_eq!(imports.as_slice().len(), 1);
+        let it = &*imports.as_slice()[0];
+        assert_eq!((it.module(), it.name()), (&b"env"[..], &b"f"[..]));
+        wasm_importtype_vec_delete(&mut imports);
+        let mut exports = wasm_exporttype_vec_t::empty();
+        wasm_module_exports(m, &mut exports);
+        let kinds: Vec<u8> = exports
+            .as_slice()
+            .iter()
+            .map(|e| (**e).externtype().kind())
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                WASM_EXTERN_FUNC,
+                WASM_EXTERN_GLOBAL,
+                WASM_EXTERN_TABLE,
+                WASM_EXTERN_MEMORY
+            ]
+        );
+        wasm_exporttype_vec_delete(&mut exports);
+        let (inst, _) = h.instantiate(m, vec![null_mut()]);
+        assert!(inst.is_null(), "a NULL import is refused, not a crash");
+        // Extern types of live exports.
+        let m2 =
+            h.module(r#"(module (func (export "f") (param i32 i32) (result i32) (local.get 0)))"#);
+        let (inst, _) = h.instantiate(m2, vec![]);
+        let mut ex = h.exports(inst);
+        let e = ex.as_slice()[0];
+        assert_eq!(wasm_extern_kind(e), WASM_EXTERN_FUNC);
+        let et = wasm_extern_type(e);
+        let ft = wasm_externtype_as_functype(et);
+        assert_eq!(
+            wasm_functype_params(ft).as_ref().unwrap().as_slice().len(),
+            2
+        );
+        wasm_externtype_delete(et);
+        wasm_extern_vec_delete(&mut ex);
+        wasm_instance_delete(inst);
+        wasm_module_delete(m2);
+        wasm_module_delete(m);
+    }
+}
+
+#[test]
+fn start_function_trap_comes_back_through_the_trap_argument() {
+    let h = Host::new();
+    let m = h.module(r#"(module (func $s (unreachable)) (start $s))"#);
+    let (inst, trap) = h.instantiate(m, vec![]);
+    assert!(inst.is_null());
+    assert!(!trap.is_null());
+    assert_eq!(message(trap), "unreachable\0");
+    // SAFETY: ours.
+    unsafe {
+        wasm_trap_delete(trap);
+        wasm_module_delete(m);
+    }
+}
+
+#[test]
+fn malformed_modules_and_null_arguments_fail_cleanly() {
+    let h = Host::new();
+    let mut bad = wasm_byte_vec_t::from_vec(b"\0asm\x01\0\0\0\xff".to_vec());
+    // SAFETY: the C API used as documented, plus deliberate NULLs.
+    unsafe {
+        assert!(wasm_module_new(h.store, &bad).is_null());
+        assert!(!wasm_module_validate(h.store, &bad));
+        assert!(wasm_module_new(null_mut(), &bad).is_null());
+        assert!(wasm_module_new(h.store, null()).is_null());
+        wasm_byte_vec_delete(&mut bad);
+        assert!(wasm_func_call(null(), null(), null_mut()).is_null());
+        assert_eq!(wasm_memory_size(null()), 0);
+        assert!(wasm_instance_new(h.store, null(), null(), null_mut()).is_null());
+        wasm_instance_delete(null_mut());
+        assert!(wasm_store_new(null_mut()).is_null());
+    }
+}
+
+static LIVE: AtomicI32 = AtomicI32::new(0);
+unsafe extern "C" fn finalize_instance(_data: *mut c_void) {
+    LIVE.fetch_sub(1, Ordering::SeqCst);
+}
+
+#[test]
+fn host_info_finalizers_run_for_every_instance() {
+    let h = Host::new();
+    let m = h.module(r#"(module (func (export "f")) (func (export "g")))"#);
+    // SAFETY: the C API used as documented.
+    unsafe {
+        for i in 0..10_000 {
+            let (inst, trap) = h.instantiate(m, vec![]);
+            assert!(trap.is_null());
+            LIVE.fetch_add(1, Ordering::SeqCst);
+            wasm_instance_set_host_info_with_finalizer(
+                inst,
+                i as *mut c_void,
+                Some(finalize_instance),
+            );
+            assert_eq!(wasm_instance_get_host_info(inst) as usize, i);
+            wasm_instance_delete(inst);
+        }
+        wasm_module_delete(m);
+    }
+    assert_eq!(LIVE.load(Ordering::SeqCst), 0);
+}

@@ -53,9 +53,9 @@ impl Host {
         let imports = wasm_extern_vec_t::from_raw_vec(imports);
         // SAFETY: live objects; the vector only borrows the externs.
         let inst = unsafe { wasm_instance_new(self.store, m, &imports, &mut trap) };
-        // Free the array only (the externs stay owned by the caller).
-        let mut imports = imports;
-        std::mem::forget(std::mem::replace(&mut imports, wasm_extern_vec_t::empty()));
+        // The array is left to leak: deleting the vector would delete the
+        // externs, which the caller still owns (C hosts use a stack array).
+        let _ = imports;
         (inst, trap)
     }
     fn exports(&self, inst: *mut wasm_instance_t) -> wasm_extern_vec_t {

@@ -171,9 +171,15 @@ fn trap_frames_point_at_the_trapping_operator() {
     let frames = err.as_trap().unwrap().frames().to_vec();
     let top = &frames[0];
     let at = top.module_offset.expect("module offset known");
-    assert_eq!(wasm[at], 0x00, "the `unreachable` opcode is at module offset {at:#x}");
+    assert_eq!(
+        wasm[at], 0x00,
+        "the `unreachable` opcode is at module offset {at:#x}"
+    );
     assert!(top.func_offset.unwrap() > 0 && top.func_offset.unwrap() < at);
     // The caller's frame points at its `call` (opcode 0x10).
     let at = frames[1].module_offset.expect("caller offset known");
-    assert_eq!(wasm[at], 0x10, "the `call` opcode is at module offset {at:#x}");
+    assert_eq!(
+        wasm[at], 0x10,
+        "the `call` opcode is at module offset {at:#x}"
+    );
 }

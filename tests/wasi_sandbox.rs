@@ -651,12 +651,24 @@ fn wasi_unstable_poll_oneoff_reads_the_preview0_clock_subscription() {
     )
     .unwrap();
     let mut store = Store::new(&engine);
-    let inst = WasiCtxBuilder::new().build().unwrap().instantiate(&mut store, &module).unwrap();
-    let poll = inst.get_func(&store, "poll").unwrap().typed::<(), i32>(&store).unwrap();
+    let inst = WasiCtxBuilder::new()
+        .build()
+        .unwrap()
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let poll = inst
+        .get_func(&store, "poll")
+        .unwrap()
+        .typed::<(), i32>(&store)
+        .unwrap();
     let started = std::time::Instant::now();
     assert_eq!(poll.call(&mut store, ()).unwrap(), 0);
     assert!(started.elapsed() >= std::time::Duration::from_millis(2));
-    let event = inst.get_func(&store, "event").unwrap().typed::<(), (i64, i32, i32, i32)>(&store).unwrap();
+    let event = inst
+        .get_func(&store, "event")
+        .unwrap()
+        .typed::<(), (i64, i32, i32, i32)>(&store)
+        .unwrap();
     // userdata 7, errno 0, type CLOCK, one event.
     assert_eq!(event.call(&mut store, ()).unwrap(), (7, 0, 0, 1));
 }

@@ -102,6 +102,11 @@ impl Engine {
         })))
     }
 
+    /// Whether both handles are the same engine.
+    pub fn same(&self, other: &Engine) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
     /// The configuration the engine was made with.
     pub fn config(&self) -> &Config {
         &self.0.config

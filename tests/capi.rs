@@ -572,3 +572,71 @@ fn host_info_finalizers_run_for_every_instance() {
     }
     assert_eq!(LIVE.load(Ordering::SeqCst), 0);
 }
+
+#[test]
+fn serialized_modules_come_back_and_shared_modules_cross_threads() {
+    let h = Host::new();
+    let m = h.module(r#"(module (func (export "seven") (result i32) (i32.const 7)))"#);
+    // SAFETY: the C API used as documented.
+    unsafe {
+        let mut bytes = wasm_byte_vec_t::empty();
+        wasm_module_serialize(m, &mut bytes);
+        assert!(!bytes.as_slice().is_empty());
+        let back = wasm_module_deserialize(h.store, &bytes);
+        assert!(!back.is_null());
+        wasm_byte_vec_delete(&mut bytes);
+        let mut junk = wasm_byte_vec_t::from_vec(b"not a module".to_vec());
+        assert!(wasm_module_deserialize(h.store, &junk).is_null());
+        wasm_byte_vec_delete(&mut junk);
+        let (inst, _) = h.instantiate(back, vec![]);
+        let mut ex = h.exports(inst);
+        let mut out = wasm_val_vec_t::from_vec(vec![i32_val(0)]);
+        assert!(
+            wasm_func_call(
+                wasm_extern_as_func(ex.as_slice()[0]),
+                &wasm_val_vec_t::empty(),
+                &mut out
+            )
+            .is_null()
+        );
+        assert_eq!(out.as_slice()[0].of.i32, 7);
+        wasm_val_vec_delete(&mut out);
+        wasm_extern_vec_delete(&mut ex);
+        wasm_instance_delete(inst);
+        wasm_module_delete(back);
+
+        // Share with another thread, which obtains it in its own store.
+        let shared = wasm_module_share(m) as usize;
+        let engine = h.engine as usize;
+        let got = std::thread::spawn(move || {
+            let store = wasm_store_new(engine as *mut wasm_engine_t);
+            let m = wasm_module_obtain(store, shared as *const _);
+            assert!(!m.is_null());
+            let mut trap = null_mut();
+            let inst = wasm_instance_new(store, m, &wasm_extern_vec_t::empty(), &mut trap);
+            let mut ex = wasm_extern_vec_t::empty();
+            wasm_instance_exports(inst, &mut ex);
+            let mut out = wasm_val_vec_t::from_vec(vec![i32_val(0)]);
+            assert!(
+                wasm_func_call(
+                    wasm_extern_as_func(ex.as_slice()[0]),
+                    &wasm_val_vec_t::empty(),
+                    &mut out
+                )
+                .is_null()
+            );
+            let v = out.as_slice()[0].of.i32;
+            wasm_val_vec_delete(&mut out);
+            wasm_extern_vec_delete(&mut ex);
+            wasm_instance_delete(inst);
+            wasm_module_delete(m);
+            wasm_store_delete(store);
+            v
+        })
+        .join()
+        .unwrap();
+        assert_eq!(got, 7);
+        wasm_shared_module_delete(shared as *mut _);
+        wasm_module_delete(m);
+    }
+}

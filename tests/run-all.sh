@@ -4,7 +4,8 @@
 #   1. system tools: installs the Debian packages the tests need (as root only)
 #   2. Python venv:  target/venv with pytest
 #   3. cargo test --release  (all Rust tests, including the spec suite)
-#   4. C examples:   c-examples/ built with cmake and run with ctest (if present)
+#   4. C examples:   the C library installed with cmake/ into target/cmake-install,
+#                    c-examples/ built against it and run with ctest, pkg-config checks
 #   5. Python:       python-bindings/ installed into the venv, pytest (if present)
 #
 # Every step runs even if an earlier one failed; the script exits non-zero if
@@ -114,9 +115,43 @@ step_c_examples() {
         echo "skipped: no c-examples/CMakeLists.txt"
         return 0
     fi
-    cmake -S c-examples -B target/c-examples -DCMAKE_BUILD_TYPE=Release || return 1
+    # The package: cmake/ runs `cargo build --release --lib` in target/ and
+    # installs the headers, libraries, CMake config and pkg-config file.
+    # --tests makes cargo resolve features as the cargo step did, so that its
+    # build is reused rather than redone. The package is configured for
+    # another prefix and installed with --prefix, so that the examples also
+    # show that the installed package is relocatable.
+    local prefix="$ROOT/target/cmake-install"
+    rm -rf "$prefix" target/c-examples
+    cmake -S cmake -B target/cmake-build -DCMAKE_BUILD_TYPE=Release \
+        -DCMAKE_INSTALL_PREFIX=/nonexistent/wasi-rt -DWASI_RT_CARGO_ARGS=--tests || return 1
+    cmake --build target/cmake-build || return 1
+    cmake --install target/cmake-build --prefix "$prefix" || return 1
+
+    # The examples, against the installed package only.
+    cmake -S c-examples -B target/c-examples -DCMAKE_BUILD_TYPE=Release \
+        -DCMAKE_PREFIX_PATH="$prefix" || return 1
     cmake --build target/c-examples --parallel 2 || return 1
-    (cd target/c-examples && ctest --output-on-failure)
+    (cd target/c-examples && ctest --output-on-failure) || return 1
+
+    # pkg-config: the shared library, then the static one (Libs.private).
+    local cflags libs
+    export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+    cflags="$(pkg-config --cflags wasi_rt)" || return 1
+    libs="$(pkg-config --libs wasi_rt)" || return 1
+    echo "pkg-config --cflags --libs wasi_rt: $cflags $libs"
+    # shellcheck disable=SC2086 # word splitting of the flags is intended
+    cc -std=c99 -Wall -Wextra -Werror $cflags c-examples/engine_smoke.c $libs \
+        -Wl,-rpath,"$prefix/lib" -o target/c-examples/engine_smoke_pkgconfig || return 1
+    target/c-examples/engine_smoke_pkgconfig | diff -u c-examples/engine_smoke.expected - || return 1
+    libs="$(pkg-config --static --libs wasi_rt)" || return 1
+    libs="${libs/-lwasi_rt/-Wl,-Bstatic -lwasi_rt -Wl,-Bdynamic}"
+    echo "static link: $libs"
+    # shellcheck disable=SC2086
+    cc -std=c99 -Wall -Wextra -Werror $cflags c-examples/engine_smoke.c $libs \
+        -o target/c-examples/engine_smoke_pkgconfig_static || return 1
+    target/c-examples/engine_smoke_pkgconfig_static | diff -u c-examples/engine_smoke.expected - || return 1
+    echo "pkg-config: the shared and the static build of engine_smoke.c work"
 }
 
 step_python() {

@@ -4,13 +4,14 @@ use super::guard;
 use super::object::{Kind, obj};
 pub use super::refs::{wasm_extern_copy, wasm_extern_delete, wasm_extern_t};
 use super::types::{
-    WASM_EXTERN_FUNC, WASM_EXTERN_GLOBAL, WASM_EXTERN_MEMORY, WASM_EXTERN_TABLE, wasm_externtype_t,
+    WASM_EXTERN_FUNC, WASM_EXTERN_GLOBAL, WASM_EXTERN_MEMORY, WASM_EXTERN_TABLE, wasm_externkind_t,
+    wasm_externtype_t,
 };
 
 /// The kind of the external: `WASM_EXTERN_FUNC`, `_GLOBAL`, `_TABLE` or
 /// `_MEMORY` (0 = FUNC for NULL).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn wasm_extern_kind(e: *const wasm_extern_t) -> u8 {
+pub unsafe extern "C" fn wasm_extern_kind(e: *const wasm_extern_t) -> wasm_externkind_t {
     // SAFETY: NULL or a live extern.
     match unsafe { obj(e) }.map(|o| &o.kind) {
         Some(Kind::Global(_)) => WASM_EXTERN_GLOBAL,

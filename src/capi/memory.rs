@@ -5,6 +5,7 @@ use super::guard;
 use super::object::{Kind, Object, RefView, obj};
 use super::refs::wasm_memory_t;
 use super::types::wasm_memorytype_t;
+use super::vec::wasm_byte_t;
 use crate::Memory;
 
 unsafe fn memory_of<'a>(m: *const wasm_memory_t) -> Option<(&'a Object, Memory)> {
@@ -54,14 +55,14 @@ pub unsafe extern "C" fn wasm_memory_type(m: *const wasm_memory_t) -> *mut wasm_
 
 /// The first byte of the memory (valid until it grows); NULL for NULL.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn wasm_memory_data(m: *mut wasm_memory_t) -> *mut u8 {
+pub unsafe extern "C" fn wasm_memory_data(m: *mut wasm_memory_t) -> *mut wasm_byte_t {
     guard(std::ptr::null_mut(), || {
         // SAFETY: NULL or a live memory; single-threaded store access.
         let Some((o, x)) = (unsafe { memory_of(m) }) else {
             return std::ptr::null_mut();
         };
         x.data_mut(unsafe { o.store_mut() }.expect("store"))
-            .as_mut_ptr()
+            .as_mut_ptr() as *mut wasm_byte_t
     })
 }
 

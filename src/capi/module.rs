@@ -94,3 +94,87 @@ pub unsafe extern "C" fn wasm_module_exports(
         *out = wasm_exporttype_vec_t::from_boxes(items);
     })
 }
+
+/// Writes a serialized form of the module into `out` (own: delete with
+/// `wasm_byte_vec_delete`); `wasm_module_deserialize` reads it back.
+/// Empty for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_module_serialize(m: *const wasm_module_t, out: *mut wasm_byte_vec_t) {
+    guard((), || {
+        // SAFETY: caller storage; NULL or a live module.
+        let Some(out) = (unsafe { out.as_mut() }) else {
+            return;
+        };
+        let bytes = unsafe { module_of(m) }.map_or(Vec::new(), |m| m.serialize());
+        *out = wasm_byte_vec_t::from_vec(bytes);
+    })
+}
+
+/// A module from bytes made by `wasm_module_serialize` (borrowed); own, or
+/// NULL when they are not such bytes (reason on stderr) or for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_module_deserialize(
+    store: *mut wasm_store_t,
+    bytes: *const wasm_byte_vec_t,
+) -> *mut wasm_module_t {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: NULL or live objects; single-threaded store access.
+        let (Some(s), Some(b)) = (unsafe { store.as_ref() }, unsafe { bytes.as_ref() }) else {
+            return std::ptr::null_mut();
+        };
+        let engine = unsafe { s.cell.get() }.engine().clone();
+        match Module::deserialize(&engine, b.as_slice()) {
+            Ok(m) => wasm_module_t::boxed(Object::new(None, Kind::Module(m))),
+            Err(e) => {
+                eprintln!("wasi-rt: wasm_module_deserialize: {e}");
+                std::ptr::null_mut()
+            }
+        }
+    })
+}
+
+/// A module in a form that can move to another thread (opaque).
+pub struct wasm_shared_module_t {
+    module: Module,
+}
+
+/// Shares a module across threads: own result (delete with
+/// `wasm_shared_module_delete` after obtaining it where needed). NULL for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_module_share(m: *const wasm_module_t) -> *mut wasm_shared_module_t {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: NULL or a live module.
+        match unsafe { module_of(m) } {
+            Some(m) => Box::into_raw(Box::new(wasm_shared_module_t { module: m.clone() })),
+            None => std::ptr::null_mut(),
+        }
+    })
+}
+
+/// The shared module as a module usable with `store` (same engine); own.
+/// NULL when the engines differ or for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_module_obtain(
+    store: *mut wasm_store_t,
+    shared: *const wasm_shared_module_t,
+) -> *mut wasm_module_t {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: NULL or live objects; single-threaded store access.
+        let (Some(s), Some(sh)) = (unsafe { store.as_ref() }, unsafe { shared.as_ref() }) else {
+            return std::ptr::null_mut();
+        };
+        if !unsafe { s.cell.get() }.engine().same(sh.module.engine()) {
+            return std::ptr::null_mut();
+        }
+        wasm_module_t::boxed(Object::new(None, Kind::Module(sh.module.clone())))
+    })
+}
+
+/// Deletes a shared module (own). NULL is ignored.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_shared_module_delete(s: *mut wasm_shared_module_t) {
+    if !s.is_null() {
+        // SAFETY: owned, from wasm_module_share.
+        drop(unsafe { Box::from_raw(s) });
+    }
+}

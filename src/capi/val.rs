@@ -2,7 +2,9 @@
 
 use super::object::{Kind, Object, RefView, StoreCell, obj};
 use super::refs::wasm_ref_t;
-use super::types::{WASM_EXTERNREF, WASM_F32, WASM_F64, WASM_FUNCREF, WASM_I32, WASM_I64};
+use super::types::{
+    WASM_EXTERNREF, WASM_F32, WASM_F64, WASM_FUNCREF, WASM_I32, WASM_I64, wasm_valkind_t,
+};
 use crate::Val;
 use std::rc::Rc;
 
@@ -24,7 +26,7 @@ pub union wasm_val_union {
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct wasm_val_t {
-    pub kind: u8,
+    pub kind: wasm_valkind_t,
     pub of: wasm_val_union,
 }
 

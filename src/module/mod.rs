@@ -12,8 +12,13 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::types::{ExportType, ImportType};
 use std::sync::Arc;
 
+/// Magic and format version at the start of serialized modules.
+const SERIALIZED_MAGIC: &[u8] = b"\0wasi-rt-module\x01";
+
 struct ModuleInner {
     engine: Engine,
+    /// The binary the module was compiled from (for `serialize`).
+    binary: Box<[u8]>,
     info: ModuleInfo,
     type_ids: Vec<u32>,
     compiled: CompiledModule,
@@ -47,10 +52,33 @@ impl Module {
         let compiled = compile::compile_module(engine.isa(), &info, bodies, &type_ids)?;
         Ok(Module(Arc::new(ModuleInner {
             engine: engine.clone(),
+            binary: bytes.into(),
             info,
             type_ids,
             compiled,
         })))
+    }
+
+    /// A byte form of the module that [`Module::deserialize`] turns back
+    /// into an equal module. Today it holds the module's binary, which
+    /// `deserialize` compiles again; storing the machine code instead is
+    /// planned (it will keep this format's magic and version check).
+    pub fn serialize(&self) -> Vec<u8> {
+        let mut out = SERIALIZED_MAGIC.to_vec();
+        out.extend_from_slice(&self.0.binary);
+        out
+    }
+
+    /// A module from bytes made by [`Module::serialize`]; other bytes are
+    /// refused with an error.
+    pub fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+        let binary = bytes.strip_prefix(SERIALIZED_MAGIC).ok_or_else(|| {
+            Error::new(ErrorKind::Malformed {
+                message: "not a serialized wasi-rt module".into(),
+                offset: None,
+            })
+        })?;
+        Module::from_binary(engine, binary)
     }
 
     /// Checks that `bytes` are a valid module without compiling it.

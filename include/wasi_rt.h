@@ -27,8 +27,289 @@
 #include "wasm.h"
 
 /**
+ * Trap codes reported by `wasi_rt_trap_code`.
+ */
+#define WASI_RT_TRAP_STACK_OVERFLOW 0
+
+#define WASI_RT_TRAP_MEMORY_OUT_OF_BOUNDS 1
+
+#define WASI_RT_TRAP_TABLE_OUT_OF_BOUNDS 2
+
+#define WASI_RT_TRAP_UNDEFINED_ELEMENT 3
+
+#define WASI_RT_TRAP_UNINITIALIZED_ELEMENT 4
+
+#define WASI_RT_TRAP_BAD_SIGNATURE 5
+
+#define WASI_RT_TRAP_NULL_REFERENCE 6
+
+#define WASI_RT_TRAP_INTEGER_OVERFLOW 7
+
+#define WASI_RT_TRAP_INTEGER_DIVISION_BY_ZERO 8
+
+#define WASI_RT_TRAP_BAD_CONVERSION_TO_INTEGER 9
+
+#define WASI_RT_TRAP_UNREACHABLE 10
+
+/**
+ * A WASI configuration (opaque): arguments, environment, stdio and
+ * preopened directories. By default a program gets no arguments, an empty
+ * environment, no stdin (end of file), discarded stdout and stderr, and no
+ * directories.
+ */
+typedef struct wasi_config_t wasi_config_t;
+
+/**
+ * An error with a message (opaque; own when returned).
+ */
+typedef struct wasi_rt_error_t wasi_rt_error_t;
+
+/**
+ * Resolves imports by `module::name` (opaque; own when returned).
+ */
+typedef struct wasi_rt_linker_t wasi_rt_linker_t;
+
+/**
+ * An in-memory buffer that captures a program's stdout or stderr
+ * (opaque; see `wasi_rt_config_capture_stdout`).
+ */
+typedef struct wasi_rt_output_t wasi_rt_output_t;
+
+/**
+ * The callback of `wasi_config_set_stdout_custom`: returns the number of
+ * bytes it took, or a negative OS error code.
+ */
+typedef ptrdiff_t (*wasi_output_callback_t)(void*, const uint8_t*, size_t);
+
+/**
  * `v128` (an extension of this runtime; not in the standard `wasm.h`).
  */
 #define WASI_RT_V128 4
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/**
+ * Writes the error's message, NUL-terminated, into `out` (own: delete with
+ * `wasm_byte_vec_delete`). Nothing is written for NULL.
+ */
+void wasi_rt_error_message(const struct wasi_rt_error_t *e, struct wasm_byte_vec_t *out);
+
+/**
+ * Deletes an error (own). NULL is ignored.
+ */
+void wasi_rt_error_delete(struct wasi_rt_error_t *e);
+
+/**
+ * A new, empty linker for `store`; own (delete with
+ * `wasi_rt_linker_delete`). NULL for NULL.
+ */
+struct wasi_rt_linker_t *wasi_rt_linker_new(struct wasm_store_t *store);
+
+/**
+ * Deletes a linker (own). Instances made with it stay valid. NULL is ignored.
+ */
+void wasi_rt_linker_delete(struct wasi_rt_linker_t *l);
+
+/**
+ * Defines `module::name` as `item` (borrowed; it may be deleted after
+ * this call). Returns NULL, or an own error (NULL arguments, a name that
+ * is not UTF-8, an item of another store).
+ */
+struct wasi_rt_error_t *wasi_rt_linker_define(struct wasi_rt_linker_t *l,
+                                              const char *module,
+                                              const char *name,
+                                              const struct wasm_extern_t *item);
+
+/**
+ * Defines every export of `instance` (borrowed) under the module name
+ * `module`. Returns NULL or an own error.
+ */
+struct wasi_rt_error_t *wasi_rt_linker_define_instance(struct wasi_rt_linker_t *l,
+                                                       const char *module,
+                                                       const struct wasm_instance_t *instance);
+
+/**
+ * Serves WASI imports (`wasi_snapshot_preview1` and `wasi_unstable`) with
+ * `config`, which this call takes over (own; deleted even on failure).
+ * Returns NULL or an own error (e.g. a preopened directory that cannot be
+ * opened).
+ */
+struct wasi_rt_error_t *wasi_rt_linker_define_wasi(struct wasi_rt_linker_t *l,
+                                                   struct wasi_config_t *config);
+
+/**
+ * Instantiates `module` (borrowed) with imports resolved by name. On
+ * success returns NULL and stores an own instance in `*instance_out`. A
+ * missing or mismatched import is an own error returned; a trap during
+ * instantiation (start function, segments) is stored in `*trap_out` (own)
+ * and NULL is returned with `*instance_out` set to NULL.
+ */
+struct wasi_rt_error_t *wasi_rt_linker_instantiate(const struct wasi_rt_linker_t *l,
+                                                   const struct wasm_module_t *module,
+                                                   struct wasm_instance_t **instance_out,
+                                                   struct wasm_trap_t **trap_out);
+
+/**
+ * Runs a WASI command: instantiates `module` and calls its `_start`. On
+ * a normal end (returning, or `proc_exit(n)`) returns NULL with the exit
+ * code in `*exit_code` (0 when `_start` returns). A trap is stored in
+ * `*trap_out` (own) with NULL returned and `*exit_code` untouched; link
+ * errors and a missing `_start` are own errors returned.
+ */
+struct wasi_rt_error_t *wasi_rt_linker_run(const struct wasi_rt_linker_t *l,
+                                           const struct wasm_module_t *module,
+                                           int32_t *exit_code,
+                                           struct wasm_trap_t **trap_out);
+
+/**
+ * When the trap was raised by Wasm code (not by a host function), stores
+ * its `WASI_RT_TRAP_*` code in `*code` and returns true; false otherwise
+ * or for NULL.
+ */
+bool wasi_rt_trap_code(const struct wasm_trap_t *t, uint8_t *code);
+
+/**
+ * When the trap is a WASI `proc_exit`, stores the exit status in
+ * `*status` and returns true; false otherwise or for NULL.
+ */
+bool wasi_rt_trap_exit_status(const struct wasm_trap_t *t, int32_t *status);
+
+/**
+ * Writes the name of the frame's function (from the name section) into
+ * `out` (own: delete with `wasm_byte_vec_delete`; not NUL-terminated) and
+ * returns true; false when the module names no such function or for NULL.
+ */
+bool wasi_rt_frame_func_name(const struct wasm_frame_t *f, struct wasm_byte_vec_t *out);
+
+/**
+ * A new configuration with the defaults above; own (delete with
+ * `wasi_config_delete`, or hand it over to `wasi_rt_linker_define_wasi`).
+ */
+struct wasi_config_t *wasi_config_new(void);
+
+/**
+ * Deletes a configuration (own). NULL is ignored.
+ */
+void wasi_config_delete(struct wasi_config_t *c);
+
+/**
+ * Sets the program's arguments (copied; `argv[0]` is the program name).
+ * False (nothing changed) when an argument is NULL or not UTF-8, or
+ * `config` is NULL.
+ */
+bool wasi_config_set_argv(struct wasi_config_t *config, size_t argc, const char *const *argv);
+
+/**
+ * Uses this process's own arguments.
+ */
+void wasi_config_inherit_argv(struct wasi_config_t *config);
+
+/**
+ * Sets environment variables (copied; `names` and `values` have `envc`
+ * entries). False (nothing changed) when one is NULL or not UTF-8.
+ */
+bool wasi_config_set_env(struct wasi_config_t *config,
+                         size_t envc,
+                         const char *const *names,
+                         const char *const *values);
+
+/**
+ * Passes this process's whole environment through.
+ */
+void wasi_config_inherit_env(struct wasi_config_t *config);
+
+/**
+ * Reads stdin from the file at `path`; false when it cannot be opened.
+ */
+bool wasi_config_set_stdin_file(struct wasi_config_t *config, const char *path);
+
+/**
+ * Serves these bytes as stdin; takes over `binary` (own; it is emptied).
+ */
+void wasi_config_set_stdin_bytes(struct wasi_config_t *config, struct wasm_byte_vec_t *binary);
+
+/**
+ * Uses this process's stdin.
+ */
+void wasi_config_inherit_stdin(struct wasi_config_t *config);
+
+/**
+ * Writes stdout to the file at `path` (created or truncated); false when
+ * it cannot be opened.
+ */
+bool wasi_config_set_stdout_file(struct wasi_config_t *config, const char *path);
+
+/**
+ * Writes stderr to the file at `path`; false when it cannot be opened.
+ */
+bool wasi_config_set_stderr_file(struct wasi_config_t *config, const char *path);
+
+/**
+ * Uses this process's stdout.
+ */
+void wasi_config_inherit_stdout(struct wasi_config_t *config);
+
+/**
+ * Uses this process's stderr.
+ */
+void wasi_config_inherit_stderr(struct wasi_config_t *config);
+
+/**
+ * Sends stdout to `callback(data, bytes, len)`; `finalizer(data)` (may be
+ * NULL) runs when the program's state is dropped. Ignored for a NULL
+ * callback or config.
+ */
+void wasi_config_set_stdout_custom(struct wasi_config_t *config,
+                                   wasi_output_callback_t callback,
+                                   void *data,
+                                   void (*finalizer)(void*));
+
+/**
+ * Sends stderr to a callback, as `wasi_config_set_stdout_custom`.
+ */
+void wasi_config_set_stderr_custom(struct wasi_config_t *config,
+                                   wasi_output_callback_t callback,
+                                   void *data,
+                                   void (*finalizer)(void*));
+
+/**
+ * Grants the host directory `host_path` to the program as `guest_path`;
+ * read-write when `fs_mutable`, read-only otherwise. False when the
+ * directory cannot be opened or an argument is NULL or not UTF-8.
+ */
+bool wasi_config_preopen_dir(struct wasi_config_t *config,
+                             const char *host_path,
+                             const char *guest_path,
+                             bool fs_mutable);
+
+/**
+ * Captures the program's stdout in memory: returns an own buffer (delete
+ * with `wasi_rt_output_delete`) that fills as the program writes. NULL for
+ * a NULL config.
+ */
+struct wasi_rt_output_t *wasi_rt_config_capture_stdout(struct wasi_config_t *config);
+
+/**
+ * Captures the program's stderr in memory, as `wasi_rt_config_capture_stdout`.
+ */
+struct wasi_rt_output_t *wasi_rt_config_capture_stderr(struct wasi_config_t *config);
+
+/**
+ * Copies what was captured so far into `out` (own: delete with
+ * `wasm_byte_vec_delete`). Empty for NULL.
+ */
+void wasi_rt_output_contents(const struct wasi_rt_output_t *o, struct wasm_byte_vec_t *out);
+
+/**
+ * Deletes a capture buffer (own); the program may keep writing into its
+ * own copy. NULL is ignored.
+ */
+void wasi_rt_output_delete(struct wasi_rt_output_t *o);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
 
 #endif  /* WASI_RT_H */

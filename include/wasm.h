@@ -286,11 +286,6 @@ typedef struct wasm_extern_vec_t {
 } wasm_extern_vec_t;
 
 /**
- * A memory type (opaque to C): a view of a `wasm_externtype_t`.
- */
-typedef struct wasm_memorytype_t wasm_memorytype_t;
-
-/**
  * A vector of bytes: binaries, names and messages. Names are not
  * NUL-terminated unless stated otherwise.
  */
@@ -298,6 +293,11 @@ typedef struct wasm_byte_vec_t {
   size_t size;
   wasm_byte_t *data;
 } wasm_byte_vec_t;
+
+/**
+ * A memory type (opaque to C): a view of a `wasm_externtype_t`.
+ */
+typedef struct wasm_memorytype_t wasm_memorytype_t;
 
 /**
  * A vector of owned import types (as returned by `wasm_module_imports`).

@@ -18,6 +18,7 @@ pub mod foreign;
 pub mod func;
 pub mod global;
 pub mod instance;
+pub mod linker;
 pub mod memory;
 pub mod module;
 pub mod object;
@@ -27,6 +28,7 @@ pub mod trap;
 pub mod types;
 pub mod val;
 pub mod vec;
+pub mod wasi;
 
 /// Runs `f`, turning a panic into `fail` (a panic must never unwind into C).
 pub(crate) fn guard<R>(fail: R, f: impl FnOnce() -> R) -> R {

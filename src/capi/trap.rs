@@ -149,3 +149,84 @@ pub unsafe extern "C" fn wasm_frame_module_offset(f: *const wasm_frame_t) -> usi
         .and_then(|f| f.info.module_offset)
         .unwrap_or(0)
 }
+
+/// Trap codes reported by `wasi_rt_trap_code`.
+pub const WASI_RT_TRAP_STACK_OVERFLOW: u8 = 0;
+pub const WASI_RT_TRAP_MEMORY_OUT_OF_BOUNDS: u8 = 1;
+pub const WASI_RT_TRAP_TABLE_OUT_OF_BOUNDS: u8 = 2;
+pub const WASI_RT_TRAP_UNDEFINED_ELEMENT: u8 = 3;
+pub const WASI_RT_TRAP_UNINITIALIZED_ELEMENT: u8 = 4;
+pub const WASI_RT_TRAP_BAD_SIGNATURE: u8 = 5;
+pub const WASI_RT_TRAP_NULL_REFERENCE: u8 = 6;
+pub const WASI_RT_TRAP_INTEGER_OVERFLOW: u8 = 7;
+pub const WASI_RT_TRAP_INTEGER_DIVISION_BY_ZERO: u8 = 8;
+pub const WASI_RT_TRAP_BAD_CONVERSION_TO_INTEGER: u8 = 9;
+pub const WASI_RT_TRAP_UNREACHABLE: u8 = 10;
+
+/// When the trap was raised by Wasm code (not by a host function), stores
+/// its `WASI_RT_TRAP_*` code in `*code` and returns true; false otherwise
+/// or for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_trap_code(t: *const wasm_trap_t, code: *mut u8) -> bool {
+    use crate::TrapCode as C;
+    // SAFETY: NULL or a live trap.
+    let Some(c) = unsafe { trap_of(t) }.and_then(|t| t.code()) else {
+        return false;
+    };
+    let v = match c {
+        C::StackOverflow => WASI_RT_TRAP_STACK_OVERFLOW,
+        C::MemoryOutOfBounds => WASI_RT_TRAP_MEMORY_OUT_OF_BOUNDS,
+        C::TableOutOfBounds => WASI_RT_TRAP_TABLE_OUT_OF_BOUNDS,
+        C::UndefinedElement => WASI_RT_TRAP_UNDEFINED_ELEMENT,
+        C::UninitializedElement => WASI_RT_TRAP_UNINITIALIZED_ELEMENT,
+        C::BadSignature => WASI_RT_TRAP_BAD_SIGNATURE,
+        C::NullReference => WASI_RT_TRAP_NULL_REFERENCE,
+        C::IntegerOverflow => WASI_RT_TRAP_INTEGER_OVERFLOW,
+        C::IntegerDivisionByZero => WASI_RT_TRAP_INTEGER_DIVISION_BY_ZERO,
+        C::BadConversionToInteger => WASI_RT_TRAP_BAD_CONVERSION_TO_INTEGER,
+        C::Unreachable => WASI_RT_TRAP_UNREACHABLE,
+    };
+    if !code.is_null() {
+        // SAFETY: caller storage.
+        unsafe { *code = v };
+    }
+    true
+}
+
+/// When the trap is a WASI `proc_exit`, stores the exit status in
+/// `*status` and returns true; false otherwise or for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_trap_exit_status(t: *const wasm_trap_t, status: *mut i32) -> bool {
+    // SAFETY: NULL or a live trap.
+    let Some(s) = unsafe { trap_of(t) }.and_then(|t| t.exit_status()) else {
+        return false;
+    };
+    if !status.is_null() {
+        // SAFETY: caller storage.
+        unsafe { *status = s };
+    }
+    true
+}
+
+/// Writes the name of the frame's function (from the name section) into
+/// `out` (own: delete with `wasm_byte_vec_delete`; not NUL-terminated) and
+/// returns true; false when the module names no such function or for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_frame_func_name(
+    f: *const wasm_frame_t,
+    out: *mut wasm_byte_vec_t,
+) -> bool {
+    guard(false, || {
+        // SAFETY: NULL or live arguments.
+        let (Some(f), Some(out)) = (unsafe { f.as_ref() }, unsafe { out.as_mut() }) else {
+            return false;
+        };
+        match &f.info.func_name {
+            Some(n) => {
+                *out = wasm_byte_vec_t::from_vec(n.as_bytes().to_vec());
+                true
+            }
+            None => false,
+        }
+    })
+}

@@ -53,6 +53,8 @@ pub enum OutputSink {
     Buffer(OutputBuffer),
     /// A host file.
     File(File),
+    /// Any writer the embedder supplies (e.g. a callback).
+    Writer(Box<dyn Write + Send>),
 }
 
 /// The host object behind a guest fd.
@@ -230,6 +232,7 @@ impl FdEntry {
                     Ok(buf.len())
                 }
                 OutputSink::File(f) => Ok(f.write(buf)?),
+                OutputSink::Writer(w) => Ok(w.write(buf)?),
             },
             Handle::File(f) => Ok(f.write(buf)?),
             Handle::Stream(s) => Ok(s.write(buf)?),

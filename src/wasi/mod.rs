@@ -85,6 +85,11 @@ impl WasiCtxBuilder {
         self.args.push(a.into());
         self
     }
+    /// Replaces the arguments.
+    pub fn set_args(&mut self, args: Vec<String>) -> &mut Self {
+        self.args = args;
+        self
+    }
     /// Appends arguments.
     pub fn args<S: Into<String>>(&mut self, args: impl IntoIterator<Item = S>) -> &mut Self {
         self.args.extend(args.into_iter().map(Into::into));
@@ -272,6 +277,18 @@ impl WasiCtx {
             out.push(Extern::Func(f));
         }
         Ok(out)
+    }
+
+    /// The host function for one WASI import, or `None` when
+    /// `module::name` is not a WASI function.
+    pub fn import(
+        &self,
+        store: &mut Store,
+        module: &str,
+        name: &str,
+    ) -> Option<crate::Result<Extern>> {
+        let (def, preview0) = link::lookup(module, name)?;
+        Some(link::host_func(store, def, preview0, self.state.clone()).map(Extern::Func))
     }
 
     /// Instantiates `module` with WASI imports.

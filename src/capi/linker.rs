@@ -5,6 +5,7 @@
 
 use super::engine::wasm_store_t;
 use super::guard;
+use super::guard_with;
 use super::module::module_of;
 use super::object::{Kind, Object, RefView, StoreCell, obj};
 use super::refs::{wasm_extern_t, wasm_instance_t, wasm_module_t, wasm_trap_t};
@@ -105,29 +106,32 @@ pub unsafe extern "C" fn wasi_rt_linker_define(
     name: *const c_char,
     item: *const wasm_extern_t,
 ) -> *mut wasi_rt_error_t {
-    guard(error("internal error"), || {
-        // SAFETY: NULL or live arguments.
-        let (Some(l), Some(m), Some(n)) =
-            (unsafe { l.as_mut() }, unsafe { text(module) }, unsafe {
-                text(name)
-            })
-        else {
-            return error("wasi_rt_linker_define: NULL or non-UTF-8 argument");
-        };
-        let Some(o) = (unsafe { obj(item) }) else {
-            return error("wasi_rt_linker_define: NULL item");
-        };
-        if o.store.as_ref().is_some_and(|s| !Rc::ptr_eq(s, &l.store)) {
-            return error(format!("{m}::{n} belongs to another store"));
-        }
-        match o.as_extern() {
-            Some(e) => {
-                l.defs.insert((m.to_string(), n.to_string()), e);
-                std::ptr::null_mut()
+    guard_with(
+        || error("internal error"),
+        || {
+            // SAFETY: NULL or live arguments.
+            let (Some(l), Some(m), Some(n)) =
+                (unsafe { l.as_mut() }, unsafe { text(module) }, unsafe {
+                    text(name)
+                })
+            else {
+                return error("wasi_rt_linker_define: NULL or non-UTF-8 argument");
+            };
+            let Some(o) = (unsafe { obj(item) }) else {
+                return error("wasi_rt_linker_define: NULL item");
+            };
+            if o.store.as_ref().is_some_and(|s| !Rc::ptr_eq(s, &l.store)) {
+                return error(format!("{m}::{n} belongs to another store"));
             }
-            None => error(format!("{m}::{n} is not an external")),
-        }
-    })
+            match o.as_extern() {
+                Some(e) => {
+                    l.defs.insert((m.to_string(), n.to_string()), e);
+                    std::ptr::null_mut()
+                }
+                None => error(format!("{m}::{n} is not an external")),
+            }
+        },
+    )
 }
 
 /// Defines every export of `instance` (borrowed) under the module name
@@ -138,21 +142,25 @@ pub unsafe extern "C" fn wasi_rt_linker_define_instance(
     module: *const c_char,
     instance: *const wasm_instance_t,
 ) -> *mut wasi_rt_error_t {
-    guard(error("internal error"), || {
-        // SAFETY: NULL or live arguments.
-        let (Some(l), Some(m)) = (unsafe { l.as_mut() }, unsafe { text(module) }) else {
-            return error("wasi_rt_linker_define_instance: NULL or non-UTF-8 argument");
-        };
-        let Some(Kind::Instance(inst)) = (unsafe { obj(instance) }).map(|o| o.kind.clone()) else {
-            return error("wasi_rt_linker_define_instance: NULL or not an instance");
-        };
-        // SAFETY: single-threaded store access.
-        let st = unsafe { l.store.get() };
-        for (name, e) in inst.exports(st) {
-            l.defs.insert((m.to_string(), name), e);
-        }
-        std::ptr::null_mut()
-    })
+    guard_with(
+        || error("internal error"),
+        || {
+            // SAFETY: NULL or live arguments.
+            let (Some(l), Some(m)) = (unsafe { l.as_mut() }, unsafe { text(module) }) else {
+                return error("wasi_rt_linker_define_instance: NULL or non-UTF-8 argument");
+            };
+            let Some(Kind::Instance(inst)) = (unsafe { obj(instance) }).map(|o| o.kind.clone())
+            else {
+                return error("wasi_rt_linker_define_instance: NULL or not an instance");
+            };
+            // SAFETY: single-threaded store access.
+            let st = unsafe { l.store.get() };
+            for (name, e) in inst.exports(st) {
+                l.defs.insert((m.to_string(), name), e);
+            }
+            std::ptr::null_mut()
+        },
+    )
 }
 
 /// Serves WASI imports (`wasi_snapshot_preview1` and `wasi_unstable`) with
@@ -164,24 +172,27 @@ pub unsafe extern "C" fn wasi_rt_linker_define_wasi(
     l: *mut wasi_rt_linker_t,
     config: *mut wasi_config_t,
 ) -> *mut wasi_rt_error_t {
-    guard(error("internal error"), || {
-        if config.is_null() {
-            return error("wasi_rt_linker_define_wasi: NULL config");
-        }
-        // SAFETY: an own config from wasi_config_new.
-        let config = unsafe { Box::from_raw(config) };
-        // SAFETY: NULL or a live linker.
-        let Some(l) = (unsafe { l.as_mut() }) else {
-            return error("wasi_rt_linker_define_wasi: NULL linker");
-        };
-        match config.builder.build() {
-            Ok(ctx) => {
-                l.wasi = Some(ctx);
-                std::ptr::null_mut()
+    guard_with(
+        || error("internal error"),
+        || {
+            if config.is_null() {
+                return error("wasi_rt_linker_define_wasi: NULL config");
             }
-            Err(e) => error(e.to_string()),
-        }
-    })
+            // SAFETY: an own config from wasi_config_new.
+            let config = unsafe { Box::from_raw(config) };
+            // SAFETY: NULL or a live linker.
+            let Some(l) = (unsafe { l.as_mut() }) else {
+                return error("wasi_rt_linker_define_wasi: NULL linker");
+            };
+            match config.builder.build() {
+                Ok(ctx) => {
+                    l.wasi = Some(ctx);
+                    std::ptr::null_mut()
+                }
+                Err(e) => error(e.to_string()),
+            }
+        },
+    )
 }
 
 fn resolve(l: &wasi_rt_linker_t, module: &Module) -> Result<Vec<Extern>, String> {
@@ -228,43 +239,46 @@ pub unsafe extern "C" fn wasi_rt_linker_instantiate(
     instance_out: *mut *mut wasm_instance_t,
     trap_out: *mut *mut wasm_trap_t,
 ) -> *mut wasi_rt_error_t {
-    guard(error("internal error"), || {
-        // SAFETY: NULL or live arguments.
-        let (Some(l), Some(m)) = (unsafe { l.as_ref() }, unsafe { module_of(module) }) else {
-            return error("wasi_rt_linker_instantiate: NULL argument");
-        };
-        if !instance_out.is_null() {
-            // SAFETY: caller storage.
-            unsafe { *instance_out = std::ptr::null_mut() };
-        }
-        let imports = match resolve(l, m) {
-            Ok(i) => i,
-            Err(e) => return error(e),
-        };
-        // SAFETY: single-threaded store access.
-        let st = unsafe { l.store.get() };
-        match Instance::new(st, m, &imports) {
-            Ok(inst) => {
-                if !instance_out.is_null() {
-                    // SAFETY: caller storage.
-                    unsafe {
-                        *instance_out = wasm_instance_t::boxed(Object::new(
-                            Some(l.store.clone()),
-                            Kind::Instance(inst),
-                        ))
-                    };
-                }
-                std::ptr::null_mut()
+    guard_with(
+        || error("internal error"),
+        || {
+            // SAFETY: NULL or live arguments.
+            let (Some(l), Some(m)) = (unsafe { l.as_ref() }, unsafe { module_of(module) }) else {
+                return error("wasi_rt_linker_instantiate: NULL argument");
+            };
+            if !instance_out.is_null() {
+                // SAFETY: caller storage.
+                unsafe { *instance_out = std::ptr::null_mut() };
             }
-            Err(e) => match e.into_trap() {
-                Ok(t) => {
-                    put_trap(&l.store, trap_out, t);
+            let imports = match resolve(l, m) {
+                Ok(i) => i,
+                Err(e) => return error(e),
+            };
+            // SAFETY: single-threaded store access.
+            let st = unsafe { l.store.get() };
+            match Instance::new(st, m, &imports) {
+                Ok(inst) => {
+                    if !instance_out.is_null() {
+                        // SAFETY: caller storage.
+                        unsafe {
+                            *instance_out = wasm_instance_t::boxed(Object::new(
+                                Some(l.store.clone()),
+                                Kind::Instance(inst),
+                            ))
+                        };
+                    }
                     std::ptr::null_mut()
                 }
-                Err(e) => error(e.to_string()),
-            },
-        }
-    })
+                Err(e) => match e.into_trap() {
+                    Ok(t) => {
+                        put_trap(&l.store, trap_out, t);
+                        std::ptr::null_mut()
+                    }
+                    Err(e) => error(e.to_string()),
+                },
+            }
+        },
+    )
 }
 
 /// Runs a WASI command: instantiates `module` and calls its `_start`. On
@@ -279,41 +293,44 @@ pub unsafe extern "C" fn wasi_rt_linker_run(
     exit_code: *mut i32,
     trap_out: *mut *mut wasm_trap_t,
 ) -> *mut wasi_rt_error_t {
-    guard(error("internal error"), || {
-        // SAFETY: NULL or live arguments.
-        let (Some(l), Some(m)) = (unsafe { l.as_ref() }, unsafe { module_of(module) }) else {
-            return error("wasi_rt_linker_run: NULL argument");
-        };
-        if !m.exports().any(|e| e.name() == "_start") {
-            return error("the module has no _start function to run");
-        }
-        let imports = match resolve(l, m) {
-            Ok(i) => i,
-            Err(e) => return error(e),
-        };
-        // SAFETY: single-threaded store access.
-        let st = unsafe { l.store.get() };
-        let result = Instance::new(st, m, &imports).and_then(|inst| {
-            let start = inst.get_func(st, "_start").expect("checked above");
-            start.call(st, &[], &mut [])
-        });
-        let code = match result {
-            Ok(()) => 0,
-            Err(e) => match crate::wasi::exit_code(&e) {
-                Some(c) => c,
-                None => match e.into_trap() {
-                    Ok(t) => {
-                        put_trap(&l.store, trap_out, t);
-                        return std::ptr::null_mut();
-                    }
-                    Err(e) => return error(e.to_string()),
+    guard_with(
+        || error("internal error"),
+        || {
+            // SAFETY: NULL or live arguments.
+            let (Some(l), Some(m)) = (unsafe { l.as_ref() }, unsafe { module_of(module) }) else {
+                return error("wasi_rt_linker_run: NULL argument");
+            };
+            if !m.exports().any(|e| e.name() == "_start") {
+                return error("the module has no _start function to run");
+            }
+            let imports = match resolve(l, m) {
+                Ok(i) => i,
+                Err(e) => return error(e),
+            };
+            // SAFETY: single-threaded store access.
+            let st = unsafe { l.store.get() };
+            let result = Instance::new(st, m, &imports).and_then(|inst| {
+                let start = inst.get_func(st, "_start").expect("checked above");
+                start.call(st, &[], &mut [])
+            });
+            let code = match result {
+                Ok(()) => 0,
+                Err(e) => match crate::wasi::exit_code(&e) {
+                    Some(c) => c,
+                    None => match e.into_trap() {
+                        Ok(t) => {
+                            put_trap(&l.store, trap_out, t);
+                            return std::ptr::null_mut();
+                        }
+                        Err(e) => return error(e.to_string()),
+                    },
                 },
-            },
-        };
-        if !exit_code.is_null() {
-            // SAFETY: caller storage.
-            unsafe { *exit_code = code };
-        }
-        std::ptr::null_mut()
-    })
+            };
+            if !exit_code.is_null() {
+                // SAFETY: caller storage.
+                unsafe { *exit_code = code };
+            }
+            std::ptr::null_mut()
+        },
+    )
 }

@@ -32,6 +32,12 @@ pub mod wasi;
 
 /// Runs `f`, turning a panic into `fail` (a panic must never unwind into C).
 pub(crate) fn guard<R>(fail: R, f: impl FnOnce() -> R) -> R {
+    guard_with(|| fail, f)
+}
+
+/// Like `guard`, making the failure value only when a panic happened (for
+/// failure values that allocate, such as errors).
+pub(crate) fn guard_with<R>(fail: impl FnOnce() -> R, f: impl FnOnce() -> R) -> R {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(r) => r,
         Err(p) => {
@@ -41,7 +47,7 @@ pub(crate) fn guard<R>(fail: R, f: impl FnOnce() -> R) -> R {
                 .or_else(|| p.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
             eprintln!("wasi-rt: internal error in the C API: {msg}");
-            fail
+            fail()
         }
     }
 }

@@ -257,6 +257,71 @@ fn bench_calls(
         Ok::<_, BoxError>(d)
     })?;
 
+    // The same call through wasi-rt's own C API (`wasm_func_call`), as a C
+    // host makes it: both sides of the last rows then use one API.
+    let capi_time = {
+        use wasi_rt::capi::{engine, func, instance, module, refs, val, vec};
+        // SAFETY: the C API used as documented, from one thread.
+        unsafe {
+            let eng = engine::wasm_engine_new();
+            let st = engine::wasm_store_new(eng);
+            let bin = vec::wasm_byte_vec_t::from_vec(wat::parse_str(ADD_WAT)?);
+            let m = module::wasm_module_new(st, &bin);
+            let mut trap = std::ptr::null_mut();
+            let inst =
+                instance::wasm_instance_new(st, m, &vec::wasm_extern_vec_t::empty(), &mut trap);
+            let mut exports = vec::wasm_extern_vec_t::empty();
+            instance::wasm_instance_exports(inst, &mut exports);
+            let f = refs::wasm_extern_as_func(exports.as_slice()[0]);
+            let time = best_of(p.runs, || {
+                let mut sum = 0i32;
+                let mut args_v = [
+                    val::wasm_val_t {
+                        kind: 0,
+                        of: val::wasm_val_union { i32: 0 },
+                    },
+                    val::wasm_val_t {
+                        kind: 0,
+                        of: val::wasm_val_union { i32: 1 },
+                    },
+                ];
+                let mut res_v = [val::wasm_val_t {
+                    kind: 0,
+                    of: val::wasm_val_union { i32: 0 },
+                }];
+                let d = timed(|| -> Result<(), BoxError> {
+                    for i in 0..n {
+                        args_v[0].of.i32 = black_box(i as i32);
+                        let args = vec::wasm_val_vec_t {
+                            size: 2,
+                            data: args_v.as_mut_ptr(),
+                        };
+                        let mut res = vec::wasm_val_vec_t {
+                            size: 1,
+                            data: res_v.as_mut_ptr(),
+                        };
+                        let t = func::wasm_func_call(f, &args, &mut res);
+                        if !t.is_null() {
+                            return Err("wasi-rt wasm_func_call trapped".into());
+                        }
+                        sum = sum.wrapping_add(res_v[0].of.i32);
+                    }
+                    Ok(())
+                })?;
+                check_sum("wasi-rt wasm_func_call", sum, n)?;
+                Ok::<_, BoxError>(d)
+            })?;
+            vec::wasm_extern_vec_delete(&mut exports);
+            refs::wasm_instance_delete(inst);
+            refs::wasm_module_delete(m);
+            let mut bin = bin;
+            vec::wasm_byte_vec_delete(&mut bin);
+            engine::wasm_store_delete(st);
+            engine::wasm_engine_delete(eng);
+            time
+        }
+    };
+
     let wt_time = match wt {
         None => None,
         Some(wt) => {
@@ -297,6 +362,11 @@ fn bench_calls(
     rows.push(Row {
         metric: "call add(i32,i32) ns: wasi-rt Func::call vs wasm_func_call".into(),
         wasi_rt: per_call(untyped_time),
+        wasmtime: wt_ns,
+    });
+    rows.push(Row {
+        metric: "call add(i32,i32) ns: wasm_func_call (C API) on both".into(),
+        wasi_rt: per_call(capi_time),
         wasmtime: wt_ns,
     });
     Ok(())

@@ -244,6 +244,9 @@ pub unsafe extern "C" fn wasm_func_result_arity(f: *const wasm_func_t) -> usize 
     })
 }
 
+/// Arguments and results up to this count live on the stack during a call.
+const INLINE: usize = 8;
+
 fn trap_object(store: &Rc<StoreCell>, trap: Trap) -> *mut wasm_trap_t {
     wasm_trap_t::boxed(Object::new(Some(store.clone()), Kind::Trap(trap)))
 }
@@ -267,10 +270,18 @@ pub unsafe extern "C" fn wasm_func_call(
         let cell = o.store.clone().expect("functions have a store");
         // SAFETY: NULL or caller vectors.
         let args = unsafe { args.as_ref() }.map_or(&[][..], |a| a.as_slice());
-        let mut params = Vec::with_capacity(args.len());
-        for (i, a) in args.iter().enumerate() {
+        // Small calls use stack arrays: a call allocates nothing.
+        let mut params_inline = [Val::I32(0); INLINE];
+        let mut params_heap = Vec::new();
+        let params: &mut [Val] = if args.len() <= INLINE {
+            &mut params_inline[..args.len()]
+        } else {
+            params_heap.resize(args.len(), Val::I32(0));
+            &mut params_heap
+        };
+        for (i, (a, p)) in args.iter().zip(params.iter_mut()).enumerate() {
             match a.to_val(&cell) {
-                Some(v) => params.push(v),
+                Some(v) => *p = v,
                 None => {
                     return trap_object(
                         &cell,
@@ -282,9 +293,19 @@ pub unsafe extern "C" fn wasm_func_call(
         // SAFETY: single-threaded store access; re-entry from host
         // functions goes through their own `StoreCell::get`.
         let store = unsafe { cell.get() };
-        let ty = f.ty(store);
-        let mut out: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
-        if let Err(e) = f.call(store, &params, &mut out) {
+        let nres = f.ty_ref(store).results().len();
+        let mut out_inline = [Val::I32(0); INLINE];
+        let mut out_heap = Vec::new();
+        let out: &mut [Val] = if nres <= INLINE {
+            &mut out_inline[..nres]
+        } else {
+            out_heap.resize(nres, Val::I32(0));
+            &mut out_heap
+        };
+        for (o, t) in out.iter_mut().zip(f.ty_ref(store).results()) {
+            *o = Val::default_for(*t);
+        }
+        if let Err(e) = f.call(store, params, out) {
             let trap = e.into_trap().unwrap_or_else(|e| Trap::new(e.to_string()));
             return trap_object(&cell, trap);
         }
@@ -306,8 +327,8 @@ pub unsafe extern "C" fn wasm_func_call(
                 )),
             );
         }
-        for (slot, v) in results.as_mut_slice().iter_mut().zip(out) {
-            *slot = wasm_val_t::from_val(v, &cell);
+        for (slot, v) in results.as_mut_slice().iter_mut().zip(out.iter()) {
+            *slot = wasm_val_t::from_val(*v, &cell);
         }
         std::ptr::null_mut()
     })

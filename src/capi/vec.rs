@@ -155,8 +155,8 @@ pub type wasm_byte_t = std::ffi::c_char;
 /// NUL-terminated unless stated otherwise.
 #[repr(C)]
 pub struct wasm_byte_vec_t {
-    size: usize,
-    data: *mut wasm_byte_t,
+    pub size: usize,
+    pub data: *mut wasm_byte_t,
 }
 
 /// A name (of an import, export or module): a byte vector, usually UTF-8,
@@ -166,78 +166,78 @@ pub type wasm_name_t = wasm_byte_vec_t;
 /// A vector of owned value types.
 #[repr(C)]
 pub struct wasm_valtype_vec_t {
-    size: usize,
-    data: *mut *mut wasm_valtype_t,
+    pub size: usize,
+    pub data: *mut *mut wasm_valtype_t,
 }
 
 /// A vector of owned function types.
 #[repr(C)]
 pub struct wasm_functype_vec_t {
-    size: usize,
-    data: *mut *mut wasm_functype_t,
+    pub size: usize,
+    pub data: *mut *mut wasm_functype_t,
 }
 
 /// A vector of owned global types.
 #[repr(C)]
 pub struct wasm_globaltype_vec_t {
-    size: usize,
-    data: *mut *mut wasm_globaltype_t,
+    pub size: usize,
+    pub data: *mut *mut wasm_globaltype_t,
 }
 
 /// A vector of owned table types.
 #[repr(C)]
 pub struct wasm_tabletype_vec_t {
-    size: usize,
-    data: *mut *mut wasm_tabletype_t,
+    pub size: usize,
+    pub data: *mut *mut wasm_tabletype_t,
 }
 
 /// A vector of owned memory types.
 #[repr(C)]
 pub struct wasm_memorytype_vec_t {
-    size: usize,
-    data: *mut *mut wasm_memorytype_t,
+    pub size: usize,
+    pub data: *mut *mut wasm_memorytype_t,
 }
 
 /// A vector of owned extern types.
 #[repr(C)]
 pub struct wasm_externtype_vec_t {
-    size: usize,
-    data: *mut *mut wasm_externtype_t,
+    pub size: usize,
+    pub data: *mut *mut wasm_externtype_t,
 }
 
 /// A vector of owned import types (as returned by `wasm_module_imports`).
 #[repr(C)]
 pub struct wasm_importtype_vec_t {
-    size: usize,
-    data: *mut *mut wasm_importtype_t,
+    pub size: usize,
+    pub data: *mut *mut wasm_importtype_t,
 }
 
 /// A vector of owned export types (as returned by `wasm_module_exports`).
 #[repr(C)]
 pub struct wasm_exporttype_vec_t {
-    size: usize,
-    data: *mut *mut wasm_exporttype_t,
+    pub size: usize,
+    pub data: *mut *mut wasm_exporttype_t,
 }
 
 /// A vector of values, held by value (arguments and results of calls).
 #[repr(C)]
 pub struct wasm_val_vec_t {
-    size: usize,
-    data: *mut wasm_val_t,
+    pub size: usize,
+    pub data: *mut wasm_val_t,
 }
 
 /// A vector of owned stack frames (a trap's trace).
 #[repr(C)]
 pub struct wasm_frame_vec_t {
-    size: usize,
-    data: *mut *mut wasm_frame_t,
+    pub size: usize,
+    pub data: *mut *mut wasm_frame_t,
 }
 
 /// A vector of owned externals (an instance's exports).
 #[repr(C)]
 pub struct wasm_extern_vec_t {
-    size: usize,
-    data: *mut *mut wasm_extern_t,
+    pub size: usize,
+    pub data: *mut *mut wasm_extern_t,
 }
 
 // The type vectors own their elements uniquely (like `Vec<Box<T>>`) and the

@@ -127,8 +127,13 @@ impl Func {
 
     /// The function's signature.
     pub fn ty(&self, store: &Store) -> FuncType {
+        self.ty_ref(store).clone()
+    }
+
+    /// The function's signature, borrowed from the store (no allocation).
+    pub fn ty_ref<'a>(&self, store: &'a Store) -> &'a FuncType {
         store.check(self.store_id);
-        store.inner.funcs[self.index as usize].ty.clone()
+        &store.inner.funcs[self.index as usize].ty
     }
 
     /// Calls the function with `params`, writing `results`. Types and

@@ -640,3 +640,62 @@ fn serialized_modules_come_back_and_shared_modules_cross_threads() {
         wasm_module_delete(m);
     }
 }
+
+#[test]
+fn foreign_objects_travel_through_wasm_as_externref() {
+    let h = Host::new();
+    let m = h.module(
+        r#"(module (table (export "table") 2 externref)
+             (func (export "id") (param externref) (result externref) (local.get 0))
+             (func (export "is_null") (param externref) (result i32) (ref.is_null (local.get 0))))"#,
+    );
+    // SAFETY: the C API used as documented.
+    unsafe {
+        let (inst, _) = h.instantiate(m, vec![]);
+        let mut ex = h.exports(inst);
+        let table = wasm_extern_as_table(ex.as_slice()[0]);
+        let id = wasm_extern_as_func(ex.as_slice()[1]);
+        let is_null = wasm_extern_as_func(ex.as_slice()[2]);
+        let foreign = wasi_rt::capi::foreign::wasm_foreign_new(h.store);
+        wasm_foreign_set_host_info(foreign, 0x1234 as *mut c_void);
+        // Through a function and back: the same object.
+        let arg = wasm_val_t {
+            kind: WASM_EXTERNREF,
+            of: wasm_val_union {
+                ref_: wasm_foreign_as_ref(foreign),
+            },
+        };
+        let args = wasm_val_vec_t::from_vec(vec![arg]);
+        let mut out = wasm_val_vec_t::from_vec(vec![i32_val(0)]);
+        assert!(wasm_func_call(id, &args, &mut out).is_null());
+        let back = out.as_slice()[0];
+        assert_eq!(back.kind, WASM_EXTERNREF);
+        assert!(wasm_ref_same(back.of.ref_, wasm_foreign_as_ref(foreign)));
+        assert!(!wasm_ref_as_foreign(back.of.ref_).is_null());
+        // Through a table and back.
+        assert!(wasm_table_set(table, 1, wasm_foreign_as_ref(foreign)));
+        let r = wasm_table_get(table, 1);
+        assert!(wasm_ref_same(r, wasm_foreign_as_ref(foreign)));
+        wasm_ref_delete(r);
+        assert!(wasm_table_get(table, 0).is_null(), "unset entries are null");
+        // A null externref.
+        let null_arg = wasm_val_vec_t::from_vec(vec![wasm_val_t {
+            kind: WASM_EXTERNREF,
+            of: wasm_val_union { ref_: null_mut() },
+        }]);
+        let mut flag = wasm_val_vec_t::from_vec(vec![i32_val(0)]);
+        assert!(wasm_func_call(is_null, &null_arg, &mut flag).is_null());
+        assert_eq!(flag.as_slice()[0].of.i32, 1);
+        assert_eq!(wasm_foreign_get_host_info(foreign) as usize, 0x1234);
+        // The arguments only borrowed the foreign object: free the arrays'
+        // values without deleting it.
+        let _ = args;
+        for mut v in [out, null_arg, flag] {
+            wasm_val_vec_delete(&mut v);
+        }
+        wasm_foreign_delete(foreign);
+        wasm_extern_vec_delete(&mut ex);
+        wasm_instance_delete(inst);
+        wasm_module_delete(m);
+    }
+}

@@ -652,18 +652,21 @@ struct wasm_ref_t *wasm_ref_copy(const struct wasm_ref_t *p);
 bool wasm_ref_same(const struct wasm_ref_t *a, const struct wasm_ref_t *b);
 
 /**
- * The host info attached to this reference; NULL when none or for NULL.
+ * The host info attached to the object (shared by every reference to it);
+ * NULL when none or for NULL.
  */
 void *wasm_ref_get_host_info(const struct wasm_ref_t *p);
 
 /**
- * Attaches host info (not owned by wasi-rt); replaces (and finalizes) any previous one.
+ * Attaches host info to the object (not owned by wasi-rt; every reference
+ * to the object sees it); replaces (and finalizes) any previous one.
  */
 void wasm_ref_set_host_info(struct wasm_ref_t *p, void *info);
 
 /**
- * Attaches host info with a finalizer, called with `info` when this
- * reference is deleted or the info is replaced.
+ * Attaches host info with a finalizer, called with `info` when the info
+ * is replaced or the object's store is deleted (for modules and traps,
+ * which live outside stores: when this reference is deleted).
  */
 void wasm_ref_set_host_info_with_finalizer(struct wasm_ref_t *p,
                                            void *info,
@@ -685,18 +688,21 @@ struct wasm_extern_t *wasm_extern_copy(const struct wasm_extern_t *p);
 bool wasm_extern_same(const struct wasm_extern_t *a, const struct wasm_extern_t *b);
 
 /**
- * The host info attached to this reference; NULL when none or for NULL.
+ * The host info attached to the object (shared by every reference to it);
+ * NULL when none or for NULL.
  */
 void *wasm_extern_get_host_info(const struct wasm_extern_t *p);
 
 /**
- * Attaches host info (not owned by wasi-rt); replaces (and finalizes) any previous one.
+ * Attaches host info to the object (not owned by wasi-rt; every reference
+ * to the object sees it); replaces (and finalizes) any previous one.
  */
 void wasm_extern_set_host_info(struct wasm_extern_t *p, void *info);
 
 /**
- * Attaches host info with a finalizer, called with `info` when this
- * reference is deleted or the info is replaced.
+ * Attaches host info with a finalizer, called with `info` when the info
+ * is replaced or the object's store is deleted (for modules and traps,
+ * which live outside stores: when this reference is deleted).
  */
 void wasm_extern_set_host_info_with_finalizer(struct wasm_extern_t *p,
                                               void *info,
@@ -738,18 +744,21 @@ struct wasm_func_t *wasm_func_copy(const struct wasm_func_t *p);
 bool wasm_func_same(const struct wasm_func_t *a, const struct wasm_func_t *b);
 
 /**
- * The host info attached to this reference; NULL when none or for NULL.
+ * The host info attached to the object (shared by every reference to it);
+ * NULL when none or for NULL.
  */
 void *wasm_func_get_host_info(const struct wasm_func_t *p);
 
 /**
- * Attaches host info (not owned by wasi-rt); replaces (and finalizes) any previous one.
+ * Attaches host info to the object (not owned by wasi-rt; every reference
+ * to the object sees it); replaces (and finalizes) any previous one.
  */
 void wasm_func_set_host_info(struct wasm_func_t *p, void *info);
 
 /**
- * Attaches host info with a finalizer, called with `info` when this
- * reference is deleted or the info is replaced.
+ * Attaches host info with a finalizer, called with `info` when the info
+ * is replaced or the object's store is deleted (for modules and traps,
+ * which live outside stores: when this reference is deleted).
  */
 void wasm_func_set_host_info_with_finalizer(struct wasm_func_t *p,
                                             void *info,
@@ -811,18 +820,21 @@ struct wasm_global_t *wasm_global_copy(const struct wasm_global_t *p);
 bool wasm_global_same(const struct wasm_global_t *a, const struct wasm_global_t *b);
 
 /**
- * The host info attached to this reference; NULL when none or for NULL.
+ * The host info attached to the object (shared by every reference to it);
+ * NULL when none or for NULL.
  */
 void *wasm_global_get_host_info(const struct wasm_global_t *p);
 
 /**
- * Attaches host info (not owned by wasi-rt); replaces (and finalizes) any previous one.
+ * Attaches host info to the object (not owned by wasi-rt; every reference
+ * to the object sees it); replaces (and finalizes) any previous one.
  */
 void wasm_global_set_host_info(struct wasm_global_t *p, void *info);
 
 /**
- * Attaches host info with a finalizer, called with `info` when this
- * reference is deleted or the info is replaced.
+ * Attaches host info with a finalizer, called with `info` when the info
+ * is replaced or the object's store is deleted (for modules and traps,
+ * which live outside stores: when this reference is deleted).
  */
 void wasm_global_set_host_info_with_finalizer(struct wasm_global_t *p,
                                               void *info,
@@ -884,18 +896,21 @@ struct wasm_table_t *wasm_table_copy(const struct wasm_table_t *p);
 bool wasm_table_same(const struct wasm_table_t *a, const struct wasm_table_t *b);
 
 /**
- * The host info attached to this reference; NULL when none or for NULL.
+ * The host info attached to the object (shared by every reference to it);
+ * NULL when none or for NULL.
  */
 void *wasm_table_get_host_info(const struct wasm_table_t *p);
 
 /**
- * Attaches host info (not owned by wasi-rt); replaces (and finalizes) any previous one.
+ * Attaches host info to the object (not owned by wasi-rt; every reference
+ * to the object sees it); replaces (and finalizes) any previous one.
  */
 void wasm_table_set_host_info(struct wasm_table_t *p, void *info);
 
 /**
- * Attaches host info with a finalizer, called with `info` when this
- * reference is deleted or the info is replaced.
+ * Attaches host info with a finalizer, called with `info` when the info
+ * is replaced or the object's store is deleted (for modules and traps,
+ * which live outside stores: when this reference is deleted).
  */
 void wasm_table_set_host_info_with_finalizer(struct wasm_table_t *p,
                                              void *info,
@@ -957,18 +972,21 @@ struct wasm_memory_t *wasm_memory_copy(const struct wasm_memory_t *p);
 bool wasm_memory_same(const struct wasm_memory_t *a, const struct wasm_memory_t *b);
 
 /**
- * The host info attached to this reference; NULL when none or for NULL.
+ * The host info attached to the object (shared by every reference to it);
+ * NULL when none or for NULL.
  */
 void *wasm_memory_get_host_info(const struct wasm_memory_t *p);
 
 /**
- * Attaches host info (not owned by wasi-rt); replaces (and finalizes) any previous one.
+ * Attaches host info to the object (not owned by wasi-rt; every reference
+ * to the object sees it); replaces (and finalizes) any previous one.
  */
 void wasm_memory_set_host_info(struct wasm_memory_t *p, void *info);
 
 /**
- * Attaches host info with a finalizer, called with `info` when this
- * reference is deleted or the info is replaced.
+ * Attaches host info with a finalizer, called with `info` when the info
+ * is replaced or the object's store is deleted (for modules and traps,
+ * which live outside stores: when this reference is deleted).
  */
 void wasm_memory_set_host_info_with_finalizer(struct wasm_memory_t *p,
                                               void *info,
@@ -1030,18 +1048,21 @@ struct wasm_instance_t *wasm_instance_copy(const struct wasm_instance_t *p);
 bool wasm_instance_same(const struct wasm_instance_t *a, const struct wasm_instance_t *b);
 
 /**
- * The host info attached to this reference; NULL when none or for NULL.
+ * The host info attached to the object (shared by every reference to it);
+ * NULL when none or for NULL.
  */
 void *wasm_instance_get_host_info(const struct wasm_instance_t *p);
 
 /**
- * Attaches host info (not owned by wasi-rt); replaces (and finalizes) any previous one.
+ * Attaches host info to the object (not owned by wasi-rt; every reference
+ * to the object sees it); replaces (and finalizes) any previous one.
  */
 void wasm_instance_set_host_info(struct wasm_instance_t *p, void *info);
 
 /**
- * Attaches host info with a finalizer, called with `info` when this
- * reference is deleted or the info is replaced.
+ * Attaches host info with a finalizer, called with `info` when the info
+ * is replaced or the object's store is deleted (for modules and traps,
+ * which live outside stores: when this reference is deleted).
  */
 void wasm_instance_set_host_info_with_finalizer(struct wasm_instance_t *p,
                                                 void *info,
@@ -1083,18 +1104,21 @@ struct wasm_module_t *wasm_module_copy(const struct wasm_module_t *p);
 bool wasm_module_same(const struct wasm_module_t *a, const struct wasm_module_t *b);
 
 /**
- * The host info attached to this reference; NULL when none or for NULL.
+ * The host info attached to the object (shared by every reference to it);
+ * NULL when none or for NULL.
  */
 void *wasm_module_get_host_info(const struct wasm_module_t *p);
 
 /**
- * Attaches host info (not owned by wasi-rt); replaces (and finalizes) any previous one.
+ * Attaches host info to the object (not owned by wasi-rt; every reference
+ * to the object sees it); replaces (and finalizes) any previous one.
  */
 void wasm_module_set_host_info(struct wasm_module_t *p, void *info);
 
 /**
- * Attaches host info with a finalizer, called with `info` when this
- * reference is deleted or the info is replaced.
+ * Attaches host info with a finalizer, called with `info` when the info
+ * is replaced or the object's store is deleted (for modules and traps,
+ * which live outside stores: when this reference is deleted).
  */
 void wasm_module_set_host_info_with_finalizer(struct wasm_module_t *p,
                                               void *info,
@@ -1136,18 +1160,21 @@ struct wasm_trap_t *wasm_trap_copy(const struct wasm_trap_t *p);
 bool wasm_trap_same(const struct wasm_trap_t *a, const struct wasm_trap_t *b);
 
 /**
- * The host info attached to this reference; NULL when none or for NULL.
+ * The host info attached to the object (shared by every reference to it);
+ * NULL when none or for NULL.
  */
 void *wasm_trap_get_host_info(const struct wasm_trap_t *p);
 
 /**
- * Attaches host info (not owned by wasi-rt); replaces (and finalizes) any previous one.
+ * Attaches host info to the object (not owned by wasi-rt; every reference
+ * to the object sees it); replaces (and finalizes) any previous one.
  */
 void wasm_trap_set_host_info(struct wasm_trap_t *p, void *info);
 
 /**
- * Attaches host info with a finalizer, called with `info` when this
- * reference is deleted or the info is replaced.
+ * Attaches host info with a finalizer, called with `info` when the info
+ * is replaced or the object's store is deleted (for modules and traps,
+ * which live outside stores: when this reference is deleted).
  */
 void wasm_trap_set_host_info_with_finalizer(struct wasm_trap_t *p,
                                             void *info,
@@ -1189,18 +1216,21 @@ struct wasm_foreign_t *wasm_foreign_copy(const struct wasm_foreign_t *p);
 bool wasm_foreign_same(const struct wasm_foreign_t *a, const struct wasm_foreign_t *b);
 
 /**
- * The host info attached to this reference; NULL when none or for NULL.
+ * The host info attached to the object (shared by every reference to it);
+ * NULL when none or for NULL.
  */
 void *wasm_foreign_get_host_info(const struct wasm_foreign_t *p);
 
 /**
- * Attaches host info (not owned by wasi-rt); replaces (and finalizes) any previous one.
+ * Attaches host info to the object (not owned by wasi-rt; every reference
+ * to the object sees it); replaces (and finalizes) any previous one.
  */
 void wasm_foreign_set_host_info(struct wasm_foreign_t *p, void *info);
 
 /**
- * Attaches host info with a finalizer, called with `info` when this
- * reference is deleted or the info is replaced.
+ * Attaches host info with a finalizer, called with `info` when the info
+ * is replaced or the object's store is deleted (for modules and traps,
+ * which live outside stores: when this reference is deleted).
  */
 void wasm_foreign_set_host_info_with_finalizer(struct wasm_foreign_t *p,
                                                void *info,

@@ -552,25 +552,35 @@ unsafe extern "C" fn finalize_instance(_data: *mut c_void) {
 
 #[test]
 fn host_info_finalizers_run_for_every_instance() {
-    let h = Host::new();
-    let m = h.module(r#"(module (func (export "f")) (func (export "g")))"#);
-    // SAFETY: the C API used as documented.
-    unsafe {
-        for i in 0..10_000 {
-            let (inst, trap) = h.instantiate(m, vec![]);
-            assert!(trap.is_null());
-            LIVE.fetch_add(1, Ordering::SeqCst);
-            wasm_instance_set_host_info_with_finalizer(
-                inst,
-                i as *mut c_void,
-                Some(finalize_instance),
-            );
-            assert_eq!(wasm_instance_get_host_info(inst) as usize, i);
-            wasm_instance_delete(inst);
+    {
+        let h = Host::new();
+        let m = h.module(r#"(module (func (export "f")) (func (export "g")))"#);
+        // SAFETY: the C API used as documented.
+        unsafe {
+            for i in 0..10_000 {
+                let (inst, trap) = h.instantiate(m, vec![]);
+                assert!(trap.is_null());
+                LIVE.fetch_add(1, Ordering::SeqCst);
+                wasm_instance_set_host_info_with_finalizer(
+                    inst,
+                    i as *mut c_void,
+                    Some(finalize_instance),
+                );
+                assert_eq!(wasm_instance_get_host_info(inst) as usize, i);
+                // Another reference to the same instance sees the same info.
+                let copy = wasm_instance_copy(inst);
+                assert_eq!(wasm_instance_get_host_info(copy) as usize, i);
+                wasm_instance_delete(copy);
+                wasm_instance_delete(inst);
+            }
+            wasm_module_delete(m);
         }
-        wasm_module_delete(m);
     }
-    assert_eq!(LIVE.load(Ordering::SeqCst), 0);
+    assert_eq!(
+        LIVE.load(Ordering::SeqCst),
+        0,
+        "every finalizer ran when the store went"
+    );
 }
 
 #[test]
@@ -671,6 +681,11 @@ fn foreign_objects_travel_through_wasm_as_externref() {
         let back = out.as_slice()[0];
         assert_eq!(back.kind, WASM_EXTERNREF);
         assert!(wasm_ref_same(back.of.ref_, wasm_foreign_as_ref(foreign)));
+        assert_eq!(
+            wasm_ref_get_host_info(back.of.ref_) as usize,
+            0x1234,
+            "host info belongs to the object"
+        );
         assert!(!wasm_ref_as_foreign(back.of.ref_).is_null());
         // Through a table and back.
         assert!(wasm_table_set(table, 1, wasm_foreign_as_ref(foreign)));

@@ -11,12 +11,21 @@ use std::rc::Rc;
 
 /// A store shared by the C objects that live in it. Objects hold it with
 /// an `Rc`, so a store outlives every object created in it, whatever order
-/// the host deletes them in.
-pub struct StoreCell(UnsafeCell<Store>);
+/// the host deletes them in. It also keeps the host info of its objects:
+/// host info belongs to the object, so every reference to it (a copy, or
+/// one obtained again from an export, a table or a call) sees the same,
+/// and finalizers run when the store goes away.
+pub struct StoreCell {
+    store: UnsafeCell<Store>,
+    host_info: std::cell::RefCell<std::collections::HashMap<(u8, u32), HostInfo>>,
+}
 
 impl StoreCell {
     pub fn new(store: Store) -> Rc<StoreCell> {
-        Rc::new(StoreCell(UnsafeCell::new(store)))
+        Rc::new(StoreCell {
+            store: UnsafeCell::new(store),
+            host_info: Default::default(),
+        })
     }
     /// The store, mutably.
     ///
@@ -27,8 +36,29 @@ impl StoreCell {
     #[allow(clippy::mut_from_ref)]
     pub unsafe fn get(&self) -> &mut Store {
         // SAFETY: per the contract above.
-        unsafe { &mut *self.0.get() }
+        unsafe { &mut *self.store.get() }
     }
+}
+
+impl Drop for StoreCell {
+    fn drop(&mut self) {
+        // Finalizers first, while the store still exists; they get only
+        // their own data, so they cannot reach the store.
+        self.host_info.get_mut().clear();
+    }
+}
+
+/// The identity of an object within its store, for host info.
+fn identity(kind: &Kind) -> Option<(u8, u32)> {
+    Some(match kind {
+        Kind::Func(f) => (0, f.index),
+        Kind::Global(g) => (1, g.index),
+        Kind::Table(t) => (2, t.index),
+        Kind::Memory(m) => (3, m.index),
+        Kind::Instance(i) => (4, i.index),
+        Kind::Foreign(e) => (5, e.index),
+        Kind::Module(_) | Kind::Trap(_) => return None,
+    })
 }
 
 /// What an object refers to.
@@ -216,7 +246,17 @@ pub unsafe fn same<T: RefView>(a: *const T, b: *const T) -> bool {
 /// `p` is NULL or a live object of type `T`.
 pub unsafe fn get_host_info<T: RefView>(p: *const T) -> *mut c_void {
     // SAFETY: forwarded.
-    unsafe { obj(p) }.map_or(std::ptr::null_mut(), |o| o.host_info.get())
+    let Some(o) = (unsafe { obj(p) }) else {
+        return std::ptr::null_mut();
+    };
+    match (&o.store, identity(&o.kind)) {
+        (Some(s), Some(key)) => s
+            .host_info
+            .borrow()
+            .get(&key)
+            .map_or(std::ptr::null_mut(), |h| h.get()),
+        _ => o.host_info.get(),
+    }
 }
 
 /// `wasm_X_set_host_info[_with_finalizer]`.
@@ -229,9 +269,19 @@ pub unsafe fn set_host_info<T: RefView>(
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {
     // SAFETY: forwarded.
-    if let Some(o) = unsafe { obj(p) } {
-        crate::capi::guard((), || o.host_info.set(info, finalizer));
-    }
+    let Some(o) = (unsafe { obj(p) }) else { return };
+    crate::capi::guard((), || match (&o.store, identity(&o.kind)) {
+        (Some(s), Some(key)) => {
+            // Take the old info out before finalizing it, so a finalizer
+            // that touches host info does not find the table borrowed.
+            let old = s.host_info.borrow_mut().remove(&key);
+            drop(old);
+            let h = HostInfo::new();
+            h.set(info, finalizer);
+            s.host_info.borrow_mut().insert(key, h);
+        }
+        _ => o.host_info.set(info, finalizer),
+    });
 }
 
 /// `wasm_ref_as_X`: the reference viewed as `T`, or NULL.

@@ -41,22 +41,25 @@ pub unsafe extern "C" fn wasm_ref_same(a: *const wasm_ref_t, b: *const wasm_ref_
     unsafe { same(a, b) }
 }
 
-/// The host info attached to this reference; NULL when none or for NULL.
+/// The host info attached to the object (shared by every reference to it);
+/// NULL when none or for NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_ref_get_host_info(p: *const wasm_ref_t) -> *mut c_void {
     // SAFETY: the caller passes NULL or a live object.
     unsafe { get_host_info(p) }
 }
 
-/// Attaches host info (not owned by wasi-rt); replaces (and finalizes) any previous one.
+/// Attaches host info to the object (not owned by wasi-rt; every reference
+/// to the object sees it); replaces (and finalizes) any previous one.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_ref_set_host_info(p: *mut wasm_ref_t, info: *mut c_void) {
     // SAFETY: the caller passes NULL or a live object.
     unsafe { set_host_info(p, info, None) }
 }
 
-/// Attaches host info with a finalizer, called with `info` when this
-/// reference is deleted or the info is replaced.
+/// Attaches host info with a finalizer, called with `info` when the info
+/// is replaced or the object's store is deleted (for modules and traps,
+/// which live outside stores: when this reference is deleted).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_ref_set_host_info_with_finalizer(
     p: *mut wasm_ref_t,
@@ -105,22 +108,25 @@ pub unsafe extern "C" fn wasm_extern_same(
     unsafe { same(a, b) }
 }
 
-/// The host info attached to this reference; NULL when none or for NULL.
+/// The host info attached to the object (shared by every reference to it);
+/// NULL when none or for NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_extern_get_host_info(p: *const wasm_extern_t) -> *mut c_void {
     // SAFETY: the caller passes NULL or a live object.
     unsafe { get_host_info(p) }
 }
 
-/// Attaches host info (not owned by wasi-rt); replaces (and finalizes) any previous one.
+/// Attaches host info to the object (not owned by wasi-rt; every reference
+/// to the object sees it); replaces (and finalizes) any previous one.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_extern_set_host_info(p: *mut wasm_extern_t, info: *mut c_void) {
     // SAFETY: the caller passes NULL or a live object.
     unsafe { set_host_info(p, info, None) }
 }
 
-/// Attaches host info with a finalizer, called with `info` when this
-/// reference is deleted or the info is replaced.
+/// Attaches host info with a finalizer, called with `info` when the info
+/// is replaced or the object's store is deleted (for modules and traps,
+/// which live outside stores: when this reference is deleted).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_extern_set_host_info_with_finalizer(
     p: *mut wasm_extern_t,
@@ -189,22 +195,25 @@ pub unsafe extern "C" fn wasm_func_same(a: *const wasm_func_t, b: *const wasm_fu
     unsafe { same(a, b) }
 }
 
-/// The host info attached to this reference; NULL when none or for NULL.
+/// The host info attached to the object (shared by every reference to it);
+/// NULL when none or for NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_func_get_host_info(p: *const wasm_func_t) -> *mut c_void {
     // SAFETY: the caller passes NULL or a live object.
     unsafe { get_host_info(p) }
 }
 
-/// Attaches host info (not owned by wasi-rt); replaces (and finalizes) any previous one.
+/// Attaches host info to the object (not owned by wasi-rt; every reference
+/// to the object sees it); replaces (and finalizes) any previous one.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_func_set_host_info(p: *mut wasm_func_t, info: *mut c_void) {
     // SAFETY: the caller passes NULL or a live object.
     unsafe { set_host_info(p, info, None) }
 }
 
-/// Attaches host info with a finalizer, called with `info` when this
-/// reference is deleted or the info is replaced.
+/// Attaches host info with a finalizer, called with `info` when the info
+/// is replaced or the object's store is deleted (for modules and traps,
+/// which live outside stores: when this reference is deleted).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_func_set_host_info_with_finalizer(
     p: *mut wasm_func_t,
@@ -302,22 +311,25 @@ pub unsafe extern "C" fn wasm_global_same(
     unsafe { same(a, b) }
 }
 
-/// The host info attached to this reference; NULL when none or for NULL.
+/// The host info attached to the object (shared by every reference to it);
+/// NULL when none or for NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_global_get_host_info(p: *const wasm_global_t) -> *mut c_void {
     // SAFETY: the caller passes NULL or a live object.
     unsafe { get_host_info(p) }
 }
 
-/// Attaches host info (not owned by wasi-rt); replaces (and finalizes) any previous one.
+/// Attaches host info to the object (not owned by wasi-rt; every reference
+/// to the object sees it); replaces (and finalizes) any previous one.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_global_set_host_info(p: *mut wasm_global_t, info: *mut c_void) {
     // SAFETY: the caller passes NULL or a live object.
     unsafe { set_host_info(p, info, None) }
 }
 
-/// Attaches host info with a finalizer, called with `info` when this
-/// reference is deleted or the info is replaced.
+/// Attaches host info with a finalizer, called with `info` when the info
+/// is replaced or the object's store is deleted (for modules and traps,
+/// which live outside stores: when this reference is deleted).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_global_set_host_info_with_finalizer(
     p: *mut wasm_global_t,
@@ -416,22 +428,25 @@ pub unsafe extern "C" fn wasm_table_same(a: *const wasm_table_t, b: *const wasm_
     unsafe { same(a, b) }
 }
 
-/// The host info attached to this reference; NULL when none or for NULL.
+/// The host info attached to the object (shared by every reference to it);
+/// NULL when none or for NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_table_get_host_info(p: *const wasm_table_t) -> *mut c_void {
     // SAFETY: the caller passes NULL or a live object.
     unsafe { get_host_info(p) }
 }
 
-/// Attaches host info (not owned by wasi-rt); replaces (and finalizes) any previous one.
+/// Attaches host info to the object (not owned by wasi-rt; every reference
+/// to the object sees it); replaces (and finalizes) any previous one.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_table_set_host_info(p: *mut wasm_table_t, info: *mut c_void) {
     // SAFETY: the caller passes NULL or a live object.
     unsafe { set_host_info(p, info, None) }
 }
 
-/// Attaches host info with a finalizer, called with `info` when this
-/// reference is deleted or the info is replaced.
+/// Attaches host info with a finalizer, called with `info` when the info
+/// is replaced or the object's store is deleted (for modules and traps,
+/// which live outside stores: when this reference is deleted).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_table_set_host_info_with_finalizer(
     p: *mut wasm_table_t,
@@ -533,22 +548,25 @@ pub unsafe extern "C" fn wasm_memory_same(
     unsafe { same(a, b) }
 }
 
-/// The host info attached to this reference; NULL when none or for NULL.
+/// The host info attached to the object (shared by every reference to it);
+/// NULL when none or for NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_memory_get_host_info(p: *const wasm_memory_t) -> *mut c_void {
     // SAFETY: the caller passes NULL or a live object.
     unsafe { get_host_info(p) }
 }
 
-/// Attaches host info (not owned by wasi-rt); replaces (and finalizes) any previous one.
+/// Attaches host info to the object (not owned by wasi-rt; every reference
+/// to the object sees it); replaces (and finalizes) any previous one.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_memory_set_host_info(p: *mut wasm_memory_t, info: *mut c_void) {
     // SAFETY: the caller passes NULL or a live object.
     unsafe { set_host_info(p, info, None) }
 }
 
-/// Attaches host info with a finalizer, called with `info` when this
-/// reference is deleted or the info is replaced.
+/// Attaches host info with a finalizer, called with `info` when the info
+/// is replaced or the object's store is deleted (for modules and traps,
+/// which live outside stores: when this reference is deleted).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_memory_set_host_info_with_finalizer(
     p: *mut wasm_memory_t,
@@ -650,22 +668,25 @@ pub unsafe extern "C" fn wasm_instance_same(
     unsafe { same(a, b) }
 }
 
-/// The host info attached to this reference; NULL when none or for NULL.
+/// The host info attached to the object (shared by every reference to it);
+/// NULL when none or for NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_instance_get_host_info(p: *const wasm_instance_t) -> *mut c_void {
     // SAFETY: the caller passes NULL or a live object.
     unsafe { get_host_info(p) }
 }
 
-/// Attaches host info (not owned by wasi-rt); replaces (and finalizes) any previous one.
+/// Attaches host info to the object (not owned by wasi-rt; every reference
+/// to the object sees it); replaces (and finalizes) any previous one.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_instance_set_host_info(p: *mut wasm_instance_t, info: *mut c_void) {
     // SAFETY: the caller passes NULL or a live object.
     unsafe { set_host_info(p, info, None) }
 }
 
-/// Attaches host info with a finalizer, called with `info` when this
-/// reference is deleted or the info is replaced.
+/// Attaches host info with a finalizer, called with `info` when the info
+/// is replaced or the object's store is deleted (for modules and traps,
+/// which live outside stores: when this reference is deleted).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_instance_set_host_info_with_finalizer(
     p: *mut wasm_instance_t,
@@ -741,22 +762,25 @@ pub unsafe extern "C" fn wasm_module_same(
     unsafe { same(a, b) }
 }
 
-/// The host info attached to this reference; NULL when none or for NULL.
+/// The host info attached to the object (shared by every reference to it);
+/// NULL when none or for NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_module_get_host_info(p: *const wasm_module_t) -> *mut c_void {
     // SAFETY: the caller passes NULL or a live object.
     unsafe { get_host_info(p) }
 }
 
-/// Attaches host info (not owned by wasi-rt); replaces (and finalizes) any previous one.
+/// Attaches host info to the object (not owned by wasi-rt; every reference
+/// to the object sees it); replaces (and finalizes) any previous one.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_module_set_host_info(p: *mut wasm_module_t, info: *mut c_void) {
     // SAFETY: the caller passes NULL or a live object.
     unsafe { set_host_info(p, info, None) }
 }
 
-/// Attaches host info with a finalizer, called with `info` when this
-/// reference is deleted or the info is replaced.
+/// Attaches host info with a finalizer, called with `info` when the info
+/// is replaced or the object's store is deleted (for modules and traps,
+/// which live outside stores: when this reference is deleted).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_module_set_host_info_with_finalizer(
     p: *mut wasm_module_t,
@@ -825,22 +849,25 @@ pub unsafe extern "C" fn wasm_trap_same(a: *const wasm_trap_t, b: *const wasm_tr
     unsafe { same(a, b) }
 }
 
-/// The host info attached to this reference; NULL when none or for NULL.
+/// The host info attached to the object (shared by every reference to it);
+/// NULL when none or for NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_trap_get_host_info(p: *const wasm_trap_t) -> *mut c_void {
     // SAFETY: the caller passes NULL or a live object.
     unsafe { get_host_info(p) }
 }
 
-/// Attaches host info (not owned by wasi-rt); replaces (and finalizes) any previous one.
+/// Attaches host info to the object (not owned by wasi-rt; every reference
+/// to the object sees it); replaces (and finalizes) any previous one.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_trap_set_host_info(p: *mut wasm_trap_t, info: *mut c_void) {
     // SAFETY: the caller passes NULL or a live object.
     unsafe { set_host_info(p, info, None) }
 }
 
-/// Attaches host info with a finalizer, called with `info` when this
-/// reference is deleted or the info is replaced.
+/// Attaches host info with a finalizer, called with `info` when the info
+/// is replaced or the object's store is deleted (for modules and traps,
+/// which live outside stores: when this reference is deleted).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_trap_set_host_info_with_finalizer(
     p: *mut wasm_trap_t,
@@ -912,22 +939,25 @@ pub unsafe extern "C" fn wasm_foreign_same(
     unsafe { same(a, b) }
 }
 
-/// The host info attached to this reference; NULL when none or for NULL.
+/// The host info attached to the object (shared by every reference to it);
+/// NULL when none or for NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_foreign_get_host_info(p: *const wasm_foreign_t) -> *mut c_void {
     // SAFETY: the caller passes NULL or a live object.
     unsafe { get_host_info(p) }
 }
 
-/// Attaches host info (not owned by wasi-rt); replaces (and finalizes) any previous one.
+/// Attaches host info to the object (not owned by wasi-rt; every reference
+/// to the object sees it); replaces (and finalizes) any previous one.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_foreign_set_host_info(p: *mut wasm_foreign_t, info: *mut c_void) {
     // SAFETY: the caller passes NULL or a live object.
     unsafe { set_host_info(p, info, None) }
 }
 
-/// Attaches host info with a finalizer, called with `info` when this
-/// reference is deleted or the info is replaced.
+/// Attaches host info with a finalizer, called with `info` when the info
+/// is replaced or the object's store is deleted (for modules and traps,
+/// which live outside stores: when this reference is deleted).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_foreign_set_host_info_with_finalizer(
     p: *mut wasm_foreign_t,

@@ -9,7 +9,7 @@
 #include "wasm.h"
 
 /* Compiles the module in `path`; NULL (with a message) when it cannot. */
-static wasm_module_t* load_module(wasm_store_t* store, const char* path) {
+static inline wasm_module_t* load_module(wasm_store_t* store, const char* path) {
   FILE* f = fopen(path, "rb");
   if (!f) {
     printf("cannot open %s\n", path);
@@ -29,7 +29,7 @@ static wasm_module_t* load_module(wasm_store_t* store, const char* path) {
 }
 
 /* Prints a trap's message and deletes it. */
-static void report_trap(const char* what, wasm_trap_t* trap) {
+static inline void report_trap(const char* what, wasm_trap_t* trap) {
   wasm_message_t message;
   wasm_trap_message(trap, &message);
   printf("%s trapped: %s\n", what, message.data);

@@ -1332,10 +1332,11 @@ struct wasm_frame_t *wasm_frame_copy(const struct wasm_frame_t *f);
 uint32_t wasm_frame_func_index(const struct wasm_frame_t *f);
 
 /**
- * The instance the frame's function belongs to: not tracked yet, so
- * always NULL (the frame still names its function by index).
+ * The instance running the frame (borrowed: owned by the frame). Known
+ * when the trap's store holds exactly one instance of the frame's module;
+ * NULL when several instances share the module's code, or for NULL.
  */
-struct wasm_instance_t *wasm_frame_instance(const struct wasm_frame_t *_f);
+struct wasm_instance_t *wasm_frame_instance(const struct wasm_frame_t *f);
 
 /**
  * Byte offset of the frame's current operator from the start of its

@@ -402,6 +402,8 @@ fn traps_from_host_and_wasm_carry_messages_and_frames() {
         assert!(!origin.is_null());
         assert_eq!(wasm_frame_func_index(origin), 2);
         assert!(wasm_frame_module_offset(origin) > 0 && wasm_frame_func_offset(origin) > 0);
+        // The frame knows its instance (the only instance of this module).
+        assert!(wasm_instance_same(wasm_frame_instance(origin), inst));
         let mut trace = wasm_frame_vec_t::empty();
         wasm_trap_trace(t2, &mut trace);
         assert_eq!(trace.as_slice().len(), 1);

@@ -14,6 +14,32 @@ pub type wasm_message_t = wasm_byte_vec_t;
 /// One frame of a Wasm backtrace (opaque; own when returned).
 pub struct wasm_frame_t {
     pub(crate) info: FrameInfo,
+    /// The instance running the frame, when the store has exactly one
+    /// instance of the frame's module (so the answer is certain).
+    instance: Option<Box<Object>>,
+}
+
+impl wasm_frame_t {
+    fn new(
+        info: &FrameInfo,
+        store: Option<&std::rc::Rc<super::object::StoreCell>>,
+    ) -> Box<wasm_frame_t> {
+        let instance = store.and_then(|cell| {
+            // SAFETY: single-threaded store access.
+            let found = unsafe { cell.get() }.instances_of_code(info.code_base);
+            match found.as_slice() {
+                [one] => Some(Box::new(Object::new(
+                    Some(cell.clone()),
+                    Kind::Instance(*one),
+                ))),
+                _ => None,
+            }
+        });
+        Box::new(wasm_frame_t {
+            info: info.clone(),
+            instance,
+        })
+    }
 }
 
 /// A new trap with `message` (borrowed; a trailing NUL is ignored);
@@ -69,8 +95,10 @@ pub unsafe extern "C" fn wasm_trap_message(t: *const wasm_trap_t, out: *mut wasm
 pub unsafe extern "C" fn wasm_trap_origin(t: *const wasm_trap_t) -> *mut wasm_frame_t {
     guard(std::ptr::null_mut(), || {
         // SAFETY: NULL or a live trap.
+        // SAFETY: NULL or a live trap.
+        let store = unsafe { obj(t) }.and_then(|o| o.store.as_ref());
         match unsafe { trap_of(t) }.and_then(|t| t.frames().first()) {
-            Some(f) => Box::into_raw(Box::new(wasm_frame_t { info: f.clone() })),
+            Some(f) => Box::into_raw(wasm_frame_t::new(f, store)),
             None => std::ptr::null_mut(),
         }
     })
@@ -86,11 +114,10 @@ pub unsafe extern "C" fn wasm_trap_trace(t: *const wasm_trap_t, out: *mut wasm_f
             return;
         };
         let frames = unsafe { trap_of(t) }.map_or(&[][..], |t| t.frames());
+        // SAFETY: NULL or a live trap.
+        let store = unsafe { obj(t) }.and_then(|o| o.store.as_ref());
         *out = wasm_frame_vec_t::from_boxes(
-            frames
-                .iter()
-                .map(|f| Box::new(wasm_frame_t { info: f.clone() }))
-                .collect(),
+            frames.iter().map(|f| wasm_frame_t::new(f, store)).collect(),
         );
     })
 }
@@ -111,6 +138,7 @@ pub unsafe extern "C" fn wasm_frame_copy(f: *const wasm_frame_t) -> *mut wasm_fr
     match unsafe { f.as_ref() } {
         Some(f) => Box::into_raw(Box::new(wasm_frame_t {
             info: f.info.clone(),
+            instance: f.instance.as_ref().map(|o| Box::new(o.copy())),
         })),
         None => std::ptr::null_mut(),
     }
@@ -123,11 +151,16 @@ pub unsafe extern "C" fn wasm_frame_func_index(f: *const wasm_frame_t) -> u32 {
     unsafe { f.as_ref() }.map_or(0, |f| f.info.func_index)
 }
 
-/// The instance the frame's function belongs to: not tracked yet, so
-/// always NULL (the frame still names its function by index).
+/// The instance running the frame (borrowed: owned by the frame). Known
+/// when the trap's store holds exactly one instance of the frame's module;
+/// NULL when several instances share the module's code, or for NULL.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn wasm_frame_instance(_f: *const wasm_frame_t) -> *mut wasm_instance_t {
-    std::ptr::null_mut()
+pub unsafe extern "C" fn wasm_frame_instance(f: *const wasm_frame_t) -> *mut wasm_instance_t {
+    // SAFETY: NULL or a live frame.
+    match unsafe { f.as_ref() }.and_then(|f| f.instance.as_ref()) {
+        Some(o) => &**o as *const Object as *mut wasm_instance_t,
+        None => std::ptr::null_mut(),
+    }
 }
 
 /// Byte offset of the frame's current operator from the start of its

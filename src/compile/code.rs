@@ -212,6 +212,8 @@ pub struct PcInfo {
     pub module_offset: Option<u32>,
     /// Module byte offset of the function's body.
     pub body_offset: Option<u32>,
+    /// Address of the module's code: identifies the module.
+    pub code_base: usize,
 }
 
 /// Describes the Wasm function and operator at `pc`.
@@ -231,6 +233,7 @@ pub fn describe_pc(pc: usize) -> Option<PcInfo> {
             module_name: info.module_name.clone(),
             module_offset,
             body_offset: info.body_offsets.get(&f.func_index).copied(),
+            code_base: start,
         })
     })
 }

@@ -72,6 +72,19 @@ impl Store {
         );
     }
 
+    /// The instances whose module's code starts at `code_base`.
+    pub(crate) fn instances_of_code(&self, code_base: usize) -> Vec<crate::Instance> {
+        self.inner
+            .instances
+            .iter()
+            .filter(|i| i.module.compiled().code.base() == code_base)
+            .map(|i| crate::Instance {
+                store_id: self.inner.id,
+                index: i.index,
+            })
+            .collect()
+    }
+
     /// Whether a handle with `store_id` belongs to this store.
     pub fn owns(&self, store_id: u64) -> bool {
         self.inner.id == store_id

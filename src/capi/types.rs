@@ -341,17 +341,47 @@ impl std::fmt::Debug for wasm_externtype_t {
     }
 }
 
-/// Declares a typed view of `wasm_externtype_t`.
-macro_rules! typed_view {
-    ($(#[$doc:meta])* $name:ident, $variant:ident, $data:ident) => {
-        $(#[$doc])*
-        #[repr(transparent)]
-        #[derive(Clone, Debug)]
-        pub struct $name {
-            /// Always the `Which::$variant` variant.
-            ext: wasm_externtype_t,
-        }
+/// A function type (opaque to C): a view of a `wasm_externtype_t`.
+#[repr(transparent)]
+#[derive(Clone, Debug)]
+pub struct wasm_functype_t {
+    /// Always the `Which::Func` variant.
+    ext: wasm_externtype_t,
+}
 
+/// A global type (opaque to C): a view of a `wasm_externtype_t`.
+#[repr(transparent)]
+#[derive(Clone, Debug)]
+pub struct wasm_globaltype_t {
+    /// Always the `Which::Global` variant.
+    ext: wasm_externtype_t,
+}
+
+/// A table type (opaque to C): a view of a `wasm_externtype_t`.
+#[repr(transparent)]
+#[derive(Clone, Debug)]
+pub struct wasm_tabletype_t {
+    /// Always the `Which::Table` variant.
+    ext: wasm_externtype_t,
+}
+
+/// A memory type (opaque to C): a view of a `wasm_externtype_t`.
+#[repr(transparent)]
+#[derive(Clone, Debug)]
+pub struct wasm_memorytype_t {
+    /// Always the `Which::Memory` variant.
+    ext: wasm_externtype_t,
+}
+
+/// A typed view of `wasm_externtype_t` (`wasm_functype_t`, ...).
+trait TypedView: Sized {
+    /// The view of `e` as this type, if it is of this kind.
+    fn from_extern(e: &wasm_externtype_t) -> Option<&Self>;
+}
+
+/// The Rust side of a typed view: its data and `TypedView`.
+macro_rules! typed_view {
+    ($($name:ident => $variant:ident, $data:ident;)*) => {$(
         impl $name {
             fn data(&self) -> &$data {
                 match &self.ext.which {
@@ -359,7 +389,9 @@ macro_rules! typed_view {
                     _ => unreachable!(concat!(stringify!($name), " of another kind")),
                 }
             }
-            /// The view of `e` as this type, if it is of this kind.
+        }
+
+        impl TypedView for $name {
             fn from_extern(e: &wasm_externtype_t) -> Option<&$name> {
                 match e.which {
                     Which::$variant(_) => {
@@ -371,25 +403,15 @@ macro_rules! typed_view {
                 }
             }
         }
-    };
+    )*};
 }
 
-typed_view!(
-    /// A function type (opaque to C): a view of a `wasm_externtype_t`.
-    wasm_functype_t, Func, FuncData
-);
-typed_view!(
-    /// A global type (opaque to C): a view of a `wasm_externtype_t`.
-    wasm_globaltype_t, Global, GlobalData
-);
-typed_view!(
-    /// A table type (opaque to C): a view of a `wasm_externtype_t`.
-    wasm_tabletype_t, Table, TableData
-);
-typed_view!(
-    /// A memory type (opaque to C): a view of a `wasm_externtype_t`.
-    wasm_memorytype_t, Memory, MemoryData
-);
+typed_view! {
+    wasm_functype_t => Func, FuncData;
+    wasm_globaltype_t => Global, GlobalData;
+    wasm_tabletype_t => Table, TableData;
+    wasm_memorytype_t => Memory, MemoryData;
+}
 
 impl wasm_functype_t {
     /// A new function type object.
@@ -459,49 +481,57 @@ impl wasm_memorytype_t {
     }
 }
 
-/// Declares `wasm_X_copy` and `wasm_X_delete` for a type object.
-macro_rules! copy_delete {
-    ($t:ident, $what:literal, $copy:ident, $delete:ident) => {
-        #[doc = concat!(" Deletes ", $what, " `t`.")]
-        ///
-        /// Ownership: takes `t` over; it must be an own object (not one
-        /// returned by an accessor, which belongs to its parent object).
-        /// NULL: does nothing for a NULL `t`.
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $delete(t: *mut $t) {
-            guard((), || {
-                if !t.is_null() {
-                    // SAFETY: an own object was allocated as a `Box` of this
-                    // type, or of a type with the same layout (the typed
-                    // views are `repr(transparent)` over the extern type),
-                    // by this library (C contract); it is freed once.
-                    drop(unsafe { Box::from_raw(t) });
-                }
-            })
+/// `wasm_X_delete` of a type object: frees `t` (NULL is ignored).
+///
+/// # Safety
+/// `t` is NULL or an own object allocated as a `Box` of `T`, or of a type
+/// with the same layout (the typed views are `repr(transparent)` over the
+/// extern type), by this library.
+unsafe fn delete_object<T>(t: *mut T) {
+    guard((), || {
+        if !t.is_null() {
+            // SAFETY: an own object was allocated as a `Box` of this
+            // type, or of a type with the same layout (the typed
+            // views are `repr(transparent)` over the extern type),
+            // by this library (caller's contract); it is freed once.
+            drop(unsafe { Box::from_raw(t) });
         }
-
-        #[doc = concat!(" A copy of ", $what, " `t`.")]
-        ///
-        /// Ownership: `t` is borrowed; the copy is the caller's, to delete with
-        #[doc = concat!(" `", stringify!($delete), "`.")]
-        /// NULL: returns NULL for a NULL `t`.
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $copy(t: *const $t) -> *mut $t {
-            // SAFETY: `t` is NULL or a live object (C contract).
-            guard(ptr::null_mut(), || match unsafe { t.as_ref() } {
-                Some(t) => Box::into_raw(Box::new(t.clone())),
-                None => ptr::null_mut(),
-            })
-        }
-    };
+    })
 }
 
-copy_delete!(
-    wasm_functype_t,
-    "function type",
-    wasm_functype_copy,
-    wasm_functype_delete
-);
+/// `wasm_X_copy` of a type object: a new own copy of `*t` (NULL for NULL).
+///
+/// # Safety
+/// `t` is NULL or a live object.
+unsafe fn copy_object<T: Clone>(t: *const T) -> *mut T {
+    // SAFETY: `t` is NULL or a live object (caller's contract).
+    guard(ptr::null_mut(), || match unsafe { t.as_ref() } {
+        Some(t) => Box::into_raw(Box::new(t.clone())),
+        None => ptr::null_mut(),
+    })
+}
+
+/// Deletes function type `t`.
+///
+/// Ownership: takes `t` over; it must be an own object (not one
+/// returned by an accessor, which belongs to its parent object).
+/// NULL: does nothing for a NULL `t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_functype_delete(t: *mut wasm_functype_t) {
+    // SAFETY: `t` is NULL or an own function type (C contract).
+    unsafe { delete_object(t) }
+}
+
+/// A copy of function type `t`.
+///
+/// Ownership: `t` is borrowed; the copy is the caller's, to delete with
+/// `wasm_functype_delete`.
+/// NULL: returns NULL for a NULL `t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_functype_copy(t: *const wasm_functype_t) -> *mut wasm_functype_t {
+    // SAFETY: `t` is NULL or a live function type (C contract).
+    unsafe { copy_object(t) }
+}
 
 /// Takes over an own value type vector: the value types, or `None` (with
 /// everything deleted) if an element is NULL. `*v` is left empty.
@@ -587,12 +617,29 @@ pub unsafe extern "C" fn wasm_functype_results(
     })
 }
 
-copy_delete!(
-    wasm_globaltype_t,
-    "global type",
-    wasm_globaltype_copy,
-    wasm_globaltype_delete
-);
+/// Deletes global type `t`.
+///
+/// Ownership: takes `t` over; it must be an own object (not one
+/// returned by an accessor, which belongs to its parent object).
+/// NULL: does nothing for a NULL `t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_globaltype_delete(t: *mut wasm_globaltype_t) {
+    // SAFETY: `t` is NULL or an own global type (C contract).
+    unsafe { delete_object(t) }
+}
+
+/// A copy of global type `t`.
+///
+/// Ownership: `t` is borrowed; the copy is the caller's, to delete with
+/// `wasm_globaltype_delete`.
+/// NULL: returns NULL for a NULL `t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_globaltype_copy(
+    t: *const wasm_globaltype_t,
+) -> *mut wasm_globaltype_t {
+    // SAFETY: `t` is NULL or a live global type (C contract).
+    unsafe { copy_object(t) }
+}
 
 /// Creates a global type of content type `content` and mutability
 /// `mutability` (`WASM_CONST` or `WASM_VAR`).
@@ -648,12 +695,27 @@ pub unsafe extern "C" fn wasm_globaltype_mutability(
     })
 }
 
-copy_delete!(
-    wasm_tabletype_t,
-    "table type",
-    wasm_tabletype_copy,
-    wasm_tabletype_delete
-);
+/// Deletes table type `t`.
+///
+/// Ownership: takes `t` over; it must be an own object (not one
+/// returned by an accessor, which belongs to its parent object).
+/// NULL: does nothing for a NULL `t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_tabletype_delete(t: *mut wasm_tabletype_t) {
+    // SAFETY: `t` is NULL or an own table type (C contract).
+    unsafe { delete_object(t) }
+}
+
+/// A copy of table type `t`.
+///
+/// Ownership: `t` is borrowed; the copy is the caller's, to delete with
+/// `wasm_tabletype_delete`.
+/// NULL: returns NULL for a NULL `t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_tabletype_copy(t: *const wasm_tabletype_t) -> *mut wasm_tabletype_t {
+    // SAFETY: `t` is NULL or a live table type (C contract).
+    unsafe { copy_object(t) }
+}
 
 /// Creates a table type of element type `element` (a reference type) and
 /// limits `*limits` (in elements; `max` = `wasm_limits_max_default` for no
@@ -715,12 +777,29 @@ pub unsafe extern "C" fn wasm_tabletype_limits(t: *const wasm_tabletype_t) -> *c
     })
 }
 
-copy_delete!(
-    wasm_memorytype_t,
-    "memory type",
-    wasm_memorytype_copy,
-    wasm_memorytype_delete
-);
+/// Deletes memory type `t`.
+///
+/// Ownership: takes `t` over; it must be an own object (not one
+/// returned by an accessor, which belongs to its parent object).
+/// NULL: does nothing for a NULL `t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_memorytype_delete(t: *mut wasm_memorytype_t) {
+    // SAFETY: `t` is NULL or an own memory type (C contract).
+    unsafe { delete_object(t) }
+}
+
+/// A copy of memory type `t`.
+///
+/// Ownership: `t` is borrowed; the copy is the caller's, to delete with
+/// `wasm_memorytype_delete`.
+/// NULL: returns NULL for a NULL `t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_memorytype_copy(
+    t: *const wasm_memorytype_t,
+) -> *mut wasm_memorytype_t {
+    // SAFETY: `t` is NULL or a live memory type (C contract).
+    unsafe { copy_object(t) }
+}
 
 /// Creates a memory type of limits `*limits` (in 64 KiB pages; `max` =
 /// `wasm_limits_max_default` for no maximum).
@@ -753,12 +832,29 @@ pub unsafe extern "C" fn wasm_memorytype_limits(
     })
 }
 
-copy_delete!(
-    wasm_externtype_t,
-    "extern type",
-    wasm_externtype_copy,
-    wasm_externtype_delete
-);
+/// Deletes extern type `t`.
+///
+/// Ownership: takes `t` over; it must be an own object (not one
+/// returned by an accessor, which belongs to its parent object).
+/// NULL: does nothing for a NULL `t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_externtype_delete(t: *mut wasm_externtype_t) {
+    // SAFETY: `t` is NULL or an own extern type (C contract).
+    unsafe { delete_object(t) }
+}
+
+/// A copy of extern type `t`.
+///
+/// Ownership: `t` is borrowed; the copy is the caller's, to delete with
+/// `wasm_externtype_delete`.
+/// NULL: returns NULL for a NULL `t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_externtype_copy(
+    t: *const wasm_externtype_t,
+) -> *mut wasm_externtype_t {
+    // SAFETY: `t` is NULL or a live extern type (C contract).
+    unsafe { copy_object(t) }
+}
 
 /// The kind of extern type `t` (`WASM_EXTERN_FUNC`, `WASM_EXTERN_GLOBAL`,
 /// `WASM_EXTERN_TABLE` or `WASM_EXTERN_MEMORY`).
@@ -771,93 +867,232 @@ pub unsafe extern "C" fn wasm_externtype_kind(t: *const wasm_externtype_t) -> wa
     guard(0, || unsafe { t.as_ref() }.map_or(0, |t| t.kind()))
 }
 
-/// Declares the four conversions between a typed view and the extern type.
-macro_rules! conversions {
-    ($t:ident, $what:literal, $to_ext:ident, $to_ext_const:ident, $from_ext:ident, $from_ext_const:ident) => {
-        #[doc = concat!(" Views ", $what, " `t` as an extern type: the same object, not a copy.")]
-        ///
-        /// Ownership: no ownership changes; the result is `t` itself (deleting
-        /// either deletes the object).
-        /// NULL: returns NULL for a NULL `t`.
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $to_ext(t: *mut $t) -> *mut wasm_externtype_t {
-            guard(ptr::null_mut(), || t.cast())
-        }
-
-        #[doc = concat!(" Views ", $what, " `t` as an extern type: the same object, not a copy.")]
-        ///
-        /// Ownership: no ownership changes; the result is `t` itself.
-        /// NULL: returns NULL for a NULL `t`.
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $to_ext_const(t: *const $t) -> *const wasm_externtype_t {
-            guard(ptr::null(), || t.cast())
-        }
-
-        #[doc = concat!(" Views extern type `t` as ", $what, ": the same object, not a copy.")]
-        ///
-        /// Ownership: no ownership changes; the result is `t` itself (deleting
-        /// either deletes the object).
-        /// NULL: returns NULL for a NULL `t` or one of another kind.
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $from_ext(t: *mut wasm_externtype_t) -> *mut $t {
-            guard(ptr::null_mut(), || {
-                // SAFETY: `t` is NULL or a live extern type (C contract).
-                match unsafe { t.as_ref() }.and_then($t::from_extern) {
-                    Some(_) => t.cast(),
-                    None => ptr::null_mut(),
-                }
-            })
-        }
-
-        #[doc = concat!(" Views extern type `t` as ", $what, ": the same object, not a copy.")]
-        ///
-        /// Ownership: no ownership changes; the result is `t` itself.
-        /// NULL: returns NULL for a NULL `t` or one of another kind.
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $from_ext_const(t: *const wasm_externtype_t) -> *const $t {
-            guard(ptr::null(), || {
-                // SAFETY: `t` is NULL or a live extern type (C contract).
-                match unsafe { t.as_ref() }.and_then($t::from_extern) {
-                    Some(v) => v as *const $t,
-                    None => ptr::null(),
-                }
-            })
-        }
-    };
+/// `wasm_X_as_externtype`: a typed view is its extern type.
+fn view_as_externtype<T: TypedView>(t: *mut T) -> *mut wasm_externtype_t {
+    guard(ptr::null_mut(), || t.cast())
 }
 
-conversions!(
-    wasm_functype_t,
-    "function type",
-    wasm_functype_as_externtype,
-    wasm_functype_as_externtype_const,
-    wasm_externtype_as_functype,
-    wasm_externtype_as_functype_const
-);
-conversions!(
-    wasm_globaltype_t,
-    "global type",
-    wasm_globaltype_as_externtype,
-    wasm_globaltype_as_externtype_const,
-    wasm_externtype_as_globaltype,
-    wasm_externtype_as_globaltype_const
-);
-conversions!(
-    wasm_tabletype_t,
-    "table type",
-    wasm_tabletype_as_externtype,
-    wasm_tabletype_as_externtype_const,
-    wasm_externtype_as_tabletype,
-    wasm_externtype_as_tabletype_const
-);
-conversions!(
-    wasm_memorytype_t,
-    "memory type",
-    wasm_memorytype_as_externtype,
-    wasm_memorytype_as_externtype_const,
-    wasm_externtype_as_memorytype,
-    wasm_externtype_as_memorytype_const
-);
+/// `wasm_X_as_externtype_const`.
+fn view_as_externtype_const<T: TypedView>(t: *const T) -> *const wasm_externtype_t {
+    guard(ptr::null(), || t.cast())
+}
+
+/// `wasm_externtype_as_X`: `t` itself if it is of the view's kind, else NULL.
+///
+/// # Safety
+/// `t` is NULL or a live extern type.
+unsafe fn externtype_as_view<T: TypedView>(t: *mut wasm_externtype_t) -> *mut T {
+    guard(ptr::null_mut(), || {
+        // SAFETY: `t` is NULL or a live extern type (caller's contract).
+        match unsafe { t.as_ref() }.and_then(T::from_extern) {
+            Some(_) => t.cast(),
+            None => ptr::null_mut(),
+        }
+    })
+}
+
+/// `wasm_externtype_as_X_const`.
+///
+/// # Safety
+/// `t` is NULL or a live extern type.
+unsafe fn externtype_as_view_const<T: TypedView>(t: *const wasm_externtype_t) -> *const T {
+    guard(ptr::null(), || {
+        // SAFETY: `t` is NULL or a live extern type (caller's contract).
+        match unsafe { t.as_ref() }.and_then(T::from_extern) {
+            Some(v) => v as *const T,
+            None => ptr::null(),
+        }
+    })
+}
+
+/// Views function type `t` as an extern type: the same object, not a copy.
+///
+/// Ownership: no ownership changes; the result is `t` itself (deleting
+/// either deletes the object).
+/// NULL: returns NULL for a NULL `t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_functype_as_externtype(
+    t: *mut wasm_functype_t,
+) -> *mut wasm_externtype_t {
+    view_as_externtype(t)
+}
+
+/// Views function type `t` as an extern type: the same object, not a copy.
+///
+/// Ownership: no ownership changes; the result is `t` itself.
+/// NULL: returns NULL for a NULL `t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_functype_as_externtype_const(
+    t: *const wasm_functype_t,
+) -> *const wasm_externtype_t {
+    view_as_externtype_const(t)
+}
+
+/// Views extern type `t` as function type: the same object, not a copy.
+///
+/// Ownership: no ownership changes; the result is `t` itself (deleting
+/// either deletes the object).
+/// NULL: returns NULL for a NULL `t` or one of another kind.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_externtype_as_functype(
+    t: *mut wasm_externtype_t,
+) -> *mut wasm_functype_t {
+    // SAFETY: `t` is NULL or a live extern type (C contract).
+    unsafe { externtype_as_view(t) }
+}
+
+/// Views extern type `t` as function type: the same object, not a copy.
+///
+/// Ownership: no ownership changes; the result is `t` itself.
+/// NULL: returns NULL for a NULL `t` or one of another kind.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_externtype_as_functype_const(
+    t: *const wasm_externtype_t,
+) -> *const wasm_functype_t {
+    // SAFETY: `t` is NULL or a live extern type (C contract).
+    unsafe { externtype_as_view_const(t) }
+}
+/// Views global type `t` as an extern type: the same object, not a copy.
+///
+/// Ownership: no ownership changes; the result is `t` itself (deleting
+/// either deletes the object).
+/// NULL: returns NULL for a NULL `t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_globaltype_as_externtype(
+    t: *mut wasm_globaltype_t,
+) -> *mut wasm_externtype_t {
+    view_as_externtype(t)
+}
+
+/// Views global type `t` as an extern type: the same object, not a copy.
+///
+/// Ownership: no ownership changes; the result is `t` itself.
+/// NULL: returns NULL for a NULL `t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_globaltype_as_externtype_const(
+    t: *const wasm_globaltype_t,
+) -> *const wasm_externtype_t {
+    view_as_externtype_const(t)
+}
+
+/// Views extern type `t` as global type: the same object, not a copy.
+///
+/// Ownership: no ownership changes; the result is `t` itself (deleting
+/// either deletes the object).
+/// NULL: returns NULL for a NULL `t` or one of another kind.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_externtype_as_globaltype(
+    t: *mut wasm_externtype_t,
+) -> *mut wasm_globaltype_t {
+    // SAFETY: `t` is NULL or a live extern type (C contract).
+    unsafe { externtype_as_view(t) }
+}
+
+/// Views extern type `t` as global type: the same object, not a copy.
+///
+/// Ownership: no ownership changes; the result is `t` itself.
+/// NULL: returns NULL for a NULL `t` or one of another kind.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_externtype_as_globaltype_const(
+    t: *const wasm_externtype_t,
+) -> *const wasm_globaltype_t {
+    // SAFETY: `t` is NULL or a live extern type (C contract).
+    unsafe { externtype_as_view_const(t) }
+}
+/// Views table type `t` as an extern type: the same object, not a copy.
+///
+/// Ownership: no ownership changes; the result is `t` itself (deleting
+/// either deletes the object).
+/// NULL: returns NULL for a NULL `t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_tabletype_as_externtype(
+    t: *mut wasm_tabletype_t,
+) -> *mut wasm_externtype_t {
+    view_as_externtype(t)
+}
+
+/// Views table type `t` as an extern type: the same object, not a copy.
+///
+/// Ownership: no ownership changes; the result is `t` itself.
+/// NULL: returns NULL for a NULL `t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_tabletype_as_externtype_const(
+    t: *const wasm_tabletype_t,
+) -> *const wasm_externtype_t {
+    view_as_externtype_const(t)
+}
+
+/// Views extern type `t` as table type: the same object, not a copy.
+///
+/// Ownership: no ownership changes; the result is `t` itself (deleting
+/// either deletes the object).
+/// NULL: returns NULL for a NULL `t` or one of another kind.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_externtype_as_tabletype(
+    t: *mut wasm_externtype_t,
+) -> *mut wasm_tabletype_t {
+    // SAFETY: `t` is NULL or a live extern type (C contract).
+    unsafe { externtype_as_view(t) }
+}
+
+/// Views extern type `t` as table type: the same object, not a copy.
+///
+/// Ownership: no ownership changes; the result is `t` itself.
+/// NULL: returns NULL for a NULL `t` or one of another kind.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_externtype_as_tabletype_const(
+    t: *const wasm_externtype_t,
+) -> *const wasm_tabletype_t {
+    // SAFETY: `t` is NULL or a live extern type (C contract).
+    unsafe { externtype_as_view_const(t) }
+}
+/// Views memory type `t` as an extern type: the same object, not a copy.
+///
+/// Ownership: no ownership changes; the result is `t` itself (deleting
+/// either deletes the object).
+/// NULL: returns NULL for a NULL `t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_memorytype_as_externtype(
+    t: *mut wasm_memorytype_t,
+) -> *mut wasm_externtype_t {
+    view_as_externtype(t)
+}
+
+/// Views memory type `t` as an extern type: the same object, not a copy.
+///
+/// Ownership: no ownership changes; the result is `t` itself.
+/// NULL: returns NULL for a NULL `t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_memorytype_as_externtype_const(
+    t: *const wasm_memorytype_t,
+) -> *const wasm_externtype_t {
+    view_as_externtype_const(t)
+}
+
+/// Views extern type `t` as memory type: the same object, not a copy.
+///
+/// Ownership: no ownership changes; the result is `t` itself (deleting
+/// either deletes the object).
+/// NULL: returns NULL for a NULL `t` or one of another kind.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_externtype_as_memorytype(
+    t: *mut wasm_externtype_t,
+) -> *mut wasm_memorytype_t {
+    // SAFETY: `t` is NULL or a live extern type (C contract).
+    unsafe { externtype_as_view(t) }
+}
+
+/// Views extern type `t` as memory type: the same object, not a copy.
+///
+/// Ownership: no ownership changes; the result is `t` itself.
+/// NULL: returns NULL for a NULL `t` or one of another kind.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_externtype_as_memorytype_const(
+    t: *const wasm_externtype_t,
+) -> *const wasm_memorytype_t {
+    // SAFETY: `t` is NULL or a live extern type (C contract).
+    unsafe { externtype_as_view_const(t) }
+}
 
 // ---------------------------------------------------------------------------
 // Import and export types
@@ -926,12 +1161,29 @@ impl wasm_importtype_t {
     }
 }
 
-copy_delete!(
-    wasm_importtype_t,
-    "import type",
-    wasm_importtype_copy,
-    wasm_importtype_delete
-);
+/// Deletes import type `t`.
+///
+/// Ownership: takes `t` over; it must be an own object (not one
+/// returned by an accessor, which belongs to its parent object).
+/// NULL: does nothing for a NULL `t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_importtype_delete(t: *mut wasm_importtype_t) {
+    // SAFETY: `t` is NULL or an own import type (C contract).
+    unsafe { delete_object(t) }
+}
+
+/// A copy of import type `t`.
+///
+/// Ownership: `t` is borrowed; the copy is the caller's, to delete with
+/// `wasm_importtype_delete`.
+/// NULL: returns NULL for a NULL `t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_importtype_copy(
+    t: *const wasm_importtype_t,
+) -> *mut wasm_importtype_t {
+    // SAFETY: `t` is NULL or a live import type (C contract).
+    unsafe { copy_object(t) }
+}
 
 /// Creates an import type.
 ///
@@ -1029,12 +1281,29 @@ impl wasm_exporttype_t {
     }
 }
 
-copy_delete!(
-    wasm_exporttype_t,
-    "export type",
-    wasm_exporttype_copy,
-    wasm_exporttype_delete
-);
+/// Deletes export type `t`.
+///
+/// Ownership: takes `t` over; it must be an own object (not one
+/// returned by an accessor, which belongs to its parent object).
+/// NULL: does nothing for a NULL `t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_exporttype_delete(t: *mut wasm_exporttype_t) {
+    // SAFETY: `t` is NULL or an own export type (C contract).
+    unsafe { delete_object(t) }
+}
+
+/// A copy of export type `t`.
+///
+/// Ownership: `t` is borrowed; the copy is the caller's, to delete with
+/// `wasm_exporttype_delete`.
+/// NULL: returns NULL for a NULL `t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_exporttype_copy(
+    t: *const wasm_exporttype_t,
+) -> *mut wasm_exporttype_t {
+    // SAFETY: `t` is NULL or a live export type (C contract).
+    unsafe { copy_object(t) }
+}
 
 /// Creates an export type.
 ///

@@ -402,13 +402,13 @@ impl<V: CVec> Drop for OwnedVec<V> {
 }
 
 // ---------------------------------------------------------------------------
-// The exported functions, per vector
+// The Rust side of every vector
 
-macro_rules! declare_vec {
-    (
-        $vec:ident, $elem:ty, $what:literal, $blank:literal, $elemdel:literal, $elemcopy:literal,
-        $new_empty:ident, $new_uninit:ident, $new:ident, $copy:ident, $delete:ident
-    ) => {
+/// Implements `CVec` and the common methods for a vector struct. (Only Rust
+/// items: the exported functions are written out below, where cbindgen
+/// sees them.)
+macro_rules! vec_methods {
+    ($vec:ident, $elem:ty) => {
         impl CVec for $vec {
             type Elem = $elem;
             fn raw_parts(&self) -> (usize, *mut $elem) {
@@ -433,92 +433,14 @@ macro_rules! declare_vec {
                 self.len() == 0
             }
         }
-
-        #[doc = concat!(" Sets `*out` to the empty ", $what, " `{ 0, NULL }`.")]
-        ///
-        #[doc = concat!(" Ownership: `*out` becomes the caller's, to delete with `", stringify!($delete), "`")]
-        /// (deleting an empty vector is a no-op). Whatever `*out` held before
-        /// is overwritten, not deleted.
-        /// NULL: a NULL `out` does nothing.
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $new_empty(out: *mut $vec) {
-            // SAFETY: `out` is NULL or writable (C contract).
-            guard((), || unsafe { vec_new_empty(out) })
-        }
-
-        #[doc = concat!(" Sets `*out` to a new ", $what, " of `size` elements, ", $blank, ".")]
-        ///
-        #[doc = concat!(" Ownership: `*out` becomes the caller's, to delete with `", stringify!($delete), "`;")]
-        /// the caller may fill in the elements, which the vector then owns.
-        /// Whatever `*out` held before is overwritten, not deleted.
-        /// NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $new_uninit(out: *mut $vec, size: usize) {
-            // SAFETY: `out` is NULL or writable (C contract).
-            guard((), || unsafe { vec_new_uninitialized(out, size) })
-        }
-
-        #[doc = concat!(" Sets `*out` to a new ", $what, " holding the `size` elements of the array `data`.")]
-        ///
-        /// Ownership: the array itself is copied and stays the caller's, but
-        /// the elements are taken over (moved into the vector, which will
-        /// delete them). `*out` becomes the caller's, to delete with
-        #[doc = concat!(" `", stringify!($delete), "`.")]
-        /// NULL: a NULL `out` does nothing; a NULL `data` or a `size` of 0 gives
-        /// the empty vector `{ 0, NULL }`.
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $new(out: *mut $vec, size: usize, data: *const $elem) {
-            // SAFETY: `out` is NULL or writable, `data` is NULL or points to
-            // `size` elements (C contract).
-            guard((), || unsafe { vec_new(out, size, data) })
-        }
-
-        #[doc = concat!(" Sets `*out` to a deep copy of the ", $what, " `*src`: ", $elemcopy, ".")]
-        ///
-        /// Ownership: `*src` is only borrowed; `*out` becomes the caller's, to
-        #[doc = concat!(" delete with `", stringify!($delete), "`. Whatever `*out` held before is")]
-        /// overwritten, not deleted.
-        /// NULL: a NULL `out` does nothing; a NULL `src` gives the empty vector;
-        /// NULL elements stay NULL.
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $copy(out: *mut $vec, src: *const $vec) {
-            // SAFETY: `out` is NULL or writable, `src` is NULL or a valid
-            // vector (C contract).
-            guard((), || unsafe { vec_copy(out, src) })
-        }
-
-        #[doc = concat!(" Deletes the ", $what, " `*vec`: ", $elemdel, ", then frees its array and sets it to `{ 0, NULL }`.")]
-        ///
-        /// Ownership: `*vec` must be an own vector whose array this library
-        /// allocated (with one of its `_vec_new*` or `_vec_copy` functions, or
-        /// returned by the API); the struct itself is the caller's (it is not
-        /// freed).
-        /// NULL: a NULL `vec` does nothing; a NULL `data` only resets the size.
-        /// Deleting twice is harmless, as the first call empties the vector.
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $delete(vec: *mut $vec) {
-            // SAFETY: `vec` is NULL or a valid own vector (C contract).
-            guard((), || unsafe { vec_delete(vec) })
-        }
     };
 }
 
-macro_rules! declare_ptr_vec {
-    ($vec:ident, $t:ty, $what:literal, $del_doc:literal, $copy_doc:literal,
-     $new_empty:ident, $new_uninit:ident, $new:ident, $copy:ident, $delete:ident) => {
-        declare_vec!(
-            $vec,
-            *mut $t,
-            $what,
-            "all NULL",
-            $del_doc,
-            $copy_doc,
-            $new_empty,
-            $new_uninit,
-            $new,
-            $copy,
-            $delete
-        );
+/// `vec_methods!` for a vector of owned pointers to `$t`, plus its
+/// element accessors.
+macro_rules! ptr_vec_methods {
+    ($($vec:ident => $t:ty;)*) => {$(
+        vec_methods!($vec, *mut $t);
 
         impl $vec {
             /// A vector owning these objects (ownership moves into the
@@ -542,22 +464,10 @@ macro_rules! declare_ptr_vec {
                 self.elems_mut()
             }
         }
-    };
+    )*};
 }
 
-declare_vec!(
-    wasm_byte_vec_t,
-    wasm_byte_t,
-    "byte vector",
-    "all zero",
-    "bytes own nothing",
-    "the bytes are copied",
-    wasm_byte_vec_new_empty,
-    wasm_byte_vec_new_uninitialized,
-    wasm_byte_vec_new,
-    wasm_byte_vec_copy,
-    wasm_byte_vec_delete
-);
+vec_methods!(wasm_byte_vec_t, wasm_byte_t);
 
 impl wasm_byte_vec_t {
     /// A byte vector owning these bytes (ownership moves into the vector;
@@ -583,19 +493,7 @@ impl wasm_byte_vec_t {
     }
 }
 
-declare_vec!(
-    wasm_val_vec_t,
-    wasm_val_t,
-    "value vector",
-    "all zeroed (i32 0, owning nothing)",
-    "every value is released with `wasm_val_delete`",
-    "every value is copied with `wasm_val_copy`",
-    wasm_val_vec_new_empty,
-    wasm_val_vec_new_uninitialized,
-    wasm_val_vec_new,
-    wasm_val_vec_copy,
-    wasm_val_vec_delete
-);
+vec_methods!(wasm_val_vec_t, wasm_val_t);
 
 impl wasm_val_vec_t {
     /// A value vector owning these values (ownership moves into the vector;
@@ -613,126 +511,961 @@ impl wasm_val_vec_t {
     }
 }
 
-declare_ptr_vec!(
-    wasm_valtype_vec_t,
-    wasm_valtype_t,
-    "value type vector",
-    "every non-NULL element is deleted with `wasm_valtype_delete`",
-    "every non-NULL element is copied with `wasm_valtype_copy`",
-    wasm_valtype_vec_new_empty,
-    wasm_valtype_vec_new_uninitialized,
-    wasm_valtype_vec_new,
-    wasm_valtype_vec_copy,
-    wasm_valtype_vec_delete
-);
-declare_ptr_vec!(
-    wasm_functype_vec_t,
-    wasm_functype_t,
-    "function type vector",
-    "every non-NULL element is deleted with `wasm_functype_delete`",
-    "every non-NULL element is copied with `wasm_functype_copy`",
-    wasm_functype_vec_new_empty,
-    wasm_functype_vec_new_uninitialized,
-    wasm_functype_vec_new,
-    wasm_functype_vec_copy,
-    wasm_functype_vec_delete
-);
-declare_ptr_vec!(
-    wasm_globaltype_vec_t,
-    wasm_globaltype_t,
-    "global type vector",
-    "every non-NULL element is deleted with `wasm_globaltype_delete`",
-    "every non-NULL element is copied with `wasm_globaltype_copy`",
-    wasm_globaltype_vec_new_empty,
-    wasm_globaltype_vec_new_uninitialized,
-    wasm_globaltype_vec_new,
-    wasm_globaltype_vec_copy,
-    wasm_globaltype_vec_delete
-);
-declare_ptr_vec!(
-    wasm_tabletype_vec_t,
-    wasm_tabletype_t,
-    "table type vector",
-    "every non-NULL element is deleted with `wasm_tabletype_delete`",
-    "every non-NULL element is copied with `wasm_tabletype_copy`",
-    wasm_tabletype_vec_new_empty,
-    wasm_tabletype_vec_new_uninitialized,
-    wasm_tabletype_vec_new,
-    wasm_tabletype_vec_copy,
-    wasm_tabletype_vec_delete
-);
-declare_ptr_vec!(
-    wasm_memorytype_vec_t,
-    wasm_memorytype_t,
-    "memory type vector",
-    "every non-NULL element is deleted with `wasm_memorytype_delete`",
-    "every non-NULL element is copied with `wasm_memorytype_copy`",
-    wasm_memorytype_vec_new_empty,
-    wasm_memorytype_vec_new_uninitialized,
-    wasm_memorytype_vec_new,
-    wasm_memorytype_vec_copy,
-    wasm_memorytype_vec_delete
-);
-declare_ptr_vec!(
-    wasm_externtype_vec_t,
-    wasm_externtype_t,
-    "extern type vector",
-    "every non-NULL element is deleted with `wasm_externtype_delete`",
-    "every non-NULL element is copied with `wasm_externtype_copy`",
-    wasm_externtype_vec_new_empty,
-    wasm_externtype_vec_new_uninitialized,
-    wasm_externtype_vec_new,
-    wasm_externtype_vec_copy,
-    wasm_externtype_vec_delete
-);
-declare_ptr_vec!(
-    wasm_importtype_vec_t,
-    wasm_importtype_t,
-    "import type vector",
-    "every non-NULL element is deleted with `wasm_importtype_delete`",
-    "every non-NULL element is copied with `wasm_importtype_copy`",
-    wasm_importtype_vec_new_empty,
-    wasm_importtype_vec_new_uninitialized,
-    wasm_importtype_vec_new,
-    wasm_importtype_vec_copy,
-    wasm_importtype_vec_delete
-);
-declare_ptr_vec!(
-    wasm_exporttype_vec_t,
-    wasm_exporttype_t,
-    "export type vector",
-    "every non-NULL element is deleted with `wasm_exporttype_delete`",
-    "every non-NULL element is copied with `wasm_exporttype_copy`",
-    wasm_exporttype_vec_new_empty,
-    wasm_exporttype_vec_new_uninitialized,
-    wasm_exporttype_vec_new,
-    wasm_exporttype_vec_copy,
-    wasm_exporttype_vec_delete
-);
-declare_ptr_vec!(
-    wasm_frame_vec_t,
-    wasm_frame_t,
-    "frame vector",
-    "every non-NULL element is deleted with `wasm_frame_delete`",
-    "every non-NULL element is copied with `wasm_frame_copy`",
-    wasm_frame_vec_new_empty,
-    wasm_frame_vec_new_uninitialized,
-    wasm_frame_vec_new,
-    wasm_frame_vec_copy,
-    wasm_frame_vec_delete
-);
-declare_ptr_vec!(
-    wasm_extern_vec_t,
-    wasm_extern_t,
-    "extern vector",
-    "every non-NULL element is deleted with `wasm_extern_delete`",
-    "every non-NULL element is copied with `wasm_extern_copy`",
-    wasm_extern_vec_new_empty,
-    wasm_extern_vec_new_uninitialized,
-    wasm_extern_vec_new,
-    wasm_extern_vec_copy,
-    wasm_extern_vec_delete
-);
+ptr_vec_methods! {
+    wasm_valtype_vec_t => wasm_valtype_t;
+    wasm_functype_vec_t => wasm_functype_t;
+    wasm_globaltype_vec_t => wasm_globaltype_t;
+    wasm_tabletype_vec_t => wasm_tabletype_t;
+    wasm_memorytype_vec_t => wasm_memorytype_t;
+    wasm_externtype_vec_t => wasm_externtype_t;
+    wasm_importtype_vec_t => wasm_importtype_t;
+    wasm_exporttype_vec_t => wasm_exporttype_t;
+    wasm_frame_vec_t => wasm_frame_t;
+    wasm_extern_vec_t => wasm_extern_t;
+}
+
+// ---------------------------------------------------------------------------
+// The exported functions, five per vector
+//
+// Written out rather than macro-generated so that cbindgen, which reads the
+// source and does not expand macros, declares them in wasm.h. Each is a thin
+// `guard` around the shared implementation above.
+
+// `wasm_byte_vec_t`
+
+/// Sets `*out` to the empty byte vector `{ 0, NULL }`.
+///
+/// Ownership: `*out` becomes the caller's, to delete with `wasm_byte_vec_delete`
+/// (deleting an empty vector is a no-op). Whatever `*out` held before
+/// is overwritten, not deleted.
+/// NULL: a NULL `out` does nothing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_byte_vec_new_empty(out: *mut wasm_byte_vec_t) {
+    // SAFETY: `out` is NULL or writable (C contract).
+    guard((), || unsafe { vec_new_empty(out) })
+}
+
+/// Sets `*out` to a new byte vector of `size` elements, all zero.
+///
+/// Ownership: `*out` becomes the caller's, to delete with `wasm_byte_vec_delete`;
+/// the caller may fill in the elements, which the vector then owns.
+/// Whatever `*out` held before is overwritten, not deleted.
+/// NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_byte_vec_new_uninitialized(out: *mut wasm_byte_vec_t, size: usize) {
+    // SAFETY: `out` is NULL or writable (C contract).
+    guard((), || unsafe { vec_new_uninitialized(out, size) })
+}
+
+/// Sets `*out` to a new byte vector holding the `size` elements of the array `data`.
+///
+/// Ownership: the array itself is copied and stays the caller's, but
+/// the elements are taken over (moved into the vector, which will
+/// delete them). `*out` becomes the caller's, to delete with
+/// `wasm_byte_vec_delete`.
+/// NULL: a NULL `out` does nothing; a NULL `data` or a `size` of 0 gives
+/// the empty vector `{ 0, NULL }`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_byte_vec_new(
+    out: *mut wasm_byte_vec_t,
+    size: usize,
+    data: *const wasm_byte_t,
+) {
+    // SAFETY: `out` is NULL or writable, `data` is NULL or points to `size`
+    // elements (C contract).
+    guard((), || unsafe { vec_new(out, size, data) })
+}
+
+/// Sets `*out` to a deep copy of the byte vector `*src`: the bytes are copied.
+///
+/// Ownership: `*src` is only borrowed; `*out` becomes the caller's, to
+/// delete with `wasm_byte_vec_delete`. Whatever `*out` held before is
+/// overwritten, not deleted.
+/// NULL: a NULL `out` does nothing; a NULL `src` gives the empty vector;
+/// NULL elements stay NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_byte_vec_copy(
+    out: *mut wasm_byte_vec_t,
+    src: *const wasm_byte_vec_t,
+) {
+    // SAFETY: `out` is NULL or writable, `src` is NULL or a valid vector
+    // (C contract).
+    guard((), || unsafe { vec_copy(out, src) })
+}
+
+/// Deletes the byte vector `*vec`: bytes own nothing, then frees its array and sets it to `{ 0, NULL }`.
+///
+/// Ownership: `*vec` must be an own vector whose array this library
+/// allocated (with one of its `_vec_new*` or `_vec_copy` functions, or
+/// returned by the API); the struct itself is the caller's (it is not
+/// freed).
+/// NULL: a NULL `vec` does nothing; a NULL `data` only resets the size.
+/// Deleting twice is harmless, as the first call empties the vector.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_byte_vec_delete(vec: *mut wasm_byte_vec_t) {
+    // SAFETY: `vec` is NULL or a valid own vector (C contract).
+    guard((), || unsafe { vec_delete(vec) })
+}
+
+// `wasm_val_vec_t`
+
+/// Sets `*out` to the empty value vector `{ 0, NULL }`.
+///
+/// Ownership: `*out` becomes the caller's, to delete with `wasm_val_vec_delete`
+/// (deleting an empty vector is a no-op). Whatever `*out` held before
+/// is overwritten, not deleted.
+/// NULL: a NULL `out` does nothing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_val_vec_new_empty(out: *mut wasm_val_vec_t) {
+    // SAFETY: `out` is NULL or writable (C contract).
+    guard((), || unsafe { vec_new_empty(out) })
+}
+
+/// Sets `*out` to a new value vector of `size` elements, all zeroed (i32 0, owning nothing).
+///
+/// Ownership: `*out` becomes the caller's, to delete with `wasm_val_vec_delete`;
+/// the caller may fill in the elements, which the vector then owns.
+/// Whatever `*out` held before is overwritten, not deleted.
+/// NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_val_vec_new_uninitialized(out: *mut wasm_val_vec_t, size: usize) {
+    // SAFETY: `out` is NULL or writable (C contract).
+    guard((), || unsafe { vec_new_uninitialized(out, size) })
+}
+
+/// Sets `*out` to a new value vector holding the `size` elements of the array `data`.
+///
+/// Ownership: the array itself is copied and stays the caller's, but
+/// the elements are taken over (moved into the vector, which will
+/// delete them). `*out` becomes the caller's, to delete with
+/// `wasm_val_vec_delete`.
+/// NULL: a NULL `out` does nothing; a NULL `data` or a `size` of 0 gives
+/// the empty vector `{ 0, NULL }`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_val_vec_new(
+    out: *mut wasm_val_vec_t,
+    size: usize,
+    data: *const wasm_val_t,
+) {
+    // SAFETY: `out` is NULL or writable, `data` is NULL or points to `size`
+    // elements (C contract).
+    guard((), || unsafe { vec_new(out, size, data) })
+}
+
+/// Sets `*out` to a deep copy of the value vector `*src`: every value is copied with `wasm_val_copy`.
+///
+/// Ownership: `*src` is only borrowed; `*out` becomes the caller's, to
+/// delete with `wasm_val_vec_delete`. Whatever `*out` held before is
+/// overwritten, not deleted.
+/// NULL: a NULL `out` does nothing; a NULL `src` gives the empty vector;
+/// NULL elements stay NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_val_vec_copy(out: *mut wasm_val_vec_t, src: *const wasm_val_vec_t) {
+    // SAFETY: `out` is NULL or writable, `src` is NULL or a valid vector
+    // (C contract).
+    guard((), || unsafe { vec_copy(out, src) })
+}
+
+/// Deletes the value vector `*vec`: every value is released with `wasm_val_delete`, then frees its array and sets it to `{ 0, NULL }`.
+///
+/// Ownership: `*vec` must be an own vector whose array this library
+/// allocated (with one of its `_vec_new*` or `_vec_copy` functions, or
+/// returned by the API); the struct itself is the caller's (it is not
+/// freed).
+/// NULL: a NULL `vec` does nothing; a NULL `data` only resets the size.
+/// Deleting twice is harmless, as the first call empties the vector.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_val_vec_delete(vec: *mut wasm_val_vec_t) {
+    // SAFETY: `vec` is NULL or a valid own vector (C contract).
+    guard((), || unsafe { vec_delete(vec) })
+}
+
+// `wasm_valtype_vec_t`
+
+/// Sets `*out` to the empty value type vector `{ 0, NULL }`.
+///
+/// Ownership: `*out` becomes the caller's, to delete with `wasm_valtype_vec_delete`
+/// (deleting an empty vector is a no-op). Whatever `*out` held before
+/// is overwritten, not deleted.
+/// NULL: a NULL `out` does nothing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_valtype_vec_new_empty(out: *mut wasm_valtype_vec_t) {
+    // SAFETY: `out` is NULL or writable (C contract).
+    guard((), || unsafe { vec_new_empty(out) })
+}
+
+/// Sets `*out` to a new value type vector of `size` elements, all NULL.
+///
+/// Ownership: `*out` becomes the caller's, to delete with `wasm_valtype_vec_delete`;
+/// the caller may fill in the elements, which the vector then owns.
+/// Whatever `*out` held before is overwritten, not deleted.
+/// NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_valtype_vec_new_uninitialized(
+    out: *mut wasm_valtype_vec_t,
+    size: usize,
+) {
+    // SAFETY: `out` is NULL or writable (C contract).
+    guard((), || unsafe { vec_new_uninitialized(out, size) })
+}
+
+/// Sets `*out` to a new value type vector holding the `size` elements of the array `data`.
+///
+/// Ownership: the array itself is copied and stays the caller's, but
+/// the elements are taken over (moved into the vector, which will
+/// delete them). `*out` becomes the caller's, to delete with
+/// `wasm_valtype_vec_delete`.
+/// NULL: a NULL `out` does nothing; a NULL `data` or a `size` of 0 gives
+/// the empty vector `{ 0, NULL }`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_valtype_vec_new(
+    out: *mut wasm_valtype_vec_t,
+    size: usize,
+    data: *const *mut wasm_valtype_t,
+) {
+    // SAFETY: `out` is NULL or writable, `data` is NULL or points to `size`
+    // elements (C contract).
+    guard((), || unsafe { vec_new(out, size, data) })
+}
+
+/// Sets `*out` to a deep copy of the value type vector `*src`: every non-NULL element is copied with `wasm_valtype_copy`.
+///
+/// Ownership: `*src` is only borrowed; `*out` becomes the caller's, to
+/// delete with `wasm_valtype_vec_delete`. Whatever `*out` held before is
+/// overwritten, not deleted.
+/// NULL: a NULL `out` does nothing; a NULL `src` gives the empty vector;
+/// NULL elements stay NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_valtype_vec_copy(
+    out: *mut wasm_valtype_vec_t,
+    src: *const wasm_valtype_vec_t,
+) {
+    // SAFETY: `out` is NULL or writable, `src` is NULL or a valid vector
+    // (C contract).
+    guard((), || unsafe { vec_copy(out, src) })
+}
+
+/// Deletes the value type vector `*vec`: every non-NULL element is deleted with `wasm_valtype_delete`, then frees its array and sets it to `{ 0, NULL }`.
+///
+/// Ownership: `*vec` must be an own vector whose array this library
+/// allocated (with one of its `_vec_new*` or `_vec_copy` functions, or
+/// returned by the API); the struct itself is the caller's (it is not
+/// freed).
+/// NULL: a NULL `vec` does nothing; a NULL `data` only resets the size.
+/// Deleting twice is harmless, as the first call empties the vector.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_valtype_vec_delete(vec: *mut wasm_valtype_vec_t) {
+    // SAFETY: `vec` is NULL or a valid own vector (C contract).
+    guard((), || unsafe { vec_delete(vec) })
+}
+
+// `wasm_functype_vec_t`
+
+/// Sets `*out` to the empty function type vector `{ 0, NULL }`.
+///
+/// Ownership: `*out` becomes the caller's, to delete with `wasm_functype_vec_delete`
+/// (deleting an empty vector is a no-op). Whatever `*out` held before
+/// is overwritten, not deleted.
+/// NULL: a NULL `out` does nothing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_functype_vec_new_empty(out: *mut wasm_functype_vec_t) {
+    // SAFETY: `out` is NULL or writable (C contract).
+    guard((), || unsafe { vec_new_empty(out) })
+}
+
+/// Sets `*out` to a new function type vector of `size` elements, all NULL.
+///
+/// Ownership: `*out` becomes the caller's, to delete with `wasm_functype_vec_delete`;
+/// the caller may fill in the elements, which the vector then owns.
+/// Whatever `*out` held before is overwritten, not deleted.
+/// NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_functype_vec_new_uninitialized(
+    out: *mut wasm_functype_vec_t,
+    size: usize,
+) {
+    // SAFETY: `out` is NULL or writable (C contract).
+    guard((), || unsafe { vec_new_uninitialized(out, size) })
+}
+
+/// Sets `*out` to a new function type vector holding the `size` elements of the array `data`.
+///
+/// Ownership: the array itself is copied and stays the caller's, but
+/// the elements are taken over (moved into the vector, which will
+/// delete them). `*out` becomes the caller's, to delete with
+/// `wasm_functype_vec_delete`.
+/// NULL: a NULL `out` does nothing; a NULL `data` or a `size` of 0 gives
+/// the empty vector `{ 0, NULL }`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_functype_vec_new(
+    out: *mut wasm_functype_vec_t,
+    size: usize,
+    data: *const *mut wasm_functype_t,
+) {
+    // SAFETY: `out` is NULL or writable, `data` is NULL or points to `size`
+    // elements (C contract).
+    guard((), || unsafe { vec_new(out, size, data) })
+}
+
+/// Sets `*out` to a deep copy of the function type vector `*src`: every non-NULL element is copied with `wasm_functype_copy`.
+///
+/// Ownership: `*src` is only borrowed; `*out` becomes the caller's, to
+/// delete with `wasm_functype_vec_delete`. Whatever `*out` held before is
+/// overwritten, not deleted.
+/// NULL: a NULL `out` does nothing; a NULL `src` gives the empty vector;
+/// NULL elements stay NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_functype_vec_copy(
+    out: *mut wasm_functype_vec_t,
+    src: *const wasm_functype_vec_t,
+) {
+    // SAFETY: `out` is NULL or writable, `src` is NULL or a valid vector
+    // (C contract).
+    guard((), || unsafe { vec_copy(out, src) })
+}
+
+/// Deletes the function type vector `*vec`: every non-NULL element is deleted with `wasm_functype_delete`, then frees its array and sets it to `{ 0, NULL }`.
+///
+/// Ownership: `*vec` must be an own vector whose array this library
+/// allocated (with one of its `_vec_new*` or `_vec_copy` functions, or
+/// returned by the API); the struct itself is the caller's (it is not
+/// freed).
+/// NULL: a NULL `vec` does nothing; a NULL `data` only resets the size.
+/// Deleting twice is harmless, as the first call empties the vector.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_functype_vec_delete(vec: *mut wasm_functype_vec_t) {
+    // SAFETY: `vec` is NULL or a valid own vector (C contract).
+    guard((), || unsafe { vec_delete(vec) })
+}
+
+// `wasm_globaltype_vec_t`
+
+/// Sets `*out` to the empty global type vector `{ 0, NULL }`.
+///
+/// Ownership: `*out` becomes the caller's, to delete with `wasm_globaltype_vec_delete`
+/// (deleting an empty vector is a no-op). Whatever `*out` held before
+/// is overwritten, not deleted.
+/// NULL: a NULL `out` does nothing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_globaltype_vec_new_empty(out: *mut wasm_globaltype_vec_t) {
+    // SAFETY: `out` is NULL or writable (C contract).
+    guard((), || unsafe { vec_new_empty(out) })
+}
+
+/// Sets `*out` to a new global type vector of `size` elements, all NULL.
+///
+/// Ownership: `*out` becomes the caller's, to delete with `wasm_globaltype_vec_delete`;
+/// the caller may fill in the elements, which the vector then owns.
+/// Whatever `*out` held before is overwritten, not deleted.
+/// NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_globaltype_vec_new_uninitialized(
+    out: *mut wasm_globaltype_vec_t,
+    size: usize,
+) {
+    // SAFETY: `out` is NULL or writable (C contract).
+    guard((), || unsafe { vec_new_uninitialized(out, size) })
+}
+
+/// Sets `*out` to a new global type vector holding the `size` elements of the array `data`.
+///
+/// Ownership: the array itself is copied and stays the caller's, but
+/// the elements are taken over (moved into the vector, which will
+/// delete them). `*out` becomes the caller's, to delete with
+/// `wasm_globaltype_vec_delete`.
+/// NULL: a NULL `out` does nothing; a NULL `data` or a `size` of 0 gives
+/// the empty vector `{ 0, NULL }`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_globaltype_vec_new(
+    out: *mut wasm_globaltype_vec_t,
+    size: usize,
+    data: *const *mut wasm_globaltype_t,
+) {
+    // SAFETY: `out` is NULL or writable, `data` is NULL or points to `size`
+    // elements (C contract).
+    guard((), || unsafe { vec_new(out, size, data) })
+}
+
+/// Sets `*out` to a deep copy of the global type vector `*src`: every non-NULL element is copied with `wasm_globaltype_copy`.
+///
+/// Ownership: `*src` is only borrowed; `*out` becomes the caller's, to
+/// delete with `wasm_globaltype_vec_delete`. Whatever `*out` held before is
+/// overwritten, not deleted.
+/// NULL: a NULL `out` does nothing; a NULL `src` gives the empty vector;
+/// NULL elements stay NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_globaltype_vec_copy(
+    out: *mut wasm_globaltype_vec_t,
+    src: *const wasm_globaltype_vec_t,
+) {
+    // SAFETY: `out` is NULL or writable, `src` is NULL or a valid vector
+    // (C contract).
+    guard((), || unsafe { vec_copy(out, src) })
+}
+
+/// Deletes the global type vector `*vec`: every non-NULL element is deleted with `wasm_globaltype_delete`, then frees its array and sets it to `{ 0, NULL }`.
+///
+/// Ownership: `*vec` must be an own vector whose array this library
+/// allocated (with one of its `_vec_new*` or `_vec_copy` functions, or
+/// returned by the API); the struct itself is the caller's (it is not
+/// freed).
+/// NULL: a NULL `vec` does nothing; a NULL `data` only resets the size.
+/// Deleting twice is harmless, as the first call empties the vector.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_globaltype_vec_delete(vec: *mut wasm_globaltype_vec_t) {
+    // SAFETY: `vec` is NULL or a valid own vector (C contract).
+    guard((), || unsafe { vec_delete(vec) })
+}
+
+// `wasm_tabletype_vec_t`
+
+/// Sets `*out` to the empty table type vector `{ 0, NULL }`.
+///
+/// Ownership: `*out` becomes the caller's, to delete with `wasm_tabletype_vec_delete`
+/// (deleting an empty vector is a no-op). Whatever `*out` held before
+/// is overwritten, not deleted.
+/// NULL: a NULL `out` does nothing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_tabletype_vec_new_empty(out: *mut wasm_tabletype_vec_t) {
+    // SAFETY: `out` is NULL or writable (C contract).
+    guard((), || unsafe { vec_new_empty(out) })
+}
+
+/// Sets `*out` to a new table type vector of `size` elements, all NULL.
+///
+/// Ownership: `*out` becomes the caller's, to delete with `wasm_tabletype_vec_delete`;
+/// the caller may fill in the elements, which the vector then owns.
+/// Whatever `*out` held before is overwritten, not deleted.
+/// NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_tabletype_vec_new_uninitialized(
+    out: *mut wasm_tabletype_vec_t,
+    size: usize,
+) {
+    // SAFETY: `out` is NULL or writable (C contract).
+    guard((), || unsafe { vec_new_uninitialized(out, size) })
+}
+
+/// Sets `*out` to a new table type vector holding the `size` elements of the array `data`.
+///
+/// Ownership: the array itself is copied and stays the caller's, but
+/// the elements are taken over (moved into the vector, which will
+/// delete them). `*out` becomes the caller's, to delete with
+/// `wasm_tabletype_vec_delete`.
+/// NULL: a NULL `out` does nothing; a NULL `data` or a `size` of 0 gives
+/// the empty vector `{ 0, NULL }`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_tabletype_vec_new(
+    out: *mut wasm_tabletype_vec_t,
+    size: usize,
+    data: *const *mut wasm_tabletype_t,
+) {
+    // SAFETY: `out` is NULL or writable, `data` is NULL or points to `size`
+    // elements (C contract).
+    guard((), || unsafe { vec_new(out, size, data) })
+}
+
+/// Sets `*out` to a deep copy of the table type vector `*src`: every non-NULL element is copied with `wasm_tabletype_copy`.
+///
+/// Ownership: `*src` is only borrowed; `*out` becomes the caller's, to
+/// delete with `wasm_tabletype_vec_delete`. Whatever `*out` held before is
+/// overwritten, not deleted.
+/// NULL: a NULL `out` does nothing; a NULL `src` gives the empty vector;
+/// NULL elements stay NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_tabletype_vec_copy(
+    out: *mut wasm_tabletype_vec_t,
+    src: *const wasm_tabletype_vec_t,
+) {
+    // SAFETY: `out` is NULL or writable, `src` is NULL or a valid vector
+    // (C contract).
+    guard((), || unsafe { vec_copy(out, src) })
+}
+
+/// Deletes the table type vector `*vec`: every non-NULL element is deleted with `wasm_tabletype_delete`, then frees its array and sets it to `{ 0, NULL }`.
+///
+/// Ownership: `*vec` must be an own vector whose array this library
+/// allocated (with one of its `_vec_new*` or `_vec_copy` functions, or
+/// returned by the API); the struct itself is the caller's (it is not
+/// freed).
+/// NULL: a NULL `vec` does nothing; a NULL `data` only resets the size.
+/// Deleting twice is harmless, as the first call empties the vector.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_tabletype_vec_delete(vec: *mut wasm_tabletype_vec_t) {
+    // SAFETY: `vec` is NULL or a valid own vector (C contract).
+    guard((), || unsafe { vec_delete(vec) })
+}
+
+// `wasm_memorytype_vec_t`
+
+/// Sets `*out` to the empty memory type vector `{ 0, NULL }`.
+///
+/// Ownership: `*out` becomes the caller's, to delete with `wasm_memorytype_vec_delete`
+/// (deleting an empty vector is a no-op). Whatever `*out` held before
+/// is overwritten, not deleted.
+/// NULL: a NULL `out` does nothing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_memorytype_vec_new_empty(out: *mut wasm_memorytype_vec_t) {
+    // SAFETY: `out` is NULL or writable (C contract).
+    guard((), || unsafe { vec_new_empty(out) })
+}
+
+/// Sets `*out` to a new memory type vector of `size` elements, all NULL.
+///
+/// Ownership: `*out` becomes the caller's, to delete with `wasm_memorytype_vec_delete`;
+/// the caller may fill in the elements, which the vector then owns.
+/// Whatever `*out` held before is overwritten, not deleted.
+/// NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_memorytype_vec_new_uninitialized(
+    out: *mut wasm_memorytype_vec_t,
+    size: usize,
+) {
+    // SAFETY: `out` is NULL or writable (C contract).
+    guard((), || unsafe { vec_new_uninitialized(out, size) })
+}
+
+/// Sets `*out` to a new memory type vector holding the `size` elements of the array `data`.
+///
+/// Ownership: the array itself is copied and stays the caller's, but
+/// the elements are taken over (moved into the vector, which will
+/// delete them). `*out` becomes the caller's, to delete with
+/// `wasm_memorytype_vec_delete`.
+/// NULL: a NULL `out` does nothing; a NULL `data` or a `size` of 0 gives
+/// the empty vector `{ 0, NULL }`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_memorytype_vec_new(
+    out: *mut wasm_memorytype_vec_t,
+    size: usize,
+    data: *const *mut wasm_memorytype_t,
+) {
+    // SAFETY: `out` is NULL or writable, `data` is NULL or points to `size`
+    // elements (C contract).
+    guard((), || unsafe { vec_new(out, size, data) })
+}
+
+/// Sets `*out` to a deep copy of the memory type vector `*src`: every non-NULL element is copied with `wasm_memorytype_copy`.
+///
+/// Ownership: `*src` is only borrowed; `*out` becomes the caller's, to
+/// delete with `wasm_memorytype_vec_delete`. Whatever `*out` held before is
+/// overwritten, not deleted.
+/// NULL: a NULL `out` does nothing; a NULL `src` gives the empty vector;
+/// NULL elements stay NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_memorytype_vec_copy(
+    out: *mut wasm_memorytype_vec_t,
+    src: *const wasm_memorytype_vec_t,
+) {
+    // SAFETY: `out` is NULL or writable, `src` is NULL or a valid vector
+    // (C contract).
+    guard((), || unsafe { vec_copy(out, src) })
+}
+
+/// Deletes the memory type vector `*vec`: every non-NULL element is deleted with `wasm_memorytype_delete`, then frees its array and sets it to `{ 0, NULL }`.
+///
+/// Ownership: `*vec` must be an own vector whose array this library
+/// allocated (with one of its `_vec_new*` or `_vec_copy` functions, or
+/// returned by the API); the struct itself is the caller's (it is not
+/// freed).
+/// NULL: a NULL `vec` does nothing; a NULL `data` only resets the size.
+/// Deleting twice is harmless, as the first call empties the vector.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_memorytype_vec_delete(vec: *mut wasm_memorytype_vec_t) {
+    // SAFETY: `vec` is NULL or a valid own vector (C contract).
+    guard((), || unsafe { vec_delete(vec) })
+}
+
+// `wasm_externtype_vec_t`
+
+/// Sets `*out` to the empty extern type vector `{ 0, NULL }`.
+///
+/// Ownership: `*out` becomes the caller's, to delete with `wasm_externtype_vec_delete`
+/// (deleting an empty vector is a no-op). Whatever `*out` held before
+/// is overwritten, not deleted.
+/// NULL: a NULL `out` does nothing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_externtype_vec_new_empty(out: *mut wasm_externtype_vec_t) {
+    // SAFETY: `out` is NULL or writable (C contract).
+    guard((), || unsafe { vec_new_empty(out) })
+}
+
+/// Sets `*out` to a new extern type vector of `size` elements, all NULL.
+///
+/// Ownership: `*out` becomes the caller's, to delete with `wasm_externtype_vec_delete`;
+/// the caller may fill in the elements, which the vector then owns.
+/// Whatever `*out` held before is overwritten, not deleted.
+/// NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_externtype_vec_new_uninitialized(
+    out: *mut wasm_externtype_vec_t,
+    size: usize,
+) {
+    // SAFETY: `out` is NULL or writable (C contract).
+    guard((), || unsafe { vec_new_uninitialized(out, size) })
+}
+
+/// Sets `*out` to a new extern type vector holding the `size` elements of the array `data`.
+///
+/// Ownership: the array itself is copied and stays the caller's, but
+/// the elements are taken over (moved into the vector, which will
+/// delete them). `*out` becomes the caller's, to delete with
+/// `wasm_externtype_vec_delete`.
+/// NULL: a NULL `out` does nothing; a NULL `data` or a `size` of 0 gives
+/// the empty vector `{ 0, NULL }`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_externtype_vec_new(
+    out: *mut wasm_externtype_vec_t,
+    size: usize,
+    data: *const *mut wasm_externtype_t,
+) {
+    // SAFETY: `out` is NULL or writable, `data` is NULL or points to `size`
+    // elements (C contract).
+    guard((), || unsafe { vec_new(out, size, data) })
+}
+
+/// Sets `*out` to a deep copy of the extern type vector `*src`: every non-NULL element is copied with `wasm_externtype_copy`.
+///
+/// Ownership: `*src` is only borrowed; `*out` becomes the caller's, to
+/// delete with `wasm_externtype_vec_delete`. Whatever `*out` held before is
+/// overwritten, not deleted.
+/// NULL: a NULL `out` does nothing; a NULL `src` gives the empty vector;
+/// NULL elements stay NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_externtype_vec_copy(
+    out: *mut wasm_externtype_vec_t,
+    src: *const wasm_externtype_vec_t,
+) {
+    // SAFETY: `out` is NULL or writable, `src` is NULL or a valid vector
+    // (C contract).
+    guard((), || unsafe { vec_copy(out, src) })
+}
+
+/// Deletes the extern type vector `*vec`: every non-NULL element is deleted with `wasm_externtype_delete`, then frees its array and sets it to `{ 0, NULL }`.
+///
+/// Ownership: `*vec` must be an own vector whose array this library
+/// allocated (with one of its `_vec_new*` or `_vec_copy` functions, or
+/// returned by the API); the struct itself is the caller's (it is not
+/// freed).
+/// NULL: a NULL `vec` does nothing; a NULL `data` only resets the size.
+/// Deleting twice is harmless, as the first call empties the vector.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_externtype_vec_delete(vec: *mut wasm_externtype_vec_t) {
+    // SAFETY: `vec` is NULL or a valid own vector (C contract).
+    guard((), || unsafe { vec_delete(vec) })
+}
+
+// `wasm_importtype_vec_t`
+
+/// Sets `*out` to the empty import type vector `{ 0, NULL }`.
+///
+/// Ownership: `*out` becomes the caller's, to delete with `wasm_importtype_vec_delete`
+/// (deleting an empty vector is a no-op). Whatever `*out` held before
+/// is overwritten, not deleted.
+/// NULL: a NULL `out` does nothing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_importtype_vec_new_empty(out: *mut wasm_importtype_vec_t) {
+    // SAFETY: `out` is NULL or writable (C contract).
+    guard((), || unsafe { vec_new_empty(out) })
+}
+
+/// Sets `*out` to a new import type vector of `size` elements, all NULL.
+///
+/// Ownership: `*out` becomes the caller's, to delete with `wasm_importtype_vec_delete`;
+/// the caller may fill in the elements, which the vector then owns.
+/// Whatever `*out` held before is overwritten, not deleted.
+/// NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_importtype_vec_new_uninitialized(
+    out: *mut wasm_importtype_vec_t,
+    size: usize,
+) {
+    // SAFETY: `out` is NULL or writable (C contract).
+    guard((), || unsafe { vec_new_uninitialized(out, size) })
+}
+
+/// Sets `*out` to a new import type vector holding the `size` elements of the array `data`.
+///
+/// Ownership: the array itself is copied and stays the caller's, but
+/// the elements are taken over (moved into the vector, which will
+/// delete them). `*out` becomes the caller's, to delete with
+/// `wasm_importtype_vec_delete`.
+/// NULL: a NULL `out` does nothing; a NULL `data` or a `size` of 0 gives
+/// the empty vector `{ 0, NULL }`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_importtype_vec_new(
+    out: *mut wasm_importtype_vec_t,
+    size: usize,
+    data: *const *mut wasm_importtype_t,
+) {
+    // SAFETY: `out` is NULL or writable, `data` is NULL or points to `size`
+    // elements (C contract).
+    guard((), || unsafe { vec_new(out, size, data) })
+}
+
+/// Sets `*out` to a deep copy of the import type vector `*src`: every non-NULL element is copied with `wasm_importtype_copy`.
+///
+/// Ownership: `*src` is only borrowed; `*out` becomes the caller's, to
+/// delete with `wasm_importtype_vec_delete`. Whatever `*out` held before is
+/// overwritten, not deleted.
+/// NULL: a NULL `out` does nothing; a NULL `src` gives the empty vector;
+/// NULL elements stay NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_importtype_vec_copy(
+    out: *mut wasm_importtype_vec_t,
+    src: *const wasm_importtype_vec_t,
+) {
+    // SAFETY: `out` is NULL or writable, `src` is NULL or a valid vector
+    // (C contract).
+    guard((), || unsafe { vec_copy(out, src) })
+}
+
+/// Deletes the import type vector `*vec`: every non-NULL element is deleted with `wasm_importtype_delete`, then frees its array and sets it to `{ 0, NULL }`.
+///
+/// Ownership: `*vec` must be an own vector whose array this library
+/// allocated (with one of its `_vec_new*` or `_vec_copy` functions, or
+/// returned by the API); the struct itself is the caller's (it is not
+/// freed).
+/// NULL: a NULL `vec` does nothing; a NULL `data` only resets the size.
+/// Deleting twice is harmless, as the first call empties the vector.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_importtype_vec_delete(vec: *mut wasm_importtype_vec_t) {
+    // SAFETY: `vec` is NULL or a valid own vector (C contract).
+    guard((), || unsafe { vec_delete(vec) })
+}
+
+// `wasm_exporttype_vec_t`
+
+/// Sets `*out` to the empty export type vector `{ 0, NULL }`.
+///
+/// Ownership: `*out` becomes the caller's, to delete with `wasm_exporttype_vec_delete`
+/// (deleting an empty vector is a no-op). Whatever `*out` held before
+/// is overwritten, not deleted.
+/// NULL: a NULL `out` does nothing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_exporttype_vec_new_empty(out: *mut wasm_exporttype_vec_t) {
+    // SAFETY: `out` is NULL or writable (C contract).
+    guard((), || unsafe { vec_new_empty(out) })
+}
+
+/// Sets `*out` to a new export type vector of `size` elements, all NULL.
+///
+/// Ownership: `*out` becomes the caller's, to delete with `wasm_exporttype_vec_delete`;
+/// the caller may fill in the elements, which the vector then owns.
+/// Whatever `*out` held before is overwritten, not deleted.
+/// NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_exporttype_vec_new_uninitialized(
+    out: *mut wasm_exporttype_vec_t,
+    size: usize,
+) {
+    // SAFETY: `out` is NULL or writable (C contract).
+    guard((), || unsafe { vec_new_uninitialized(out, size) })
+}
+
+/// Sets `*out` to a new export type vector holding the `size` elements of the array `data`.
+///
+/// Ownership: the array itself is copied and stays the caller's, but
+/// the elements are taken over (moved into the vector, which will
+/// delete them). `*out` becomes the caller's, to delete with
+/// `wasm_exporttype_vec_delete`.
+/// NULL: a NULL `out` does nothing; a NULL `data` or a `size` of 0 gives
+/// the empty vector `{ 0, NULL }`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_exporttype_vec_new(
+    out: *mut wasm_exporttype_vec_t,
+    size: usize,
+    data: *const *mut wasm_exporttype_t,
+) {
+    // SAFETY: `out` is NULL or writable, `data` is NULL or points to `size`
+    // elements (C contract).
+    guard((), || unsafe { vec_new(out, size, data) })
+}
+
+/// Sets `*out` to a deep copy of the export type vector `*src`: every non-NULL element is copied with `wasm_exporttype_copy`.
+///
+/// Ownership: `*src` is only borrowed; `*out` becomes the caller's, to
+/// delete with `wasm_exporttype_vec_delete`. Whatever `*out` held before is
+/// overwritten, not deleted.
+/// NULL: a NULL `out` does nothing; a NULL `src` gives the empty vector;
+/// NULL elements stay NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_exporttype_vec_copy(
+    out: *mut wasm_exporttype_vec_t,
+    src: *const wasm_exporttype_vec_t,
+) {
+    // SAFETY: `out` is NULL or writable, `src` is NULL or a valid vector
+    // (C contract).
+    guard((), || unsafe { vec_copy(out, src) })
+}
+
+/// Deletes the export type vector `*vec`: every non-NULL element is deleted with `wasm_exporttype_delete`, then frees its array and sets it to `{ 0, NULL }`.
+///
+/// Ownership: `*vec` must be an own vector whose array this library
+/// allocated (with one of its `_vec_new*` or `_vec_copy` functions, or
+/// returned by the API); the struct itself is the caller's (it is not
+/// freed).
+/// NULL: a NULL `vec` does nothing; a NULL `data` only resets the size.
+/// Deleting twice is harmless, as the first call empties the vector.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_exporttype_vec_delete(vec: *mut wasm_exporttype_vec_t) {
+    // SAFETY: `vec` is NULL or a valid own vector (C contract).
+    guard((), || unsafe { vec_delete(vec) })
+}
+
+// `wasm_frame_vec_t`
+
+/// Sets `*out` to the empty frame vector `{ 0, NULL }`.
+///
+/// Ownership: `*out` becomes the caller's, to delete with `wasm_frame_vec_delete`
+/// (deleting an empty vector is a no-op). Whatever `*out` held before
+/// is overwritten, not deleted.
+/// NULL: a NULL `out` does nothing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_frame_vec_new_empty(out: *mut wasm_frame_vec_t) {
+    // SAFETY: `out` is NULL or writable (C contract).
+    guard((), || unsafe { vec_new_empty(out) })
+}
+
+/// Sets `*out` to a new frame vector of `size` elements, all NULL.
+///
+/// Ownership: `*out` becomes the caller's, to delete with `wasm_frame_vec_delete`;
+/// the caller may fill in the elements, which the vector then owns.
+/// Whatever `*out` held before is overwritten, not deleted.
+/// NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_frame_vec_new_uninitialized(out: *mut wasm_frame_vec_t, size: usize) {
+    // SAFETY: `out` is NULL or writable (C contract).
+    guard((), || unsafe { vec_new_uninitialized(out, size) })
+}
+
+/// Sets `*out` to a new frame vector holding the `size` elements of the array `data`.
+///
+/// Ownership: the array itself is copied and stays the caller's, but
+/// the elements are taken over (moved into the vector, which will
+/// delete them). `*out` becomes the caller's, to delete with
+/// `wasm_frame_vec_delete`.
+/// NULL: a NULL `out` does nothing; a NULL `data` or a `size` of 0 gives
+/// the empty vector `{ 0, NULL }`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_frame_vec_new(
+    out: *mut wasm_frame_vec_t,
+    size: usize,
+    data: *const *mut wasm_frame_t,
+) {
+    // SAFETY: `out` is NULL or writable, `data` is NULL or points to `size`
+    // elements (C contract).
+    guard((), || unsafe { vec_new(out, size, data) })
+}
+
+/// Sets `*out` to a deep copy of the frame vector `*src`: every non-NULL element is copied with `wasm_frame_copy`.
+///
+/// Ownership: `*src` is only borrowed; `*out` becomes the caller's, to
+/// delete with `wasm_frame_vec_delete`. Whatever `*out` held before is
+/// overwritten, not deleted.
+/// NULL: a NULL `out` does nothing; a NULL `src` gives the empty vector;
+/// NULL elements stay NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_frame_vec_copy(
+    out: *mut wasm_frame_vec_t,
+    src: *const wasm_frame_vec_t,
+) {
+    // SAFETY: `out` is NULL or writable, `src` is NULL or a valid vector
+    // (C contract).
+    guard((), || unsafe { vec_copy(out, src) })
+}
+
+/// Deletes the frame vector `*vec`: every non-NULL element is deleted with `wasm_frame_delete`, then frees its array and sets it to `{ 0, NULL }`.
+///
+/// Ownership: `*vec` must be an own vector whose array this library
+/// allocated (with one of its `_vec_new*` or `_vec_copy` functions, or
+/// returned by the API); the struct itself is the caller's (it is not
+/// freed).
+/// NULL: a NULL `vec` does nothing; a NULL `data` only resets the size.
+/// Deleting twice is harmless, as the first call empties the vector.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_frame_vec_delete(vec: *mut wasm_frame_vec_t) {
+    // SAFETY: `vec` is NULL or a valid own vector (C contract).
+    guard((), || unsafe { vec_delete(vec) })
+}
+
+// `wasm_extern_vec_t`
+
+/// Sets `*out` to the empty extern vector `{ 0, NULL }`.
+///
+/// Ownership: `*out` becomes the caller's, to delete with `wasm_extern_vec_delete`
+/// (deleting an empty vector is a no-op). Whatever `*out` held before
+/// is overwritten, not deleted.
+/// NULL: a NULL `out` does nothing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_extern_vec_new_empty(out: *mut wasm_extern_vec_t) {
+    // SAFETY: `out` is NULL or writable (C contract).
+    guard((), || unsafe { vec_new_empty(out) })
+}
+
+/// Sets `*out` to a new extern vector of `size` elements, all NULL.
+///
+/// Ownership: `*out` becomes the caller's, to delete with `wasm_extern_vec_delete`;
+/// the caller may fill in the elements, which the vector then owns.
+/// Whatever `*out` held before is overwritten, not deleted.
+/// NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_extern_vec_new_uninitialized(
+    out: *mut wasm_extern_vec_t,
+    size: usize,
+) {
+    // SAFETY: `out` is NULL or writable (C contract).
+    guard((), || unsafe { vec_new_uninitialized(out, size) })
+}
+
+/// Sets `*out` to a new extern vector holding the `size` elements of the array `data`.
+///
+/// Ownership: the array itself is copied and stays the caller's, but
+/// the elements are taken over (moved into the vector, which will
+/// delete them). `*out` becomes the caller's, to delete with
+/// `wasm_extern_vec_delete`.
+/// NULL: a NULL `out` does nothing; a NULL `data` or a `size` of 0 gives
+/// the empty vector `{ 0, NULL }`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_extern_vec_new(
+    out: *mut wasm_extern_vec_t,
+    size: usize,
+    data: *const *mut wasm_extern_t,
+) {
+    // SAFETY: `out` is NULL or writable, `data` is NULL or points to `size`
+    // elements (C contract).
+    guard((), || unsafe { vec_new(out, size, data) })
+}
+
+/// Sets `*out` to a deep copy of the extern vector `*src`: every non-NULL element is copied with `wasm_extern_copy`.
+///
+/// Ownership: `*src` is only borrowed; `*out` becomes the caller's, to
+/// delete with `wasm_extern_vec_delete`. Whatever `*out` held before is
+/// overwritten, not deleted.
+/// NULL: a NULL `out` does nothing; a NULL `src` gives the empty vector;
+/// NULL elements stay NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_extern_vec_copy(
+    out: *mut wasm_extern_vec_t,
+    src: *const wasm_extern_vec_t,
+) {
+    // SAFETY: `out` is NULL or writable, `src` is NULL or a valid vector
+    // (C contract).
+    guard((), || unsafe { vec_copy(out, src) })
+}
+
+/// Deletes the extern vector `*vec`: every non-NULL element is deleted with `wasm_extern_delete`, then frees its array and sets it to `{ 0, NULL }`.
+///
+/// Ownership: `*vec` must be an own vector whose array this library
+/// allocated (with one of its `_vec_new*` or `_vec_copy` functions, or
+/// returned by the API); the struct itself is the caller's (it is not
+/// freed).
+/// NULL: a NULL `vec` does nothing; a NULL `data` only resets the size.
+/// Deleting twice is harmless, as the first call empties the vector.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_extern_vec_delete(vec: *mut wasm_extern_vec_t) {
+    // SAFETY: `vec` is NULL or a valid own vector (C contract).
+    guard((), || unsafe { vec_delete(vec) })
+}
 
 #[cfg(test)]
 mod tests {

@@ -1,8 +1,8 @@
 //! The engine: compiler configuration, the target ISA, the engine-wide
 //! registry of canonical signature ids, and cached exit trampolines.
 
-use crate::compile::code::CodeMemory;
 use crate::error::{Error, Result};
+use crate::runtime::code::CodeMemory;
 use crate::types::FuncType;
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};

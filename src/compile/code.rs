@@ -1,12 +1,11 @@
-//! Executable code memory, relocation patching, and the process-wide
-//! registry of loaded code that the trap handler consults.
+//! Placing compiled functions: their bytes, relocations and trap records,
+//! laid out into one image and patched once its address is known (the
+//! executable memory and the registry live in `runtime::code`).
 
 use crate::error::{Error, Result};
 use crate::runtime::trap::TrapCode;
 use cranelift_codegen::binemit::Reloc;
 use cranelift_codegen::ir::LibCall;
-use std::collections::BTreeMap;
-use std::sync::{Arc, RwLock};
 
 /// What a relocation points at.
 #[derive(Clone, Copy, Debug)]
@@ -38,46 +37,6 @@ pub struct CompiledFunc {
     pub srclocs: Vec<(u32, u32)>,
 }
 
-/// Where a Wasm function's code sits, for backtraces.
-#[derive(Clone, Copy, Debug)]
-pub struct FuncRange {
-    pub start: u32,
-    pub end: u32,
-    pub func_index: u32,
-}
-
-/// What the trap handler and backtraces need to know about loaded code.
-#[derive(Debug, Default)]
-pub struct CodeInfo {
-    /// Sorted (offset, trap code).
-    pub traps: Vec<(u32, TrapCode)>,
-    /// Sorted by start; only Wasm functions (not trampolines).
-    pub funcs: Vec<FuncRange>,
-    /// (code offset, module byte offset of the operator), sorted.
-    pub srclocs: Vec<(u32, u32)>,
-    /// Module byte offset of each defined function's body, by function index.
-    pub body_offsets: std::collections::HashMap<u32, u32>,
-    pub module_name: Option<String>,
-    pub func_names: std::collections::HashMap<u32, String>,
-}
-
-/// A read+execute mapping holding placed, relocated code.
-pub struct CodeMemory {
-    ptr: *mut u8,
-    len: usize,
-    registered: bool,
-}
-
-// SAFETY: the mapping is immutable (read+execute) once created; sharing the
-// pointer across threads only allows executing and reading it.
-unsafe impl Send for CodeMemory {}
-unsafe impl Sync for CodeMemory {}
-
-fn page_size() -> usize {
-    // SAFETY: sysconf has no preconditions.
-    unsafe { libc::sysconf(libc::_SC_PAGESIZE) as usize }
-}
-
 /// Lays functions out at 16-byte boundaries; returns the image and offsets.
 pub fn layout(funcs: &[&CompiledFunc]) -> (Vec<u8>, Vec<u32>) {
     let mut image = Vec::new();
@@ -90,152 +49,6 @@ pub fn layout(funcs: &[&CompiledFunc]) -> (Vec<u8>, Vec<u32>) {
         image.extend_from_slice(&f.bytes);
     }
     (image, offsets)
-}
-
-impl CodeMemory {
-    /// Copies `image` into fresh memory, lets `patch` apply relocations
-    /// (given the final base address), then makes it executable.
-    pub fn new(
-        image: &[u8],
-        patch: impl FnOnce(&mut [u8], usize) -> Result<()>,
-    ) -> Result<CodeMemory> {
-        let ps = page_size();
-        let len = image.len().max(1).div_ceil(ps) * ps;
-        // SAFETY: anonymous private mapping; the result is checked.
-        let ptr = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-                -1,
-                0,
-            )
-        };
-        if ptr == libc::MAP_FAILED {
-            return Err(Error::new(crate::ErrorKind::Io(
-                std::io::Error::last_os_error(),
-            )));
-        }
-        let mem = CodeMemory {
-            ptr: ptr as *mut u8,
-            len,
-            registered: false,
-        };
-        // SAFETY: the mapping is `len >= image.len()` bytes, writable, and
-        // owned by `mem` alone until it is returned.
-        let slice = unsafe { std::slice::from_raw_parts_mut(mem.ptr, len) };
-        slice[..image.len()].copy_from_slice(image);
-        patch(slice, mem.ptr as usize)?;
-        // SAFETY: same mapping; switching it to read+execute.
-        let rc = unsafe { libc::mprotect(ptr, len, libc::PROT_READ | libc::PROT_EXEC) };
-        if rc != 0 {
-            return Err(Error::new(crate::ErrorKind::Io(
-                std::io::Error::last_os_error(),
-            )));
-        }
-        Ok(mem)
-    }
-
-    /// Address of the first byte.
-    pub fn base(&self) -> usize {
-        self.ptr as usize
-    }
-
-    /// Records this code (with its trap table) for the trap handler.
-    pub fn register(&mut self, info: Arc<CodeInfo>) {
-        let mut reg = REGISTRY.write().unwrap_or_else(|e| e.into_inner());
-        reg.insert(self.base(), (self.base() + self.len, info));
-        self.registered = true;
-    }
-}
-
-impl Drop for CodeMemory {
-    fn drop(&mut self) {
-        if self.registered {
-            let mut reg = REGISTRY.write().unwrap_or_else(|e| e.into_inner());
-            reg.remove(&self.base());
-        }
-        // SAFETY: unmapping the mapping this value owns; no code in it can
-        // run any more (every instance holding it is gone).
-        unsafe {
-            libc::munmap(self.ptr as *mut libc::c_void, self.len);
-        }
-    }
-}
-
-type Registry = BTreeMap<usize, (usize, Arc<CodeInfo>)>;
-static REGISTRY: RwLock<Registry> = RwLock::new(BTreeMap::new());
-
-fn with_code<R>(pc: usize, f: impl FnOnce(usize, &CodeInfo) -> Option<R>) -> Option<R> {
-    // Only read by the thread that faulted inside Wasm code; writers never
-    // run Wasm code while holding the lock, so this cannot deadlock.
-    let reg = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
-    let (start, (end, info)) = reg.range(..=pc).next_back()?;
-    if pc >= *end {
-        return None;
-    }
-    f(*start, info)
-}
-
-/// The trap code of the instruction at `pc`, if it is a trapping
-/// instruction of registered Wasm code. Safe to call from a signal handler
-/// of a thread running Wasm code (no allocation).
-pub fn lookup_trap(pc: usize) -> Option<TrapCode> {
-    with_code(pc, |start, info| {
-        let off = (pc - start) as u32;
-        let i = info.traps.binary_search_by_key(&off, |t| t.0).ok()?;
-        Some(info.traps[i].1)
-    })
-}
-
-/// Whether `pc` lies inside a registered Wasm function (not a trampoline).
-pub fn is_wasm_pc(pc: usize) -> bool {
-    with_code(pc, |start, info| {
-        find_func(info, (pc - start) as u32).map(|_| ())
-    })
-    .is_some()
-}
-
-fn find_func(info: &CodeInfo, off: u32) -> Option<FuncRange> {
-    let i = info.funcs.partition_point(|f| f.start <= off);
-    let f = *info.funcs.get(i.checked_sub(1)?)?;
-    (off < f.end).then_some(f)
-}
-
-/// What a backtrace reports about the Wasm code at `pc`.
-pub struct PcInfo {
-    pub func_index: u32,
-    pub func_name: Option<String>,
-    pub module_name: Option<String>,
-    /// Module byte offset of the operator at `pc`, when known.
-    pub module_offset: Option<u32>,
-    /// Module byte offset of the function's body.
-    pub body_offset: Option<u32>,
-    /// Address of the module's code: identifies the module.
-    pub code_base: usize,
-}
-
-/// Describes the Wasm function and operator at `pc`.
-pub fn describe_pc(pc: usize) -> Option<PcInfo> {
-    with_code(pc, |start, info| {
-        let off = (pc - start) as u32;
-        let f = find_func(info, off)?;
-        let i = info.srclocs.partition_point(|s| s.0 <= off);
-        let module_offset = i
-            .checked_sub(1)
-            .map(|i| info.srclocs[i])
-            .filter(|s| s.0 >= f.start)
-            .map(|s| s.1);
-        Some(PcInfo {
-            func_index: f.func_index,
-            func_name: info.func_names.get(&f.func_index).cloned(),
-            module_name: info.module_name.clone(),
-            module_offset,
-            body_offset: info.body_offsets.get(&f.func_index).copied(),
-            code_base: start,
-        })
-    })
 }
 
 /// Applies `relocs` of a function placed at `func_off` within `image`,

@@ -6,8 +6,8 @@ use super::store::{Store, StoreInner};
 use super::trap::{self, Trap};
 use super::val::Val;
 use super::vmctx::VMFuncRef;
-use crate::compile::code::CodeMemory;
 use crate::error::{Error, Result};
+use crate::runtime::code::CodeMemory;
 use crate::types::{FuncType, ValType};
 use std::sync::Arc;
 

@@ -1,6 +1,7 @@
 //! Stage 3 of the pipeline: what runs. Stores own instances and their
 //! memories, tables, globals and functions; traps unwind to the host.
 
+pub mod code;
 pub mod func;
 pub mod global;
 pub mod instance;

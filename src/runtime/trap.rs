@@ -186,7 +186,7 @@ pub unsafe fn raise_from_signal(code: TrapCode, pc: usize, fp: usize) -> ! {
             // with frame pointers preserved); each such frame stores the
             // caller's frame pointer and return address above it.
             let (next, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
-            if !crate::compile::code::is_wasm_pc(ret) {
+            if !super::code::is_wasm_pc(ret) {
                 break;
             }
             r.pcs[r.npcs] = ret;
@@ -226,7 +226,7 @@ fn take_trap() -> Trap {
             .filter_map(|(i, pc)| {
                 // Return addresses point after the call: look one byte back.
                 let pc = if i == 0 { *pc } else { pc - 1 };
-                let d = crate::compile::code::describe_pc(pc)?;
+                let d = super::code::describe_pc(pc)?;
                 let func_offset = d
                     .module_offset
                     .zip(d.body_offset)

@@ -59,7 +59,7 @@ extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut li
     if trap::in_wasm() {
         // SAFETY: `ctx` is the kernel-provided context of this signal.
         let (pc, fp) = unsafe { pc_and_fp(ctx) };
-        if let Some(code) = crate::compile::code::lookup_trap(pc) {
+        if let Some(code) = crate::runtime::code::lookup_trap(pc) {
             // SAFETY: the fault is at a known trapping instruction of Wasm
             // code on this thread, which is inside `trap::call`.
             unsafe { trap::raise_from_signal(code, pc, fp) }

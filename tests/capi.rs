@@ -716,3 +716,183 @@ fn foreign_objects_travel_through_wasm_as_externref() {
         wasm_module_delete(m);
     }
 }
+
+static FREED: AtomicI32 = AtomicI32::new(0);
+unsafe extern "C" fn count_freed(_data: *mut c_void) {
+    FREED.fetch_add(1, Ordering::SeqCst);
+}
+
+#[test]
+fn instances_nothing_refers_to_are_freed_with_their_memory() {
+    let h = Host::new();
+    // Each instance reserves 8 GiB of address space for its memory: 20,000
+    // of them only fit in the 128 TiB address space if freed instances
+    // give their reservations back.
+    let m = h.module(r#"(module (memory (export "memory") 1) (data (i32.const 0) "x") (func (export "f") (result i32) (i32.load8_u (i32.const 0))))"#);
+    let before = FREED.load(Ordering::SeqCst);
+    // SAFETY: the C API used as documented.
+    unsafe {
+        for _ in 0..20_000 {
+            let (inst, trap) = h.instantiate(m, vec![]);
+            assert!(
+                !inst.is_null() && trap.is_null(),
+                "instantiation keeps working"
+            );
+            wasm_instance_set_host_info_with_finalizer(inst, null_mut(), Some(count_freed));
+            let mut ex = h.exports(inst);
+            let mut out = wasm_val_vec_t::from_vec(vec![i32_val(0)]);
+            assert!(
+                wasm_func_call(
+                    wasm_extern_as_func(ex.as_slice()[1]),
+                    &wasm_val_vec_t::empty(),
+                    &mut out
+                )
+                .is_null()
+            );
+            assert_eq!(out.as_slice()[0].of.i32, 120);
+            wasm_val_vec_delete(&mut out);
+            wasm_extern_vec_delete(&mut ex);
+            wasm_instance_delete(inst);
+        }
+        // Finalizers ran as the instances went, not at the end.
+        assert_eq!(FREED.load(Ordering::SeqCst) - before, 20_000);
+        wasm_module_delete(m);
+    }
+}
+
+#[test]
+fn an_instance_another_imports_from_is_kept() {
+    let h = Host::new();
+    let a = h.module(
+        r#"(module (memory 1) (data (i32.const 0) "\07") (func (export "seven") (result i32) (i32.load8_u (i32.const 0))))"#,
+    );
+    let b = h.module(r#"(module (import "a" "seven" (func $s (result i32))) (func (export "call") (result i32) (call $s)))"#);
+    // SAFETY: the C API used as documented.
+    unsafe {
+        let (ia, _) = h.instantiate(a, vec![]);
+        let mut ea = h.exports(ia);
+        let (ib, _) = h.instantiate(b, vec![ea.as_slice()[0]]);
+        // Every handle to `a` goes; `b` still calls into it.
+        wasm_extern_vec_delete(&mut ea);
+        wasm_instance_delete(ia);
+        let mut eb = h.exports(ib);
+        let mut out = wasm_val_vec_t::from_vec(vec![i32_val(0)]);
+        assert!(
+            wasm_func_call(
+                wasm_extern_as_func(eb.as_slice()[0]),
+                &wasm_val_vec_t::empty(),
+                &mut out
+            )
+            .is_null()
+        );
+        assert_eq!(out.as_slice()[0].of.i32, 7);
+        wasm_val_vec_delete(&mut out);
+        wasm_extern_vec_delete(&mut eb);
+        wasm_instance_delete(ib);
+        wasm_module_delete(a);
+        wasm_module_delete(b);
+    }
+}
+
+#[test]
+fn an_instance_whose_function_sits_in_a_host_table_is_kept() {
+    let h = Host::new();
+    let a = h.module(r#"(module (memory 1) (data (i32.const 0) "\2a") (func (export "f") (result i32) (i32.load8_u (i32.const 0))))"#);
+    let b = h.module(
+        r#"(module (import "" "t" (table 1 funcref))
+             (func (export "call") (result i32) (call_indirect (result i32) (i32.const 0))))"#,
+    );
+    // SAFETY: the C API used as documented.
+    unsafe {
+        let limits = wasm_limits_t::new(1, None);
+        let tt = wasm_tabletype_new(wasm_valtype_new(WASM_FUNCREF), &limits);
+        let table = wasm_table_new(h.store, tt, null_mut());
+        wasm_tabletype_delete(tt);
+        let (ia, _) = h.instantiate(a, vec![]);
+        let mut ea = h.exports(ia);
+        assert!(wasm_table_set(
+            table,
+            0,
+            wasm_func_as_ref(wasm_extern_as_func(ea.as_slice()[0]))
+        ));
+        wasm_extern_vec_delete(&mut ea);
+        wasm_instance_delete(ia);
+        // `a` has no handle left, but the table holds its function, whose
+        // code reads `a`'s memory.
+        let (ib, _) = h.instantiate(b, vec![wasm_table_as_extern(table)]);
+        let mut eb = h.exports(ib);
+        let mut out = wasm_val_vec_t::from_vec(vec![i32_val(0)]);
+        assert!(
+            wasm_func_call(
+                wasm_extern_as_func(eb.as_slice()[0]),
+                &wasm_val_vec_t::empty(),
+                &mut out
+            )
+            .is_null()
+        );
+        assert_eq!(out.as_slice()[0].of.i32, 42);
+        wasm_val_vec_delete(&mut out);
+        wasm_extern_vec_delete(&mut eb);
+        wasm_instance_delete(ib);
+        wasm_table_delete(table);
+        wasm_module_delete(a);
+        wasm_module_delete(b);
+    }
+}
+
+#[test]
+fn an_instance_that_stores_its_function_in_an_imported_global_is_kept() {
+    let h = Host::new();
+    let a = h.module(
+        r#"(module (import "" "g" (global $g (mut funcref)))
+             (memory 1) (data (i32.const 0) "\2b")
+             (func $f (result i32) (i32.load8_u (i32.const 0))) (elem declare func $f)
+             (func (export "publish") (global.set $g (ref.func $f))))"#,
+    );
+    let b = h.module(
+        r#"(module (import "" "g" (global $g (mut funcref))) (table 1 funcref)
+             (func (export "call") (result i32)
+               (table.set (i32.const 0) (global.get $g))
+               (call_indirect (result i32) (i32.const 0))))"#,
+    );
+    // SAFETY: the C API used as documented.
+    unsafe {
+        let gt = wasm_globaltype_new(wasm_valtype_new(WASM_FUNCREF), WASM_VAR);
+        let null = wasm_val_t {
+            kind: WASM_FUNCREF,
+            of: wasm_val_union { ref_: null_mut() },
+        };
+        let g = wasm_global_new(h.store, gt, &null);
+        wasm_globaltype_delete(gt);
+        let (ia, _) = h.instantiate(a, vec![wasm_global_as_extern(g)]);
+        let mut ea = h.exports(ia);
+        assert!(
+            wasm_func_call(
+                wasm_extern_as_func(ea.as_slice()[0]),
+                &wasm_val_vec_t::empty(),
+                &mut wasm_val_vec_t::empty()
+            )
+            .is_null()
+        );
+        wasm_extern_vec_delete(&mut ea);
+        wasm_instance_delete(ia);
+        let (ib, _) = h.instantiate(b, vec![wasm_global_as_extern(g)]);
+        let mut eb = h.exports(ib);
+        let mut out = wasm_val_vec_t::from_vec(vec![i32_val(0)]);
+        assert!(
+            wasm_func_call(
+                wasm_extern_as_func(eb.as_slice()[0]),
+                &wasm_val_vec_t::empty(),
+                &mut out
+            )
+            .is_null()
+        );
+        assert_eq!(out.as_slice()[0].of.i32, 43);
+        wasm_val_vec_delete(&mut out);
+        wasm_extern_vec_delete(&mut eb);
+        wasm_instance_delete(ib);
+        wasm_global_delete(g);
+        wasm_module_delete(a);
+        wasm_module_delete(b);
+    }
+}

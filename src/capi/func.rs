@@ -305,7 +305,10 @@ pub unsafe extern "C" fn wasm_func_call(
         for (o, t) in out.iter_mut().zip(f.ty_ref(store).results()) {
             *o = Val::default_for(*t);
         }
-        if let Err(e) = f.call(store, params, out) {
+        let result = f.call(store, params, out);
+        // Instances whose last handle went during the call can go now.
+        cell.collect();
+        if let Err(e) = result {
             let trap = e.into_trap().unwrap_or_else(|e| Trap::new(e.to_string()));
             return trap_object(&cell, trap);
         }

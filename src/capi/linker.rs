@@ -58,7 +58,9 @@ pub unsafe extern "C" fn wasi_rt_error_delete(e: *mut wasi_rt_error_t) {
 /// Resolves imports by `module::name` (opaque; own when returned).
 pub struct wasi_rt_linker_t {
     store: Rc<StoreCell>,
-    defs: HashMap<(String, String), Extern>,
+    /// Definitions, held as handles so the instances they come from stay
+    /// alive as long as the linker.
+    defs: HashMap<(String, String), Object>,
     wasi: Option<WasiCtx>,
 }
 
@@ -125,7 +127,8 @@ pub unsafe extern "C" fn wasi_rt_linker_define(
             }
             match o.as_extern() {
                 Some(e) => {
-                    l.defs.insert((m.to_string(), n.to_string()), e);
+                    let held = Object::from_extern(l.store.clone(), e);
+                    l.defs.insert((m.to_string(), n.to_string()), held);
                     std::ptr::null_mut()
                 }
                 None => error(format!("{m}::{n} is not an external")),
@@ -156,7 +159,8 @@ pub unsafe extern "C" fn wasi_rt_linker_define_instance(
             // SAFETY: single-threaded store access.
             let st = unsafe { l.store.get() };
             for (name, e) in inst.exports(st) {
-                l.defs.insert((m.to_string(), name), e);
+                let held = Object::from_extern(l.store.clone(), e);
+                l.defs.insert((m.to_string(), name), held);
             }
             std::ptr::null_mut()
         },
@@ -202,7 +206,7 @@ fn resolve(l: &wasi_rt_linker_t, module: &Module) -> Result<Vec<Extern>, String>
             .defs
             .get(&(imp.module().to_string(), imp.name().to_string()))
         {
-            out.push(*e);
+            out.push(e.as_extern().expect("definitions are externals"));
             continue;
         }
         // SAFETY: single-threaded store access.

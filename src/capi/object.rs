@@ -15,9 +15,19 @@ use std::rc::Rc;
 /// host info belongs to the object, so every reference to it (a copy, or
 /// one obtained again from an export, a table or a call) sees the same,
 /// and finalizers run when the store goes away.
+///
+/// It also decides when an instance can be freed: it counts the C handles
+/// that refer to each instance or to something the instance defines; when
+/// the count drops to zero and the runtime has not pinned the instance
+/// (nothing else in the store can reach it), the instance's memories and
+/// tables are released and its host info finalized.
 pub struct StoreCell {
     store: UnsafeCell<Store>,
     host_info: std::cell::RefCell<std::collections::HashMap<(u8, u32), HostInfo>>,
+    /// Live C handles per instance index.
+    handles: std::cell::RefCell<std::collections::HashMap<u32, usize>>,
+    /// Instances whose last handle went while Wasm was running.
+    pending: std::cell::RefCell<Vec<u32>>,
 }
 
 impl StoreCell {
@@ -25,6 +35,8 @@ impl StoreCell {
         Rc::new(StoreCell {
             store: UnsafeCell::new(store),
             host_info: Default::default(),
+            handles: Default::default(),
+            pending: Default::default(),
         })
     }
     /// The store, mutably.
@@ -37,6 +49,70 @@ impl StoreCell {
     pub unsafe fn get(&self) -> &mut Store {
         // SAFETY: per the contract above.
         unsafe { &mut *self.store.get() }
+    }
+}
+
+impl StoreCell {
+    /// The instance that a handle of `kind` keeps alive.
+    fn owner(&self, kind: &Kind) -> Option<u32> {
+        // SAFETY: single-threaded store access, no reference kept.
+        let inner = &unsafe { self.get() }.inner;
+        match kind {
+            Kind::Instance(i) => Some(i.index),
+            Kind::Func(f) => inner.func_owner(f.index),
+            Kind::Memory(m) => inner.memories[m.index as usize].owner,
+            Kind::Table(t) => inner.tables[t.index as usize].owner,
+            Kind::Global(g) => inner.globals[g.index as usize].owner,
+            Kind::Module(_) | Kind::Trap(_) | Kind::Foreign(_) => None,
+        }
+    }
+
+    fn acquire(&self, owner: u32) {
+        *self.handles.borrow_mut().entry(owner).or_insert(0) += 1;
+    }
+
+    fn release(&self, owner: u32) {
+        let last = {
+            let mut h = self.handles.borrow_mut();
+            let n = h.entry(owner).or_insert(1);
+            *n -= 1;
+            let last = *n == 0;
+            if last {
+                h.remove(&owner);
+            }
+            last
+        };
+        if last {
+            self.pending.borrow_mut().push(owner);
+        }
+        self.collect();
+    }
+
+    /// Frees the instances whose last handle went, unless Wasm is running
+    /// (then they wait for the next call to end).
+    pub fn collect(&self) {
+        // SAFETY: single-threaded store access, no reference kept across
+        // the finalizers (which may call back into the API).
+        if unsafe { self.get() }.in_wasm() {
+            return;
+        }
+        let pending = std::mem::take(&mut *self.pending.borrow_mut());
+        for index in pending {
+            if self.handles.borrow().contains_key(&index) {
+                continue;
+            }
+            // SAFETY: as above.
+            let store = unsafe { self.get() };
+            if !store.free_instance(index) {
+                continue;
+            }
+            let keys = store.instance_keys(index);
+            let finalized: Vec<HostInfo> = {
+                let mut infos = self.host_info.borrow_mut();
+                keys.iter().filter_map(|k| infos.remove(k)).collect()
+            };
+            drop(finalized);
+        }
     }
 }
 
@@ -123,14 +199,29 @@ pub struct Object {
     pub store: Option<Rc<StoreCell>>,
     pub kind: Kind,
     pub host_info: HostInfo,
+    /// The instance this handle keeps alive, if any.
+    owner: Option<u32>,
+}
+
+impl Drop for Object {
+    fn drop(&mut self) {
+        if let (Some(s), Some(o)) = (&self.store, self.owner) {
+            s.release(o);
+        }
+    }
 }
 
 impl Object {
     pub fn new(store: Option<Rc<StoreCell>>, kind: Kind) -> Object {
+        let owner = store.as_ref().and_then(|s| s.owner(&kind));
+        if let (Some(s), Some(o)) = (&store, owner) {
+            s.acquire(o);
+        }
         Object {
             store,
             kind,
             host_info: HostInfo::new(),
+            owner,
         }
     }
     /// A new object referring to the same thing (host info is per object).

@@ -123,8 +123,14 @@ impl<'a> FuncEnv<'a> {
         b.ins().load(ir_type(g.content), flags, ptr, 0)
     }
 
-    /// `global.set`.
+    /// `global.set`. Storing a funcref goes through the runtime, which
+    /// keeps the function's instance alive while the global holds it.
     pub fn global_set(&self, b: &mut FunctionBuilder<'_>, index: u32, v: Value) {
+        if self.info.globals[index as usize].content == crate::types::ValType::FuncRef {
+            let g = b.ins().iconst(types::I32, index as i64);
+            self.libcall(b, Libcall::GlobalSetFuncRef, &[g, v]);
+            return;
+        }
         let ptr = self.global_ptr(b, index);
         b.ins().store(MemFlagsData::trusted(), v, ptr, 0);
     }

@@ -8,6 +8,8 @@ use crate::types::GlobalType;
 pub struct GlobalData {
     pub vm: VMGlobal,
     pub ty: GlobalType,
+    /// The instance that defined it (`None`: made by the host).
+    pub owner: Option<u32>,
 }
 
 impl GlobalData {

@@ -29,6 +29,13 @@ pub struct InstanceData {
     pub elems: Vec<Vec<u64>>,
     /// Whether each data segment was dropped.
     pub data_dropped: Vec<bool>,
+    /// Set when something outside this instance may refer to what it
+    /// defines (it was imported, or one of its functions was stored in a
+    /// table or global it does not own): such an instance lives as long as
+    /// its store.
+    pub pinned: bool,
+    /// Set once freed: its memories and tables are released.
+    pub freed: bool,
 }
 
 impl InstanceData {
@@ -244,6 +251,11 @@ impl Instance {
                 }
             }
         }
+        // Whatever this instance imports may be used by it from now on.
+        for ext in imports {
+            let owner = store.inner.extern_owner(ext);
+            store.inner.pin(owner);
+        }
         let engine = store.inner.engine.clone();
         let config = engine.config();
         let index = store.inner.instances.len() as u32;
@@ -278,12 +290,14 @@ impl Instance {
         }
         // Defined memories, tables, globals.
         for ty in &info.memories[info.num_imported_memories as usize..] {
-            let m = MemoryData::new(*ty, config.max_memory_pages)?;
+            let mut m = MemoryData::new(*ty, config.max_memory_pages)?;
+            m.owner = Some(index);
             store.inner.memories.push(Box::new(m));
             memories.push(store.inner.memories.len() as u32 - 1);
         }
         for ty in &info.tables[info.num_imported_tables as usize..] {
-            let t = TableData::new(*ty, 0, config.max_table_elements)?;
+            let mut t = TableData::new(*ty, 0, config.max_table_elements)?;
+            t.owner = Some(index);
             store.inner.tables.push(t);
             tables.push(store.inner.tables.len() as u32 - 1);
         }
@@ -295,8 +309,10 @@ impl Instance {
             let mut g = GlobalData {
                 vm: VMGlobal::default(),
                 ty: *ty,
+                owner: Some(index),
             };
             g.set_raw(raw);
+            store.inner.pin_funcref(raw as u64, ty.content, Some(index));
             store.inner.globals.push(Box::new(g));
             globals.push(store.inner.globals.len() as u32 - 1);
         }
@@ -321,6 +337,8 @@ impl Instance {
             globals,
             elems,
             data_dropped: vec![false; info.datas.len()],
+            pinned: false,
+            freed: false,
         });
         // Fill the vmctx.
         {
@@ -380,6 +398,10 @@ impl Instance {
                     let t = inst.tables[*table as usize];
                     let items =
                         std::mem::take(&mut store.inner.instances[self.index as usize].elems[i]);
+                    // Our functions going into a table we do not own.
+                    if store.inner.tables[t as usize].owner != Some(self.index) {
+                        store.inner.pin(Some(self.index));
+                    }
                     let table = &mut store.inner.tables[t as usize];
                     let dst = table
                         .elements_mut()
@@ -558,8 +580,10 @@ impl Global {
         let mut g = GlobalData {
             vm: VMGlobal::default(),
             ty,
+            owner: None,
         };
         g.set_raw(val.to_raw(&store.inner));
+        store.inner.pin_val(&val, None);
         store.inner.globals.push(Box::new(g));
         Ok(Global {
             store_id: store.inner.id,
@@ -592,6 +616,8 @@ impl Global {
             )));
         }
         let raw = val.to_raw(&store.inner);
+        let owner = store.inner.globals[self.index as usize].owner;
+        store.inner.pin_val(&val, owner);
         store.inner.globals[self.index as usize].set_raw(raw);
         Ok(())
     }
@@ -608,6 +634,7 @@ impl Table {
             )));
         }
         let raw = init.to_raw(&store.inner) as u64;
+        store.inner.pin_val(&init, None);
         let t = TableData::new(ty, raw, store.inner.engine.config().max_table_elements)?;
         store.inner.tables.push(t);
         Ok(Table {
@@ -643,6 +670,8 @@ impl Table {
             )));
         }
         let raw = val.to_raw(&store.inner) as u64;
+        let owner = store.inner.tables[self.index as usize].owner;
+        store.inner.pin_val(&val, owner);
         let slot = store.inner.tables[self.index as usize]
             .elements_mut()
             .get_mut(index as usize)
@@ -661,6 +690,8 @@ impl Table {
             )));
         }
         let raw = init.to_raw(&store.inner) as u64;
+        let owner = store.inner.tables[self.index as usize].owner;
+        store.inner.pin_val(&init, owner);
         store.inner.tables[self.index as usize]
             .grow(delta, raw)
             .ok_or_else(|| Error::limit(format!("cannot grow table by {delta} elements")))

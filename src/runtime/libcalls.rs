@@ -23,10 +23,11 @@ pub static TABLE: LibcallTable = LibcallTable([
     table_copy as *const (),
     table_init as *const (),
     elem_drop as *const (),
+    global_set_funcref as *const (),
 ]);
 
 /// The table's storage: plain function addresses.
-pub struct LibcallTable(pub [*const (); 12]);
+pub struct LibcallTable(pub [*const (); 13]);
 
 // SAFETY: the table is immutable and holds only code addresses.
 unsafe impl Sync for LibcallTable {}
@@ -58,6 +59,26 @@ unsafe fn table<'a>(vmctx: *mut u8, index: u32) -> &'a mut TableData {
         let off = inst.offsets.table(index) as usize;
         &mut **(vmctx.add(off) as *mut *mut TableData)
     }
+}
+
+/// The store of the instance whose vmctx this is.
+///
+/// # Safety
+/// As for `instance`.
+unsafe fn store<'a>(vmctx: *mut u8) -> &'a mut super::store::StoreInner {
+    // SAFETY: header slot VMCTX_STORE holds the owning StoreInner.
+    unsafe { &mut **(vmctx.add(VMCTX_STORE as usize) as *mut *mut super::store::StoreInner) }
+}
+
+/// Pins the instance of funcref `val` when it goes into table `t`, which
+/// another instance (or the host) owns.
+///
+/// # Safety
+/// As for `instance`.
+unsafe fn pin_into(vmctx: *mut u8, t: &TableData, val: u64) {
+    let (ty, owner) = (t.ty.element, t.owner);
+    // SAFETY: forwarded.
+    unsafe { store(vmctx) }.pin_funcref(val, ty, owner);
 }
 
 /// Finishes a libcall: raises the trap, if any, with nothing left to drop.
@@ -163,6 +184,8 @@ unsafe extern "C" fn table_get(vmctx: *mut u8, t: u32, index: u32) -> u64 {
 unsafe extern "C" fn table_set(vmctx: *mut u8, t: u32, index: u32, val: u64) {
     // SAFETY: as above.
     let t = unsafe { table(vmctx, t) };
+    // SAFETY: as above.
+    unsafe { pin_into(vmctx, t, val) };
     let r = t
         .elements_mut()
         .get_mut(index as usize)
@@ -174,12 +197,16 @@ unsafe extern "C" fn table_set(vmctx: *mut u8, t: u32, index: u32, val: u64) {
 unsafe extern "C" fn table_grow(vmctx: *mut u8, t: u32, delta: u32, init: u64) -> u32 {
     // SAFETY: as above.
     let t = unsafe { table(vmctx, t) };
+    // SAFETY: as above.
+    unsafe { pin_into(vmctx, t, init) };
     t.grow(delta, init).unwrap_or(u32::MAX)
 }
 
 unsafe extern "C" fn table_fill(vmctx: *mut u8, t: u32, dst: u32, val: u64, len: u32) {
     // SAFETY: as above.
     let t = unsafe { table(vmctx, t) };
+    // SAFETY: as above.
+    unsafe { pin_into(vmctx, t, val) };
     let r = range(dst, len, t.elements().len())
         .map(|r| t.elements_mut()[r].fill(val))
         .ok_or(TrapCode::TableOutOfBounds);
@@ -198,10 +225,17 @@ unsafe extern "C" fn table_copy(
     let r = unsafe {
         let s = table(vmctx, src_t);
         let (sbase, slen) = (s.vm.base, s.elements().len());
+        let s_owner = s.owner;
         let d = table(vmctx, dst_t);
         let (dbase, dlen) = (d.vm.base, d.elements().len());
+        let (d_owner, ty) = (d.owner, d.ty.element);
         match (range(src, len, slen), range(dst, len, dlen)) {
             (Some(sr), Some(dr)) => {
+                if s_owner != d_owner {
+                    for i in sr.clone() {
+                        store(vmctx).pin_funcref(*sbase.add(i), ty, d_owner);
+                    }
+                }
                 std::ptr::copy(sbase.add(sr.start), dbase.add(dr.start), len as usize);
                 Ok(())
             }
@@ -214,6 +248,12 @@ unsafe extern "C" fn table_copy(
 unsafe extern "C" fn table_init(vmctx: *mut u8, t: u32, elem: u32, dst: u32, src: u32, len: u32) {
     // SAFETY: as above.
     let (inst, t) = unsafe { (instance(vmctx), table(vmctx, t)) };
+    // The segment holds this instance's (or imported, already pinned)
+    // functions: a table owned elsewhere keeps this instance alive.
+    if t.owner != Some(inst.index) && t.ty.element == crate::ValType::FuncRef {
+        // SAFETY: as above.
+        unsafe { store(vmctx) }.pin(Some(inst.index));
+    }
     let items = &inst.elems[elem as usize];
     let r = match (
         range(src, len, items.len()),
@@ -232,4 +272,16 @@ unsafe extern "C" fn elem_drop(vmctx: *mut u8, elem: u32) {
     // SAFETY: as above.
     let inst = unsafe { instance(vmctx) };
     inst.elems[elem as usize] = Vec::new();
+}
+
+unsafe extern "C" fn global_set_funcref(vmctx: *mut u8, global: u32, val: u64) {
+    // SAFETY: called by compiled code with its vmctx and a valid index;
+    // global slots point at store-owned, boxed GlobalData.
+    unsafe {
+        let inst = instance(vmctx);
+        let off = inst.offsets.global(global) as usize;
+        let g = &mut **(vmctx.add(off) as *mut *mut super::global::GlobalData);
+        store(vmctx).pin_funcref(val, crate::ValType::FuncRef, g.owner);
+        g.set_raw(val as u128);
+    }
 }

@@ -25,6 +25,7 @@ pub enum Libcall {
     TableCopy,
     TableInit,
     ElemDrop,
+    GlobalSetFuncRef,
 }
 
 impl Libcall {
@@ -54,6 +55,8 @@ impl Libcall {
             // (table, elem, dst, src, len)
             Libcall::TableInit => (&[I32, I32, I32, I32, I32], &[]),
             Libcall::ElemDrop => (&[I32], &[]),
+            // (global, funcref)
+            Libcall::GlobalSetFuncRef => (&[I32, I64], &[]),
         }
     }
 }

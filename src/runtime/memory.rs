@@ -16,8 +16,11 @@ const RESERVATION: usize = (8 << 30) + PAGE as usize;
 #[repr(C)]
 pub struct MemoryData {
     pub vm: VMMemory,
-    reservation: Reservation,
+    /// `None` once released (its instance was freed).
+    reservation: Option<Reservation>,
     pub ty: MemoryType,
+    /// The instance that defined it (`None`: made by the host).
+    pub owner: Option<u32>,
     /// Effective maximum: the declared maximum capped by the engine limit.
     max_pages: u32,
 }
@@ -44,8 +47,9 @@ impl MemoryData {
                 base: reservation.base,
                 length: len,
             },
-            reservation,
+            reservation: Some(reservation),
             ty,
+            owner: None,
             max_pages,
         })
     }
@@ -64,9 +68,23 @@ impl MemoryData {
             return None;
         }
         let len = new as u64 * PAGE;
-        self.reservation.make_accessible(len as usize).ok()?;
+        self.reservation
+            .as_mut()?
+            .make_accessible(len as usize)
+            .ok()?;
         self.vm.length = len;
         Some(old)
+    }
+
+    /// Gives the address space back (when its instance is freed); the
+    /// memory is empty from then on.
+    pub fn release(&mut self) {
+        self.reservation = None;
+        self.vm = VMMemory {
+            base: std::ptr::NonNull::dangling().as_ptr(),
+            length: 0,
+        };
+        self.max_pages = 0;
     }
 
     /// The accessible bytes.

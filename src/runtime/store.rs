@@ -77,7 +77,7 @@ impl Store {
         self.inner
             .instances
             .iter()
-            .filter(|i| i.module.compiled().code.base() == code_base)
+            .filter(|i| !i.freed && i.module.compiled().code.base() == code_base)
             .map(|i| crate::Instance {
                 store_id: self.inner.id,
                 index: i.index,
@@ -88,6 +88,130 @@ impl Store {
     /// Whether a handle with `store_id` belongs to this store.
     pub fn owns(&self, store_id: u64) -> bool {
         self.inner.id == store_id
+    }
+}
+
+impl StoreInner {
+    /// The instance that defined function `f` (`None`: a host function).
+    pub(crate) fn func_owner(&self, f: u32) -> Option<u32> {
+        match self.funcs[f as usize].kind {
+            super::func::FuncKind::Wasm { instance, .. } => Some(instance),
+            super::func::FuncKind::Host(_) => None,
+        }
+    }
+
+    /// The instance that defined an extern (`None`: made by the host).
+    pub(crate) fn extern_owner(&self, e: &crate::Extern) -> Option<u32> {
+        match e {
+            crate::Extern::Func(f) => self.func_owner(f.index),
+            crate::Extern::Memory(m) => self.memories[m.index as usize].owner,
+            crate::Extern::Table(t) => self.tables[t.index as usize].owner,
+            crate::Extern::Global(g) => self.globals[g.index as usize].owner,
+        }
+    }
+
+    /// Keeps `instance` alive as long as the store.
+    pub(crate) fn pin(&mut self, instance: Option<u32>) {
+        if let Some(i) = instance {
+            self.instances[i as usize].pinned = true;
+        }
+    }
+
+    /// A funcref word (`*const VMFuncRef` or 0) is being stored in a table
+    /// or global owned by `holder`: pins the function's instance unless it
+    /// is the holder itself. Other value types need nothing.
+    pub(crate) fn pin_funcref(&mut self, raw: u64, ty: crate::ValType, holder: Option<u32>) {
+        if ty != crate::ValType::FuncRef || raw == 0 {
+            return;
+        }
+        // SAFETY: non-null funcref words point at live VMFuncRefs of this store.
+        let index = unsafe { (*(raw as *const super::vmctx::VMFuncRef)).store_index };
+        let owner = self.func_owner(index);
+        if owner.is_some() && owner != holder {
+            self.pin(owner);
+        }
+    }
+
+    /// As `pin_funcref`, for a value.
+    pub(crate) fn pin_val(&mut self, v: &super::val::Val, holder: Option<u32>) {
+        if let super::val::Val::FuncRef(Some(f)) = v {
+            let owner = self.func_owner(f.index);
+            if owner.is_some() && owner != holder {
+                self.pin(owner);
+            }
+        }
+    }
+}
+
+impl Store {
+    /// The (kind, index) keys of what instance `index` defines, as the C
+    /// API keys host info: 0 funcs, 1 globals, 2 tables, 3 memories, 4 the
+    /// instance itself.
+    pub(crate) fn instance_keys(&self, index: u32) -> Vec<(u8, u32)> {
+        let inner = &self.inner;
+        let inst = &inner.instances[index as usize];
+        let mut keys = vec![(4, index)];
+        keys.extend(
+            inst.funcs
+                .iter()
+                .filter(|f| inner.func_owner(**f) == Some(index))
+                .map(|f| (0, *f)),
+        );
+        keys.extend(
+            inst.globals
+                .iter()
+                .filter(|g| inner.globals[**g as usize].owner == Some(index))
+                .map(|g| (1, *g)),
+        );
+        keys.extend(
+            inst.tables
+                .iter()
+                .filter(|t| inner.tables[**t as usize].owner == Some(index))
+                .map(|t| (2, *t)),
+        );
+        keys.extend(
+            inst.memories
+                .iter()
+                .filter(|m| inner.memories[**m as usize].owner == Some(index))
+                .map(|m| (3, *m)),
+        );
+        keys
+    }
+
+    /// Whether Wasm code of this store is running (a call is in progress).
+    pub(crate) fn in_wasm(&self) -> bool {
+        self.inner.limits.stack_limit != 0
+    }
+
+    /// Frees what instance `index` owns (memories, tables, its vmctx),
+    /// unless it is pinned, already freed, or Wasm is running. The caller
+    /// guarantees no handle to the instance or anything it defines is in
+    /// use. Returns whether it was freed.
+    pub(crate) fn free_instance(&mut self, index: u32) -> bool {
+        if self.in_wasm() {
+            return false;
+        }
+        let inner = &mut *self.inner;
+        let inst = &mut inner.instances[index as usize];
+        if inst.pinned || inst.freed {
+            return false;
+        }
+        inst.freed = true;
+        inst.vmctx = Box::new([]);
+        inst.elems = Vec::new();
+        for m in inst.memories.iter() {
+            let m = &mut inner.memories[*m as usize];
+            if m.owner == Some(index) {
+                m.release();
+            }
+        }
+        for t in inst.tables.iter() {
+            let t = &mut inner.tables[*t as usize];
+            if t.owner == Some(index) {
+                t.release();
+            }
+        }
+        true
     }
 }
 

@@ -11,6 +11,8 @@ pub struct TableData {
     pub vm: VMTable,
     elements: Vec<u64>,
     pub ty: TableType,
+    /// The instance that defined it (`None`: made by the host).
+    pub owner: Option<u32>,
     max: u32,
 }
 
@@ -31,6 +33,7 @@ impl TableData {
             },
             elements: vec![init; ty.min as usize],
             ty,
+            owner: None,
             max,
         });
         t.sync();
@@ -40,6 +43,13 @@ impl TableData {
     fn sync(&mut self) {
         self.vm.base = self.elements.as_mut_ptr();
         self.vm.length = self.elements.len() as u64;
+    }
+
+    /// Drops every element (when its instance is freed).
+    pub fn release(&mut self) {
+        self.elements = Vec::new();
+        self.max = 0;
+        self.sync();
     }
 
     /// Number of elements.

@@ -30,7 +30,10 @@ pub unsafe extern "C" fn wasm_instance_new(
             if !trap.is_null() {
                 // SAFETY: caller storage for one pointer.
                 unsafe {
-                    *trap = wasm_trap_t::boxed(Object::new(Some(cell.clone()), Kind::Trap(t)))
+                    *trap = wasm_trap_t::boxed(Object::new(
+                        Some(cell.clone()),
+                        Kind::Trap(std::rc::Rc::new(t)),
+                    ))
                 };
             }
             std::ptr::null_mut()

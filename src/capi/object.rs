@@ -146,7 +146,8 @@ pub enum Kind {
     Memory(Memory),
     Instance(Instance),
     Module(Module),
-    Trap(Trap),
+    /// Shared, so copies of a trap object are the same trap.
+    Trap(Rc<Trap>),
     /// A host object (`wasm_foreign_t`), passed to Wasm as an externref.
     Foreign(ExternRef),
 }
@@ -267,9 +268,8 @@ impl Object {
             (Kind::Memory(a), Kind::Memory(b)) => a == b,
             (Kind::Instance(a), Kind::Instance(b)) => a == b,
             (Kind::Foreign(a), Kind::Foreign(b)) => a == b,
-            (Kind::Module(_), Kind::Module(_)) | (Kind::Trap(_), Kind::Trap(_)) => {
-                std::ptr::eq(self, other)
-            }
+            (Kind::Module(a), Kind::Module(b)) => a.same(b),
+            (Kind::Trap(a), Kind::Trap(b)) => Rc::ptr_eq(a, b),
             _ => false,
         }
     }

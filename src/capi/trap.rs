@@ -58,7 +58,10 @@ pub unsafe extern "C" fn wasm_trap_new(
         let bytes = unsafe { message.as_ref() }.map_or(&[][..], |m| m.as_slice());
         let bytes = bytes.strip_suffix(&[0]).unwrap_or(bytes);
         let trap = Trap::new(String::from_utf8_lossy(bytes).into_owned());
-        wasm_trap_t::boxed(Object::new(Some(store.cell.clone()), Kind::Trap(trap)))
+        wasm_trap_t::boxed(Object::new(
+            Some(store.cell.clone()),
+            Kind::Trap(std::rc::Rc::new(trap)),
+        ))
     })
 }
 

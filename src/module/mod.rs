@@ -113,6 +113,11 @@ impl Module {
         self.0.info.module_name.as_deref()
     }
 
+    /// Whether both handles are the same compiled module.
+    pub fn same(&self, other: &Module) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
     /// The engine the module was compiled for.
     pub fn engine(&self) -> &Engine {
         &self.0.engine

@@ -665,8 +665,10 @@ void wasm_ref_set_host_info(struct wasm_ref_t *p, void *info);
 
 /**
  * Attaches host info with a finalizer, called with `info` when the info
- * is replaced or the object's store is deleted (for modules and traps,
- * which live outside stores: when this reference is deleted).
+ * is replaced or the object goes away: an instance (with what it
+ * defines) goes as soon as nothing can reach it any more, anything else
+ * at the latest when its store is deleted; modules and traps, which live
+ * outside stores, when this reference is deleted.
  */
 void wasm_ref_set_host_info_with_finalizer(struct wasm_ref_t *p,
                                            void *info,
@@ -701,8 +703,10 @@ void wasm_extern_set_host_info(struct wasm_extern_t *p, void *info);
 
 /**
  * Attaches host info with a finalizer, called with `info` when the info
- * is replaced or the object's store is deleted (for modules and traps,
- * which live outside stores: when this reference is deleted).
+ * is replaced or the object goes away: an instance (with what it
+ * defines) goes as soon as nothing can reach it any more, anything else
+ * at the latest when its store is deleted; modules and traps, which live
+ * outside stores, when this reference is deleted.
  */
 void wasm_extern_set_host_info_with_finalizer(struct wasm_extern_t *p,
                                               void *info,
@@ -757,8 +761,10 @@ void wasm_func_set_host_info(struct wasm_func_t *p, void *info);
 
 /**
  * Attaches host info with a finalizer, called with `info` when the info
- * is replaced or the object's store is deleted (for modules and traps,
- * which live outside stores: when this reference is deleted).
+ * is replaced or the object goes away: an instance (with what it
+ * defines) goes as soon as nothing can reach it any more, anything else
+ * at the latest when its store is deleted; modules and traps, which live
+ * outside stores, when this reference is deleted.
  */
 void wasm_func_set_host_info_with_finalizer(struct wasm_func_t *p,
                                             void *info,
@@ -833,8 +839,10 @@ void wasm_global_set_host_info(struct wasm_global_t *p, void *info);
 
 /**
  * Attaches host info with a finalizer, called with `info` when the info
- * is replaced or the object's store is deleted (for modules and traps,
- * which live outside stores: when this reference is deleted).
+ * is replaced or the object goes away: an instance (with what it
+ * defines) goes as soon as nothing can reach it any more, anything else
+ * at the latest when its store is deleted; modules and traps, which live
+ * outside stores, when this reference is deleted.
  */
 void wasm_global_set_host_info_with_finalizer(struct wasm_global_t *p,
                                               void *info,
@@ -909,8 +917,10 @@ void wasm_table_set_host_info(struct wasm_table_t *p, void *info);
 
 /**
  * Attaches host info with a finalizer, called with `info` when the info
- * is replaced or the object's store is deleted (for modules and traps,
- * which live outside stores: when this reference is deleted).
+ * is replaced or the object goes away: an instance (with what it
+ * defines) goes as soon as nothing can reach it any more, anything else
+ * at the latest when its store is deleted; modules and traps, which live
+ * outside stores, when this reference is deleted.
  */
 void wasm_table_set_host_info_with_finalizer(struct wasm_table_t *p,
                                              void *info,
@@ -985,8 +995,10 @@ void wasm_memory_set_host_info(struct wasm_memory_t *p, void *info);
 
 /**
  * Attaches host info with a finalizer, called with `info` when the info
- * is replaced or the object's store is deleted (for modules and traps,
- * which live outside stores: when this reference is deleted).
+ * is replaced or the object goes away: an instance (with what it
+ * defines) goes as soon as nothing can reach it any more, anything else
+ * at the latest when its store is deleted; modules and traps, which live
+ * outside stores, when this reference is deleted.
  */
 void wasm_memory_set_host_info_with_finalizer(struct wasm_memory_t *p,
                                               void *info,
@@ -1061,8 +1073,10 @@ void wasm_instance_set_host_info(struct wasm_instance_t *p, void *info);
 
 /**
  * Attaches host info with a finalizer, called with `info` when the info
- * is replaced or the object's store is deleted (for modules and traps,
- * which live outside stores: when this reference is deleted).
+ * is replaced or the object goes away: an instance (with what it
+ * defines) goes as soon as nothing can reach it any more, anything else
+ * at the latest when its store is deleted; modules and traps, which live
+ * outside stores, when this reference is deleted.
  */
 void wasm_instance_set_host_info_with_finalizer(struct wasm_instance_t *p,
                                                 void *info,
@@ -1117,8 +1131,10 @@ void wasm_module_set_host_info(struct wasm_module_t *p, void *info);
 
 /**
  * Attaches host info with a finalizer, called with `info` when the info
- * is replaced or the object's store is deleted (for modules and traps,
- * which live outside stores: when this reference is deleted).
+ * is replaced or the object goes away: an instance (with what it
+ * defines) goes as soon as nothing can reach it any more, anything else
+ * at the latest when its store is deleted; modules and traps, which live
+ * outside stores, when this reference is deleted.
  */
 void wasm_module_set_host_info_with_finalizer(struct wasm_module_t *p,
                                               void *info,
@@ -1173,8 +1189,10 @@ void wasm_trap_set_host_info(struct wasm_trap_t *p, void *info);
 
 /**
  * Attaches host info with a finalizer, called with `info` when the info
- * is replaced or the object's store is deleted (for modules and traps,
- * which live outside stores: when this reference is deleted).
+ * is replaced or the object goes away: an instance (with what it
+ * defines) goes as soon as nothing can reach it any more, anything else
+ * at the latest when its store is deleted; modules and traps, which live
+ * outside stores, when this reference is deleted.
  */
 void wasm_trap_set_host_info_with_finalizer(struct wasm_trap_t *p,
                                             void *info,
@@ -1229,8 +1247,10 @@ void wasm_foreign_set_host_info(struct wasm_foreign_t *p, void *info);
 
 /**
  * Attaches host info with a finalizer, called with `info` when the info
- * is replaced or the object's store is deleted (for modules and traps,
- * which live outside stores: when this reference is deleted).
+ * is replaced or the object goes away: an instance (with what it
+ * defines) goes as soon as nothing can reach it any more, anything else
+ * at the latest when its store is deleted; modules and traps, which live
+ * outside stores, when this reference is deleted.
  */
 void wasm_foreign_set_host_info_with_finalizer(struct wasm_foreign_t *p,
                                                void *info,

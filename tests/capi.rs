@@ -896,3 +896,28 @@ fn an_instance_that_stores_its_function_in_an_imported_global_is_kept() {
         wasm_module_delete(b);
     }
 }
+
+#[test]
+fn every_frame_of_a_start_trap_knows_its_instance() {
+    let h = Host::new();
+    let m = h.module(r#"(module (func $inner unreachable) (func $s (call $inner)) (start $s))"#);
+    let (inst, trap) = h.instantiate(m, vec![]);
+    assert!(inst.is_null() && !trap.is_null());
+    // SAFETY: the C API used as documented.
+    unsafe {
+        let origin = wasm_trap_origin(trap);
+        let first = wasm_frame_instance(origin);
+        assert!(!first.is_null());
+        wasm_frame_delete(origin);
+        // Frames made later (after the first one is gone) still know it.
+        let mut trace = wasm_frame_vec_t::empty();
+        wasm_trap_trace(trap, &mut trace);
+        assert_eq!(trace.as_slice().len(), 2);
+        for f in trace.as_slice() {
+            assert!(!wasm_frame_instance(*f).is_null());
+        }
+        wasm_frame_vec_delete(&mut trace);
+        wasm_trap_delete(trap);
+        wasm_module_delete(m);
+    }
+}

@@ -248,7 +248,7 @@ pub unsafe extern "C" fn wasm_func_result_arity(f: *const wasm_func_t) -> usize 
 const INLINE: usize = 8;
 
 fn trap_object(store: &Rc<StoreCell>, trap: Trap) -> *mut wasm_trap_t {
-    wasm_trap_t::boxed(Object::new(Some(store.clone()), Kind::Trap(Rc::new(trap))))
+    super::trap::new_trap_object(store, trap)
 }
 
 /// Calls `func` with `args` (borrowed), writing its results into

@@ -29,12 +29,7 @@ pub unsafe extern "C" fn wasm_instance_new(
         let fail = |t: Trap| {
             if !trap.is_null() {
                 // SAFETY: caller storage for one pointer.
-                unsafe {
-                    *trap = wasm_trap_t::boxed(Object::new(
-                        Some(cell.clone()),
-                        Kind::Trap(std::rc::Rc::new(t)),
-                    ))
-                };
+                unsafe { *trap = super::trap::new_trap_object(&cell, t) };
             }
             std::ptr::null_mut()
         };

@@ -227,9 +227,7 @@ fn resolve(l: &wasi_rt_linker_t, module: &Module) -> Result<Vec<Extern>, String>
 fn put_trap(store: &Rc<StoreCell>, out: *mut *mut wasm_trap_t, trap: Trap) {
     if !out.is_null() {
         // SAFETY: caller storage for one pointer.
-        unsafe {
-            *out = wasm_trap_t::boxed(Object::new(Some(store.clone()), Kind::Trap(Rc::new(trap))))
-        };
+        unsafe { *out = super::trap::new_trap_object(store, trap) };
     }
 }
 

@@ -4,7 +4,7 @@
 //! `wasm_X_as_ref`, `wasm_X_as_extern` and `wasm_extern_as_X` conversions
 //! return the same pointer, viewed as another type, without allocating.
 
-use crate::{Extern, ExternRef, Func, Global, Instance, Memory, Module, Store, Table, Trap};
+use crate::{Extern, ExternRef, Func, Global, Instance, Memory, Module, Store, Table};
 use std::cell::{Cell, UnsafeCell};
 use std::ffi::c_void;
 use std::rc::Rc;
@@ -147,7 +147,7 @@ pub enum Kind {
     Instance(Instance),
     Module(Module),
     /// Shared, so copies of a trap object are the same trap.
-    Trap(Rc<Trap>),
+    Trap(Rc<super::trap::TrapData>),
     /// A host object (`wasm_foreign_t`), passed to Wasm as an externref.
     Foreign(ExternRef),
 }

@@ -58,8 +58,10 @@ pub unsafe extern "C" fn wasm_ref_set_host_info(p: *mut wasm_ref_t, info: *mut c
 }
 
 /// Attaches host info with a finalizer, called with `info` when the info
-/// is replaced or the object's store is deleted (for modules and traps,
-/// which live outside stores: when this reference is deleted).
+/// is replaced or the object goes away: an instance (with what it
+/// defines) goes as soon as nothing can reach it any more, anything else
+/// at the latest when its store is deleted; modules and traps, which live
+/// outside stores, when this reference is deleted.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_ref_set_host_info_with_finalizer(
     p: *mut wasm_ref_t,
@@ -125,8 +127,10 @@ pub unsafe extern "C" fn wasm_extern_set_host_info(p: *mut wasm_extern_t, info: 
 }
 
 /// Attaches host info with a finalizer, called with `info` when the info
-/// is replaced or the object's store is deleted (for modules and traps,
-/// which live outside stores: when this reference is deleted).
+/// is replaced or the object goes away: an instance (with what it
+/// defines) goes as soon as nothing can reach it any more, anything else
+/// at the latest when its store is deleted; modules and traps, which live
+/// outside stores, when this reference is deleted.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_extern_set_host_info_with_finalizer(
     p: *mut wasm_extern_t,
@@ -212,8 +216,10 @@ pub unsafe extern "C" fn wasm_func_set_host_info(p: *mut wasm_func_t, info: *mut
 }
 
 /// Attaches host info with a finalizer, called with `info` when the info
-/// is replaced or the object's store is deleted (for modules and traps,
-/// which live outside stores: when this reference is deleted).
+/// is replaced or the object goes away: an instance (with what it
+/// defines) goes as soon as nothing can reach it any more, anything else
+/// at the latest when its store is deleted; modules and traps, which live
+/// outside stores, when this reference is deleted.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_func_set_host_info_with_finalizer(
     p: *mut wasm_func_t,
@@ -328,8 +334,10 @@ pub unsafe extern "C" fn wasm_global_set_host_info(p: *mut wasm_global_t, info: 
 }
 
 /// Attaches host info with a finalizer, called with `info` when the info
-/// is replaced or the object's store is deleted (for modules and traps,
-/// which live outside stores: when this reference is deleted).
+/// is replaced or the object goes away: an instance (with what it
+/// defines) goes as soon as nothing can reach it any more, anything else
+/// at the latest when its store is deleted; modules and traps, which live
+/// outside stores, when this reference is deleted.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_global_set_host_info_with_finalizer(
     p: *mut wasm_global_t,
@@ -445,8 +453,10 @@ pub unsafe extern "C" fn wasm_table_set_host_info(p: *mut wasm_table_t, info: *m
 }
 
 /// Attaches host info with a finalizer, called with `info` when the info
-/// is replaced or the object's store is deleted (for modules and traps,
-/// which live outside stores: when this reference is deleted).
+/// is replaced or the object goes away: an instance (with what it
+/// defines) goes as soon as nothing can reach it any more, anything else
+/// at the latest when its store is deleted; modules and traps, which live
+/// outside stores, when this reference is deleted.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_table_set_host_info_with_finalizer(
     p: *mut wasm_table_t,
@@ -565,8 +575,10 @@ pub unsafe extern "C" fn wasm_memory_set_host_info(p: *mut wasm_memory_t, info: 
 }
 
 /// Attaches host info with a finalizer, called with `info` when the info
-/// is replaced or the object's store is deleted (for modules and traps,
-/// which live outside stores: when this reference is deleted).
+/// is replaced or the object goes away: an instance (with what it
+/// defines) goes as soon as nothing can reach it any more, anything else
+/// at the latest when its store is deleted; modules and traps, which live
+/// outside stores, when this reference is deleted.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_memory_set_host_info_with_finalizer(
     p: *mut wasm_memory_t,
@@ -685,8 +697,10 @@ pub unsafe extern "C" fn wasm_instance_set_host_info(p: *mut wasm_instance_t, in
 }
 
 /// Attaches host info with a finalizer, called with `info` when the info
-/// is replaced or the object's store is deleted (for modules and traps,
-/// which live outside stores: when this reference is deleted).
+/// is replaced or the object goes away: an instance (with what it
+/// defines) goes as soon as nothing can reach it any more, anything else
+/// at the latest when its store is deleted; modules and traps, which live
+/// outside stores, when this reference is deleted.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_instance_set_host_info_with_finalizer(
     p: *mut wasm_instance_t,
@@ -779,8 +793,10 @@ pub unsafe extern "C" fn wasm_module_set_host_info(p: *mut wasm_module_t, info: 
 }
 
 /// Attaches host info with a finalizer, called with `info` when the info
-/// is replaced or the object's store is deleted (for modules and traps,
-/// which live outside stores: when this reference is deleted).
+/// is replaced or the object goes away: an instance (with what it
+/// defines) goes as soon as nothing can reach it any more, anything else
+/// at the latest when its store is deleted; modules and traps, which live
+/// outside stores, when this reference is deleted.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_module_set_host_info_with_finalizer(
     p: *mut wasm_module_t,
@@ -866,8 +882,10 @@ pub unsafe extern "C" fn wasm_trap_set_host_info(p: *mut wasm_trap_t, info: *mut
 }
 
 /// Attaches host info with a finalizer, called with `info` when the info
-/// is replaced or the object's store is deleted (for modules and traps,
-/// which live outside stores: when this reference is deleted).
+/// is replaced or the object goes away: an instance (with what it
+/// defines) goes as soon as nothing can reach it any more, anything else
+/// at the latest when its store is deleted; modules and traps, which live
+/// outside stores, when this reference is deleted.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_trap_set_host_info_with_finalizer(
     p: *mut wasm_trap_t,
@@ -956,8 +974,10 @@ pub unsafe extern "C" fn wasm_foreign_set_host_info(p: *mut wasm_foreign_t, info
 }
 
 /// Attaches host info with a finalizer, called with `info` when the info
-/// is replaced or the object's store is deleted (for modules and traps,
-/// which live outside stores: when this reference is deleted).
+/// is replaced or the object goes away: an instance (with what it
+/// defines) goes as soon as nothing can reach it any more, anything else
+/// at the latest when its store is deleted; modules and traps, which live
+/// outside stores, when this reference is deleted.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_foreign_set_host_info_with_finalizer(
     p: *mut wasm_foreign_t,

@@ -3,40 +3,55 @@
 
 use super::engine::wasm_store_t;
 use super::guard;
+use super::object::StoreCell;
 use super::object::{Kind, Object, RefView, obj};
 use super::refs::{wasm_instance_t, wasm_trap_t};
 use super::vec::{wasm_byte_vec_t, wasm_frame_vec_t};
 use crate::{FrameInfo, Trap};
+use std::rc::Rc;
 
 /// `wasm_message_t` is a byte vector; trap messages include a final NUL.
 pub type wasm_message_t = wasm_byte_vec_t;
 
+/// What a trap object holds: the trap, and for each of its frames the
+/// instance that ran it, found when the trap is made (while that instance
+/// surely exists) and kept alive as long as the trap.
+pub struct TrapData {
+    pub trap: Trap,
+    instances: Vec<Option<Object>>,
+}
+
+/// A new own trap object for `trap` in `store`.
+pub(crate) fn new_trap_object(store: &Rc<StoreCell>, trap: Trap) -> *mut wasm_trap_t {
+    let instances = trap
+        .frames()
+        .iter()
+        .map(|f| {
+            // SAFETY: single-threaded store access, no reference kept.
+            let found = unsafe { store.get() }.instances_of_code(f.code_base);
+            match found.as_slice() {
+                [one] => Some(Object::new(Some(store.clone()), Kind::Instance(*one))),
+                _ => None,
+            }
+        })
+        .collect();
+    let data = Rc::new(TrapData { trap, instances });
+    wasm_trap_t::boxed(Object::new(Some(store.clone()), Kind::Trap(data)))
+}
+
 /// One frame of a Wasm backtrace (opaque; own when returned).
 pub struct wasm_frame_t {
     pub(crate) info: FrameInfo,
-    /// The instance running the frame, when the store has exactly one
-    /// instance of the frame's module (so the answer is certain).
+    /// The instance running the frame, when its store held exactly one
+    /// instance of the frame's module when the trap happened.
     instance: Option<Box<Object>>,
 }
 
 impl wasm_frame_t {
-    fn new(
-        info: &FrameInfo,
-        store: Option<&std::rc::Rc<super::object::StoreCell>>,
-    ) -> Box<wasm_frame_t> {
-        let instance = store.and_then(|cell| {
-            // SAFETY: single-threaded store access.
-            let found = unsafe { cell.get() }.instances_of_code(info.code_base);
-            match found.as_slice() {
-                [one] => Some(Box::new(Object::new(
-                    Some(cell.clone()),
-                    Kind::Instance(*one),
-                ))),
-                _ => None,
-            }
-        });
+    fn new(data: &TrapData, i: usize) -> Box<wasm_frame_t> {
+        let instance = data.instances[i].as_ref().map(|o| Box::new(o.copy()));
         Box::new(wasm_frame_t {
-            info: info.clone(),
+            info: data.trap.frames()[i].clone(),
             instance,
         })
     }
@@ -58,10 +73,7 @@ pub unsafe extern "C" fn wasm_trap_new(
         let bytes = unsafe { message.as_ref() }.map_or(&[][..], |m| m.as_slice());
         let bytes = bytes.strip_suffix(&[0]).unwrap_or(bytes);
         let trap = Trap::new(String::from_utf8_lossy(bytes).into_owned());
-        wasm_trap_t::boxed(Object::new(
-            Some(store.cell.clone()),
-            Kind::Trap(std::rc::Rc::new(trap)),
-        ))
+        new_trap_object(&store.cell, trap)
     })
 }
 
@@ -71,8 +83,13 @@ pub unsafe extern "C" fn wasm_trap_new(
 /// `t` is NULL or a live trap.
 pub(crate) unsafe fn trap_of<'a>(t: *const wasm_trap_t) -> Option<&'a Trap> {
     // SAFETY: forwarded.
+    unsafe { data_of(t) }.map(|d| &d.trap)
+}
+
+unsafe fn data_of<'a>(t: *const wasm_trap_t) -> Option<&'a TrapData> {
+    // SAFETY: forwarded.
     match unsafe { obj(t) }.map(|o| &o.kind) {
-        Some(Kind::Trap(t)) => Some(t),
+        Some(Kind::Trap(d)) => Some(d),
         _ => None,
     }
 }
@@ -98,11 +115,9 @@ pub unsafe extern "C" fn wasm_trap_message(t: *const wasm_trap_t, out: *mut wasm
 pub unsafe extern "C" fn wasm_trap_origin(t: *const wasm_trap_t) -> *mut wasm_frame_t {
     guard(std::ptr::null_mut(), || {
         // SAFETY: NULL or a live trap.
-        // SAFETY: NULL or a live trap.
-        let store = unsafe { obj(t) }.and_then(|o| o.store.as_ref());
-        match unsafe { trap_of(t) }.and_then(|t| t.frames().first()) {
-            Some(f) => Box::into_raw(wasm_frame_t::new(f, store)),
-            None => std::ptr::null_mut(),
+        match unsafe { data_of(t) } {
+            Some(d) if !d.trap.frames().is_empty() => Box::into_raw(wasm_frame_t::new(d, 0)),
+            _ => std::ptr::null_mut(),
         }
     })
 }
@@ -116,12 +131,14 @@ pub unsafe extern "C" fn wasm_trap_trace(t: *const wasm_trap_t, out: *mut wasm_f
         let Some(out) = (unsafe { out.as_mut() }) else {
             return;
         };
-        let frames = unsafe { trap_of(t) }.map_or(&[][..], |t| t.frames());
         // SAFETY: NULL or a live trap.
-        let store = unsafe { obj(t) }.and_then(|o| o.store.as_ref());
-        *out = wasm_frame_vec_t::from_boxes(
-            frames.iter().map(|f| wasm_frame_t::new(f, store)).collect(),
-        );
+        let frames = match unsafe { data_of(t) } {
+            Some(d) => (0..d.trap.frames().len())
+                .map(|i| wasm_frame_t::new(d, i))
+                .collect(),
+            None => Vec::new(),
+        };
+        *out = wasm_frame_vec_t::from_boxes(frames);
     })
 }
 

@@ -137,6 +137,10 @@ fn host_function_error_becomes_a_trap_in_the_caller() {
         .call(&mut store, &[], &mut [])
         .unwrap_err();
     assert_eq!(err.as_trap().map(|t| t.message()), Some("host says no"));
+    // The trap carries the Wasm frame that called the host function.
+    let frames = err.as_trap().unwrap().frames();
+    assert_eq!(frames.len(), 1, "{frames:?}");
+    assert_eq!(frames[0].func_index, 1);
 }
 
 #[test]

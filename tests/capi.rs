@@ -392,6 +392,15 @@ fn traps_from_host_and_wasm_carry_messages_and_frames() {
             &mut wasm_val_vec_t::empty(),
         );
         assert_eq!(message(t1), "callback abort\0");
+        // A host trap carries the Wasm frames that called the host.
+        let o1 = wasm_trap_origin(t1);
+        assert!(!o1.is_null(), "host traps have a Wasm origin");
+        assert_eq!(
+            wasm_frame_func_index(o1),
+            1,
+            "the export that called the import"
+        );
+        wasm_frame_delete(o1);
         let t2 = wasm_func_call(
             wasm_extern_as_func(exports.as_slice()[1]),
             &wasm_val_vec_t::empty(),

@@ -9,7 +9,7 @@
 //! - exit: a Wasm-signature function `(host_ctx, caller_vmctx, params...)`
 //!   that spills params into a stack array and calls the dispatcher whose
 //!   address is the first word of `host_ctx`:
-//!   `extern "C" fn(host_ctx, caller_vmctx, slots)`.
+//!   `extern "C" fn(host_ctx, caller_vmctx, slots, frame_pointer)`.
 
 use super::env::wasm_signature;
 use super::translate::ir_type;
@@ -77,13 +77,16 @@ pub fn exit(ty: &FuncType, call_conv: CallConv, frontend: TargetFrontendConfig) 
         b.ins().store(flags, *v, slots, i as i32 * SLOT);
     }
     let mut dsig = Signature::new(call_conv);
-    for _ in 0..3 {
+    for _ in 0..4 {
         dsig.params.push(AbiParam::new(types::I64));
     }
     let dsig = b.import_signature(dsig);
+    // Our frame pointer, so a trap raised by the host function can be
+    // given the Wasm frames that led to it.
+    let fp = b.ins().get_frame_pointer(types::I64);
     let dispatcher = b.ins().load(types::I64, flags, p[0], 0);
     b.ins()
-        .call_indirect(dsig, dispatcher, &[p[0], p[1], slots]);
+        .call_indirect(dsig, dispatcher, &[p[0], p[1], slots, fp]);
     let mut results = Vec::new();
     for (i, t) in ty.results().iter().enumerate() {
         results.push(b.ins().load(ir_type(*t), flags, slots, i as i32 * SLOT));

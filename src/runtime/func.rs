@@ -241,13 +241,23 @@ impl Func {
 /// # Safety
 /// Called only by exit trampolines with their `HostFuncCtx`, the caller's
 /// vmctx and a slot array sized for the function's params and results.
-unsafe extern "C" fn host_dispatch(ctx: *mut HostFuncCtx, caller_vmctx: *mut u8, slots: *mut u128) {
+unsafe extern "C" fn host_dispatch(
+    ctx: *mut HostFuncCtx,
+    caller_vmctx: *mut u8,
+    slots: *mut u128,
+    trampoline_fp: usize,
+) {
     // All values with destructors live inside `dispatch`; when it returns
     // an error nothing on this frame needs dropping, so unwinding from
     // here to the entry skips only Wasm frames and this plain frame.
     // SAFETY: forwarded contract.
     let result = unsafe { dispatch(ctx, caller_vmctx, slots) };
-    if let Err(t) = result {
+    if let Err(mut t) = result {
+        if t.frames().is_empty() {
+            // SAFETY: the exit trampoline passed its own frame pointer;
+            // the frames above it are Wasm frames, then the entry's.
+            t.set_frames(unsafe { trap::backtrace_from(trampoline_fp) });
+        }
         // SAFETY: see above.
         unsafe { trap::raise(t) }
     }

@@ -109,6 +109,11 @@ impl Trap {
     pub fn frames(&self) -> &[FrameInfo] {
         &self.frames
     }
+    /// Replaces the backtrace.
+    pub(crate) fn set_frames(&mut self, frames: Vec<FrameInfo>) {
+        self.frames = frames;
+    }
+
     /// The exit status, when this trap is a request to exit.
     pub fn exit_status(&self) -> Option<i32> {
         self.exit_status
@@ -212,6 +217,48 @@ pub unsafe fn raise(trap: Trap) -> ! {
     unsafe { wasi_rt_unwind() }
 }
 
+/// The Wasm frames above the frame whose frame pointer is `fp` (a
+/// trampoline's), innermost first.
+///
+/// # Safety
+/// `fp` must be a live frame pointer of this thread whose caller chain
+/// consists of frames compiled with frame pointers.
+pub(crate) unsafe fn backtrace_from(mut fp: usize) -> Vec<FrameInfo> {
+    let mut pcs = Vec::new();
+    while fp != 0 && fp.is_multiple_of(8) && pcs.len() < MAX_FRAMES {
+        // SAFETY: per the contract, each frame stores the caller's frame
+        // pointer and the return address above it.
+        let (next, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
+        if !super::code::is_wasm_pc(ret) {
+            break;
+        }
+        // Return addresses point after the call: look one byte back.
+        pcs.push(ret - 1);
+        if next <= fp {
+            break;
+        }
+        fp = next;
+    }
+    pcs.into_iter().filter_map(frame_info).collect()
+}
+
+/// Describes the Wasm code at `pc`.
+fn frame_info(pc: usize) -> Option<FrameInfo> {
+    let d = super::code::describe_pc(pc)?;
+    let func_offset = d
+        .module_offset
+        .zip(d.body_offset)
+        .map(|(m, b)| m.saturating_sub(b) as usize);
+    Some(FrameInfo {
+        func_index: d.func_index,
+        func_name: d.func_name,
+        module_name: d.module_name,
+        module_offset: d.module_offset.map(|o| o as usize),
+        func_offset,
+        code_base: d.code_base,
+    })
+}
+
 fn take_trap() -> Trap {
     if let Some(t) = HOST_TRAP.with(|h| h.borrow_mut().take()) {
         return t;
@@ -226,19 +273,7 @@ fn take_trap() -> Trap {
             .filter_map(|(i, pc)| {
                 // Return addresses point after the call: look one byte back.
                 let pc = if i == 0 { *pc } else { pc - 1 };
-                let d = super::code::describe_pc(pc)?;
-                let func_offset = d
-                    .module_offset
-                    .zip(d.body_offset)
-                    .map(|(m, b)| m.saturating_sub(b) as usize);
-                Some(FrameInfo {
-                    func_index: d.func_index,
-                    func_name: d.func_name,
-                    module_name: d.module_name,
-                    module_offset: d.module_offset.map(|o| o as usize),
-                    func_offset,
-                    code_base: d.code_base,
-                })
+                frame_info(pc)
             })
             .collect();
         r.npcs = 0;

@@ -930,3 +930,106 @@ fn every_frame_of_a_start_trap_knows_its_instance() {
         wasm_module_delete(m);
     }
 }
+
+static THREAD_CALLS: AtomicI32 = AtomicI32::new(0);
+unsafe extern "C" fn count_call(
+    _args: *const wasm_val_vec_t,
+    _results: *mut wasm_val_vec_t,
+) -> *mut wasm_trap_t {
+    THREAD_CALLS.fetch_add(1, Ordering::SeqCst);
+    null_mut()
+}
+
+#[test]
+fn threads_share_an_engine_and_a_module_each_with_its_own_store() {
+    let engine = wasm_engine_new() as usize;
+    let wasm = wat::parse_str(
+        r#"(module (import "" "hello" (func $h)) (global (export "id") (mut i32) (i32.const 0))
+             (func (export "run") (param i32) (global.set 0 (local.get 0)) (call $h)))"#,
+    )
+    .unwrap();
+    // SAFETY: the C API used as documented; each thread uses its own store.
+    let shared = unsafe {
+        let store = wasm_store_new(engine as *mut wasm_engine_t);
+        let mut bytes = wasm_byte_vec_t::from_vec(wasm);
+        let m = wasm_module_new(store, &bytes);
+        wasm_byte_vec_delete(&mut bytes);
+        let shared = wasm_module_share(m) as usize;
+        wasm_module_delete(m);
+        wasm_store_delete(store);
+        shared
+    };
+    let before = THREAD_CALLS.load(Ordering::SeqCst);
+    let threads: Vec<_> = (0..4)
+        .map(|id| {
+            std::thread::spawn(move || unsafe {
+                let store = wasm_store_new(engine as *mut wasm_engine_t);
+                let m = wasm_module_obtain(store, shared as *const _);
+                let ty = wasm_functype_t::new(wasi_rt::FuncType::new([], []));
+                let f = wasm_func_new(store, &*ty, Some(count_call));
+                let imports = wasm_extern_vec_t::from_raw_vec(vec![wasm_func_as_extern(f)]);
+                let mut trap = null_mut();
+                let inst = wasm_instance_new(store, m, &imports, &mut trap);
+                assert!(!inst.is_null());
+                let mut ex = wasm_extern_vec_t::empty();
+                wasm_instance_exports(inst, &mut ex);
+                let run = wasm_extern_as_func(ex.as_slice()[1]);
+                for _ in 0..100 {
+                    let args = wasm_val_vec_t::from_vec(vec![i32_val(id)]);
+                    assert!(wasm_func_call(run, &args, &mut wasm_val_vec_t::empty()).is_null());
+                    let mut args = args;
+                    wasm_val_vec_delete(&mut args);
+                }
+                let mut v = i32_val(-1);
+                wasm_global_get(wasm_extern_as_global(ex.as_slice()[0]), &mut v);
+                assert_eq!(v.of.i32, id, "each thread sees its own instance");
+                wasm_extern_vec_delete(&mut ex);
+                wasm_instance_delete(inst);
+                let mut imports = imports; // deletes `f` with the vector
+                wasm_extern_vec_delete(&mut imports);
+                wasm_module_delete(m);
+                wasm_store_delete(store);
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert_eq!(THREAD_CALLS.load(Ordering::SeqCst) - before, 400);
+    // SAFETY: ours.
+    unsafe {
+        wasm_shared_module_delete(shared as *mut _);
+        wasm_engine_delete(engine as *mut wasm_engine_t);
+    }
+}
+
+#[test]
+fn externref_globals_hold_foreign_objects_and_their_host_info() {
+    let h = Host::new();
+    // SAFETY: the C API used as documented.
+    unsafe {
+        let gt = wasm_globaltype_new(wasm_valtype_new(WASM_EXTERNREF), WASM_VAR);
+        let null = wasm_val_t {
+            kind: WASM_EXTERNREF,
+            of: wasm_val_union { ref_: null_mut() },
+        };
+        let g = wasm_global_new(h.store, gt, &null);
+        wasm_globaltype_delete(gt);
+        let foreign = wasi_rt::capi::foreign::wasm_foreign_new(h.store);
+        wasm_foreign_set_host_info(foreign, 7 as *mut c_void);
+        let v = wasm_val_t {
+            kind: WASM_EXTERNREF,
+            of: wasm_val_union {
+                ref_: wasm_foreign_as_ref(foreign),
+            },
+        };
+        wasm_global_set(g, &v);
+        let mut out = null;
+        wasm_global_get(g, &mut out);
+        assert!(wasm_ref_same(out.of.ref_, wasm_foreign_as_ref(foreign)));
+        assert_eq!(wasm_ref_get_host_info(out.of.ref_) as usize, 7);
+        wasm_val_delete(&mut out);
+        wasm_foreign_delete(foreign);
+        wasm_global_delete(g);
+    }
+}

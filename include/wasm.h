@@ -588,7 +588,8 @@ struct wasm_module_t *wasm_module_new(struct wasm_store_t *store,
                                       const struct wasm_byte_vec_t *binary);
 
 /**
- * Whether `binary` is a valid module (false for NULL).
+ * Whether `binary` is a valid module, in the binary or the text format
+ * (false for NULL).
  */
 bool wasm_module_validate(struct wasm_store_t *store, const struct wasm_byte_vec_t *binary);
 

@@ -171,7 +171,11 @@ step_python() {
         echo "skipped: no python-bindings/pyproject.toml"
         return 0
     fi
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e python-bindings || return 1
+    # A normal (not editable) install: setup.py builds the library with
+    # cargo and puts it in the package. --tests makes cargo resolve
+    # features as the cargo step did, so its build is reused.
+    WASI_RT_CARGO_ARGS=--tests "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+        --force-reinstall --no-deps ./python-bindings || return 1
     if [[ ! -d python-bindings/tests ]]; then
         echo "no python-bindings/tests directory: nothing to run"
         return 0

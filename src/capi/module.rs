@@ -42,7 +42,8 @@ pub unsafe extern "C" fn wasm_module_new(
     })
 }
 
-/// Whether `binary` is a valid module (false for NULL).
+/// Whether `binary` is a valid module, in the binary or the text format
+/// (false for NULL).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_module_validate(
     store: *mut wasm_store_t,
@@ -51,7 +52,15 @@ pub unsafe extern "C" fn wasm_module_validate(
     guard(false, || {
         // SAFETY: NULL or live objects.
         match (unsafe { store.as_ref() }, unsafe { binary.as_ref() }) {
-            (Some(_), Some(b)) => Module::validate(b.as_slice()).is_ok(),
+            (Some(_), Some(b)) => {
+                let bytes = b.as_slice();
+                if bytes.starts_with(b"\0asm") {
+                    Module::validate(bytes).is_ok()
+                } else {
+                    // Text, as wasm_module_new accepts it.
+                    wat::parse_bytes(bytes).is_ok_and(|bin| Module::validate(&bin).is_ok())
+                }
+            }
             _ => false,
         }
     })

@@ -1,0 +1,140 @@
+"""The Python package over the C ABI: modules, calls, memory, traps, WASI."""
+
+import gc
+import os
+import resource
+
+import pytest
+
+import wasi_rt
+
+ADD = '(module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))'
+
+KITCHEN = """(module
+  (memory (export "memory") 1 2)
+  (global (export "answer") i32 (i32.const 42))
+  (func (export "pair") (param i64 f64) (result f64 i64) local.get 1 local.get 0)
+  (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+  (func $deep (export "deep") unreachable))"""
+
+
+@pytest.fixture
+def engine():
+    return wasi_rt.Engine()
+
+
+def instance_of(engine, text):
+    store = wasi_rt.Store(engine)
+    return wasi_rt.Instance(store, wasi_rt.Module(engine, text))
+
+
+def test_an_export_is_called_with_python_ints(engine):
+    assert instance_of(engine, ADD).exports["add"](1, 2) == 3
+
+
+def test_i32_arguments_wrap_like_wasm(engine):
+    assert instance_of(engine, ADD)["add"](2**31 - 1, 1) == -(2**31)
+
+
+def test_multiple_results_come_back_as_a_tuple(engine):
+    assert instance_of(engine, KITCHEN)["pair"](7, 1.5) == (1.5, 7)
+
+
+def test_memory_reads_writes_and_grows(engine):
+    mem = instance_of(engine, KITCHEN)["memory"]
+    mem.write(100, b"hello")
+    assert mem.read(100, 5) == b"hello"
+    assert mem.size == 1 and mem.data_size == 65536
+    assert mem.grow(1) == 1
+    with pytest.raises(wasi_rt.WasmError):
+        mem.grow(1)
+    with pytest.raises(wasi_rt.WasmError):
+        mem.read(2 * 65536 - 2, 4)
+
+
+def test_globals_are_read(engine):
+    assert instance_of(engine, KITCHEN)["answer"].value == 42
+
+
+def test_a_trap_raises_with_code_message_and_frames(engine):
+    inst = instance_of(engine, KITCHEN)
+    with pytest.raises(wasi_rt.Trap) as e:
+        inst["div"](1, 0)
+    assert e.value.message == "integer divide by zero"
+    assert e.value.code == 8
+    with pytest.raises(wasi_rt.Trap) as e:
+        inst["deep"]()
+    assert [f.func_name for f in e.value.frames] == ["deep"]
+
+
+def test_wrong_argument_counts_and_bad_modules_raise_wasm_error(engine):
+    with pytest.raises(wasi_rt.WasmError):
+        instance_of(engine, ADD)["add"](1)
+    with pytest.raises(wasi_rt.WasmError):
+        wasi_rt.Module(engine, b"\0asm\x01\0\0\0\xff")
+    assert not wasi_rt.Module.validate(engine, b"junk")
+    assert wasi_rt.Module.validate(engine, ADD)
+
+
+def test_imports_and_exports_are_described(engine):
+    m = wasi_rt.Module(engine, '(module (import "env" "f" (func)) (memory (export "m") 1))')
+    assert m.imports == [("env", "f", "func")]
+    assert m.exports == [("m", "memory")]
+
+
+def test_objects_close_once_and_refuse_use_after_close(engine):
+    inst = instance_of(engine, ADD)
+    add = inst["add"]
+    inst.close()
+    inst.close()
+    with pytest.raises(wasi_rt.WasmError):
+        add(1, 2)
+    with wasi_rt.Engine() as e2:
+        assert instance_of(e2, ADD)["add"](2, 2) == 4
+
+
+def rss_kib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def test_ten_thousand_traps_do_not_grow_memory(engine):
+    div = instance_of(engine, KITCHEN)["div"]
+    for _ in range(1000):
+        with pytest.raises(wasi_rt.Trap):
+            div(1, 0)
+    gc.collect()
+    before = rss_kib()
+    for _ in range(10_000):
+        with pytest.raises(wasi_rt.Trap):
+            div(1, 0)
+    gc.collect()
+    assert rss_kib() - before < 8 * 1024
+
+
+HELLO = """(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1) (data (i32.const 16) "hi from wasi\\n")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 16)) (i32.store (i32.const 4) (i32.const 13))
+    (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (drop (call $w (i32.const 2) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (call $exit (i32.const 5))))"""
+
+
+def test_run_wasi_returns_exit_code_and_captured_output():
+    code, out, err = wasi_rt.run_wasi(HELLO, args=["hello"])
+    assert (code, out, err) == (5, b"hi from wasi\n", b"hi from wasi\n")
+
+
+def test_run_wasi_refuses_a_missing_directory(tmp_path):
+    with pytest.raises(wasi_rt.WasmError):
+        wasi_rt.run_wasi(HELLO, dirs={"x": tmp_path / "missing"})
+
+
+def test_run_wasi_reads_a_file_from_a_preopened_directory(tmp_path):
+    wat = os.path.join(os.path.dirname(__file__), "..", "..", "c-examples", "data", "wasi_cat.wat")
+    (tmp_path / "greeting.txt").write_text("hello from python\n")
+    code, out, _ = wasi_rt.run_wasi(wat, args=["cat", "a"], env={"K": "V"}, readonly_dirs={".": tmp_path})
+    assert code == 3
+    assert out == b"a\nK=V\nhello from python\n"

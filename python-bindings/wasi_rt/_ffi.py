@@ -1,0 +1,151 @@
+"""ctypes declarations of the wasi-rt C ABI (include/wasm.h, include/wasi_rt.h)."""
+
+import ctypes
+import os
+from ctypes import (
+    POINTER,
+    Structure,
+    Union,
+    c_bool,
+    c_char,
+    c_char_p,
+    c_double,
+    c_float,
+    c_int,
+    c_int32,
+    c_int64,
+    c_size_t,
+    c_uint8,
+    c_uint32,
+    c_void_p,
+)
+from pathlib import Path
+
+
+def _load() -> ctypes.CDLL:
+    path = os.environ.get("WASI_RT_LIB") or str(Path(__file__).with_name("libwasi_rt.so"))
+    try:
+        return ctypes.CDLL(path)
+    except OSError as e:
+        raise ImportError(f"cannot load the wasi-rt library {path}: {e}") from e
+
+
+lib = _load()
+
+
+class ByteVec(Structure):
+    _fields_ = [("size", c_size_t), ("data", POINTER(c_char))]
+
+    def to_bytes(self) -> bytes:
+        return ctypes.string_at(self.data, self.size) if self.size else b""
+
+
+class ValUnion(Union):
+    _fields_ = [("i32", c_int32), ("i64", c_int64), ("f32", c_float), ("f64", c_double), ("ref", c_void_p)]
+
+
+class Val(Structure):
+    _fields_ = [("kind", c_uint8), ("of", ValUnion)]
+
+
+class ValVec(Structure):
+    _fields_ = [("size", c_size_t), ("data", POINTER(Val))]
+
+
+class PtrVec(Structure):
+    """Any vector of object pointers (externs, value types, import/export types, frames)."""
+
+    _fields_ = [("size", c_size_t), ("data", POINTER(c_void_p))]
+
+    def items(self):
+        return [self.data[i] for i in range(self.size)]
+
+
+I32, I64, F32, F64 = 0, 1, 2, 3
+EXTERNREF, FUNCREF = 128, 129
+EXTERN_FUNC, EXTERN_GLOBAL, EXTERN_TABLE, EXTERN_MEMORY = 0, 1, 2, 3
+
+
+def _fn(name, restype, *argtypes):
+    f = getattr(lib, name)
+    f.restype = restype
+    f.argtypes = list(argtypes)
+    return f
+
+
+engine_new = _fn("wasm_engine_new", c_void_p)
+engine_delete = _fn("wasm_engine_delete", None, c_void_p)
+store_new = _fn("wasm_store_new", c_void_p, c_void_p)
+store_delete = _fn("wasm_store_delete", None, c_void_p)
+byte_vec_new = _fn("wasm_byte_vec_new", None, POINTER(ByteVec), c_size_t, c_char_p)
+byte_vec_delete = _fn("wasm_byte_vec_delete", None, POINTER(ByteVec))
+module_new = _fn("wasm_module_new", c_void_p, c_void_p, POINTER(ByteVec))
+module_validate = _fn("wasm_module_validate", c_bool, c_void_p, POINTER(ByteVec))
+module_delete = _fn("wasm_module_delete", None, c_void_p)
+module_imports = _fn("wasm_module_imports", None, c_void_p, POINTER(PtrVec))
+module_exports = _fn("wasm_module_exports", None, c_void_p, POINTER(PtrVec))
+importtype_module = _fn("wasm_importtype_module", POINTER(ByteVec), c_void_p)
+importtype_name = _fn("wasm_importtype_name", POINTER(ByteVec), c_void_p)
+importtype_type = _fn("wasm_importtype_type", c_void_p, c_void_p)
+importtype_vec_delete = _fn("wasm_importtype_vec_delete", None, POINTER(PtrVec))
+exporttype_name = _fn("wasm_exporttype_name", POINTER(ByteVec), c_void_p)
+exporttype_type = _fn("wasm_exporttype_type", c_void_p, c_void_p)
+exporttype_vec_delete = _fn("wasm_exporttype_vec_delete", None, POINTER(PtrVec))
+externtype_kind = _fn("wasm_externtype_kind", c_uint8, c_void_p)
+instance_new = _fn("wasm_instance_new", c_void_p, c_void_p, c_void_p, POINTER(PtrVec), POINTER(c_void_p))
+instance_delete = _fn("wasm_instance_delete", None, c_void_p)
+instance_exports = _fn("wasm_instance_exports", None, c_void_p, POINTER(PtrVec))
+extern_vec_delete = _fn("wasm_extern_vec_delete", None, POINTER(PtrVec))
+extern_kind = _fn("wasm_extern_kind", c_uint8, c_void_p)
+extern_as_func = _fn("wasm_extern_as_func", c_void_p, c_void_p)
+extern_as_memory = _fn("wasm_extern_as_memory", c_void_p, c_void_p)
+extern_as_global = _fn("wasm_extern_as_global", c_void_p, c_void_p)
+func_type = _fn("wasm_func_type", c_void_p, c_void_p)
+func_call = _fn("wasm_func_call", c_void_p, c_void_p, POINTER(ValVec), POINTER(ValVec))
+functype_params = _fn("wasm_functype_params", POINTER(PtrVec), c_void_p)
+functype_results = _fn("wasm_functype_results", POINTER(PtrVec), c_void_p)
+functype_delete = _fn("wasm_functype_delete", None, c_void_p)
+valtype_kind = _fn("wasm_valtype_kind", c_uint8, c_void_p)
+trap_message = _fn("wasm_trap_message", None, c_void_p, POINTER(ByteVec))
+trap_trace = _fn("wasm_trap_trace", None, c_void_p, POINTER(PtrVec))
+trap_delete = _fn("wasm_trap_delete", None, c_void_p)
+frame_func_index = _fn("wasm_frame_func_index", c_uint32, c_void_p)
+frame_vec_delete = _fn("wasm_frame_vec_delete", None, POINTER(PtrVec))
+frame_func_name = _fn("wasi_rt_frame_func_name", c_bool, c_void_p, POINTER(ByteVec))
+trap_code = _fn("wasi_rt_trap_code", c_bool, c_void_p, POINTER(c_uint8))
+trap_exit_status = _fn("wasi_rt_trap_exit_status", c_bool, c_void_p, POINTER(c_int))
+memory_data = _fn("wasm_memory_data", c_void_p, c_void_p)
+memory_data_size = _fn("wasm_memory_data_size", c_size_t, c_void_p)
+memory_size = _fn("wasm_memory_size", c_uint32, c_void_p)
+memory_grow = _fn("wasm_memory_grow", c_bool, c_void_p, c_uint32)
+global_get = _fn("wasm_global_get", None, c_void_p, POINTER(Val))
+global_set = _fn("wasm_global_set", None, c_void_p, POINTER(Val))
+wasi_config_new = _fn("wasi_config_new", c_void_p)
+wasi_config_delete = _fn("wasi_config_delete", None, c_void_p)
+wasi_config_set_argv = _fn("wasi_config_set_argv", c_bool, c_void_p, c_size_t, POINTER(c_char_p))
+wasi_config_set_env = _fn("wasi_config_set_env", c_bool, c_void_p, c_size_t, POINTER(c_char_p), POINTER(c_char_p))
+wasi_config_set_stdin_bytes = _fn("wasi_config_set_stdin_bytes", None, c_void_p, POINTER(ByteVec))
+wasi_config_preopen_dir = _fn("wasi_config_preopen_dir", c_bool, c_void_p, c_char_p, c_char_p, c_bool)
+capture_stdout = _fn("wasi_rt_config_capture_stdout", c_void_p, c_void_p)
+capture_stderr = _fn("wasi_rt_config_capture_stderr", c_void_p, c_void_p)
+output_contents = _fn("wasi_rt_output_contents", None, c_void_p, POINTER(ByteVec))
+output_delete = _fn("wasi_rt_output_delete", None, c_void_p)
+linker_new = _fn("wasi_rt_linker_new", c_void_p, c_void_p)
+linker_delete = _fn("wasi_rt_linker_delete", None, c_void_p)
+linker_define_wasi = _fn("wasi_rt_linker_define_wasi", c_void_p, c_void_p, c_void_p)
+linker_run = _fn("wasi_rt_linker_run", c_void_p, c_void_p, c_void_p, POINTER(c_int), POINTER(c_void_p))
+error_message = _fn("wasi_rt_error_message", None, c_void_p, POINTER(ByteVec))
+error_delete = _fn("wasi_rt_error_delete", None, c_void_p)
+
+
+def byte_vec(data: bytes) -> ByteVec:
+    v = ByteVec()
+    byte_vec_new(ctypes.byref(v), len(data), data)
+    return v
+
+
+def take_bytes(v: ByteVec) -> bytes:
+    """The contents of an own byte vector, which is then deleted."""
+    data = v.to_bytes()
+    byte_vec_delete(ctypes.byref(v))
+    return data

@@ -138,3 +138,58 @@ def test_run_wasi_reads_a_file_from_a_preopened_directory(tmp_path):
     code, out, _ = wasi_rt.run_wasi(wat, args=["cat", "a"], env={"K": "V"}, readonly_dirs={".": tmp_path})
     assert code == 3
     assert out == b"a\nK=V\nhello from python\n"
+
+
+CALLS = """(module
+  (import "host" "add" (func $add (param i32 i32) (result i32)))
+  (import "host" "boom" (func $boom))
+  (func (export "sum") (param i32) (result i32) (local $i i32) (local $acc i32)
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get 0)))
+      (local.set $acc (call $add (local.get $acc) (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $next)))
+    (local.get $acc))
+  (func (export "boom") (call $boom)))"""
+
+
+class Boom(Exception):
+    pass
+
+
+def calls_instance(engine):
+    store = wasi_rt.Store(engine)
+    linker = wasi_rt.Linker(store)
+    seen = []
+
+    def add(a, b):
+        seen.append(1)
+        return a + b
+
+    def boom():
+        raise Boom("from python")
+
+    linker.define_func("host", "add", [wasi_rt.I32, wasi_rt.I32], [wasi_rt.I32], add)
+    linker.define_func("host", "boom", [], [], boom)
+    return linker.instantiate(wasi_rt.Module(engine, CALLS)), seen
+
+
+def test_a_python_host_function_is_called_100000_times(engine):
+    inst, seen = calls_instance(engine)
+    assert inst["sum"](100_000) == 100_000
+    assert len(seen) == 100_000
+
+
+def test_an_exception_in_a_host_function_is_re_raised_as_itself(engine):
+    inst, _ = calls_instance(engine)
+    with pytest.raises(Boom, match="from python") as e:
+        inst["boom"]()
+    assert isinstance(e.value.__cause__, wasi_rt.Trap)
+    # The instance keeps working afterwards.
+    assert inst["sum"](3) == 3
+
+
+def test_a_missing_import_is_a_wasm_error(engine):
+    store = wasi_rt.Store(engine)
+    with pytest.raises(wasi_rt.WasmError, match="unknown import host::add"):
+        wasi_rt.Linker(store).instantiate(wasi_rt.Module(engine, CALLS))

@@ -26,7 +26,14 @@ __all__ = [
     "Frame",
     "WasiExit",
     "run_wasi",
+    "Linker",
+    "I32",
+    "I64",
+    "F32",
+    "F64",
 ]
+
+I32, I64, F32, F64 = ffi.I32, ffi.I64, ffi.F32, ffi.F64
 
 
 class WasmError(Exception):
@@ -246,7 +253,7 @@ class Func:
         vout = ffi.ValVec(n_out, outs)
         trap = ffi.func_call(self._instance.live(self._ptr), ctypes.byref(vin), ctypes.byref(vout))
         if trap:
-            raise _consume_trap(trap)
+            _raise_trap(trap)
         values = [_from_val(outs[i]) for i in range(n_out)]
         if n_out == 0:
             return None
@@ -309,14 +316,16 @@ class Instance(_Owned):
 
     _delete = staticmethod(ffi.instance_delete)
 
-    def __init__(self, store: Store, module: Module):
+    def __init__(self, store: Store, module: Module, _ptr: Optional[int] = None):
         self.store = store
         self.module = module
-        imports = ffi.PtrVec(0, None)
-        trap = ctypes.c_void_p()
-        ptr = ffi.instance_new(store.ptr, module.ptr, ctypes.byref(imports), ctypes.byref(trap))
-        if not ptr:
-            raise (_consume_trap(trap.value) if trap.value else WasmError("cannot instantiate the module"))
+        ptr = _ptr
+        if ptr is None:
+            imports = ffi.PtrVec(0, None)
+            trap = ctypes.c_void_p()
+            ptr = ffi.instance_new(store.ptr, module.ptr, ctypes.byref(imports), ctypes.byref(trap))
+            if not ptr:
+                raise (_consume_trap(trap.value) if trap.value else WasmError("cannot instantiate the module"))
         super().__init__(ptr)
         self._vec = ffi.PtrVec()
         ffi.instance_exports(ptr, ctypes.byref(self._vec))
@@ -344,6 +353,95 @@ class Instance(_Owned):
         if vec is not None and getattr(self, "_ptr", None):
             ffi.extern_vec_delete(ctypes.byref(vec))
         super().close()
+
+
+# Host functions: each Python callable is kept here under a key passed to C
+# as the function's env; the finalizer drops it when the store lets go.
+_HOST_FUNCS: Dict[int, tuple] = {}
+_NEXT_KEY = [1]
+# The exception a host function raised, re-raised where the call began.
+_PENDING: List[BaseException] = []
+
+
+@ffi.CALLBACK
+def _host_trampoline(env, args, results):
+    store_ptr, fn, result_kinds = _HOST_FUNCS[env or 0]
+    try:
+        vals = [_from_val(args.contents.data[i]) for i in range(args.contents.size)]
+        out = fn(*vals)
+        if len(result_kinds) == 1:
+            out = (out,)
+        elif not result_kinds:
+            out = ()
+        for i, (k, v) in enumerate(zip(result_kinds, out)):
+            results.contents.data[i] = _to_val(k, v)
+        return None
+    except BaseException as e:  # re-raised by the caller of the Wasm code
+        _PENDING.append(e)
+        msg = ffi.byte_vec(f"Python host function raised {type(e).__name__}: {e}".encode())
+        trap = ffi.trap_new(store_ptr, ctypes.byref(msg))
+        ffi.byte_vec_delete(ctypes.byref(msg))
+        return trap
+
+
+@ffi.FINALIZER
+def _host_finalizer(env):
+    _HOST_FUNCS.pop(env or 0, None)
+
+
+def _raise_trap(ptr: int):
+    exc = _consume_trap(ptr)
+    if _PENDING:
+        raise _PENDING.pop() from exc
+    raise exc
+
+
+class Linker(_Owned):
+    """Resolves imports by name: Python callables as host functions, then
+    ``instantiate``."""
+
+    _delete = staticmethod(ffi.linker_delete)
+
+    def __init__(self, store: Store):
+        self.store = store
+        super().__init__(ffi.linker_new(store.ptr))
+
+    def define_func(self, module: str, name: str, params: Sequence[int], results: Sequence[int], fn) -> None:
+        """Defines ``module::name`` as the Python callable ``fn`` taking
+        ``params`` and returning ``results`` (I32, I64, F32, F64). An
+        exception ``fn`` raises traps the Wasm code and is re-raised from
+        the Python call that entered Wasm."""
+
+        def vec(kinds):
+            v = ffi.PtrVec()
+            if kinds:
+                arr = (ctypes.c_void_p * len(kinds))(*[ffi.valtype_new(k) for k in kinds])
+                ffi.valtype_vec_new(ctypes.byref(v), len(kinds), arr)
+            else:
+                ffi.valtype_vec_new_empty(ctypes.byref(v))
+            return v
+
+        ps, rs = vec(params), vec(results)
+        ty = ffi.functype_new(ctypes.byref(ps), ctypes.byref(rs))
+        key = _NEXT_KEY[0]
+        _NEXT_KEY[0] += 1
+        _HOST_FUNCS[key] = (self.store.ptr, fn, list(results))
+        f = ffi.func_new_with_env(self.store.ptr, ty, _host_trampoline, key, _host_finalizer)
+        ffi.functype_delete(ty)
+        err = ffi.linker_define(self.ptr, module.encode(), name.encode(), ffi.func_as_extern(f))
+        ffi.func_delete(f)
+        if err:
+            raise WasmError(_error_text(err))
+
+    def instantiate(self, module: Module) -> Instance:
+        inst = ctypes.c_void_p()
+        trap = ctypes.c_void_p()
+        err = ffi.linker_instantiate(self.ptr, module.ptr, ctypes.byref(inst), ctypes.byref(trap))
+        if err:
+            raise WasmError(_error_text(err))
+        if trap.value:
+            _raise_trap(trap.value)
+        return Instance(self.store, module, _ptr=inst.value)
 
 
 def _error_text(err: int) -> str:

@@ -138,6 +138,20 @@ error_message = _fn("wasi_rt_error_message", None, c_void_p, POINTER(ByteVec))
 error_delete = _fn("wasi_rt_error_delete", None, c_void_p)
 
 
+CALLBACK = ctypes.CFUNCTYPE(c_void_p, c_void_p, POINTER(ValVec), POINTER(ValVec))
+FINALIZER = ctypes.CFUNCTYPE(None, c_void_p)
+valtype_new = _fn("wasm_valtype_new", c_void_p, c_uint8)
+valtype_vec_new = _fn("wasm_valtype_vec_new", None, POINTER(PtrVec), c_size_t, POINTER(c_void_p))
+valtype_vec_new_empty = _fn("wasm_valtype_vec_new_empty", None, POINTER(PtrVec))
+functype_new = _fn("wasm_functype_new", c_void_p, POINTER(PtrVec), POINTER(PtrVec))
+func_new_with_env = _fn("wasm_func_new_with_env", c_void_p, c_void_p, c_void_p, CALLBACK, c_void_p, FINALIZER)
+func_delete = _fn("wasm_func_delete", None, c_void_p)
+func_as_extern = _fn("wasm_func_as_extern", c_void_p, c_void_p)
+trap_new = _fn("wasm_trap_new", c_void_p, c_void_p, POINTER(ByteVec))
+linker_define = _fn("wasi_rt_linker_define", c_void_p, c_void_p, c_char_p, c_char_p, c_void_p)
+linker_instantiate = _fn("wasi_rt_linker_instantiate", c_void_p, c_void_p, c_void_p, POINTER(c_void_p), POINTER(c_void_p))
+
+
 def byte_vec(data: bytes) -> ByteVec:
     v = ByteVec()
     byte_vec_new(ctypes.byref(v), len(data), data)

@@ -106,6 +106,25 @@ pub unsafe extern "C" fn wasm_table_get(t: *const wasm_table_t, index: u32) -> *
     })
 }
 
+/// The table, its store, and the value a borrowed reference stands for in
+/// it; `None` for a NULL table or a reference that cannot go there.
+///
+/// # Safety
+/// `t` is NULL or a live table; `r` NULL or a live reference.
+unsafe fn table_and_val<'a>(
+    t: *const wasm_table_t,
+    r: *const wasm_ref_t,
+) -> Option<(Table, &'a mut crate::Store, Val)> {
+    // SAFETY: forwarded; single-threaded store access.
+    let (o, x) = unsafe { table_of(t) }?;
+    let cell = o.store.as_ref().expect("tables have a store");
+    let st = unsafe { cell.get() };
+    let elem = x.ty(st).element;
+    // SAFETY: forwarded.
+    let v = unsafe { ref_val(r, elem, cell) }?;
+    Some((x, st, v))
+}
+
 /// Sets element `index` to `r` (borrowed; NULL = null). False when out of
 /// bounds, of the wrong kind, or for NULL `t`.
 #[unsafe(no_mangle)]
@@ -115,17 +134,8 @@ pub unsafe extern "C" fn wasm_table_set(
     r: *mut wasm_ref_t,
 ) -> bool {
     guard(false, || {
-        // SAFETY: NULL or live objects; single-threaded store access.
-        let Some((o, x)) = (unsafe { table_of(t) }) else {
-            return false;
-        };
-        let cell = o.store.as_ref().expect("store");
-        let st = unsafe { cell.get() };
-        let elem = x.ty(st).element;
-        let Some(v) = (unsafe { ref_val(r, elem, cell) }) else {
-            return false;
-        };
-        x.set(st, index, v).is_ok()
+        // SAFETY: NULL or live objects.
+        unsafe { table_and_val(t, r) }.is_some_and(|(x, st, v)| x.set(st, index, v).is_ok())
     })
 }
 
@@ -145,16 +155,7 @@ pub unsafe extern "C" fn wasm_table_grow(
     init: *mut wasm_ref_t,
 ) -> bool {
     guard(false, || {
-        // SAFETY: NULL or live objects; single-threaded store access.
-        let Some((o, x)) = (unsafe { table_of(t) }) else {
-            return false;
-        };
-        let cell = o.store.as_ref().expect("store");
-        let st = unsafe { cell.get() };
-        let elem = x.ty(st).element;
-        let Some(v) = (unsafe { ref_val(init, elem, cell) }) else {
-            return false;
-        };
-        x.grow(st, delta, v).is_ok()
+        // SAFETY: NULL or live objects.
+        unsafe { table_and_val(t, init) }.is_some_and(|(x, st, v)| x.grow(st, delta, v).is_ok())
     })
 }

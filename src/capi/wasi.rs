@@ -306,15 +306,8 @@ pub unsafe extern "C" fn wasi_config_set_stdout_custom(
     data: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {
-    guard((), || {
-        // SAFETY: NULL or a live config.
-        if let (Some(c), Some(sink)) = (
-            unsafe { config.as_mut() },
-            custom(callback, data, finalizer),
-        ) {
-            c.builder.stdout(sink);
-        }
-    })
+    // SAFETY: NULL or a live config.
+    unsafe { set_custom(config, callback, data, finalizer, true) }
 }
 
 /// Sends stderr to a callback, as `wasi_config_set_stdout_custom`.
@@ -325,12 +318,32 @@ pub unsafe extern "C" fn wasi_config_set_stderr_custom(
     data: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
 ) {
+    // SAFETY: NULL or a live config.
+    unsafe { set_custom(config, callback, data, finalizer, false) }
+}
+
+/// Points stdout (or stderr) of `config` at a host callback.
+///
+/// # Safety
+/// `config` is NULL or a live config.
+unsafe fn set_custom(
+    config: *mut wasi_config_t,
+    callback: wasi_output_callback_t,
+    data: *mut c_void,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+    stdout: bool,
+) {
     guard((), || {
-        // SAFETY: NULL or a live config.
-        if let (Some(c), Some(sink)) = (
+        // SAFETY: forwarded.
+        let (Some(c), Some(sink)) = (
             unsafe { config.as_mut() },
             custom(callback, data, finalizer),
-        ) {
+        ) else {
+            return;
+        };
+        if stdout {
+            c.builder.stdout(sink);
+        } else {
             c.builder.stderr(sink);
         }
     })

@@ -193,3 +193,32 @@ def test_a_missing_import_is_a_wasm_error(engine):
     store = wasi_rt.Store(engine)
     with pytest.raises(wasi_rt.WasmError, match="unknown import host::add"):
         wasi_rt.Linker(store).instantiate(wasi_rt.Module(engine, CALLS))
+
+
+def test_memory_view_is_zero_copy(engine):
+    mem = instance_of(engine, KITCHEN)["memory"]
+    view = mem.view()
+    view[10:13] = b"abc"
+    assert mem.read(10, 3) == b"abc"
+    mem.write(20, b"xyz")
+    assert bytes(view[20:23]) == b"xyz"
+    assert len(view) == 65536
+
+
+def test_modules_serialize_and_deserialize(engine):
+    data = wasi_rt.Module(engine, ADD).serialize()
+    m = wasi_rt.Module.deserialize(engine, data)
+    assert wasi_rt.Instance(wasi_rt.Store(engine), m)["add"](20, 22) == 42
+    with pytest.raises(wasi_rt.WasmError):
+        wasi_rt.Module.deserialize(engine, b"not serialized")
+
+
+def test_objects_used_after_their_store_is_closed_raise(engine):
+    store = wasi_rt.Store(engine)
+    inst = wasi_rt.Instance(store, wasi_rt.Module(engine, KITCHEN))
+    add_pair, mem = inst["pair"], inst["memory"]
+    store.close()
+    with pytest.raises(wasi_rt.WasmError, match="store"):
+        add_pair(1, 2.0)
+    with pytest.raises(wasi_rt.WasmError, match="store"):
+        mem.read(0, 1)

@@ -138,13 +138,18 @@ class Engine(_Owned):
 
 
 class Store(_Owned):
-    """Owns instances and everything created in them."""
+    """Owns instances and everything created in them. Once it is closed,
+    using anything created in it raises WasmError."""
 
     _delete = staticmethod(ffi.store_delete)
 
     def __init__(self, engine: Engine):
         self.engine = engine
         super().__init__(ffi.store_new(engine.ptr))
+
+    @property
+    def closed(self) -> bool:
+        return self._ptr is None
 
 
 def _source(source: Union[bytes, str]) -> bytes:
@@ -156,15 +161,28 @@ class Module(_Owned):
 
     _delete = staticmethod(ffi.module_delete)
 
-    def __init__(self, engine: Engine, source: Union[bytes, str]):
+    def __init__(self, engine: Engine, source: Union[bytes, str], _serialized: bool = False):
         self.engine = engine
         self._store = Store(engine)
         data = ffi.byte_vec(_source(source))
-        ptr = ffi.module_new(self._store.ptr, ctypes.byref(data))
+        make = ffi.module_deserialize if _serialized else ffi.module_new
+        ptr = make(self._store.ptr, ctypes.byref(data))
         ffi.byte_vec_delete(ctypes.byref(data))
         if not ptr:
-            raise WasmError("the module is malformed or invalid")
+            what = "serialized module" if _serialized else "module"
+            raise WasmError(f"the {what} is malformed or invalid")
         super().__init__(ptr)
+
+    def serialize(self) -> bytes:
+        """Bytes that ``Module.deserialize`` turns back into this module."""
+        out = ffi.ByteVec()
+        ffi.module_serialize(self.ptr, ctypes.byref(out))
+        return ffi.take_bytes(out)
+
+    @classmethod
+    def deserialize(cls, engine: Engine, data: bytes) -> "Module":
+        """A module from ``serialize()`` output; other bytes raise WasmError."""
+        return cls(engine, data, _serialized=True)
 
     @classmethod
     def from_file(cls, engine: Engine, path: Union[str, Path]) -> "Module":
@@ -291,6 +309,13 @@ class Memory:
         self._check(offset, length)
         return ctypes.string_at(ffi.memory_data(self._instance.live(self._ptr)) + offset, length)
 
+    def view(self) -> memoryview:
+        """The memory's bytes without copying, valid until the memory grows
+        (or its instance or store is closed)."""
+        size = self.data_size
+        base = ffi.memory_data(self._instance.live(self._ptr))
+        return memoryview((ctypes.c_char * size).from_address(base)).cast("B")
+
     def write(self, offset: int, data: bytes) -> None:
         self._check(offset, len(data))
         ctypes.memmove(ffi.memory_data(self._instance.live(self._ptr)) + offset, data, len(data))
@@ -343,9 +368,11 @@ class Instance(_Owned):
         return self.exports[name]
 
     def live(self, ptr: int) -> int:
-        """``ptr`` if this instance is still open."""
+        """``ptr`` if this instance and its store are still open."""
         if self._ptr is None:
             raise WasmError("the instance was closed")
+        if self.store.closed:
+            raise WasmError("the store of this instance was closed")
         return ptr
 
     def close(self) -> None:

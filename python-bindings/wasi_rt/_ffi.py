@@ -152,6 +152,10 @@ linker_define = _fn("wasi_rt_linker_define", c_void_p, c_void_p, c_char_p, c_cha
 linker_instantiate = _fn("wasi_rt_linker_instantiate", c_void_p, c_void_p, c_void_p, POINTER(c_void_p), POINTER(c_void_p))
 
 
+module_serialize = _fn("wasm_module_serialize", None, c_void_p, POINTER(ByteVec))
+module_deserialize = _fn("wasm_module_deserialize", c_void_p, c_void_p, POINTER(ByteVec))
+
+
 def byte_vec(data: bytes) -> ByteVec:
     v = ByteVec()
     byte_vec_new(ctypes.byref(v), len(data), data)

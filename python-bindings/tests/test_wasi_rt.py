@@ -222,3 +222,35 @@ def test_objects_used_after_their_store_is_closed_raise(engine):
         add_pair(1, 2.0)
     with pytest.raises(wasi_rt.WasmError, match="store"):
         mem.read(0, 1)
+
+
+def test_tables_report_size_and_grow(engine):
+    t = instance_of(engine, '(module (table (export "t") 1 3 funcref))')["t"]
+    assert t.size == 1
+    assert t.grow(2) == 1 and t.size == 3
+    with pytest.raises(wasi_rt.WasmError):
+        t.grow(1)
+
+
+def test_wasi_config_and_linker_run_a_command(engine, tmp_path):
+    config = wasi_rt.WasiConfig().argv(["cat", "x", "y"]).env({"A": "1"})
+    (tmp_path / "greeting.txt").write_text("via linker\n")
+    config.preopen_dir(tmp_path, ".", readonly=True)
+    out = config.capture_stdout()
+    store = wasi_rt.Store(engine)
+    linker = wasi_rt.Linker(store)
+    linker.define_wasi(config)
+    with pytest.raises(wasi_rt.WasmError):
+        config.argv(["closed"])  # taken over by the linker
+    wat = os.path.join(os.path.dirname(__file__), "..", "..", "c-examples", "data", "wasi_cat.wat")
+    assert linker.run(wasi_rt.Module.from_file(engine, wat)) == 3
+    assert out.contents() == b"x\ny\nA=1\nvia linker\n"
+
+
+def test_wasi_config_refuses_missing_files_and_directories(tmp_path):
+    config = wasi_rt.WasiConfig()
+    with pytest.raises(wasi_rt.WasmError):
+        config.preopen_dir(tmp_path / "missing", "x")
+    with pytest.raises(wasi_rt.WasmError):
+        config.stdin_file(tmp_path / "missing.txt")
+    config.close()

@@ -27,6 +27,9 @@ __all__ = [
     "WasiExit",
     "run_wasi",
     "Linker",
+    "Table",
+    "WasiConfig",
+    "Output",
     "I32",
     "I64",
     "F32",
@@ -335,6 +338,26 @@ class Global:
         return _from_val(v)
 
 
+class Table:
+    """An exported table."""
+
+    def __init__(self, instance: "Instance", ptr: int):
+        self._instance = instance
+        self._ptr = ptr
+
+    @property
+    def size(self) -> int:
+        return ffi.table_size(self._instance.live(self._ptr))
+
+    def grow(self, delta: int) -> int:
+        """Grows by ``delta`` null elements; returns the old size. Raises
+        WasmError beyond the maximum."""
+        old = self.size
+        if not ffi.table_grow(self._instance.live(self._ptr), delta, None):
+            raise WasmError(f"cannot grow table by {delta} elements")
+        return old
+
+
 class Instance(_Owned):
     """An instance of a module in a store. ``exports`` maps names to
     ``Func``, ``Memory`` and ``Global`` objects."""
@@ -363,6 +386,8 @@ class Instance(_Owned):
                 self.exports[name] = Memory(self, ffi.extern_as_memory(ext))
             elif kind == ffi.EXTERN_GLOBAL:
                 self.exports[name] = Global(self, ffi.extern_as_global(ext))
+            elif kind == ffi.EXTERN_TABLE:
+                self.exports[name] = Table(self, ffi.extern_as_table(ext))
 
     def __getitem__(self, name: str):
         return self.exports[name]
@@ -380,6 +405,97 @@ class Instance(_Owned):
         if vec is not None and getattr(self, "_ptr", None):
             ffi.extern_vec_delete(ctypes.byref(vec))
         super().close()
+
+
+class Output:
+    """Captured stdout or stderr of a WASI program."""
+
+    def __init__(self, ptr: int):
+        self._ptr = ptr
+
+    def contents(self) -> bytes:
+        v = ffi.ByteVec()
+        ffi.output_contents(self._ptr, ctypes.byref(v))
+        return ffi.take_bytes(v)
+
+    def __del__(self):
+        ptr, self._ptr = getattr(self, "_ptr", None), None
+        if ptr:
+            ffi.output_delete(ptr)
+
+
+class WasiConfig(_Owned):
+    """WASI settings: arguments, environment, stdio and preopened
+    directories. By default a program gets nothing: no arguments, an empty
+    environment, no stdin, discarded output, no directories. Handed to
+    ``Linker.define_wasi``, which takes it over."""
+
+    _delete = staticmethod(ffi.wasi_config_delete)
+
+    def __init__(self):
+        super().__init__(ffi.wasi_config_new())
+
+    def argv(self, args: Sequence[str]) -> "WasiConfig":
+        arr = (ctypes.c_char_p * max(len(args), 1))(*[a.encode() for a in args])
+        if not ffi.wasi_config_set_argv(self.ptr, len(args), arr):
+            raise WasmError("an argument is not valid")
+        return self
+
+    def env(self, variables: Dict[str, str]) -> "WasiConfig":
+        names = (ctypes.c_char_p * max(len(variables), 1))(*[k.encode() for k in variables])
+        values = (ctypes.c_char_p * max(len(variables), 1))(*[v.encode() for v in variables.values()])
+        if not ffi.wasi_config_set_env(self.ptr, len(variables), names, values):
+            raise WasmError("an environment variable is not valid")
+        return self
+
+    def inherit_argv(self) -> "WasiConfig":
+        ffi.wasi_config_inherit_argv(self.ptr)
+        return self
+
+    def inherit_env(self) -> "WasiConfig":
+        ffi.wasi_config_inherit_env(self.ptr)
+        return self
+
+    def inherit_stdio(self) -> "WasiConfig":
+        ffi.wasi_config_inherit_stdin(self.ptr)
+        ffi.wasi_config_inherit_stdout(self.ptr)
+        ffi.wasi_config_inherit_stderr(self.ptr)
+        return self
+
+    def stdin_bytes(self, data: bytes) -> "WasiConfig":
+        v = ffi.byte_vec(data)
+        ffi.wasi_config_set_stdin_bytes(self.ptr, ctypes.byref(v))
+        return self
+
+    def stdin_file(self, path: Union[str, Path]) -> "WasiConfig":
+        if not ffi.wasi_config_set_stdin_file(self.ptr, str(path).encode()):
+            raise WasmError(f"cannot open {path}")
+        return self
+
+    def stdout_file(self, path: Union[str, Path]) -> "WasiConfig":
+        if not ffi.wasi_config_set_stdout_file(self.ptr, str(path).encode()):
+            raise WasmError(f"cannot create {path}")
+        return self
+
+    def stderr_file(self, path: Union[str, Path]) -> "WasiConfig":
+        if not ffi.wasi_config_set_stderr_file(self.ptr, str(path).encode()):
+            raise WasmError(f"cannot create {path}")
+        return self
+
+    def capture_stdout(self) -> Output:
+        return Output(ffi.capture_stdout(self.ptr))
+
+    def capture_stderr(self) -> Output:
+        return Output(ffi.capture_stderr(self.ptr))
+
+    def preopen_dir(self, host: Union[str, Path], guest: str, readonly: bool = False) -> "WasiConfig":
+        if not ffi.wasi_config_preopen_dir(self.ptr, str(host).encode(), guest.encode(), not readonly):
+            raise WasmError(f"cannot open directory {host}")
+        return self
+
+    def _take(self) -> int:
+        ptr, self._ptr = self.ptr, None
+        return ptr
 
 
 # Host functions: each Python callable is kept here under a key passed to C
@@ -459,6 +575,23 @@ class Linker(_Owned):
         ffi.func_delete(f)
         if err:
             raise WasmError(_error_text(err))
+
+    def define_wasi(self, config: WasiConfig) -> None:
+        """Serves WASI imports with ``config`` (taken over: it is closed)."""
+        err = ffi.linker_define_wasi(self.ptr, config._take())
+        if err:
+            raise WasmError(_error_text(err))
+
+    def run(self, module: Module) -> int:
+        """Runs a WASI command; returns its exit code. A trap raises Trap."""
+        code = ctypes.c_int(0)
+        trap = ctypes.c_void_p()
+        err = ffi.linker_run(self.ptr, module.ptr, ctypes.byref(code), ctypes.byref(trap))
+        if err:
+            raise WasmError(_error_text(err))
+        if trap.value:
+            _raise_trap(trap.value)
+        return code.value
 
     def instantiate(self, module: Module) -> Instance:
         inst = ctypes.c_void_p()

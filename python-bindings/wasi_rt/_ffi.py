@@ -156,6 +156,19 @@ module_serialize = _fn("wasm_module_serialize", None, c_void_p, POINTER(ByteVec)
 module_deserialize = _fn("wasm_module_deserialize", c_void_p, c_void_p, POINTER(ByteVec))
 
 
+wasi_config_inherit_argv = _fn("wasi_config_inherit_argv", None, c_void_p)
+wasi_config_inherit_env = _fn("wasi_config_inherit_env", None, c_void_p)
+wasi_config_inherit_stdin = _fn("wasi_config_inherit_stdin", None, c_void_p)
+wasi_config_inherit_stdout = _fn("wasi_config_inherit_stdout", None, c_void_p)
+wasi_config_inherit_stderr = _fn("wasi_config_inherit_stderr", None, c_void_p)
+wasi_config_set_stdin_file = _fn("wasi_config_set_stdin_file", c_bool, c_void_p, c_char_p)
+wasi_config_set_stdout_file = _fn("wasi_config_set_stdout_file", c_bool, c_void_p, c_char_p)
+wasi_config_set_stderr_file = _fn("wasi_config_set_stderr_file", c_bool, c_void_p, c_char_p)
+extern_as_table = _fn("wasm_extern_as_table", c_void_p, c_void_p)
+table_size = _fn("wasm_table_size", c_uint32, c_void_p)
+table_grow = _fn("wasm_table_grow", c_bool, c_void_p, c_uint32, c_void_p)
+
+
 def byte_vec(data: bytes) -> ByteVec:
     v = ByteVec()
     byte_vec_new(ctypes.byref(v), len(data), data)

@@ -254,3 +254,25 @@ def test_wasi_config_refuses_missing_files_and_directories(tmp_path):
     with pytest.raises(wasi_rt.WasmError):
         config.stdin_file(tmp_path / "missing.txt")
     config.close()
+
+
+def run_example(name, *args):
+    import subprocess
+    import sys
+
+    script = os.path.join(os.path.dirname(__file__), "..", "examples", name)
+    return subprocess.run([sys.executable, script, *args], capture_output=True, text=True, check=True).stdout
+
+
+def test_the_plugin_host_example_survives_a_trapping_plugin():
+    out = run_example("plugin_host.py")
+    assert "event 2: divider trapped: integer divide by zero" in out
+    assert "event 3: doubler -> 6" in out
+    assert out.endswith("host still running; 6 log calls\n")
+
+
+def test_the_wasi_example_runs_a_program(tmp_path):
+    (tmp_path / "greeting.txt").write_text("hello example\n")
+    wat = os.path.join(os.path.dirname(__file__), "..", "..", "c-examples", "data", "wasi_cat.wat")
+    out = run_example("run_wasi_program.py", wat, str(tmp_path), "arg")
+    assert out == "arg\nGREETING_NAME=python\nhello example\n[exit code 3]\n"

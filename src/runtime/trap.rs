@@ -185,22 +185,13 @@ pub unsafe fn raise_from_signal(code: TrapCode, pc: usize, fp: usize) -> ! {
         r.code = Some(code);
         r.pcs[0] = pc;
         r.npcs = 1;
-        let mut fp = fp;
-        while r.npcs < MAX_FRAMES && fp != 0 && fp.is_multiple_of(8) {
-            // SAFETY: `fp` is a frame pointer of a Wasm frame (compiled
-            // with frame pointers preserved); each such frame stores the
-            // caller's frame pointer and return address above it.
-            let (next, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
-            if !super::code::is_wasm_pc(ret) {
-                break;
-            }
-            r.pcs[r.npcs] = ret;
-            r.npcs += 1;
-            if next <= fp {
-                break;
-            }
-            fp = next;
-        }
+        // SAFETY: `fp` is the interrupted Wasm frame's frame pointer.
+        unsafe {
+            walk_wasm_frames(fp, MAX_FRAMES - 1, |ret| {
+                r.pcs[r.npcs] = ret;
+                r.npcs += 1;
+            })
+        };
     });
     // SAFETY: in_wasm() holds, so a jump buffer is registered.
     unsafe { wasi_rt_unwind() }
@@ -223,23 +214,36 @@ pub unsafe fn raise(trap: Trap) -> ! {
 /// # Safety
 /// `fp` must be a live frame pointer of this thread whose caller chain
 /// consists of frames compiled with frame pointers.
-pub(crate) unsafe fn backtrace_from(mut fp: usize) -> Vec<FrameInfo> {
+pub(crate) unsafe fn backtrace_from(fp: usize) -> Vec<FrameInfo> {
     let mut pcs = Vec::new();
-    while fp != 0 && fp.is_multiple_of(8) && pcs.len() < MAX_FRAMES {
-        // SAFETY: per the contract, each frame stores the caller's frame
-        // pointer and the return address above it.
+    // SAFETY: forwarded.
+    unsafe { walk_wasm_frames(fp, MAX_FRAMES, |ret| pcs.push(ret - 1)) };
+    pcs.into_iter().filter_map(frame_info).collect()
+}
+
+/// Calls `f` with the return address of each Wasm frame above the frame
+/// whose frame pointer is `fp`, innermost first, at most `limit` times.
+/// Allocates nothing, so the signal handler can use it.
+///
+/// # Safety
+/// `fp` must be a live frame pointer of this thread whose callers were
+/// compiled with frame pointers (each frame stores the caller's frame
+/// pointer and the return address above it).
+unsafe fn walk_wasm_frames(mut fp: usize, limit: usize, mut f: impl FnMut(usize)) {
+    let mut n = 0;
+    while n < limit && fp != 0 && fp.is_multiple_of(8) {
+        // SAFETY: per the contract.
         let (next, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
         if !super::code::is_wasm_pc(ret) {
             break;
         }
-        // Return addresses point after the call: look one byte back.
-        pcs.push(ret - 1);
+        f(ret);
+        n += 1;
         if next <= fp {
             break;
         }
         fp = next;
     }
-    pcs.into_iter().filter_map(frame_info).collect()
 }
 
 /// Describes the Wasm code at `pc`.

@@ -193,16 +193,8 @@ pub unsafe extern "C" fn wasi_config_set_stdout_file(
     config: *mut wasi_config_t,
     path: *const c_char,
 ) -> bool {
-    guard(false, || {
-        // SAFETY: NULL or a live config.
-        match (unsafe { config.as_mut() }, create(path)) {
-            (Some(c), Some(f)) => {
-                c.builder.stdout(OutputSink::File(f));
-                true
-            }
-            _ => false,
-        }
-    })
+    // SAFETY: NULL or a live config.
+    unsafe { set_output_file(config, path, true) }
 }
 
 /// Writes stderr to the file at `path`; false when it cannot be opened.
@@ -211,15 +203,26 @@ pub unsafe extern "C" fn wasi_config_set_stderr_file(
     config: *mut wasi_config_t,
     path: *const c_char,
 ) -> bool {
+    // SAFETY: NULL or a live config.
+    unsafe { set_output_file(config, path, false) }
+}
+
+/// Points stdout (or stderr) of `config` at a new file at `path`.
+///
+/// # Safety
+/// `config` is NULL or a live config; `path` NULL or a C string.
+unsafe fn set_output_file(config: *mut wasi_config_t, path: *const c_char, stdout: bool) -> bool {
     guard(false, || {
-        // SAFETY: NULL or a live config.
-        match (unsafe { config.as_mut() }, create(path)) {
-            (Some(c), Some(f)) => {
-                c.builder.stderr(OutputSink::File(f));
-                true
-            }
-            _ => false,
+        // SAFETY: forwarded.
+        let (Some(c), Some(f)) = (unsafe { config.as_mut() }, create(path)) else {
+            return false;
+        };
+        if stdout {
+            c.builder.stdout(OutputSink::File(f));
+        } else {
+            c.builder.stderr(OutputSink::File(f));
         }
+        true
     })
 }
 

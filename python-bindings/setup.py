@@ -4,7 +4,8 @@
 repository (honouring CARGO_TARGET_DIR; extra cargo arguments may be given
 in WASI_RT_CARGO_ARGS) and copies libwasi_rt.so next to the Python modules,
 so `import wasi_rt` needs nothing else. With WASI_RT_LIB set, that library
-is packaged instead and cargo is not run.
+is packaged instead and cargo is not run. `pip wheel ./python-bindings`
+makes a wheel tagged py3-none-<platform> that carries the library.
 """
 
 import os
@@ -13,7 +14,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import Distribution, setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
@@ -44,4 +45,26 @@ class BuildWithCargo(build_py):
         shutil.copy2(lib, dest / "libwasi_rt.so")
 
 
-setup(cmdclass={"build_py": BuildWithCargo})
+try:
+    from setuptools.command.bdist_wheel import bdist_wheel
+except ImportError:  # setuptools < 70 keeps it in the wheel package
+    from wheel.bdist_wheel import bdist_wheel
+
+
+class NativeLibraryDistribution(Distribution):
+    """Carries a native library: installed as platform-specific files."""
+
+    def has_ext_modules(self):
+        return True
+
+
+class PlatformWheel(bdist_wheel):
+    """The wheel carries a native library, so it is tagged for this
+    platform; it loads the library with ctypes, so any Python 3 can use it."""
+
+    def get_tag(self):
+        _, _, platform = super().get_tag()
+        return "py3", "none", platform
+
+
+setup(distclass=NativeLibraryDistribution, cmdclass={"build_py": BuildWithCargo, "bdist_wheel": PlatformWheel})

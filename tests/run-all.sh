@@ -2,7 +2,7 @@
 # The project's one test command: ./tests/run-all.sh
 #
 #   1. system tools: installs the Debian packages the tests need (as root only)
-#   2. Python venv:  target/venv with pytest
+#   2. Python venv:  target/venv with pytest and wheel
 #   3. cargo test --release  (all Rust tests, including the spec suite)
 #   4. C examples:   the C library installed with cmake/ into target/cmake-install,
 #                    c-examples/ built against it and run with ctest, pkg-config checks
@@ -99,9 +99,10 @@ step_venv() {
         echo "creating $VENV"
         python3 -m venv --clear "$VENV" || return 1
     fi
-    if ! "$VENV/bin/python" -c 'import pytest' >/dev/null 2>&1; then
-        echo "installing pytest into the venv"
-        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check pytest || return 1
+    # pytest runs the Python tests; wheel lets the wheel test build offline.
+    if ! "$VENV/bin/python" -c 'import pytest, wheel' >/dev/null 2>&1; then
+        echo "installing pytest and wheel into the venv"
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check pytest wheel || return 1
     fi
     "$VENV/bin/python" -m pytest --version
 }

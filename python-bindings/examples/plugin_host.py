@@ -21,7 +21,7 @@ def main():
     store = wasi_rt.Store(engine)
     linker = wasi_rt.Linker(store)
     logged = []
-    linker.define_func("host", "log", [wasi_rt.I32], [], logged.append)
+    linker.define_func("host", "log", wasi_rt.FuncType([wasi_rt.I32], []), logged.append)
     plugins = {name: linker.instantiate(wasi_rt.Module(engine, src)) for name, src in PLUGINS.items()}
     for event in (1, 2, 3):
         for name, plugin in plugins.items():

@@ -40,6 +40,13 @@ class ByteVec(Structure):
         return ctypes.string_at(self.data, self.size) if self.size else b""
 
 
+class Limits(Structure):
+    _fields_ = [("min", c_uint32), ("max", c_uint32)]
+
+
+LIMITS_MAX_NONE = 0xFFFFFFFF
+
+
 class ValUnion(Union):
     _fields_ = [("i32", c_int32), ("i64", c_int64), ("f32", c_float), ("f64", c_double), ("ref", c_void_p)]
 
@@ -167,6 +174,50 @@ wasi_config_set_stderr_file = _fn("wasi_config_set_stderr_file", c_bool, c_void_
 extern_as_table = _fn("wasm_extern_as_table", c_void_p, c_void_p)
 table_size = _fn("wasm_table_size", c_uint32, c_void_p)
 table_grow = _fn("wasm_table_grow", c_bool, c_void_p, c_uint32, c_void_p)
+
+table_get = _fn("wasm_table_get", c_void_p, c_void_p, c_uint32)
+table_set = _fn("wasm_table_set", c_bool, c_void_p, c_uint32, c_void_p)
+table_new = _fn("wasm_table_new", c_void_p, c_void_p, c_void_p, c_void_p)
+table_type = _fn("wasm_table_type", c_void_p, c_void_p)
+table_delete = _fn("wasm_table_delete", None, c_void_p)
+table_as_extern = _fn("wasm_table_as_extern", c_void_p, c_void_p)
+global_new = _fn("wasm_global_new", c_void_p, c_void_p, c_void_p, POINTER(Val))
+global_type = _fn("wasm_global_type", c_void_p, c_void_p)
+global_delete = _fn("wasm_global_delete", None, c_void_p)
+global_as_extern = _fn("wasm_global_as_extern", c_void_p, c_void_p)
+memory_new = _fn("wasm_memory_new", c_void_p, c_void_p, c_void_p)
+memory_type = _fn("wasm_memory_type", c_void_p, c_void_p)
+memory_delete = _fn("wasm_memory_delete", None, c_void_p)
+memory_as_extern = _fn("wasm_memory_as_extern", c_void_p, c_void_p)
+val_delete = _fn("wasm_val_delete", None, POINTER(Val))
+ref_delete = _fn("wasm_ref_delete", None, c_void_p)
+ref_copy = _fn("wasm_ref_copy", c_void_p, c_void_p)
+ref_as_func = _fn("wasm_ref_as_func", c_void_p, c_void_p)
+ref_as_foreign = _fn("wasm_ref_as_foreign", c_void_p, c_void_p)
+ref_get_host_info = _fn("wasm_ref_get_host_info", c_void_p, c_void_p)
+func_as_ref = _fn("wasm_func_as_ref", c_void_p, c_void_p)
+func_copy = _fn("wasm_func_copy", c_void_p, c_void_p)
+foreign_new = _fn("wasm_foreign_new", c_void_p, c_void_p)
+foreign_delete = _fn("wasm_foreign_delete", None, c_void_p)
+foreign_as_ref = _fn("wasm_foreign_as_ref", c_void_p, c_void_p)
+foreign_set_host_info = _fn("wasm_foreign_set_host_info", None, c_void_p, c_void_p)
+valtype_delete = _fn("wasm_valtype_delete", None, c_void_p)
+globaltype_new = _fn("wasm_globaltype_new", c_void_p, c_void_p, c_uint8)
+globaltype_content = _fn("wasm_globaltype_content", c_void_p, c_void_p)
+globaltype_mutability = _fn("wasm_globaltype_mutability", c_uint8, c_void_p)
+globaltype_delete = _fn("wasm_globaltype_delete", None, c_void_p)
+tabletype_new = _fn("wasm_tabletype_new", c_void_p, c_void_p, POINTER(Limits))
+tabletype_element = _fn("wasm_tabletype_element", c_void_p, c_void_p)
+tabletype_limits = _fn("wasm_tabletype_limits", POINTER(Limits), c_void_p)
+tabletype_delete = _fn("wasm_tabletype_delete", None, c_void_p)
+memorytype_new = _fn("wasm_memorytype_new", c_void_p, POINTER(Limits))
+memorytype_limits = _fn("wasm_memorytype_limits", POINTER(Limits), c_void_p)
+memorytype_delete = _fn("wasm_memorytype_delete", None, c_void_p)
+externtype_as_functype = _fn("wasm_externtype_as_functype_const", c_void_p, c_void_p)
+externtype_as_globaltype = _fn("wasm_externtype_as_globaltype_const", c_void_p, c_void_p)
+externtype_as_tabletype = _fn("wasm_externtype_as_tabletype_const", c_void_p, c_void_p)
+externtype_as_memorytype = _fn("wasm_externtype_as_memorytype_const", c_void_p, c_void_p)
+linker_define_instance = _fn("wasi_rt_linker_define_instance", c_void_p, c_void_p, c_char_p, c_void_p)
 
 
 def byte_vec(data: bytes) -> ByteVec:

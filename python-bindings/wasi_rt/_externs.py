@@ -1,0 +1,420 @@
+"""Functions, memories, globals and tables, and the conversion of Python
+values to and from Wasm values.
+
+Values: i32 and i64 take Python ints (wrapped to the width, as Wasm does);
+f32 and f64 take ints or floats; funcref takes a ``Func`` or None; externref
+takes any Python object (None is the null reference), which comes back out
+of Wasm as the same object.
+"""
+
+import ctypes
+import weakref
+from typing import Any, Callable, Dict, Optional, Tuple
+
+from . import _ffi as ffi
+from ._errors import WasmError, pending, raise_trap
+from ._store import Store
+from ._types import (
+    FuncType,
+    GlobalType,
+    MemoryType,
+    TableType,
+    ValType,
+    functype_from_c,
+    functype_to_c,
+    globaltype_from_c,
+    globaltype_to_c,
+    memorytype_from_c,
+    memorytype_to_c,
+    tabletype_from_c,
+    tabletype_to_c,
+)
+
+
+def to_val(store: Store, kind: int, value: Any) -> ffi.Val:
+    """A C value of ``kind`` for ``value``. References in it are borrowed:
+    valid while ``value`` (and the store) live."""
+    v = ffi.Val()
+    v.kind = kind
+    if kind == ffi.I32 or kind == ffi.I64:
+        if not isinstance(value, int):
+            raise TypeError(f"an {ValType(kind)} value must be an int, not {type(value).__name__}")
+        if kind == ffi.I32:
+            v.of.i32 = ctypes.c_int32(value).value
+        else:
+            v.of.i64 = ctypes.c_int64(value).value
+    elif kind == ffi.F32 or kind == ffi.F64:
+        if not isinstance(value, (int, float)):
+            raise TypeError(f"an {ValType(kind)} value must be a float, not {type(value).__name__}")
+        if kind == ffi.F32:
+            v.of.f32 = value
+        else:
+            v.of.f64 = value
+    elif kind == ffi.FUNCREF:
+        if value is None:
+            v.of.ref = None
+        elif isinstance(value, Func):
+            if value.store is not store:
+                raise WasmError("the function belongs to another store")
+            v.of.ref = ffi.func_as_ref(value._live())
+        else:
+            raise TypeError(f"a funcref value must be a Func or None, not {type(value).__name__}")
+    elif kind == ffi.EXTERNREF:
+        v.of.ref = None if value is None else store.extern_ref(value)
+    else:
+        raise WasmError(f"unknown value kind {kind}")
+    return v
+
+
+def from_val(store: Store, v: ffi.Val, owned: bool) -> Any:
+    """The Python value of a C value. With ``owned``, a reference in ``v``
+    is taken over (deleted, or kept by the returned Func); otherwise it is
+    borrowed and copied where needed."""
+    kind = v.kind
+    if kind == ffi.I32:
+        return v.of.i32
+    if kind == ffi.I64:
+        return v.of.i64
+    if kind == ffi.F32:
+        return v.of.f32
+    if kind == ffi.F64:
+        return v.of.f64
+    ref = v.of.ref
+    if not ref:
+        return None
+    if kind == ffi.FUNCREF:
+        func = ffi.ref_as_func(ref)
+        return Func._wrap(store, func if owned else ffi.func_copy(func), owner=None)
+    obj = store.extern_obj(ref)
+    if owned:
+        ffi.ref_delete(ref)
+    return obj
+
+
+class _Extern:
+    """An extern of a store. Either an instance's export (kept by the
+    instance, usable while it is open) or an object of its own, deleted
+    once on ``close()``, ``with`` exit or garbage collection."""
+
+    _delete: Optional[Callable[[int], None]] = None
+    _as_extern: Optional[Callable[[int], int]] = None
+
+    def _init(self, store: Store, ptr: int, owner) -> None:
+        if not ptr:
+            raise WasmError(f"cannot create {type(self).__name__}")
+        self.store = store
+        self._raw = ptr
+        self._owner = owner
+
+    def _live(self) -> int:
+        """The C pointer, if this object, its instance and its store are open."""
+        raw = self._raw
+        if raw is None:
+            raise WasmError(f"the {type(self).__name__} was closed")
+        if self.store._ptr is None:
+            raise WasmError(f"the store of this {type(self).__name__} was closed")
+        owner = self._owner
+        if owner is not None and owner._ptr is None:
+            raise WasmError("the instance was closed")
+        return raw
+
+    def _extern(self) -> int:
+        """A borrowed ``wasm_extern_t*`` view of this object."""
+        return type(self)._as_extern(self._live())
+
+    def close(self) -> None:
+        """Stops using the object (and frees it, if it is not an instance's export)."""
+        raw, self._raw = getattr(self, "_raw", None), None
+        if raw and self._owner is None:
+            type(self)._delete(raw)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        self.close()
+
+
+# Host functions: each Python callable is kept here under a key passed to C
+# as the function's env; the finalizer drops it when the store lets go.
+_HOST_FUNCS: Dict[int, Tuple[Any, Callable, Tuple[int, ...]]] = {}
+_NEXT_KEY = [1]
+
+
+@ffi.CALLBACK
+def _host_trampoline(env, args, results):
+    store_ref, fn, result_kinds = _HOST_FUNCS[env or 0]
+    store = store_ref()
+    try:
+        a = args.contents
+        out = fn(*[from_val(store, a.data[i], owned=False) for i in range(a.size)])
+        n = len(result_kinds)
+        if n == 1:
+            out = (out,)
+        elif n == 0:
+            if out is not None:
+                raise TypeError(f"the host function returned {type(out).__name__} but has no results")
+            out = ()
+        elif not isinstance(out, (tuple, list)) or len(out) != n:
+            raise TypeError(f"the host function must return a sequence of {n} values")
+        data = results.contents.data
+        for i, (k, value) in enumerate(zip(result_kinds, out)):
+            v = to_val(store, k, value)
+            if k == ffi.FUNCREF or k == ffi.EXTERNREF:
+                v.of.ref = ffi.ref_copy(v.of.ref) if v.of.ref else None  # results are own
+            data[i] = v
+        return None
+    except BaseException as e:  # re-raised by the caller of the Wasm code
+        pending.append(e)
+        msg = ffi.byte_vec(f"Python host function raised {type(e).__name__}: {e}".encode())
+        trap = ffi.trap_new(store.ptr, ctypes.byref(msg))
+        ffi.byte_vec_delete(ctypes.byref(msg))
+        return trap
+
+
+@ffi.FINALIZER
+def _host_finalizer(env):
+    _HOST_FUNCS.pop(env or 0, None)
+
+
+class Func(_Extern):
+    """A function: a Wasm export, or a Python callable made callable from
+    Wasm with ``Func(store, FuncType(...), callable)``.
+
+    Calling it takes one Python value per parameter and returns None, the
+    single result, or a tuple of results. A trap raises Trap; an exception
+    raised by a host function on the way is re-raised as itself."""
+
+    _delete = staticmethod(ffi.func_delete)
+    _as_extern = staticmethod(ffi.func_as_extern)
+
+    def __init__(self, store: Store, ty: FuncType, fn: Callable):
+        """A host function of type ``ty`` calling ``fn``. An exception ``fn``
+        raises traps the Wasm caller and is re-raised in Python."""
+        cty = functype_to_c(ty)
+        key = _NEXT_KEY[0]
+        _NEXT_KEY[0] += 1
+        _HOST_FUNCS[key] = (weakref.ref(store), fn, tuple(int(r) for r in ty.results))
+        ptr = ffi.func_new_with_env(store.ptr, cty, _host_trampoline, key, _host_finalizer)
+        ffi.functype_delete(cty)
+        self._init(store, ptr, None)
+        self._set_type(ty)
+
+    @classmethod
+    def _wrap(cls, store: Store, ptr: int, owner) -> "Func":
+        self = cls.__new__(cls)
+        self._init(store, ptr, owner)
+        cty = ffi.func_type(ptr)
+        self._set_type(functype_from_c(cty))
+        ffi.functype_delete(cty)
+        return self
+
+    def _set_type(self, ty: FuncType) -> None:
+        self.type = ty
+        self._params = tuple(int(p) for p in ty.params)
+        self._results = tuple(int(r) for r in ty.results)
+        self._arg_array = ffi.Val * max(len(self._params), 1)
+        self._result_array = ffi.Val * max(len(self._results), 1)
+
+    def __call__(self, *args):
+        params = self._params
+        n_in, n_out = len(params), len(self._results)
+        if len(args) != n_in:
+            raise WasmError(f"expected {n_in} arguments, got {len(args)}")
+        store = self.store
+        ins = self._arg_array(*[to_val(store, k, a) for k, a in zip(params, args)])
+        outs = self._result_array()
+        trap = ffi.func_call(self._live(), ctypes.byref(ffi.ValVec(n_in, ins)), ctypes.byref(ffi.ValVec(n_out, outs)))
+        if trap:
+            raise_trap(trap)
+        if n_out == 1:
+            return from_val(store, outs[0], owned=True)
+        if n_out == 0:
+            return None
+        return tuple(from_val(store, outs[i], owned=True) for i in range(n_out))
+
+    def __repr__(self) -> str:
+        return f"<Func {self.type}>"
+
+
+class Memory(_Extern):
+    """A linear memory: an export, or ``Memory(store, MemoryType(...))``."""
+
+    _delete = staticmethod(ffi.memory_delete)
+    _as_extern = staticmethod(ffi.memory_as_extern)
+
+    def __init__(self, store: Store, ty: MemoryType):
+        cty = memorytype_to_c(ty)
+        ptr = ffi.memory_new(store.ptr, cty)
+        ffi.memorytype_delete(cty)
+        self._init(store, ptr, None)
+
+    @classmethod
+    def _wrap(cls, store: Store, ptr: int, owner) -> "Memory":
+        self = cls.__new__(cls)
+        self._init(store, ptr, owner)
+        return self
+
+    @property
+    def type(self) -> MemoryType:
+        """The memory's type, with its current size as the minimum."""
+        cty = ffi.memory_type(self._live())
+        ty = memorytype_from_c(cty)
+        ffi.memorytype_delete(cty)
+        return ty
+
+    @property
+    def size(self) -> int:
+        """Size in 64 KiB pages."""
+        return ffi.memory_size(self._live())
+
+    @property
+    def data_size(self) -> int:
+        """Size in bytes."""
+        return ffi.memory_data_size(self._live())
+
+    def grow(self, pages: int) -> int:
+        """Grows by ``pages``; returns the old size. Raises WasmError beyond the maximum."""
+        old = self.size
+        if pages < 0 or not ffi.memory_grow(self._live(), pages):
+            raise WasmError(f"cannot grow memory by {pages} pages")
+        return old
+
+    def _check(self, offset: int, length: int) -> int:
+        size = self.data_size
+        if offset < 0 or length < 0 or offset + length > size:
+            raise WasmError(f"memory access {offset}+{length} is out of bounds ({size} bytes)")
+        return ffi.memory_data(self._live())
+
+    def read(self, offset: int, length: int) -> bytes:
+        """A copy of ``length`` bytes at ``offset``; WasmError when out of bounds."""
+        return ctypes.string_at(self._check(offset, length) + offset, length)
+
+    def write(self, offset: int, data: bytes) -> None:
+        """Copies ``data`` to ``offset``; WasmError (nothing written) when out of bounds."""
+        data = bytes(data)
+        ctypes.memmove(self._check(offset, len(data)) + offset, data, len(data))
+
+    def view(self) -> memoryview:
+        """The memory's bytes without copying. Valid until the memory grows
+        or its instance or store is closed: do not keep it past that."""
+        size = self.data_size
+        base = ffi.memory_data(self._live())
+        return memoryview((ctypes.c_char * size).from_address(base)).cast("B")
+
+
+class Global(_Extern):
+    """A global: an export, or ``Global(store, GlobalType(...), value)``."""
+
+    _delete = staticmethod(ffi.global_delete)
+    _as_extern = staticmethod(ffi.global_as_extern)
+
+    def __init__(self, store: Store, ty: GlobalType, value: Any):
+        cty = globaltype_to_c(ty)
+        v = to_val(store, int(ty.content), value)
+        ptr = ffi.global_new(store.ptr, cty, ctypes.byref(v))
+        ffi.globaltype_delete(cty)
+        self._init(store, ptr, None)
+        self.type = ty
+
+    @classmethod
+    def _wrap(cls, store: Store, ptr: int, owner) -> "Global":
+        self = cls.__new__(cls)
+        self._init(store, ptr, owner)
+        cty = ffi.global_type(ptr)
+        self.type = globaltype_from_c(cty)
+        ffi.globaltype_delete(cty)
+        return self
+
+    @property
+    def value(self) -> Any:
+        """The current value; setting it raises WasmError for an immutable
+        global and TypeError for a value of the wrong type."""
+        v = ffi.Val()
+        ffi.global_get(self._live(), ctypes.byref(v))
+        return from_val(self.store, v, owned=True)
+
+    @value.setter
+    def value(self, value: Any) -> None:
+        if not self.type.mutable:
+            raise WasmError("the global is immutable")
+        v = to_val(self.store, int(self.type.content), value)
+        ffi.global_set(self._live(), ctypes.byref(v))
+
+    def __repr__(self) -> str:
+        return f"<Global {self.type}>"
+
+
+class Table(_Extern):
+    """A table of references: an export, or ``Table(store, TableType(...), init)``.
+    Elements are read and written with ``table[i]``; an index out of bounds
+    raises IndexError."""
+
+    _delete = staticmethod(ffi.table_delete)
+    _as_extern = staticmethod(ffi.table_as_extern)
+
+    def __init__(self, store: Store, ty: TableType, init: Any = None):
+        cty = tabletype_to_c(ty)
+        v = to_val(store, int(ty.element), init)
+        ptr = ffi.table_new(store.ptr, cty, v.of.ref)
+        ffi.tabletype_delete(cty)
+        self._init(store, ptr, None)
+        self._element = int(ty.element)
+
+    @classmethod
+    def _wrap(cls, store: Store, ptr: int, owner) -> "Table":
+        self = cls.__new__(cls)
+        self._init(store, ptr, owner)
+        self._element = int(self.type.element)
+        return self
+
+    @property
+    def type(self) -> TableType:
+        """The table's type, with its current size as the minimum."""
+        cty = ffi.table_type(self._live())
+        ty = tabletype_from_c(cty)
+        ffi.tabletype_delete(cty)
+        return ty
+
+    @property
+    def size(self) -> int:
+        """Number of elements."""
+        return ffi.table_size(self._live())
+
+    def __len__(self) -> int:
+        return self.size
+
+    def _index(self, index: int) -> int:
+        size = self.size
+        i = index + size if -size <= index < 0 else index
+        if not 0 <= i < size:
+            raise IndexError(f"table index {index} out of range ({size} elements)")
+        return i
+
+    def __getitem__(self, index: int) -> Any:
+        """Element ``index``: a Func or None (funcref), a Python object or None (externref)."""
+        ref = ffi.table_get(self._live(), self._index(index))
+        v = ffi.Val()
+        v.kind = self._element
+        v.of.ref = ref
+        return from_val(self.store, v, owned=True)
+
+    def __setitem__(self, index: int, value: Any) -> None:
+        v = to_val(self.store, self._element, value)
+        if not ffi.table_set(self._live(), self._index(index), v.of.ref):
+            raise WasmError(f"cannot set table element {index}")
+
+    def grow(self, delta: int, init: Any = None) -> int:
+        """Grows by ``delta`` elements set to ``init``; returns the old size.
+        Raises WasmError beyond the maximum."""
+        old = self.size
+        v = to_val(self.store, self._element, init)
+        if delta < 0 or not ffi.table_grow(self._live(), delta, v.of.ref):
+            raise WasmError(f"cannot grow table by {delta} elements")
+        return old
+
+    def __repr__(self) -> str:
+        return f"<Table {self.type}>"

@@ -1,0 +1,155 @@
+"""Engines, stores and compiled modules: the objects everything else lives in."""
+
+import ctypes
+from pathlib import Path
+from typing import Any, Dict, List, Tuple, Union
+
+from . import _ffi as ffi
+from ._errors import WasmError
+from ._types import ExportType, ImportType, exports_of, imports_of
+
+
+class _Owned:
+    """Owns one C handle and deletes it exactly once: on ``close()``, when a
+    ``with`` block ends, or when garbage-collected."""
+
+    _delete = None
+
+    def __init__(self, ptr: int):
+        if not ptr:
+            raise WasmError(f"cannot create {type(self).__name__}")
+        self._ptr = ptr
+
+    @property
+    def ptr(self) -> int:
+        if self._ptr is None:
+            raise WasmError(f"the {type(self).__name__} was closed")
+        return self._ptr
+
+    @property
+    def closed(self) -> bool:
+        return getattr(self, "_ptr", None) is None
+
+    def close(self) -> None:
+        """Frees the C handle; closing again does nothing."""
+        ptr, self._ptr = getattr(self, "_ptr", None), None
+        if ptr:
+            type(self)._delete(ptr)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        self.close()
+
+
+class Engine(_Owned):
+    """A compilation environment; share one between stores and modules."""
+
+    _delete = staticmethod(ffi.engine_delete)
+
+    def __init__(self):
+        super().__init__(ffi.engine_new())
+
+
+class Store(_Owned):
+    """Owns instances and everything created in them. Once it is closed,
+    using anything created in it raises WasmError."""
+
+    _delete = staticmethod(ffi.store_delete)
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        super().__init__(ffi.store_new(engine.ptr))
+        # Python objects passed to Wasm as externrefs: each gets one
+        # wasm_foreign_t whose host info is its key here.
+        self._externs: Dict[int, Any] = {}
+        self._foreign_of: Dict[int, Tuple[int, int]] = {}
+
+    def extern_ref(self, obj: Any) -> int:
+        """A borrowed ``wasm_ref_t*`` standing for ``obj`` in this store;
+        the same one each time for the same object."""
+        known = self._foreign_of.get(id(obj))
+        if known is None:
+            foreign = ffi.foreign_new(self.ptr)
+            if not foreign:
+                raise WasmError("cannot create an externref")
+            key = len(self._externs) + 1
+            ffi.foreign_set_host_info(foreign, key)
+            self._externs[key] = obj
+            known = self._foreign_of[id(obj)] = (key, foreign)
+        return ffi.foreign_as_ref(known[1])
+
+    def extern_obj(self, ref: int) -> Any:
+        """The Python object a borrowed externref ``wasm_ref_t*`` stands for."""
+        return self._externs.get(ffi.ref_get_host_info(ref) or 0)
+
+    def close(self) -> None:
+        for _, foreign in getattr(self, "_foreign_of", {}).values():
+            ffi.foreign_delete(foreign)
+        self._foreign_of = {}
+        self._externs = {}
+        super().close()
+
+
+def _source(source: Union[bytes, str]) -> bytes:
+    return source.encode() if isinstance(source, str) else bytes(source)
+
+
+class Module(_Owned):
+    """A compiled module, from its binary or text (``.wat``) form. Modules
+    belong to an engine, not a store: instantiate one in many stores."""
+
+    _delete = staticmethod(ffi.module_delete)
+
+    def __init__(self, engine: Engine, source: Union[bytes, str], _serialized: bool = False):
+        self.engine = engine
+        self._store = Store(engine)
+        data = ffi.byte_vec(_source(source))
+        make = ffi.module_deserialize if _serialized else ffi.module_new
+        ptr = make(self._store.ptr, ctypes.byref(data))
+        ffi.byte_vec_delete(ctypes.byref(data))
+        if not ptr:
+            what = "serialized module" if _serialized else "module"
+            raise WasmError(f"the {what} is malformed or invalid")
+        super().__init__(ptr)
+        self._imports = imports_of(ptr)
+        self._exports = exports_of(ptr)
+
+    def serialize(self) -> bytes:
+        """Bytes that ``Module.deserialize`` turns back into this module."""
+        out = ffi.ByteVec()
+        ffi.module_serialize(self.ptr, ctypes.byref(out))
+        return ffi.take_bytes(out)
+
+    @classmethod
+    def deserialize(cls, engine: Engine, data: bytes) -> "Module":
+        """A module from ``serialize()`` output; other bytes raise WasmError."""
+        return cls(engine, data, _serialized=True)
+
+    @classmethod
+    def from_file(cls, engine: Engine, path: Union[str, Path]) -> "Module":
+        """The module in a ``.wasm`` or ``.wat`` file; a missing file raises OSError."""
+        return cls(engine, Path(path).read_bytes())
+
+    @staticmethod
+    def validate(engine: Engine, source: Union[bytes, str]) -> bool:
+        """Whether ``source`` is a valid module this engine can compile."""
+        with Store(engine) as store:
+            data = ffi.byte_vec(_source(source))
+            ok = ffi.module_validate(store.ptr, ctypes.byref(data))
+            ffi.byte_vec_delete(ctypes.byref(data))
+            return bool(ok)
+
+    @property
+    def imports(self) -> List[ImportType]:
+        """Each import's module, name and type, in order."""
+        return list(self._imports)
+
+    @property
+    def exports(self) -> List[ExportType]:
+        """Each export's name and type, in order."""
+        return list(self._exports)

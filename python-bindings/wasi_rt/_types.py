@@ -1,0 +1,205 @@
+"""Value, function, global, memory and table types, import and export
+descriptions, and their conversion to and from the C type objects."""
+
+import ctypes
+import enum
+from dataclasses import dataclass, field
+from typing import List, Optional, Sequence, Tuple, Union
+
+from . import _ffi as ffi
+
+
+class ValType(enum.IntEnum):
+    """The type of a Wasm value. ``str()`` gives its text-format name."""
+
+    I32 = ffi.I32
+    I64 = ffi.I64
+    F32 = ffi.F32
+    F64 = ffi.F64
+    EXTERNREF = ffi.EXTERNREF
+    FUNCREF = ffi.FUNCREF
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    @property
+    def is_ref(self) -> bool:
+        return self in (ValType.EXTERNREF, ValType.FUNCREF)
+
+
+@dataclass(frozen=True)
+class FuncType:
+    """Parameter and result types of a function."""
+
+    params: Tuple[ValType, ...] = ()
+    results: Tuple[ValType, ...] = ()
+
+    def __init__(self, params: Sequence[ValType] = (), results: Sequence[ValType] = ()):
+        object.__setattr__(self, "params", tuple(ValType(p) for p in params))
+        object.__setattr__(self, "results", tuple(ValType(r) for r in results))
+
+    def __str__(self) -> str:
+        parts = ["func"]
+        if self.params:
+            parts.append(f"(param {' '.join(map(str, self.params))})")
+        if self.results:
+            parts.append(f"(result {' '.join(map(str, self.results))})")
+        return f"({' '.join(parts)})"
+
+
+@dataclass(frozen=True)
+class GlobalType:
+    """The content type of a global and whether Wasm (and the host) may set it."""
+
+    content: ValType
+    mutable: bool = False
+
+    def __str__(self) -> str:
+        return f"(global (mut {self.content}))" if self.mutable else f"(global {self.content})"
+
+
+@dataclass(frozen=True)
+class MemoryType:
+    """Limits of a memory in 64 KiB pages; ``maximum`` is None when unbounded."""
+
+    minimum: int
+    maximum: Optional[int] = None
+
+    def __str__(self) -> str:
+        return f"(memory {self.minimum}{'' if self.maximum is None else f' {self.maximum}'})"
+
+
+@dataclass(frozen=True)
+class TableType:
+    """The element type of a table and its limits in elements."""
+
+    element: ValType
+    minimum: int
+    maximum: Optional[int] = None
+
+    def __str__(self) -> str:
+        return f"(table {self.minimum}{'' if self.maximum is None else f' {self.maximum}'} {self.element})"
+
+
+ExternType = Union[FuncType, GlobalType, MemoryType, TableType]
+
+
+@dataclass(frozen=True)
+class ImportType:
+    """One import of a module: where it comes from and the type it must have."""
+
+    module: str
+    name: str
+    type: ExternType = field(repr=True)
+
+
+@dataclass(frozen=True)
+class ExportType:
+    """One export of a module: its name and type."""
+
+    name: str
+    type: ExternType
+
+
+def _kinds(vec_ptr) -> Tuple[ValType, ...]:
+    return tuple(ValType(ffi.valtype_kind(t)) for t in vec_ptr.contents.items())
+
+
+def _limits(ptr) -> Tuple[int, Optional[int]]:
+    lim = ptr.contents
+    return lim.min, None if lim.max == ffi.LIMITS_MAX_NONE else lim.max
+
+
+def functype_from_c(ptr: int) -> FuncType:
+    """The FuncType of a borrowed ``wasm_functype_t*``."""
+    return FuncType(_kinds(ffi.functype_params(ptr)), _kinds(ffi.functype_results(ptr)))
+
+
+def globaltype_from_c(ptr: int) -> GlobalType:
+    content = ValType(ffi.valtype_kind(ffi.globaltype_content(ptr)))
+    return GlobalType(content, ffi.globaltype_mutability(ptr) == 1)
+
+
+def memorytype_from_c(ptr: int) -> MemoryType:
+    return MemoryType(*_limits(ffi.memorytype_limits(ptr)))
+
+
+def tabletype_from_c(ptr: int) -> TableType:
+    element = ValType(ffi.valtype_kind(ffi.tabletype_element(ptr)))
+    return TableType(element, *_limits(ffi.tabletype_limits(ptr)))
+
+
+def externtype_from_c(ptr: int) -> ExternType:
+    """The type described by a borrowed ``wasm_externtype_t*``."""
+    kind = ffi.externtype_kind(ptr)
+    if kind == ffi.EXTERN_FUNC:
+        return functype_from_c(ffi.externtype_as_functype(ptr))
+    if kind == ffi.EXTERN_GLOBAL:
+        return globaltype_from_c(ffi.externtype_as_globaltype(ptr))
+    if kind == ffi.EXTERN_MEMORY:
+        return memorytype_from_c(ffi.externtype_as_memorytype(ptr))
+    return tabletype_from_c(ffi.externtype_as_tabletype(ptr))
+
+
+def _valtype_vec(kinds: Sequence[ValType]) -> ffi.PtrVec:
+    v = ffi.PtrVec()
+    if kinds:
+        arr = (ctypes.c_void_p * len(kinds))(*[ffi.valtype_new(int(k)) for k in kinds])
+        ffi.valtype_vec_new(ctypes.byref(v), len(kinds), arr)
+    else:
+        ffi.valtype_vec_new_empty(ctypes.byref(v))
+    return v
+
+
+def _c_limits(minimum: int, maximum: Optional[int]) -> ffi.Limits:
+    if minimum < 0 or (maximum is not None and not minimum <= maximum < ffi.LIMITS_MAX_NONE):
+        raise ValueError(f"invalid limits: minimum {minimum}, maximum {maximum}")
+    return ffi.Limits(minimum, ffi.LIMITS_MAX_NONE if maximum is None else maximum)
+
+
+def functype_to_c(ty: FuncType) -> int:
+    """A new own ``wasm_functype_t*`` for ``ty``."""
+    ps, rs = _valtype_vec(ty.params), _valtype_vec(ty.results)
+    return ffi.functype_new(ctypes.byref(ps), ctypes.byref(rs))
+
+
+def globaltype_to_c(ty: GlobalType) -> int:
+    return ffi.globaltype_new(ffi.valtype_new(int(ty.content)), 1 if ty.mutable else 0)
+
+
+def memorytype_to_c(ty: MemoryType) -> int:
+    lim = _c_limits(ty.minimum, ty.maximum)
+    return ffi.memorytype_new(ctypes.byref(lim))
+
+
+def tabletype_to_c(ty: TableType) -> int:
+    if not ValType(ty.element).is_ref:
+        raise ValueError(f"a table holds references, not {ty.element}")
+    lim = _c_limits(ty.minimum, ty.maximum)
+    return ffi.tabletype_new(ffi.valtype_new(int(ty.element)), ctypes.byref(lim))
+
+
+def imports_of(module_ptr: int) -> List[ImportType]:
+    vec = ffi.PtrVec()
+    ffi.module_imports(module_ptr, ctypes.byref(vec))
+    out = [
+        ImportType(
+            ffi.importtype_module(t).contents.to_bytes().decode(),
+            ffi.importtype_name(t).contents.to_bytes().decode(),
+            externtype_from_c(ffi.importtype_type(t)),
+        )
+        for t in vec.items()
+    ]
+    ffi.importtype_vec_delete(ctypes.byref(vec))
+    return out
+
+
+def exports_of(module_ptr: int) -> List[ExportType]:
+    vec = ffi.PtrVec()
+    ffi.module_exports(module_ptr, ctypes.byref(vec))
+    out = [
+        ExportType(ffi.exporttype_name(t).contents.to_bytes().decode(), externtype_from_c(ffi.exporttype_type(t)))
+        for t in vec.items()
+    ]
+    ffi.exporttype_vec_delete(ctypes.byref(vec))
+    return out

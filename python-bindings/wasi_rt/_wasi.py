@@ -1,0 +1,158 @@
+"""WASI configuration (arguments, environment, stdio, preopened
+directories) and ``run_wasi``, which runs a command in one call."""
+
+import ctypes
+from pathlib import Path
+from typing import Dict, Optional, Sequence, Tuple, Union
+
+from . import _ffi as ffi
+from ._errors import WasmError
+from ._instance import Linker
+from ._store import Engine, Module, Store, _Owned
+
+
+class Output:
+    """The captured stdout or stderr of a WASI program."""
+
+    def __init__(self, ptr: int):
+        if not ptr:
+            raise WasmError("cannot capture output")
+        self._ptr = ptr
+
+    def contents(self) -> bytes:
+        """Everything written so far."""
+        v = ffi.ByteVec()
+        ffi.output_contents(self._ptr, ctypes.byref(v))
+        return ffi.take_bytes(v)
+
+    def __del__(self):
+        ptr, self._ptr = getattr(self, "_ptr", None), None
+        if ptr:
+            ffi.output_delete(ptr)
+
+
+def _strings(values: Sequence[str]):
+    return (ctypes.c_char_p * max(len(values), 1))(*[s.encode() for s in values])
+
+
+class WasiConfig(_Owned):
+    """WASI settings: arguments, environment, stdio and preopened
+    directories. By default a program gets nothing: no arguments, an empty
+    environment, an empty stdin, discarded output, no directories. Setters
+    return the config, so calls chain. ``Linker.define_wasi`` takes it over."""
+
+    _delete = staticmethod(ffi.wasi_config_delete)
+
+    def __init__(self):
+        super().__init__(ffi.wasi_config_new())
+
+    def argv(self, args: Sequence[str]) -> "WasiConfig":
+        """The program's arguments, ``argv[0]`` (its name) first."""
+        if not ffi.wasi_config_set_argv(self.ptr, len(args), _strings(args)):
+            raise WasmError("an argument is not valid")
+        return self
+
+    def env(self, variables: Dict[str, str]) -> "WasiConfig":
+        """The program's environment (replacing any inherited one)."""
+        names, values = _strings(list(variables)), _strings(list(variables.values()))
+        if not ffi.wasi_config_set_env(self.ptr, len(variables), names, values):
+            raise WasmError("an environment variable is not valid")
+        return self
+
+    def inherit_argv(self) -> "WasiConfig":
+        """This process's arguments."""
+        ffi.wasi_config_inherit_argv(self.ptr)
+        return self
+
+    def inherit_env(self) -> "WasiConfig":
+        """This process's environment."""
+        ffi.wasi_config_inherit_env(self.ptr)
+        return self
+
+    def inherit_stdio(self) -> "WasiConfig":
+        """This process's stdin, stdout and stderr."""
+        ffi.wasi_config_inherit_stdin(self.ptr)
+        ffi.wasi_config_inherit_stdout(self.ptr)
+        ffi.wasi_config_inherit_stderr(self.ptr)
+        return self
+
+    def stdin_bytes(self, data: bytes) -> "WasiConfig":
+        """stdin reads ``data``, then end of file."""
+        v = ffi.byte_vec(bytes(data))
+        ffi.wasi_config_set_stdin_bytes(self.ptr, ctypes.byref(v))
+        return self
+
+    def stdin_file(self, path: Union[str, Path]) -> "WasiConfig":
+        """stdin reads the file at ``path``; WasmError when it cannot be opened."""
+        if not ffi.wasi_config_set_stdin_file(self.ptr, str(path).encode()):
+            raise WasmError(f"cannot open {path}")
+        return self
+
+    def stdout_file(self, path: Union[str, Path]) -> "WasiConfig":
+        """stdout goes to the file at ``path`` (created or truncated)."""
+        if not ffi.wasi_config_set_stdout_file(self.ptr, str(path).encode()):
+            raise WasmError(f"cannot create {path}")
+        return self
+
+    def stderr_file(self, path: Union[str, Path]) -> "WasiConfig":
+        """stderr goes to the file at ``path`` (created or truncated)."""
+        if not ffi.wasi_config_set_stderr_file(self.ptr, str(path).encode()):
+            raise WasmError(f"cannot create {path}")
+        return self
+
+    def capture_stdout(self) -> Output:
+        """stdout is kept in memory; read it from the returned Output."""
+        return Output(ffi.capture_stdout(self.ptr))
+
+    def capture_stderr(self) -> Output:
+        """stderr is kept in memory; read it from the returned Output."""
+        return Output(ffi.capture_stderr(self.ptr))
+
+    def preopen_dir(self, host: Union[str, Path], guest: str, readonly: bool = False) -> "WasiConfig":
+        """Gives the program the host directory ``host`` as ``guest``; it can
+        reach nothing outside it. WasmError when ``host`` is not a directory."""
+        if not ffi.wasi_config_preopen_dir(self.ptr, str(host).encode(), guest.encode(), not readonly):
+            raise WasmError(f"cannot open directory {host}")
+        return self
+
+    def _take(self) -> int:
+        ptr, self._ptr = self.ptr, None
+        return ptr
+
+
+def run_wasi(
+    program: Union[str, Path, bytes, Module],
+    args: Sequence[str] = (),
+    env: Optional[Dict[str, str]] = None,
+    dirs: Optional[Dict[str, Union[str, Path]]] = None,
+    readonly_dirs: Optional[Dict[str, Union[str, Path]]] = None,
+    stdin: bytes = b"",
+    engine: Optional[Engine] = None,
+) -> Tuple[int, bytes, bytes]:
+    """Runs a WASI command and returns (exit code, stdout, stderr).
+
+    ``program`` is a path to a ``.wasm``/``.wat`` file, module bytes or
+    text, or a ``Module``; ``args`` are its arguments (``argv[0]`` first);
+    ``dirs`` and ``readonly_dirs`` map guest names to host directories. A
+    trap raises ``Trap``; a bad program, directory or import raises
+    ``WasmError``.
+    """
+    if isinstance(program, Module):
+        module = program
+        engine = program.engine
+    else:
+        engine = engine or Engine()
+        if isinstance(program, (str, Path)) and not str(program).lstrip().startswith("("):
+            module = Module.from_file(engine, program)
+        else:
+            module = Module(engine, program)
+    config = WasiConfig().argv(list(args)).env(env or {}).stdin_bytes(stdin)
+    for guest, host in (dirs or {}).items():
+        config.preopen_dir(host, guest)
+    for guest, host in (readonly_dirs or {}).items():
+        config.preopen_dir(host, guest, readonly=True)
+    out, err = config.capture_stdout(), config.capture_stderr()
+    with Store(engine) as store, Linker(store) as linker:
+        linker.define_wasi(config)
+        code = linker.run(module)
+        return code, out.contents(), err.contents()

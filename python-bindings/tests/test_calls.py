@@ -56,6 +56,15 @@ def test_a_wrong_argument_type_raises_type_error(store):
         add("1", 2)
 
 
+def test_integers_that_do_not_fit_raise_overflow_error(store):
+    add = instance_of(store, ADD)["add"]
+    with pytest.raises(OverflowError, match="does not fit in i32"):
+        add(2**32, 0)
+    with pytest.raises(OverflowError):
+        add(-(2**31) - 1, 0)
+    assert add(-(2**31), 0) == -(2**31)
+
+
 def test_a_function_knows_its_type(store):
     inst = instance_of(store, KITCHEN)
     assert inst["pair"].type == FuncType([I64, F64], [F64, I64])
@@ -212,3 +221,29 @@ def test_wasi_exit_is_raised_by_a_call_that_exits(store):
     with pytest.raises(wasi_rt.WasiExit) as e:
         inst["quit"]()
     assert e.value.code == 7
+
+
+def test_stores_in_different_threads_run_in_parallel(engine):
+    import threading
+
+    module = wasi_rt.Module(
+        engine,
+        """(module (func (export "count") (param i64) (result i64) (local $i i64)
+             (block $done (loop $next
+               (br_if $done (i64.ge_u (local.get $i) (local.get 0)))
+               (local.set $i (i64.add (local.get $i) (i64.const 1)))
+               (br $next)))
+             (local.get $i)))""",
+    )
+    results = {}
+
+    def work(n):
+        store = wasi_rt.Store(engine)
+        results[n] = [wasi_rt.Instance(store, module)["count"](n + k) for k in range(50)]
+
+    threads = [threading.Thread(target=work, args=(n * 1_000_000,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == {n * 1_000_000: [n * 1_000_000 + k for k in range(50)] for n in range(4)}

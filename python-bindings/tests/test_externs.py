@@ -49,6 +49,26 @@ def test_memory_view_is_zero_copy(store):
     assert len(view) == 65536
 
 
+def test_a_memory_view_keeps_the_memory_alive(engine):
+    store = wasi_rt.Store(engine)
+    inst = instance_of(store, MEMORY)
+    view = inst["memory"].view()
+    view[0] = 7
+    inst.close()
+    store.close()
+    del inst, store
+    view[1] = 8  # still mapped: the view holds the memory
+    assert bytes(view[:2]) == b"\x07\x08"
+
+
+def test_a_memory_view_does_not_move_when_the_memory_grows(store):
+    mem = instance_of(store, MEMORY)["memory"]
+    view = mem.view()
+    mem.grow(1)
+    view[5] = 1
+    assert mem.read(5, 1) == b"\x01" and len(view) == 65536 and len(mem.view()) == 2 * 65536
+
+
 def test_a_host_memory_is_imported_by_wasm(store):
     mem = wasi_rt.Memory(store, MemoryType(1, 3))
     mem.write(0, b"\x2a")
@@ -92,6 +112,8 @@ def test_setting_a_global_to_the_wrong_type_raises_type_error(store):
     counter = instance_of(store, GLOBALS)["counter"]
     with pytest.raises(TypeError):
         counter.value = "ten"
+    with pytest.raises(OverflowError):
+        counter.value = 2**64
 
 
 def test_a_host_global_is_imported_by_wasm(store):

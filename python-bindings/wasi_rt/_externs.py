@@ -31,25 +31,35 @@ from ._types import (
 )
 
 
+def check_int(value: Any, bits: int) -> int:
+    """``value`` if it is an int that fits ``bits`` bits, signed or unsigned
+    (ctypes then wraps it to the signed width, as Wasm reads it)."""
+    if not isinstance(value, int):
+        raise TypeError(f"an i{bits} value must be an int, not {type(value).__name__}")
+    if not -(1 << (bits - 1)) <= value < (1 << bits):
+        raise OverflowError(f"{value} does not fit in i{bits}")
+    return value
+
+
+def check_float(value: Any, name: str) -> Any:
+    if not isinstance(value, (int, float)):
+        raise TypeError(f"an {name} value must be a float, not {type(value).__name__}")
+    return value
+
+
 def to_val(store: Store, kind: int, value: Any) -> ffi.Val:
     """A C value of ``kind`` for ``value``. References in it are borrowed:
     valid while ``value`` (and the store) live."""
     v = ffi.Val()
     v.kind = kind
-    if kind == ffi.I32 or kind == ffi.I64:
-        if not isinstance(value, int):
-            raise TypeError(f"an {ValType(kind)} value must be an int, not {type(value).__name__}")
-        if kind == ffi.I32:
-            v.of.i32 = ctypes.c_int32(value).value
-        else:
-            v.of.i64 = ctypes.c_int64(value).value
-    elif kind == ffi.F32 or kind == ffi.F64:
-        if not isinstance(value, (int, float)):
-            raise TypeError(f"an {ValType(kind)} value must be a float, not {type(value).__name__}")
-        if kind == ffi.F32:
-            v.of.f32 = value
-        else:
-            v.of.f64 = value
+    if kind == ffi.I32:
+        v.of.i32 = check_int(value, 32)
+    elif kind == ffi.I64:
+        v.of.i64 = check_int(value, 64)
+    elif kind == ffi.F32:
+        v.of.f32 = check_float(value, "f32")
+    elif kind == ffi.F64:
+        v.of.f64 = check_float(value, "f64")
     elif kind == ffi.FUNCREF:
         if value is None:
             v.of.ref = None
@@ -214,27 +224,78 @@ class Func(_Extern):
 
     def _set_type(self, ty: FuncType) -> None:
         self.type = ty
-        self._params = tuple(int(p) for p in ty.params)
-        self._results = tuple(int(r) for r in ty.results)
-        self._arg_array = ffi.Val * max(len(self._params), 1)
-        self._result_array = ffi.Val * max(len(self._results), 1)
+        # Argument and result vectors live with the function: a call writes
+        # each argument straight into its slot. (A store is used by one
+        # thread at a time; a nested call of the same function from a host
+        # function is fine, as arguments are read on entry and results are
+        # read before the outer call writes its own.)
+        n_in, n_out = len(ty.params), len(ty.results)
+        self._n_in = n_in
+        ins = (ffi.Val * max(n_in, 1))()
+        outs = (ffi.Val * max(n_out, 1))()
+        self._buffers = (ins, outs)
+        self._vin = ctypes.byref(ffi.ValVec(n_in, ins))
+        self._vout_vec = ffi.ValVec(n_out, outs)
+        self._vout = ctypes.byref(self._vout_vec)
+        self._setters = [self._setter(ins, i, int(k)) for i, k in enumerate(ty.params)]
+        self._getters = [self._getter(outs, i, int(k)) for i, k in enumerate(ty.results)]
+
+    _SCALARS = {ffi.I32: ctypes.c_int32, ffi.I64: ctypes.c_int64, ffi.F32: ctypes.c_float, ffi.F64: ctypes.c_double}
+
+    def _slot(self, array, i: int, kind: int):
+        array[i].kind = kind
+        scalar = self._SCALARS.get(kind, ctypes.c_void_p)
+        return scalar.from_buffer(array, i * ctypes.sizeof(ffi.Val) + ffi.Val.of.offset)
+
+    def _setter(self, array, i: int, kind: int):
+        slot = self._slot(array, i, kind)
+        if kind == ffi.I32 or kind == ffi.I64:
+            bits = 32 if kind == ffi.I32 else 64
+            low, high = -(1 << (bits - 1)), 1 << bits
+
+            def set_int(value):
+                if value.__class__ is not int and not isinstance(value, int):
+                    raise TypeError(f"an i{bits} value must be an int, not {type(value).__name__}")
+                if not low <= value < high:
+                    raise OverflowError(f"{value} does not fit in i{bits}")
+                slot.value = value
+
+            return set_int
+        if kind == ffi.F32 or kind == ffi.F64:
+            name = str(ValType(kind))
+
+            def set_float(value):
+                slot.value = check_float(value, name)
+
+            return set_float
+        store = self.store
+
+        def set_ref(value):
+            slot.value = to_val(store, kind, value).of.ref
+
+        return set_ref
+
+    def _getter(self, array, i: int, kind: int):
+        slot = self._slot(array, i, kind)
+        if kind in self._SCALARS:
+            return lambda: slot.value
+        store, val = self.store, array[i]
+        return lambda: from_val(store, val, owned=True)
 
     def __call__(self, *args):
-        params = self._params
-        n_in, n_out = len(params), len(self._results)
-        if len(args) != n_in:
-            raise WasmError(f"expected {n_in} arguments, got {len(args)}")
-        store = self.store
-        ins = self._arg_array(*[to_val(store, k, a) for k, a in zip(params, args)])
-        outs = self._result_array()
-        trap = ffi.func_call(self._live(), ctypes.byref(ffi.ValVec(n_in, ins)), ctypes.byref(ffi.ValVec(n_out, outs)))
+        if len(args) != self._n_in:
+            raise WasmError(f"expected {self._n_in} arguments, got {len(args)}")
+        for set_arg, value in zip(self._setters, args):
+            set_arg(value)
+        trap = ffi.func_call(self._live(), self._vin, self._vout)
         if trap:
             raise_trap(trap)
-        if n_out == 1:
-            return from_val(store, outs[0], owned=True)
-        if n_out == 0:
+        getters = self._getters
+        if len(getters) == 1:
+            return getters[0]()
+        if not getters:
             return None
-        return tuple(from_val(store, outs[i], owned=True) for i in range(n_out))
+        return tuple(get() for get in getters)
 
     def __repr__(self) -> str:
         return f"<Func {self.type}>"
@@ -299,11 +360,26 @@ class Memory(_Extern):
         ctypes.memmove(self._check(offset, len(data)) + offset, data, len(data))
 
     def view(self) -> memoryview:
-        """The memory's bytes without copying. Valid until the memory grows
-        or its instance or store is closed: do not keep it past that."""
-        size = self.data_size
-        base = ffi.memory_data(self._live())
-        return memoryview((ctypes.c_char * size).from_address(base)).cast("B")
+        """The memory's bytes without copying, as they are now: the view
+        keeps the memory alive (even past its instance and store) and does
+        not see pages added by a later ``grow``."""
+        raw = self._live()
+        size = ffi.memory_data_size(raw)
+        array = (ctypes.c_char * size).from_address(ffi.memory_data(raw))
+        array._keep = _Keep(ffi.memory_copy(raw), ffi.memory_delete)
+        return memoryview(array).cast("B")
+
+
+class _Keep:
+    """Owns a C handle for as long as something refers to it."""
+
+    def __init__(self, ptr: int, delete: Callable[[int], None]):
+        self._ptr, self._delete = ptr, delete
+
+    def __del__(self):
+        ptr, self._ptr = self._ptr, None
+        if ptr:
+            self._delete(ptr)
 
 
 class Global(_Extern):

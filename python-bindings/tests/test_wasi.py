@@ -64,6 +64,47 @@ def test_wasi_output_goes_to_files(engine, store, tmp_path):
     assert (tmp_path / "err.txt").read_bytes() == b"hi from wasi\n"
 
 
+INHERITING = """
+import sys, wasi_rt
+engine = wasi_rt.Engine()
+store = wasi_rt.Store(engine)
+config = wasi_rt.WasiConfig().inherit_argv().inherit_env().inherit_stdio().preopen_dir(sys.argv[1], ".")
+linker = wasi_rt.Linker(store)
+linker.define_wasi(config)
+sys.stdout.flush()
+code = linker.run(wasi_rt.Module.from_file(engine, sys.argv[2]))
+print("exit", code)
+"""
+
+
+def test_a_program_inherits_arguments_environment_and_stdio(tmp_path):
+    import os
+    import sys
+
+    (tmp_path / "greeting.txt").write_text("inherited\n")
+    script = tmp_path / "inherit.py"
+    script.write_text(INHERITING)
+    env = dict(os.environ, GREETING_NAME="from the parent")
+    r = subprocess.run([sys.executable, str(script), str(tmp_path), str(WASI_CAT_WAT)], capture_output=True, env=env, check=True)
+    # The process's argv is [python, script, dir, wat]; the program prints
+    # all after argv[0], then every variable, then the file.
+    lines = r.stdout.decode().splitlines()
+    assert lines[:3] == [str(script), str(tmp_path), str(WASI_CAT_WAT)]
+    assert sorted(lines[3:-2]) == sorted(f"{k}={v}" for k, v in env.items())
+    assert lines[-2:] == ["inherited", "exit 3"]
+
+
+def test_stdin_is_read_from_a_file(engine, store, c_programs, tmp_path):
+    data = b"".join(b"row %d\n" % i for i in range(1000))
+    (tmp_path / "in.txt").write_bytes(data)
+    config = wasi_rt.WasiConfig().argv(["stdio"]).stdin_file(tmp_path / "in.txt")
+    out = config.capture_stdout()
+    linker = wasi_rt.Linker(store)
+    linker.define_wasi(config)
+    assert linker.run(wasi_rt.Module.from_file(engine, c_programs.wasm("stdio"))) == 0
+    assert out.contents() == native(c_programs, "stdio", stdin=data)[1]
+
+
 def test_wasi_config_refuses_missing_files_and_directories(tmp_path):
     config = wasi_rt.WasiConfig()
     with pytest.raises(wasi_rt.WasmError):

@@ -69,12 +69,24 @@ class WasiConfig(_Owned):
         ffi.wasi_config_inherit_env(self.ptr)
         return self
 
-    def inherit_stdio(self) -> "WasiConfig":
-        """This process's stdin, stdout and stderr."""
+    def inherit_stdin(self) -> "WasiConfig":
+        """stdin reads this process's stdin."""
         ffi.wasi_config_inherit_stdin(self.ptr)
+        return self
+
+    def inherit_stdout(self) -> "WasiConfig":
+        """stdout writes to this process's stdout (file descriptor 1)."""
         ffi.wasi_config_inherit_stdout(self.ptr)
+        return self
+
+    def inherit_stderr(self) -> "WasiConfig":
+        """stderr writes to this process's stderr (file descriptor 2)."""
         ffi.wasi_config_inherit_stderr(self.ptr)
         return self
+
+    def inherit_stdio(self) -> "WasiConfig":
+        """This process's stdin, stdout and stderr."""
+        return self.inherit_stdin().inherit_stdout().inherit_stderr()
 
     def stdin_bytes(self, data: bytes) -> "WasiConfig":
         """stdin reads ``data``, then end of file."""

@@ -369,3 +369,40 @@ fn start_function_trap_fails_instantiation() {
         Some(TrapCode::Unreachable)
     );
 }
+
+#[test]
+fn memories_reused_after_a_store_is_dropped_start_zeroed_at_their_own_size() {
+    let engine = engine();
+    let big = Module::new(&engine, r#"(module (memory (export "memory") 1))"#).unwrap();
+    let small = Module::new(
+        &engine,
+        r#"(module (memory (export "memory") 1)
+             (func (export "load") (param i32) (result i32) (i32.load8_u (local.get 0))))"#,
+    )
+    .unwrap();
+    // Many rounds, so reservations freed by one store (and by other tests
+    // running in parallel) are picked up again.
+    for _ in 0..50 {
+        let mut store = Store::new(&engine);
+        for _ in 0..4 {
+            let inst = Instance::new(&mut store, &big, &[]).unwrap();
+            let mem = inst.get_memory(&store, "memory").unwrap();
+            mem.grow(&mut store, 3).unwrap();
+            mem.data_mut(&mut store).fill(0xAB);
+        }
+        drop(store);
+        let mut store = Store::new(&engine);
+        let inst = Instance::new(&mut store, &small, &[]).unwrap();
+        let mem = inst.get_memory(&store, "memory").unwrap();
+        assert_eq!(mem.data(&store).len(), 65536);
+        assert!(mem.data(&store).iter().all(|&b| b == 0), "stale bytes");
+        let load = inst
+            .get_func(&store, "load")
+            .unwrap()
+            .typed::<i32, i32>(&store)
+            .unwrap();
+        assert_eq!(load.call(&mut store, 65535).unwrap(), 0);
+        let err = load.call(&mut store, 65536).unwrap_err();
+        assert!(err.to_string().contains("out of bounds"), "{err}");
+    }
+}

@@ -1,6 +1,7 @@
 //! Linear memories: a `PROT_NONE` reservation covering every address a
 //! 32-bit index plus a 32-bit offset can form, made accessible as it grows.
 
+use super::memory_pool;
 use super::sys::Reservation;
 use super::vmctx::VMMemory;
 use crate::error::{Error, ErrorKind, Result};
@@ -37,11 +38,12 @@ impl MemoryData {
             )));
         }
         let mut reservation =
-            Reservation::new(RESERVATION).map_err(|e| Error::new(ErrorKind::Io(e)))?;
+            memory_pool::take(RESERVATION).map_err(|e| Error::new(ErrorKind::Io(e)))?;
         let len = ty.min as u64 * PAGE;
-        reservation
-            .make_accessible(len as usize)
-            .map_err(|e| Error::new(ErrorKind::Io(e)))?;
+        if let Err(e) = reservation.set_accessible(len as usize) {
+            memory_pool::give_back(reservation);
+            return Err(Error::new(ErrorKind::Io(e)));
+        }
         Ok(MemoryData {
             vm: VMMemory {
                 base: reservation.base,
@@ -70,7 +72,7 @@ impl MemoryData {
         let len = new as u64 * PAGE;
         self.reservation
             .as_mut()?
-            .make_accessible(len as usize)
+            .set_accessible(len as usize)
             .ok()?;
         self.vm.length = len;
         Some(old)
@@ -79,7 +81,9 @@ impl MemoryData {
     /// Gives the address space back (when its instance is freed); the
     /// memory is empty from then on.
     pub fn release(&mut self) {
-        self.reservation = None;
+        if let Some(r) = self.reservation.take() {
+            memory_pool::give_back(r);
+        }
         self.vm = VMMemory {
             base: std::ptr::NonNull::dangling().as_ptr(),
             length: 0,
@@ -106,5 +110,11 @@ impl MemoryData {
             min: self.pages(),
             max: self.ty.max,
         }
+    }
+}
+
+impl Drop for MemoryData {
+    fn drop(&mut self) {
+        self.release();
     }
 }

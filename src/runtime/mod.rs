@@ -8,6 +8,7 @@ pub mod instance;
 pub mod libcalls;
 pub mod libcalls_list;
 pub mod memory;
+pub mod memory_pool;
 pub mod store;
 pub mod sys;
 pub mod table;

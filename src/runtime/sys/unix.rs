@@ -146,11 +146,17 @@ pub fn ensure_thread_ready() {
     READY.with(|r| r.set(true));
 }
 
-/// A `PROT_NONE` reservation of address space.
+/// A `PROT_NONE` reservation of address space whose first `accessible`
+/// bytes are readable and writable.
 pub struct Reservation {
     pub base: *mut u8,
     pub len: usize,
+    accessible: usize,
 }
+
+// SAFETY: a reservation is plain address space owned by this value; nothing
+// in it is tied to the thread that mapped it.
+unsafe impl Send for Reservation {}
 
 impl Reservation {
     /// Reserves `len` bytes of inaccessible address space.
@@ -172,20 +178,49 @@ impl Reservation {
         Ok(Reservation {
             base: p as *mut u8,
             len,
+            accessible: 0,
         })
     }
 
-    /// Makes `[0, len)` readable and writable.
-    pub fn make_accessible(&mut self, len: usize) -> std::io::Result<()> {
-        if len == 0 {
-            return Ok(());
-        }
-        // SAFETY: the range lies inside our own reservation.
+    /// Makes exactly `[0, len)` readable and writable (`len` a multiple of
+    /// the OS page size, at most the reservation's length): the part
+    /// beyond it becomes inaccessible again. No system call when `len` is
+    /// already the accessible length.
+    pub fn set_accessible(&mut self, len: usize) -> std::io::Result<()> {
+        assert!(len <= self.len, "accessible length beyond the reservation");
+        let (from, to, prot) = match len.cmp(&self.accessible) {
+            std::cmp::Ordering::Equal => return Ok(()),
+            std::cmp::Ordering::Greater => (self.accessible, len, libc::PROT_READ | libc::PROT_WRITE),
+            std::cmp::Ordering::Less => (len, self.accessible, libc::PROT_NONE),
+        };
+        // SAFETY: [from, to) lies inside our own reservation.
         let rc = unsafe {
             libc::mprotect(
+                self.base.add(from) as *mut libc::c_void,
+                to - from,
+                prot,
+            )
+        };
+        if rc != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        self.accessible = len;
+        Ok(())
+    }
+
+    /// Drops the contents of the accessible bytes: they read as zero from
+    /// now on, and their physical pages go back to the OS.
+    pub fn discard_contents(&mut self) -> std::io::Result<()> {
+        if self.accessible == 0 {
+            return Ok(());
+        }
+        // SAFETY: the range is our own private anonymous mapping, which
+        // MADV_DONTNEED refills with zero pages on the next access.
+        let rc = unsafe {
+            libc::madvise(
                 self.base as *mut libc::c_void,
-                len,
-                libc::PROT_READ | libc::PROT_WRITE,
+                self.accessible,
+                libc::MADV_DONTNEED,
             )
         };
         if rc != 0 {

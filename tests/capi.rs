@@ -11,6 +11,7 @@ use wasi_rt::capi::r#extern::*;
 use wasi_rt::capi::func::*;
 use wasi_rt::capi::global::*;
 use wasi_rt::capi::instance::*;
+use wasi_rt::capi::linker::*;
 use wasi_rt::capi::memory::*;
 use wasi_rt::capi::module::*;
 use wasi_rt::capi::refs::*;
@@ -1031,5 +1032,102 @@ fn externref_globals_hold_foreign_objects_and_their_host_info() {
         wasm_val_delete(&mut out);
         wasm_foreign_delete(foreign);
         wasm_global_delete(g);
+    }
+}
+
+#[test]
+fn a_command_run_by_a_linker_is_freed_once_it_ends() {
+    let h = Host::new();
+    let m = h.module(r#"(module (memory (export "memory") 1) (data (i32.const 0) "x") (func (export "_start")))"#);
+    // SAFETY: the C API used as documented.
+    unsafe {
+        let linker = wasi_rt_linker_new(h.store);
+        // 20,000 runs only fit in the address space if each run's
+        // instance (and its 8 GiB memory reservation) is freed.
+        for _ in 0..20_000 {
+            let mut code = -1;
+            let mut trap = null_mut();
+            let err = wasi_rt_linker_run(linker, m, &mut code, &mut trap);
+            assert!(err.is_null() && trap.is_null(), "the run succeeds");
+            assert_eq!(code, 0);
+        }
+        wasi_rt_linker_delete(linker);
+        wasm_module_delete(m);
+    }
+}
+
+/// The linker and store a host function deletes while they run it.
+static DOOMED: std::sync::Mutex<Option<(usize, usize)>> = std::sync::Mutex::new(None);
+
+unsafe extern "C" fn delete_linker_and_store(
+    _args: *const wasm_val_vec_t,
+    _results: *mut wasm_val_vec_t,
+) -> *mut wasm_trap_t {
+    let (linker, store) = DOOMED.lock().unwrap().take().expect("set by the test");
+    // SAFETY: both are live; the runtime must not use them after this.
+    unsafe {
+        wasi_rt_linker_delete(linker as *mut wasi_rt_linker_t);
+        wasm_store_delete(store as *mut wasm_store_t);
+    }
+    null_mut()
+}
+
+#[test]
+fn a_host_function_may_delete_the_linker_and_store_running_it() {
+    let engine = wasm_engine_new();
+    let wat = r#"(module (import "env" "f" (func $f)) (memory 1)
+        (func $start (call $f) (i32.store (i32.const 0) (i32.const 1)) (call $f2))
+        (func $f2 (i32.store (i32.const 8) (i32.const 2)))
+        (start $start))"#;
+    // SAFETY: the C API used as documented.
+    unsafe {
+        for use_run in [false, true] {
+            let store = wasm_store_new(engine);
+            let text = if use_run {
+                wat.replace("(start $start)", r#"(export "_start" (func $start))"#)
+            } else {
+                wat.to_string()
+            };
+            let mut bytes = wasm_byte_vec_t::from_vec(wat::parse_str(&text).unwrap());
+            let m = wasm_module_new(store, &bytes);
+            wasm_byte_vec_delete(&mut bytes);
+            let ty = wasm_functype_new(
+                &mut wasm_valtype_vec_t::empty(),
+                &mut wasm_valtype_vec_t::empty(),
+            );
+            let f = wasm_func_new(store, ty, Some(delete_linker_and_store));
+            wasm_functype_delete(ty);
+            let linker = wasi_rt_linker_new(store);
+            assert!(
+                wasi_rt_linker_define(
+                    linker,
+                    c"env".as_ptr(),
+                    c"f".as_ptr(),
+                    wasm_func_as_extern(f)
+                )
+                .is_null()
+            );
+            wasm_func_delete(f);
+            *DOOMED.lock().unwrap() = Some((linker as usize, store as usize));
+            let mut trap = null_mut();
+            let err = if use_run {
+                let mut code = -1;
+                let e = wasi_rt_linker_run(linker, m, &mut code, &mut trap);
+                assert_eq!(code, 0);
+                e
+            } else {
+                let mut inst = null_mut();
+                let e = wasi_rt_linker_instantiate(linker, m, &mut inst, &mut trap);
+                assert!(!inst.is_null());
+                wasm_instance_delete(inst);
+                e
+            };
+            assert!(
+                err.is_null() && trap.is_null(),
+                "the Wasm code finished normally"
+            );
+            wasm_module_delete(m);
+        }
+        wasm_engine_delete(engine);
     }
 }

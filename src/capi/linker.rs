@@ -258,24 +258,23 @@ pub unsafe extern "C" fn wasi_rt_linker_instantiate(
                 Ok(i) => i,
                 Err(e) => return error(e),
             };
+            // Our own reference to the store: a start function may call a
+            // host function that deletes the linker (and the store handle).
+            let cell = l.store.clone();
             // SAFETY: single-threaded store access.
-            let st = unsafe { l.store.get() };
+            let st = unsafe { cell.get() };
             match Instance::new(st, m, &imports) {
                 Ok(inst) => {
+                    let handle = Object::new(Some(cell.clone()), Kind::Instance(inst));
                     if !instance_out.is_null() {
                         // SAFETY: caller storage.
-                        unsafe {
-                            *instance_out = wasm_instance_t::boxed(Object::new(
-                                Some(l.store.clone()),
-                                Kind::Instance(inst),
-                            ))
-                        };
+                        unsafe { *instance_out = wasm_instance_t::boxed(handle) };
                     }
                     std::ptr::null_mut()
                 }
                 Err(e) => match e.into_trap() {
                     Ok(t) => {
-                        put_trap(&l.store, trap_out, t);
+                        put_trap(&cell, trap_out, t);
                         std::ptr::null_mut()
                     }
                     Err(e) => error(e.to_string()),
@@ -311,9 +310,22 @@ pub unsafe extern "C" fn wasi_rt_linker_run(
                 Ok(i) => i,
                 Err(e) => return error(e),
             };
-            // SAFETY: single-threaded store access.
-            let st = unsafe { l.store.get() };
-            let result = Instance::new(st, m, &imports).and_then(|inst| {
+            // Our own reference to the store: `_start` may call a host
+            // function that deletes the linker (and the store handle).
+            let cell = l.store.clone();
+            // SAFETY: single-threaded store access; the reference is not
+            // kept across the call below, which may re-enter the API.
+            let inst = Instance::new(unsafe { cell.get() }, m, &imports);
+            // A handle for the duration of the run (and of making its trap):
+            // once it is dropped, nothing refers to the instance and the
+            // store frees it.
+            let _handle = inst
+                .as_ref()
+                .ok()
+                .map(|i| Object::new(Some(cell.clone()), Kind::Instance(*i)));
+            let result = inst.and_then(|inst| {
+                // SAFETY: as above.
+                let st = unsafe { cell.get() };
                 let start = inst.get_func(st, "_start").expect("checked above");
                 start.call(st, &[], &mut [])
             });
@@ -323,7 +335,7 @@ pub unsafe extern "C" fn wasi_rt_linker_run(
                     Some(c) => c,
                     None => match e.into_trap() {
                         Ok(t) => {
-                            put_trap(&l.store, trap_out, t);
+                            put_trap(&cell, trap_out, t);
                             return std::ptr::null_mut();
                         }
                         Err(e) => return error(e.to_string()),

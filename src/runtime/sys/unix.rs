@@ -190,17 +190,14 @@ impl Reservation {
         assert!(len <= self.len, "accessible length beyond the reservation");
         let (from, to, prot) = match len.cmp(&self.accessible) {
             std::cmp::Ordering::Equal => return Ok(()),
-            std::cmp::Ordering::Greater => (self.accessible, len, libc::PROT_READ | libc::PROT_WRITE),
+            std::cmp::Ordering::Greater => {
+                (self.accessible, len, libc::PROT_READ | libc::PROT_WRITE)
+            }
             std::cmp::Ordering::Less => (len, self.accessible, libc::PROT_NONE),
         };
         // SAFETY: [from, to) lies inside our own reservation.
-        let rc = unsafe {
-            libc::mprotect(
-                self.base.add(from) as *mut libc::c_void,
-                to - from,
-                prot,
-            )
-        };
+        let rc =
+            unsafe { libc::mprotect(self.base.add(from) as *mut libc::c_void, to - from, prot) };
         if rc != 0 {
             return Err(std::io::Error::last_os_error());
         }

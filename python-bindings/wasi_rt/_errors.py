@@ -1,7 +1,8 @@
 """The exceptions of the package and the conversion of C traps and errors into them."""
 
 import ctypes
-from typing import List, Optional
+import threading
+from typing import List, Optional, Tuple
 
 from . import _ffi as ffi
 
@@ -70,9 +71,19 @@ def consume_trap(ptr: int) -> Exception:
     return Trap(message, code.value if has_code else None, frames)
 
 
-# The exceptions Python host functions raised, innermost last; each is
-# re-raised where the Python call into Wasm that led to it returns.
-pending: List[BaseException] = []
+# The exceptions Python host functions raised, per thread, with the trap
+# message each was turned into. A trap that reaches Python with the message
+# of the newest entry is that exception coming back.
+_local = threading.local()
+
+
+def host_failures() -> List[Tuple[str, BaseException]]:
+    """This thread's (trap message, exception) pairs, newest last."""
+    try:
+        return _local.failures
+    except AttributeError:
+        _local.failures = []
+        return _local.failures
 
 
 def raise_trap(ptr: int):
@@ -80,8 +91,13 @@ def raise_trap(ptr: int):
     exception when the trap came from one (chained to the Trap), else the
     Trap, WasiExit or WasmError itself."""
     exc = consume_trap(ptr)
-    if pending:
-        raise pending.pop() from exc
+    failures = host_failures()
+    if failures:
+        message, original = failures[-1]
+        # Whatever is left belongs to calls that already ended.
+        failures.clear()
+        if isinstance(exc, Trap) and exc.code is None and exc.message == message:
+            raise original from exc
     raise exc
 
 

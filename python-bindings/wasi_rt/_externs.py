@@ -9,10 +9,10 @@ of Wasm as the same object.
 
 import ctypes
 import weakref
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional
 
 from . import _ffi as ffi
-from ._errors import WasmError, pending, raise_trap
+from ._errors import WasmError, host_failures, raise_trap
 from ._store import Store
 from ._types import (
     FuncType,
@@ -38,6 +38,22 @@ def check_int(value: Any, bits: int) -> int:
         raise TypeError(f"an i{bits} value must be an int, not {type(value).__name__}")
     if not -(1 << (bits - 1)) <= value < (1 << bits):
         raise OverflowError(f"{value} does not fit in i{bits}")
+    return value
+
+
+def check_u32(value: Any, what: str) -> int:
+    """``value`` if it is an int from 0 to 2**32 - 1."""
+    if not isinstance(value, int):
+        raise TypeError(f"{what} must be an int, not {type(value).__name__}")
+    if not 0 <= value < (1 << 32):
+        raise ValueError(f"{what} must be from 0 to 2**32 - 1, not {value}")
+    return value
+
+
+def expect(value: Any, cls: type, what: str) -> Any:
+    """``value`` if it is a ``cls``; TypeError otherwise."""
+    if not isinstance(value, cls):
+        raise TypeError(f"{what} must be a {cls.__name__}, not {type(value).__name__}")
     return value
 
 
@@ -94,7 +110,7 @@ def from_val(store: Store, v: ffi.Val, owned: bool) -> Any:
         return None
     if kind == ffi.FUNCREF:
         func = ffi.ref_as_func(ref)
-        return Func._wrap(store, func if owned else ffi.func_copy(func), owner=None)
+        return Func._wrap(store, func if owned else ffi.func_copy(func))
     obj = store.extern_obj(ref)
     if owned:
         ffi.ref_delete(ref)
@@ -102,30 +118,28 @@ def from_val(store: Store, v: ffi.Val, owned: bool) -> Any:
 
 
 class _Extern:
-    """An extern of a store. Either an instance's export (kept by the
-    instance, usable while it is open) or an object of its own, deleted
-    once on ``close()``, ``with`` exit or garbage collection."""
+    """An extern of a store, owning its own C handle: deleted once on
+    ``close()``, ``with`` exit or garbage collection (an instance's exports
+    also when the instance is closed). It refers to nothing but its store,
+    so it is never part of a reference cycle and is freed on the thread
+    that drops it."""
 
     _delete: Optional[Callable[[int], None]] = None
     _as_extern: Optional[Callable[[int], int]] = None
 
-    def _init(self, store: Store, ptr: int, owner) -> None:
+    def _init(self, store: Store, ptr: int) -> None:
         if not ptr:
             raise WasmError(f"cannot create {type(self).__name__}")
         self.store = store
         self._raw = ptr
-        self._owner = owner
 
     def _live(self) -> int:
-        """The C pointer, if this object, its instance and its store are open."""
+        """The C pointer, if this object and its store are open."""
         raw = self._raw
         if raw is None:
             raise WasmError(f"the {type(self).__name__} was closed")
         if self.store._ptr is None:
             raise WasmError(f"the store of this {type(self).__name__} was closed")
-        owner = self._owner
-        if owner is not None and owner._ptr is None:
-            raise WasmError("the instance was closed")
         return raw
 
     def _extern(self) -> int:
@@ -133,9 +147,9 @@ class _Extern:
         return type(self)._as_extern(self._live())
 
     def close(self) -> None:
-        """Stops using the object (and frees it, if it is not an instance's export)."""
+        """Frees the C handle; using the object afterwards raises WasmError."""
         raw, self._raw = getattr(self, "_raw", None), None
-        if raw and self._owner is None:
+        if raw:
             type(self)._delete(raw)
 
     def __enter__(self):
@@ -148,41 +162,72 @@ class _Extern:
         self.close()
 
 
-# Host functions: each Python callable is kept here under a key passed to C
-# as the function's env; the finalizer drops it when the store lets go.
-_HOST_FUNCS: Dict[int, Tuple[Any, Callable, Tuple[int, ...]]] = {}
+# Host functions: the C function's env is a key. The callable itself is
+# kept by its Store (``Store._host_funcs``), so a callable that refers back
+# to the store's objects forms a cycle Python's garbage collector can free;
+# this table only maps keys to their store, weakly. The C finalizer drops
+# the key when the store lets the function go.
+_HOST_FUNCS: Dict[int, "weakref.ReferenceType[Store]"] = {}
 _NEXT_KEY = [1]
+
+# Traps made by host functions belong to this private store, so making one
+# works even after the caller's store was closed.
+_TRAP_STORE: List[int] = []
+
+
+def _new_trap(text: str) -> int:
+    if not _TRAP_STORE:
+        engine = ffi.engine_new()
+        _TRAP_STORE.extend([ffi.store_new(engine), engine])
+    msg = ffi.byte_vec(text.encode("utf-8", "replace"))
+    trap = ffi.trap_new(_TRAP_STORE[0], ctypes.byref(msg))
+    ffi.byte_vec_delete(ctypes.byref(msg))
+    return trap
+
+
+def _call_host(key: int, args, results) -> None:
+    store_ref = _HOST_FUNCS.get(key)
+    store = store_ref() if store_ref is not None else None
+    if store is None or store.closed:
+        raise WasmError("the store of this host function was closed")
+    fn, result_kinds = store._host_funcs[key]
+    a = args.contents
+    out = fn(*[from_val(store, a.data[i], owned=False) for i in range(a.size)])
+    n = len(result_kinds)
+    if n == 1:
+        out = (out,)
+    elif n == 0:
+        if out is not None:
+            raise TypeError(f"the host function returned {type(out).__name__} but has no results")
+        out = ()
+    elif not isinstance(out, (tuple, list)) or len(out) != n:
+        raise TypeError(f"the host function must return a sequence of {n} values")
+    data = results.contents.data
+    for i, (k, value) in enumerate(zip(result_kinds, out)):
+        v = to_val(store, k, value)
+        if k == ffi.FUNCREF or k == ffi.EXTERNREF:
+            v.of.ref = ffi.ref_copy(v.of.ref) if v.of.ref else None  # results are own
+        data[i] = v
 
 
 @ffi.CALLBACK
 def _host_trampoline(env, args, results):
-    store_ref, fn, result_kinds = _HOST_FUNCS[env or 0]
-    store = store_ref()
+    # Nothing may escape a ctypes callback (C would read an undefined
+    # result): every failure becomes a trap, and the exception is kept to
+    # be re-raised where the Python call into Wasm returns.
     try:
-        a = args.contents
-        out = fn(*[from_val(store, a.data[i], owned=False) for i in range(a.size)])
-        n = len(result_kinds)
-        if n == 1:
-            out = (out,)
-        elif n == 0:
-            if out is not None:
-                raise TypeError(f"the host function returned {type(out).__name__} but has no results")
-            out = ()
-        elif not isinstance(out, (tuple, list)) or len(out) != n:
-            raise TypeError(f"the host function must return a sequence of {n} values")
-        data = results.contents.data
-        for i, (k, value) in enumerate(zip(result_kinds, out)):
-            v = to_val(store, k, value)
-            if k == ffi.FUNCREF or k == ffi.EXTERNREF:
-                v.of.ref = ffi.ref_copy(v.of.ref) if v.of.ref else None  # results are own
-            data[i] = v
+        _call_host(env or 0, args, results)
         return None
-    except BaseException as e:  # re-raised by the caller of the Wasm code
-        pending.append(e)
-        msg = ffi.byte_vec(f"Python host function raised {type(e).__name__}: {e}".encode())
-        trap = ffi.trap_new(store.ptr, ctypes.byref(msg))
-        ffi.byte_vec_delete(ctypes.byref(msg))
-        return trap
+    except BaseException as e:
+        try:
+            text = f"Python host function raised {type(e).__name__}: {e}"
+        except BaseException:
+            text = f"Python host function raised {type(e).__name__}"
+        try:
+            host_failures().append((text, e))
+            return _new_trap(text)
+        except BaseException:
+            return _new_trap("Python host function failed")
 
 
 @ffi.FINALIZER
@@ -203,20 +248,30 @@ class Func(_Extern):
 
     def __init__(self, store: Store, ty: FuncType, fn: Callable):
         """A host function of type ``ty`` calling ``fn``. An exception ``fn``
-        raises traps the Wasm caller and is re-raised in Python."""
-        cty = functype_to_c(ty)
+        raises traps the Wasm caller and is re-raised in Python. ``fn`` is
+        kept until the store is closed."""
+        expect(store, Store, "store")
+        expect(ty, FuncType, "ty")
+        if not callable(fn):
+            raise TypeError(f"a host function must be callable, not {type(fn).__name__}")
         key = _NEXT_KEY[0]
         _NEXT_KEY[0] += 1
-        _HOST_FUNCS[key] = (weakref.ref(store), fn, tuple(int(r) for r in ty.results))
-        ptr = ffi.func_new_with_env(store.ptr, cty, _host_trampoline, key, _host_finalizer)
-        ffi.functype_delete(cty)
-        self._init(store, ptr, None)
+        cty = functype_to_c(ty)
+        try:
+            ptr = ffi.func_new_with_env(store.ptr, cty, _host_trampoline, key, _host_finalizer)
+        finally:
+            ffi.functype_delete(cty)
+        if ptr:
+            store._host_funcs[key] = (fn, tuple(int(r) for r in ty.results))
+            _HOST_FUNCS[key] = weakref.ref(store)
+        self._init(store, ptr)
         self._set_type(ty)
 
     @classmethod
-    def _wrap(cls, store: Store, ptr: int, owner) -> "Func":
+    def _wrap(cls, store: Store, ptr: int) -> "Func":
+        """A Func owning ``ptr``, an own ``wasm_func_t*``."""
         self = cls.__new__(cls)
-        self._init(store, ptr, owner)
+        self._init(store, ptr)
         cty = ffi.func_type(ptr)
         self._set_type(functype_from_c(cty))
         ffi.functype_delete(cty)
@@ -308,15 +363,18 @@ class Memory(_Extern):
     _as_extern = staticmethod(ffi.memory_as_extern)
 
     def __init__(self, store: Store, ty: MemoryType):
-        cty = memorytype_to_c(ty)
-        ptr = ffi.memory_new(store.ptr, cty)
-        ffi.memorytype_delete(cty)
-        self._init(store, ptr, None)
+        expect(store, Store, "store")
+        cty = memorytype_to_c(expect(ty, MemoryType, "ty"))
+        try:
+            ptr = ffi.memory_new(store.ptr, cty)
+        finally:
+            ffi.memorytype_delete(cty)
+        self._init(store, ptr)
 
     @classmethod
-    def _wrap(cls, store: Store, ptr: int, owner) -> "Memory":
+    def _wrap(cls, store: Store, ptr: int) -> "Memory":
         self = cls.__new__(cls)
-        self._init(store, ptr, owner)
+        self._init(store, ptr)
         return self
 
     @property
@@ -339,12 +397,15 @@ class Memory(_Extern):
 
     def grow(self, pages: int) -> int:
         """Grows by ``pages``; returns the old size. Raises WasmError beyond the maximum."""
+        check_u32(pages, "pages")
         old = self.size
-        if pages < 0 or not ffi.memory_grow(self._live(), pages):
+        if not ffi.memory_grow(self._live(), pages):
             raise WasmError(f"cannot grow memory by {pages} pages")
         return old
 
     def _check(self, offset: int, length: int) -> int:
+        if not isinstance(offset, int) or not isinstance(length, int):
+            raise TypeError("offset and length must be ints")
         size = self.data_size
         if offset < 0 or length < 0 or offset + length > size:
             raise WasmError(f"memory access {offset}+{length} is out of bounds ({size} bytes)")
@@ -389,17 +450,20 @@ class Global(_Extern):
     _as_extern = staticmethod(ffi.global_as_extern)
 
     def __init__(self, store: Store, ty: GlobalType, value: Any):
+        expect(store, Store, "store")
+        v = to_val(store, int(expect(ty, GlobalType, "ty").content), value)
         cty = globaltype_to_c(ty)
-        v = to_val(store, int(ty.content), value)
-        ptr = ffi.global_new(store.ptr, cty, ctypes.byref(v))
-        ffi.globaltype_delete(cty)
-        self._init(store, ptr, None)
+        try:
+            ptr = ffi.global_new(store.ptr, cty, ctypes.byref(v))
+        finally:
+            ffi.globaltype_delete(cty)
+        self._init(store, ptr)
         self.type = ty
 
     @classmethod
-    def _wrap(cls, store: Store, ptr: int, owner) -> "Global":
+    def _wrap(cls, store: Store, ptr: int) -> "Global":
         self = cls.__new__(cls)
-        self._init(store, ptr, owner)
+        self._init(store, ptr)
         cty = ffi.global_type(ptr)
         self.type = globaltype_from_c(cty)
         ffi.globaltype_delete(cty)
@@ -433,17 +497,23 @@ class Table(_Extern):
     _as_extern = staticmethod(ffi.table_as_extern)
 
     def __init__(self, store: Store, ty: TableType, init: Any = None):
-        cty = tabletype_to_c(ty)
+        expect(store, Store, "store")
+        expect(ty, TableType, "ty")
+        if not ValType(ty.element).is_ref:
+            raise ValueError(f"a table holds references, not {ty.element}")
         v = to_val(store, int(ty.element), init)
-        ptr = ffi.table_new(store.ptr, cty, v.of.ref)
-        ffi.tabletype_delete(cty)
-        self._init(store, ptr, None)
+        cty = tabletype_to_c(ty)
+        try:
+            ptr = ffi.table_new(store.ptr, cty, v.of.ref)
+        finally:
+            ffi.tabletype_delete(cty)
+        self._init(store, ptr)
         self._element = int(ty.element)
 
     @classmethod
-    def _wrap(cls, store: Store, ptr: int, owner) -> "Table":
+    def _wrap(cls, store: Store, ptr: int) -> "Table":
         self = cls.__new__(cls)
-        self._init(store, ptr, owner)
+        self._init(store, ptr)
         self._element = int(self.type.element)
         return self
 
@@ -464,6 +534,8 @@ class Table(_Extern):
         return self.size
 
     def _index(self, index: int) -> int:
+        if not isinstance(index, int):
+            raise TypeError(f"table indices must be ints, not {type(index).__name__}")
         size = self.size
         i = index + size if -size <= index < 0 else index
         if not 0 <= i < size:
@@ -486,9 +558,10 @@ class Table(_Extern):
     def grow(self, delta: int, init: Any = None) -> int:
         """Grows by ``delta`` elements set to ``init``; returns the old size.
         Raises WasmError beyond the maximum."""
+        check_u32(delta, "delta")
         old = self.size
         v = to_val(self.store, self._element, init)
-        if delta < 0 or not ffi.table_grow(self._live(), delta, v.of.ref):
+        if not ffi.table_grow(self._live(), delta, v.of.ref):
             raise WasmError(f"cannot grow table by {delta} elements")
         return old
 

@@ -1,8 +1,9 @@
 """Engines, stores and compiled modules: the objects everything else lives in."""
 
 import ctypes
+import os
 from pathlib import Path
-from typing import Any, Dict, List, Tuple, Union
+from typing import Any, Callable, Dict, List, Tuple, Union
 
 from . import _ffi as ffi
 from ._errors import WasmError
@@ -22,8 +23,12 @@ class _Owned:
 
     @property
     def ptr(self) -> int:
+        """The C handle; WasmError once this object or its store is closed."""
         if self._ptr is None:
             raise WasmError(f"the {type(self).__name__} was closed")
+        store = getattr(self, "store", None)
+        if store is not None and store._ptr is None:
+            raise WasmError(f"the store of this {type(self).__name__} was closed")
         return self._ptr
 
     @property
@@ -62,12 +67,17 @@ class Store(_Owned):
     _delete = staticmethod(ffi.store_delete)
 
     def __init__(self, engine: Engine):
+        if not isinstance(engine, Engine):
+            raise TypeError(f"engine must be an Engine, not {type(engine).__name__}")
         self.engine = engine
         super().__init__(ffi.store_new(engine.ptr))
         # Python objects passed to Wasm as externrefs: each gets one
-        # wasm_foreign_t whose host info is its key here.
+        # wasm_foreign_t whose host info is its key here. They are kept
+        # until the store is closed.
         self._externs: Dict[int, Any] = {}
         self._foreign_of: Dict[int, Tuple[int, int]] = {}
+        # The callables of host functions made in this store, by key.
+        self._host_funcs: Dict[int, Tuple[Callable, Tuple[int, ...]]] = {}
 
     def extern_ref(self, obj: Any) -> int:
         """A borrowed ``wasm_ref_t*`` standing for ``obj`` in this store;
@@ -92,11 +102,28 @@ class Store(_Owned):
             ffi.foreign_delete(foreign)
         self._foreign_of = {}
         self._externs = {}
+        self._host_funcs = {}
         super().close()
 
 
 def _source(source: Union[bytes, str]) -> bytes:
-    return source.encode() if isinstance(source, str) else bytes(source)
+    if isinstance(source, str):
+        return source.encode()
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source)
+    raise TypeError(f"a module is bytes (binary) or str (text), not {type(source).__name__}")
+
+
+def c_string(value: Any, what: str) -> bytes:
+    """``value`` (a str, or a path for paths) as a C string; TypeError for
+    other types, ValueError when it holds a NUL character."""
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+    if "\0" in value:
+        raise ValueError(f"{what} must not contain NUL characters: {value!r}")
+    return value.encode()
 
 
 class Module(_Owned):
@@ -106,9 +133,10 @@ class Module(_Owned):
     _delete = staticmethod(ffi.module_delete)
 
     def __init__(self, engine: Engine, source: Union[bytes, str], _serialized: bool = False):
+        source = _source(source)
         self.engine = engine
         self._store = Store(engine)
-        data = ffi.byte_vec(_source(source))
+        data = ffi.byte_vec(source)
         make = ffi.module_deserialize if _serialized else ffi.module_new
         ptr = make(self._store.ptr, ctypes.byref(data))
         ffi.byte_vec_delete(ctypes.byref(data))
@@ -138,8 +166,9 @@ class Module(_Owned):
     @staticmethod
     def validate(engine: Engine, source: Union[bytes, str]) -> bool:
         """Whether ``source`` is a valid module this engine can compile."""
+        source = _source(source)
         with Store(engine) as store:
-            data = ffi.byte_vec(_source(source))
+            data = ffi.byte_vec(source)
             ok = ffi.module_validate(store.ptr, ctypes.byref(data))
             ffi.byte_vec_delete(ctypes.byref(data))
             return bool(ok)

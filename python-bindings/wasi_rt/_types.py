@@ -152,7 +152,9 @@ def _valtype_vec(kinds: Sequence[ValType]) -> ffi.PtrVec:
 
 
 def _c_limits(minimum: int, maximum: Optional[int]) -> ffi.Limits:
-    if minimum < 0 or (maximum is not None and not minimum <= maximum < ffi.LIMITS_MAX_NONE):
+    if not isinstance(minimum, int) or not (maximum is None or isinstance(maximum, int)):
+        raise TypeError("limits must be ints (maximum: an int or None)")
+    if not 0 <= minimum < ffi.LIMITS_MAX_NONE or (maximum is not None and not minimum <= maximum < ffi.LIMITS_MAX_NONE):
         raise ValueError(f"invalid limits: minimum {minimum}, maximum {maximum}")
     return ffi.Limits(minimum, ffi.LIMITS_MAX_NONE if maximum is None else maximum)
 

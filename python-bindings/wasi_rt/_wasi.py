@@ -8,7 +8,7 @@ from typing import Dict, Optional, Sequence, Tuple, Union
 from . import _ffi as ffi
 from ._errors import WasmError
 from ._instance import Linker
-from ._store import Engine, Module, Store, _Owned
+from ._store import Engine, Module, Store, _Owned, c_string
 
 
 class Output:
@@ -31,8 +31,11 @@ class Output:
             ffi.output_delete(ptr)
 
 
-def _strings(values: Sequence[str]):
-    return (ctypes.c_char_p * max(len(values), 1))(*[s.encode() for s in values])
+def _strings(values: Sequence[str], what: str):
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"{what} must be a sequence of str, not a single {type(values).__name__}")
+    encoded = [c_string(v, what) for v in values]
+    return (ctypes.c_char_p * max(len(encoded), 1))(*encoded)
 
 
 class WasiConfig(_Owned):
@@ -48,13 +51,18 @@ class WasiConfig(_Owned):
 
     def argv(self, args: Sequence[str]) -> "WasiConfig":
         """The program's arguments, ``argv[0]`` (its name) first."""
-        if not ffi.wasi_config_set_argv(self.ptr, len(args), _strings(args)):
+        argv = _strings(args, "argv")
+        if not ffi.wasi_config_set_argv(self.ptr, len(args), argv):
             raise WasmError("an argument is not valid")
         return self
 
     def env(self, variables: Dict[str, str]) -> "WasiConfig":
         """The program's environment (replacing any inherited one)."""
-        names, values = _strings(list(variables)), _strings(list(variables.values()))
+        if not isinstance(variables, dict):
+            raise TypeError(f"env must be a dict of str to str, not {type(variables).__name__}")
+        names, values = _strings(list(variables), "env names"), _strings(list(variables.values()), "env values")
+        if any("=" in k or not k for k in variables):
+            raise ValueError("environment variable names must be non-empty and contain no '='")
         if not ffi.wasi_config_set_env(self.ptr, len(variables), names, values):
             raise WasmError("an environment variable is not valid")
         return self
@@ -90,25 +98,27 @@ class WasiConfig(_Owned):
 
     def stdin_bytes(self, data: bytes) -> "WasiConfig":
         """stdin reads ``data``, then end of file."""
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"stdin data must be bytes, not {type(data).__name__}")
         v = ffi.byte_vec(bytes(data))
         ffi.wasi_config_set_stdin_bytes(self.ptr, ctypes.byref(v))
         return self
 
     def stdin_file(self, path: Union[str, Path]) -> "WasiConfig":
         """stdin reads the file at ``path``; WasmError when it cannot be opened."""
-        if not ffi.wasi_config_set_stdin_file(self.ptr, str(path).encode()):
+        if not ffi.wasi_config_set_stdin_file(self.ptr, c_string(path, "path")):
             raise WasmError(f"cannot open {path}")
         return self
 
     def stdout_file(self, path: Union[str, Path]) -> "WasiConfig":
         """stdout goes to the file at ``path`` (created or truncated)."""
-        if not ffi.wasi_config_set_stdout_file(self.ptr, str(path).encode()):
+        if not ffi.wasi_config_set_stdout_file(self.ptr, c_string(path, "path")):
             raise WasmError(f"cannot create {path}")
         return self
 
     def stderr_file(self, path: Union[str, Path]) -> "WasiConfig":
         """stderr goes to the file at ``path`` (created or truncated)."""
-        if not ffi.wasi_config_set_stderr_file(self.ptr, str(path).encode()):
+        if not ffi.wasi_config_set_stderr_file(self.ptr, c_string(path, "path")):
             raise WasmError(f"cannot create {path}")
         return self
 
@@ -123,7 +133,8 @@ class WasiConfig(_Owned):
     def preopen_dir(self, host: Union[str, Path], guest: str, readonly: bool = False) -> "WasiConfig":
         """Gives the program the host directory ``host`` as ``guest``; it can
         reach nothing outside it. WasmError when ``host`` is not a directory."""
-        if not ffi.wasi_config_preopen_dir(self.ptr, str(host).encode(), guest.encode(), not readonly):
+        host_path, guest_name = c_string(host, "host"), c_string(guest, "guest")
+        if not ffi.wasi_config_preopen_dir(self.ptr, host_path, guest_name, not readonly):
             raise WasmError(f"cannot open directory {host}")
         return self
 
@@ -158,7 +169,8 @@ def run_wasi(
             module = Module.from_file(engine, program)
         else:
             module = Module(engine, program)
-    config = WasiConfig().argv(list(args)).env(env or {}).stdin_bytes(stdin)
+    config = WasiConfig().argv(args if isinstance(args, (str, bytes)) else list(args))
+    config.env(env or {}).stdin_bytes(stdin)
     for guest, host in (dirs or {}).items():
         config.preopen_dir(host, guest)
     for guest, host in (readonly_dirs or {}).items():

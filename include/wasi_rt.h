@@ -82,7 +82,9 @@ typedef struct wasi_rt_output_t wasi_rt_output_t;
 typedef ptrdiff_t (*wasi_output_callback_t)(void*, const uint8_t*, size_t);
 
 /**
- * `v128` (an extension of this runtime; not in the standard `wasm.h`).
+ * `v128` (an extension of this runtime; not in the standard `wasm.h`). A
+ * `wasm_val_t` of this kind (read from a v128 global) holds only the low 64
+ * bits, in `of.i64`.
  */
 #define WASI_RT_V128 4
 

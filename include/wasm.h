@@ -497,7 +497,9 @@ size_t wasm_func_result_arity(const struct wasm_func_t *f);
  * `results`, whose size must be the result arity (it is checked after the
  * call, so a trapping call may pass an empty vector). Returns NULL on
  * success, or an own trap (a Wasm trap, a host trap, or an error such as a
- * wrong argument count or type, as a trap with a message).
+ * wrong argument count or type, as a trap with a message). A function with
+ * `v128` parameters or results cannot be called this way (`wasm_val_t`
+ * holds 8 bytes): that is a type-error trap.
  */
 struct wasm_trap_t *wasm_func_call(const struct wasm_func_t *func,
                                    const struct wasm_val_vec_t *args,

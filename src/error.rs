@@ -81,9 +81,10 @@ impl Error {
     /// apart by the validator's wording is not reliable, so the caller says.
     pub(crate) fn from_parser(e: wasmparser::BinaryReaderError, invalid: bool) -> Error {
         let message = e.message().to_string();
-        if message.contains("SIMD support is not enabled") {
+        // A proposal beyond Wasm 2.0 (threads, relaxed SIMD, GC, ...).
+        if message.contains("support is not enabled") {
             return Error::unsupported(format!(
-                "SIMD is not supported yet (at byte offset {:#x})",
+                "{message}: wasi-rt supports Wasm 2.0 (at byte offset {:#x})",
                 e.offset()
             ));
         }

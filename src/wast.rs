@@ -10,7 +10,7 @@ use crate::{
     MemoryType, Module, Mutability, Store, Table, TableType, Trap, TrapCode, Val, ValType,
 };
 use std::collections::HashMap;
-use wast::core::{NanPattern, WastArgCore, WastRetCore};
+use wast::core::{NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, WastRet};
 
@@ -64,6 +64,53 @@ struct Runner {
 }
 
 type Check = Result<(), String>;
+
+fn f32_matches(p: &NanPattern<wast::token::F32>, g: u32) -> bool {
+    match p {
+        NanPattern::CanonicalNan => g & 0x7fff_ffff == 0x7fc0_0000,
+        NanPattern::ArithmeticNan => g & 0x7fc0_0000 == 0x7fc0_0000,
+        NanPattern::Value(w) => w.bits == g,
+    }
+}
+
+fn f64_matches(p: &NanPattern<wast::token::F64>, g: u64) -> bool {
+    match p {
+        NanPattern::CanonicalNan => g & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
+        NanPattern::ArithmeticNan => g & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
+        NanPattern::Value(w) => w.bits == g,
+    }
+}
+
+/// Whether the 16 bytes `g` match a lane-wise pattern.
+fn v128_matches(p: &V128Pattern, g: u128) -> bool {
+    let lane = |i: usize, bits: u32| (g >> (i as u32 * bits)) & ((1u128 << bits) - 1);
+    match p {
+        V128Pattern::I8x16(w) => w
+            .iter()
+            .enumerate()
+            .all(|(i, w)| lane(i, 8) == *w as u8 as u128),
+        V128Pattern::I16x8(w) => w
+            .iter()
+            .enumerate()
+            .all(|(i, w)| lane(i, 16) == *w as u16 as u128),
+        V128Pattern::I32x4(w) => w
+            .iter()
+            .enumerate()
+            .all(|(i, w)| lane(i, 32) == *w as u32 as u128),
+        V128Pattern::I64x2(w) => w
+            .iter()
+            .enumerate()
+            .all(|(i, w)| lane(i, 64) == *w as u64 as u128),
+        V128Pattern::F32x4(w) => w
+            .iter()
+            .enumerate()
+            .all(|(i, w)| f32_matches(w, lane(i, 32) as u32)),
+        V128Pattern::F64x2(w) => w
+            .iter()
+            .enumerate()
+            .all(|(i, w)| f64_matches(w, lane(i, 64) as u64)),
+    }
+}
 
 fn trap_matches(trap: &Trap, expected: &str) -> bool {
     let msg = trap.message();
@@ -182,6 +229,7 @@ impl Runner {
             WastArgCore::I64(v) => Val::I64(*v),
             WastArgCore::F32(v) => Val::F32(v.bits),
             WastArgCore::F64(v) => Val::F64(v.bits),
+            WastArgCore::V128(v) => Val::V128(u128::from_le_bytes(v.to_le_bytes())),
             WastArgCore::RefNull(wast::core::HeapType::Abstract {
                 ty: wast::core::AbstractHeapType::Func,
                 ..
@@ -242,16 +290,9 @@ impl Runner {
         let ok = match (want, got) {
             (WastRetCore::I32(w), Val::I32(g)) => w == g,
             (WastRetCore::I64(w), Val::I64(g)) => w == g,
-            (WastRetCore::F32(p), Val::F32(g)) => match p {
-                NanPattern::CanonicalNan => g & 0x7fff_ffff == 0x7fc0_0000,
-                NanPattern::ArithmeticNan => g & 0x7fc0_0000 == 0x7fc0_0000,
-                NanPattern::Value(w) => w.bits == *g,
-            },
-            (WastRetCore::F64(p), Val::F64(g)) => match p {
-                NanPattern::CanonicalNan => g & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
-                NanPattern::ArithmeticNan => g & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
-                NanPattern::Value(w) => w.bits == *g,
-            },
+            (WastRetCore::F32(p), Val::F32(g)) => f32_matches(p, *g),
+            (WastRetCore::F64(p), Val::F64(g)) => f64_matches(p, *g),
+            (WastRetCore::V128(p), Val::V128(g)) => v128_matches(p, *g),
             (WastRetCore::RefNull(_), Val::FuncRef(None) | Val::ExternRef(None)) => true,
             (WastRetCore::RefExtern(None), Val::ExternRef(Some(_))) => true,
             (WastRetCore::RefExtern(Some(n)), Val::ExternRef(Some(e))) => {

@@ -40,14 +40,51 @@ fn invalid_module_error_names_the_problem() {
 }
 
 #[test]
-fn simd_modules_are_refused_with_a_clear_message() {
+fn v128_values_pass_through_calls_and_globals() {
+    let engine = engine();
+    let mut store = Store::new(&engine);
+    let m = Module::new(
+        &engine,
+        r#"(module
+             (global (export "g") v128 (v128.const i32x4 1 2 3 4))
+             (func (export "add") (param v128 v128) (result v128)
+               (i32x4.add (local.get 0) (local.get 1))))"#,
+    )
+    .unwrap();
+    let inst = Instance::new(&mut store, &m, &[]).unwrap();
+    let lanes = |l: [u32; 4]| {
+        l.iter()
+            .enumerate()
+            .fold(0u128, |acc, (i, x)| acc | (u128::from(*x) << (32 * i)))
+    };
+    let g = inst.get_global(&store, "g").unwrap();
+    assert_eq!(g.get(&store), Val::V128(lanes([1, 2, 3, 4])));
+    let mut out = [Val::V128(0)];
+    inst.get_func(&store, "add")
+        .unwrap()
+        .call(
+            &mut store,
+            &[
+                Val::V128(lanes([1, 2, 3, u32::MAX])),
+                Val::V128(lanes([10, 20, 30, 2])),
+            ],
+            &mut out,
+        )
+        .unwrap();
+    assert_eq!(out[0], Val::V128(lanes([11, 22, 33, 1])));
+}
+
+#[test]
+fn proposals_beyond_wasm2_are_refused_with_a_clear_message() {
     let err = Module::new(
         &engine(),
-        "(module (func (result v128) (v128.const i64x2 0 0)))",
+        "(module (func (param v128 v128) (result v128) (i8x16.relaxed_swizzle (local.get 0) (local.get 1))))",
     )
     .err()
-    .unwrap();
-    assert!(err.to_string().contains("SIMD is not supported"), "{err}");
+    .expect("relaxed SIMD is refused");
+    let msg = err.to_string();
+    assert!(msg.contains("support is not enabled"), "{msg}");
+    assert!(msg.contains("Wasm 2.0"), "{msg}");
 }
 
 #[test]

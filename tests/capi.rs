@@ -1131,3 +1131,32 @@ fn a_host_function_may_delete_the_linker_and_store_running_it() {
         wasm_engine_delete(engine);
     }
 }
+
+#[test]
+fn v128_functions_are_refused_by_wasm_func_call_with_a_type_error() {
+    let h = Host::new();
+    let m = h.module(r#"(module (func (export "id") (param v128) (result v128) local.get 0))"#);
+    // SAFETY: the C API used as documented.
+    unsafe {
+        let (inst, trap) = h.instantiate(m, vec![]);
+        assert!(trap.is_null() && !inst.is_null());
+        let mut ex = h.exports(inst);
+        let f = wasm_extern_as_func(ex.as_slice()[0]);
+        let args = wasm_val_vec_t::from_vec(vec![i32_val(0)]);
+        let mut out = wasm_val_vec_t::from_vec(vec![i32_val(0)]);
+        let trap = wasm_func_call(f, &args, &mut out);
+        assert!(!trap.is_null());
+        let msg = message(trap);
+        assert!(
+            msg.contains("v128") && msg.starts_with("type error"),
+            "{msg}"
+        );
+        wasm_trap_delete(trap);
+        let mut args = args;
+        wasm_val_vec_delete(&mut args);
+        wasm_val_vec_delete(&mut out);
+        wasm_extern_vec_delete(&mut ex);
+        wasm_instance_delete(inst);
+        wasm_module_delete(m);
+    }
+}

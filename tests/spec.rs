@@ -10,10 +10,7 @@ use wasi_rt::Engine;
 
 /// Files known not to pass yet, each with its reason. This list only
 /// shrinks: a listed file that passes fails the test until it is removed.
-fn known_failure(file: &str) -> Option<&'static str> {
-    if file.starts_with("simd_") {
-        return Some("SIMD (v128) is not implemented yet: modules using it are rejected");
-    }
+fn known_failure(_file: &str) -> Option<&'static str> {
     None
 }
 

@@ -236,10 +236,20 @@ fn compile(
 
 /// Both builds of tests/wasi-programs/NAME.c.
 fn build_program(tc: &Toolchain, name: &str) -> (PathBuf, PathBuf) {
+    build_program_with(tc, name, &[], &[])
+}
+
+/// As `build_program`, with extra flags for the wasm and native builds.
+fn build_program_with(
+    tc: &Toolchain,
+    name: &str,
+    wasm_flags: &[&str],
+    native_flags: &[&str],
+) -> (PathBuf, PathBuf) {
     let src = vec![Path::new(SRC_DIR).join(format!("{name}.c"))];
     let hdr = vec![Path::new(SRC_DIR).join("common.h")];
-    let wasm = compile(tc, name, Target::Wasm, &src, &hdr, &[], &[]);
-    let native = compile(tc, name, Target::Native, &src, &hdr, &[], &[]);
+    let wasm = compile(tc, name, Target::Wasm, &src, &hdr, wasm_flags, &[]);
+    let native = compile(tc, name, Target::Native, &src, &hdr, native_flags, &[]);
     (wasm, native)
 }
 
@@ -622,6 +632,18 @@ fn compare_program(name: &str, args: &[&str], env: &[(&str, &str)], stdin: Optio
 
 // ---------------------------------------------------------------------------
 // One test per program
+
+#[test]
+fn simd_program_built_with_simd128_matches_native() {
+    let Some(tc) = toolchain() else { return };
+    let (wasm, native) = build_program_with(tc, "simd", &["-O3", "-msimd128"], &["-O3"]);
+    let root = TempRoot::new("simd");
+    let nd = root.dir("native");
+    let n = run_native(&native, &nd, &[], &[], None);
+    let w = run_wasm(&[], &wasm, &[], root.path(), None);
+    assert_same("simd", &n, &w);
+    assert!(n.stdout.len() > 200, "the program printed its results");
+}
 
 #[test]
 fn files_program_matches_native() {

@@ -226,6 +226,12 @@ fn parse_val(t: ValType, s: &str) -> Result<Val, String> {
         ),
         ValType::F32 => Val::from(s.parse::<f32>().map_err(|_| bad())?),
         ValType::F64 => Val::from(s.parse::<f64>().map_err(|_| bad())?),
+        // A v128 is given as one integer (hex with 0x, or decimal) of its
+        // 16 little-endian bytes.
+        ValType::V128 => Val::V128(match s.strip_prefix("0x") {
+            Some(hex) => u128::from_str_radix(hex, 16).map_err(|_| bad())?,
+            None => s.parse::<u128>().map_err(|_| bad())?,
+        }),
         _ => {
             return Err(format!(
                 "arguments of type {t} cannot be given on the command line"
@@ -240,6 +246,7 @@ fn show_val(v: &Val) -> String {
         Val::I64(x) => x.to_string(),
         Val::F32(b) => f32::from_bits(*b).to_string(),
         Val::F64(b) => f64::from_bits(*b).to_string(),
+        Val::V128(x) => format!("{x:#034x}"),
         Val::FuncRef(None) | Val::ExternRef(None) => "null".into(),
         Val::FuncRef(Some(_)) => "<funcref>".into(),
         Val::ExternRef(Some(_)) => "<externref>".into(),

@@ -74,6 +74,13 @@ impl CHost {
             .store
             .upgrade()
             .ok_or_else(|| Trap::new("the store of this host function is gone"))?;
+        if params.iter().any(|v| v.ty() == crate::types::ValType::V128)
+            || results
+                .iter()
+                .any(|v| v.ty() == crate::types::ValType::V128)
+        {
+            return Err(Trap::new(V128_ERROR));
+        }
         let args: Vec<wasm_val_t> = params
             .iter()
             .map(|v| wasm_val_t::from_val(*v, &store))
@@ -247,6 +254,16 @@ pub unsafe extern "C" fn wasm_func_result_arity(f: *const wasm_func_t) -> usize 
 /// Arguments and results up to this count live on the stack during a call.
 const INLINE: usize = 8;
 
+/// A `wasm_val_t` (8-byte payload) cannot carry a 16-byte `v128`.
+const V128_ERROR: &str = "type error: v128 parameters and results cannot pass through wasm_val_t";
+
+fn has_v128(ty: &crate::types::FuncType) -> bool {
+    ty.params()
+        .iter()
+        .chain(ty.results())
+        .any(|t| *t == crate::types::ValType::V128)
+}
+
 fn trap_object(store: &Rc<StoreCell>, trap: Trap) -> *mut wasm_trap_t {
     super::trap::new_trap_object(store, trap)
 }
@@ -255,7 +272,9 @@ fn trap_object(store: &Rc<StoreCell>, trap: Trap) -> *mut wasm_trap_t {
 /// `results`, whose size must be the result arity (it is checked after the
 /// call, so a trapping call may pass an empty vector). Returns NULL on
 /// success, or an own trap (a Wasm trap, a host trap, or an error such as a
-/// wrong argument count or type, as a trap with a message).
+/// wrong argument count or type, as a trap with a message). A function with
+/// `v128` parameters or results cannot be called this way (`wasm_val_t`
+/// holds 8 bytes): that is a type-error trap.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_func_call(
     func: *const wasm_func_t,
@@ -293,6 +312,9 @@ pub unsafe extern "C" fn wasm_func_call(
         // SAFETY: single-threaded store access; re-entry from host
         // functions goes through their own `StoreCell::get`.
         let store = unsafe { cell.get() };
+        if has_v128(f.ty_ref(store)) {
+            return trap_object(&cell, Trap::new(V128_ERROR));
+        }
         let nres = f.ty_ref(store).results().len();
         let mut out_inline = [Val::I32(0); INLINE];
         let mut out_heap = Vec::new();

@@ -34,7 +34,9 @@ pub const WASM_I64: wasm_valkind_t = 1;
 pub const WASM_F32: wasm_valkind_t = 2;
 /// `f64`.
 pub const WASM_F64: wasm_valkind_t = 3;
-/// `v128` (an extension of this runtime; not in the standard `wasm.h`).
+/// `v128` (an extension of this runtime; not in the standard `wasm.h`). A
+/// `wasm_val_t` of this kind (read from a v128 global) holds only the low 64
+/// bits, in `of.i64`.
 pub const WASI_RT_V128: wasm_valkind_t = 4;
 /// `externref`.
 pub const WASM_EXTERNREF: wasm_valkind_t = 128;

@@ -3,7 +3,8 @@
 use super::object::{Kind, Object, RefView, StoreCell, obj};
 use super::refs::wasm_ref_t;
 use super::types::{
-    WASM_EXTERNREF, WASM_F32, WASM_F64, WASM_FUNCREF, WASM_I32, WASM_I64, wasm_valkind_t,
+    WASI_RT_V128, WASM_EXTERNREF, WASM_F32, WASM_F64, WASM_FUNCREF, WASM_I32, WASM_I64,
+    wasm_valkind_t,
 };
 use crate::Val;
 use std::rc::Rc;
@@ -80,6 +81,9 @@ impl wasm_val_t {
                     f64: f64::from_bits(x),
                 },
             ),
+            // The payload has 8 bytes: a v128 (only ever read from a
+            // global) keeps its low 64 bits; calls refuse v128 outright.
+            Val::V128(x) => (WASI_RT_V128, wasm_val_union { i64: x as i64 }),
             Val::FuncRef(f) => (
                 WASM_FUNCREF,
                 wasm_val_union {

@@ -13,6 +13,8 @@ use cranelift_codegen::ir::{
 use cranelift_frontend::{FunctionBuilder, Variable};
 use wasmparser::{BlockType, FunctionBody, Operator};
 
+mod simd;
+
 /// What kind of construct a control frame belongs to.
 enum FrameKind {
     Block,
@@ -143,10 +145,7 @@ impl<'a, 'b> Translator<'a, 'b> {
             ValType::I32 => self.b.ins().iconst(types::I32, 0),
             ValType::F32 => self.b.ins().f32const(Ieee32::with_bits(0)),
             ValType::F64 => self.b.ins().f64const(Ieee64::with_bits(0)),
-            ValType::V128 => {
-                let z = self.b.ins().iconst(types::I64, 0);
-                self.b.ins().splat(types::I64X2, z)
-            }
+            ValType::V128 => self.vconst_bytes(&[0; 16]),
             _ => self.b.ins().iconst(types::I64, 0),
         }
     }
@@ -660,8 +659,9 @@ impl<'a, 'b> Translator<'a, 'b> {
             O::I64Extend8S => sext_from!(types::I8, I64),
             O::I64Extend16S => sext_from!(types::I16, I64),
             O::I64Extend32S => sext_from!(types::I32, I64),
-            // Everything else was refused by validation (SIMD and the
-            // proposals wasi-rt does not enable).
+            _ if self.simd(op) => {}
+            // Everything else was refused by validation (the proposals
+            // wasi-rt does not enable).
             ref other => unreachable!("operator {other:?} passed validation but is not enabled"),
         }
     }

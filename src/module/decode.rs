@@ -9,9 +9,9 @@ use wasmparser::{
     WasmFeatures,
 };
 
-/// The features wasi-rt accepts: Wasm 2.0 without SIMD.
+/// The features wasi-rt accepts: Wasm 2.0, fixed-width SIMD included.
 pub fn features() -> WasmFeatures {
-    WasmFeatures::WASM2.difference(WasmFeatures::SIMD)
+    WasmFeatures::WASM2
 }
 
 /// A function body waiting to be validated and compiled.
@@ -264,6 +264,7 @@ fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> {
         O::I64Const { value } => ConstExpr::I64(value),
         O::F32Const { value } => ConstExpr::F32(value.bits()),
         O::F64Const { value } => ConstExpr::F64(value.bits()),
+        O::V128Const { value } => ConstExpr::V128(u128::from_le_bytes(*value.bytes())),
         O::RefNull { hty } => ConstExpr::RefNull(if hty == wasmparser::HeapType::FUNC {
             ValType::FuncRef
         } else {

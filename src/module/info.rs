@@ -11,6 +11,8 @@ pub enum ConstExpr {
     I64(i64),
     F32(u32),
     F64(u64),
+    /// The 16 bytes of a `v128`, little-endian.
+    V128(u128),
     RefNull(ValType),
     RefFunc(u32),
     GlobalGet(u32),

@@ -164,6 +164,7 @@ fn eval_const(e: &ConstExpr, store: &StoreInner, globals: &[u32], funcs: &[u32])
         ConstExpr::I64(v) => v as u64 as u128,
         ConstExpr::F32(v) => v as u128,
         ConstExpr::F64(v) => v as u128,
+        ConstExpr::V128(v) => v,
         ConstExpr::RefNull(_) => 0,
         ConstExpr::RefFunc(i) => {
             &*store.funcs[funcs[i as usize] as usize].funcref as *const VMFuncRef as usize as u128

@@ -15,6 +15,8 @@ pub enum Val {
     F32(u32),
     /// Bits of an `f64`.
     F64(u64),
+    /// The 16 bytes of a `v128`, little-endian (lane 0 in the low bits).
+    V128(u128),
     FuncRef(Option<Func>),
     ExternRef(Option<ExternRef>),
 }
@@ -27,6 +29,7 @@ impl Val {
             Val::I64(_) => ValType::I64,
             Val::F32(_) => ValType::F32,
             Val::F64(_) => ValType::F64,
+            Val::V128(_) => ValType::V128,
             Val::FuncRef(_) => ValType::FuncRef,
             Val::ExternRef(_) => ValType::ExternRef,
         }
@@ -34,8 +37,9 @@ impl Val {
     /// The zero (or null) value of a type.
     pub fn default_for(ty: ValType) -> Val {
         match ty {
-            ValType::I32 | ValType::V128 => Val::I32(0),
+            ValType::I32 => Val::I32(0),
             ValType::I64 => Val::I64(0),
+            ValType::V128 => Val::V128(0),
             ValType::F32 => Val::F32(0),
             ValType::F64 => Val::F64(0),
             ValType::FuncRef => Val::FuncRef(None),
@@ -75,6 +79,15 @@ impl Val {
         }
     }
 
+    /// The `v128`, if this is one.
+    pub fn v128(&self) -> Option<u128> {
+        if let Val::V128(v) = self {
+            Some(*v)
+        } else {
+            None
+        }
+    }
+
     /// Encodes the value into a 16-byte slot.
     pub(crate) fn to_raw(self, store: &StoreInner) -> u128 {
         match self {
@@ -82,6 +95,7 @@ impl Val {
             Val::I64(v) => v as u64 as u128,
             Val::F32(v) => v as u128,
             Val::F64(v) => v as u128,
+            Val::V128(v) => v,
             Val::FuncRef(None) | Val::ExternRef(None) => 0,
             Val::FuncRef(Some(f)) => {
                 &*store.funcs[f.index as usize].funcref as *const VMFuncRef as usize as u128
@@ -93,7 +107,8 @@ impl Val {
     /// Decodes a slot holding a value of type `ty`.
     pub(crate) fn from_raw(raw: u128, ty: ValType, store: &StoreInner) -> Val {
         match ty {
-            ValType::I32 | ValType::V128 => Val::I32(raw as u32 as i32),
+            ValType::I32 => Val::I32(raw as u32 as i32),
+            ValType::V128 => Val::V128(raw),
             ValType::I64 => Val::I64(raw as u64 as i64),
             ValType::F32 => Val::F32(raw as u32),
             ValType::F64 => Val::F64(raw as u64),

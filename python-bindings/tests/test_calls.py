@@ -247,3 +247,19 @@ def test_stores_in_different_threads_run_in_parallel(engine):
     for t in threads:
         t.join()
     assert results == {n * 1_000_000: [n * 1_000_000 + k for k in range(50)] for n in range(4)}
+
+
+def test_a_module_using_v128_loads_but_v128_values_cannot_cross(store):
+    inst = instance_of(
+        store,
+        """(module (global (export "g") v128 (v128.const i64x2 1 2))
+             (func (export "sum") (param i32) (result i32)
+               (i32x4.extract_lane 0 (i32x4.add (i32x4.splat (local.get 0)) (i32x4.splat (i32.const 1)))))
+             (func (export "id") (param v128) (result v128) local.get 0))""",
+    )
+    assert inst["sum"](41) == 42
+    assert inst["id"].type == FuncType([wasi_rt.V128], [wasi_rt.V128])
+    with pytest.raises(wasi_rt.WasmError, match="v128"):
+        inst["id"](0)
+    with pytest.raises(wasi_rt.WasmError, match="v128"):
+        inst["g"].value

@@ -20,7 +20,7 @@ from ._store import Engine, Module, Store
 from ._types import ExportType, FuncType, GlobalType, ImportType, MemoryType, TableType, ValType
 from ._wasi import Output, WasiConfig, run_wasi
 
-I32, I64, F32, F64 = ValType.I32, ValType.I64, ValType.F32, ValType.F64
+I32, I64, F32, F64, V128 = ValType.I32, ValType.I64, ValType.F32, ValType.F64, ValType.V128
 EXTERNREF, FUNCREF = ValType.EXTERNREF, ValType.FUNCREF
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "I64",
     "F32",
     "F64",
+    "V128",
     "EXTERNREF",
     "FUNCREF",
 ]

@@ -63,6 +63,9 @@ def check_float(value: Any, name: str) -> Any:
     return value
 
 
+_V128_ERROR = "v128 values cannot pass through the C API"
+
+
 def to_val(store: Store, kind: int, value: Any) -> ffi.Val:
     """A C value of ``kind`` for ``value``. References in it are borrowed:
     valid while ``value`` (and the store) live."""
@@ -87,6 +90,8 @@ def to_val(store: Store, kind: int, value: Any) -> ffi.Val:
             raise TypeError(f"a funcref value must be a Func or None, not {type(value).__name__}")
     elif kind == ffi.EXTERNREF:
         v.of.ref = None if value is None else store.extern_ref(value)
+    elif kind == ffi.V128:
+        raise WasmError(_V128_ERROR)
     else:
         raise WasmError(f"unknown value kind {kind}")
     return v
@@ -105,6 +110,8 @@ def from_val(store: Store, v: ffi.Val, owned: bool) -> Any:
         return v.of.f32
     if kind == ffi.F64:
         return v.of.f64
+    if kind == ffi.V128:
+        raise WasmError(_V128_ERROR)
     ref = v.of.ref
     if not ref:
         return None
@@ -286,6 +293,7 @@ class Func(_Extern):
         # read before the outer call writes its own.)
         n_in, n_out = len(ty.params), len(ty.results)
         self._n_in = n_in
+        self._has_v128 = ValType.V128 in ty.params or ValType.V128 in ty.results
         ins = (ffi.Val * max(n_in, 1))()
         outs = (ffi.Val * max(n_out, 1))()
         self._buffers = (ins, outs)
@@ -338,6 +346,8 @@ class Func(_Extern):
         return lambda: from_val(store, val, owned=True)
 
     def __call__(self, *args):
+        if self._has_v128:
+            raise WasmError(_V128_ERROR)
         if len(args) != self._n_in:
             raise WasmError(f"expected {self._n_in} arguments, got {len(args)}")
         for set_arg, value in zip(self._setters, args):

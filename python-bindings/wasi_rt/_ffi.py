@@ -68,7 +68,7 @@ class PtrVec(Structure):
         return [self.data[i] for i in range(self.size)]
 
 
-I32, I64, F32, F64 = 0, 1, 2, 3
+I32, I64, F32, F64, V128 = 0, 1, 2, 3, 4
 EXTERNREF, FUNCREF = 128, 129
 EXTERN_FUNC, EXTERN_GLOBAL, EXTERN_TABLE, EXTERN_MEMORY = 0, 1, 2, 3
 

@@ -16,6 +16,9 @@ class ValType(enum.IntEnum):
     I64 = ffi.I64
     F32 = ffi.F32
     F64 = ffi.F64
+    #: Modules may use it; its values cannot cross the C API (calls with
+    #: v128 parameters or results raise WasmError).
+    V128 = ffi.V128
     EXTERNREF = ffi.EXTERNREF
     FUNCREF = ffi.FUNCREF
 

@@ -4,7 +4,7 @@
 //! harness = false`). It:
 //!   1. runs `benches/build-kernels.sh target/bench-kernels`, which builds
 //!      `NAME.wasm` (clang, plain wasm32, no imports) and `libkernels_native.so`
-//!      (cc -O2) from `benches/kernels/*.c`;
+//!      (clang -O2 by default, `CC` overrides) from `benches/kernels/*.c`;
 //!   2. dlopens the native library and compiles/instantiates each module;
 //!   3. checks that wasi-rt returns exactly what the native code returns, then
 //!      times both sides, best of N runs (N = 5), and prints a table.
@@ -426,6 +426,9 @@ fn main() -> Result<(), BoxError> {
     let engine = Engine::default();
     let wt = Wasmtime::load();
     println!("wasi-rt kernel benchmark: best of {runs} run(s); ratio = wasi-rt / native");
+    if let Ok(cc) = std::fs::read_to_string(dir.join("native-compiler")) {
+        println!("native baseline built -O2 by: {}", cc.trim());
+    }
     match &wt {
         Some(wt) => println!(
             "wasmtime: {} (default config); wt ratio = wasmtime / native\n",

@@ -52,6 +52,11 @@
 #define WASI_RT_TRAP_UNREACHABLE 10
 
 /**
+ * The store's epoch deadline passed (see `wasi_rt_store_set_epoch_deadline`).
+ */
+#define WASI_RT_TRAP_INTERRUPT 11
+
+/**
  * A WASI configuration (opaque): arguments, environment, stdio and
  * preopened directories. By default a program gets no arguments, an empty
  * environment, no stdin (end of file), discarded stdout and stderr, and no
@@ -91,6 +96,31 @@ typedef ptrdiff_t (*wasi_output_callback_t)(void*, const uint8_t*, size_t);
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * With `enable`, engines made from `config` compile an epoch check into
+ * every function entry and loop, so `wasi_rt_store_set_epoch_deadline`
+ * and `wasi_rt_engine_increment_epoch` can stop Wasm code that runs too
+ * long (it traps with `WASI_RT_TRAP_INTERRUPT`). Off by default. NULL is
+ * ignored.
+ */
+void wasi_rt_engine_config_epoch_interruption(struct wasm_config_t *config, bool enable);
+
+/**
+ * Advances the engine's epoch by one. Safe to call from any thread (for
+ * example a watchdog timer) while stores of the engine run Wasm code.
+ * NULL is ignored.
+ */
+void wasi_rt_engine_increment_epoch(const struct wasm_engine_t *engine);
+
+/**
+ * Wasm code in `store` traps with `WASI_RT_TRAP_INTERRUPT` once the
+ * engine's epoch is `ticks` beyond its current value (engines configured
+ * with `wasi_rt_engine_config_epoch_interruption` only). The default
+ * deadline is never; a passed deadline stops every later call until it is
+ * set again. NULL is ignored.
+ */
+void wasi_rt_store_set_epoch_deadline(struct wasm_store_t *store, uint64_t ticks);
 
 /**
  * Writes the error's message, NUL-terminated, into `out` (own: delete with

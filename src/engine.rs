@@ -7,6 +7,7 @@ use crate::types::FuncType;
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// How hard Cranelift optimises.
@@ -29,6 +30,12 @@ pub struct Config {
     /// Stack space Wasm code may use below the host's entry point, in bytes
     /// (default 512 KiB); deeper recursion traps with "call stack exhausted".
     pub max_wasm_stack: usize,
+    /// Compile a check of the engine's epoch into every function entry and
+    /// loop header (default false), so a store's epoch deadline can stop
+    /// code that runs too long: see `Engine::increment_epoch` and
+    /// `Store::set_epoch_deadline`. Costs a few instructions per loop
+    /// iteration.
+    pub epoch_interruption: bool,
 }
 
 impl Default for Config {
@@ -38,6 +45,7 @@ impl Default for Config {
             max_memory_pages: 65536,
             max_table_elements: 10_000_000,
             max_wasm_stack: 512 * 1024,
+            epoch_interruption: false,
         }
     }
 }
@@ -47,6 +55,8 @@ pub(crate) struct EngineInner {
     config: Config,
     type_ids: Mutex<HashMap<FuncType, u32>>,
     exit_trampolines: Mutex<HashMap<FuncType, Arc<CodeMemory>>>,
+    /// The epoch compiled code compares with its store's deadline.
+    pub(crate) epoch: AtomicU64,
 }
 
 /// A compilation environment shared by modules and stores; cheap to clone,
@@ -99,7 +109,21 @@ impl Engine {
             config: config.clone(),
             type_ids: Mutex::new(HashMap::new()),
             exit_trampolines: Mutex::new(HashMap::new()),
+            epoch: AtomicU64::new(0),
         })))
+    }
+
+    /// Advances the epoch by one. Wasm code running in a store whose epoch
+    /// deadline this reaches traps with "interrupted" at its next function
+    /// entry or loop iteration (with `Config::epoch_interruption`). Safe to
+    /// call from any thread, for example a watchdog timer.
+    pub fn increment_epoch(&self) {
+        self.0.epoch.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The current epoch.
+    pub fn current_epoch(&self) -> u64 {
+        self.0.epoch.load(Ordering::Relaxed)
     }
 
     /// Whether both handles are the same engine.

@@ -443,3 +443,71 @@ fn memories_reused_after_a_store_is_dropped_start_zeroed_at_their_own_size() {
         assert!(err.to_string().contains("out of bounds"), "{err}");
     }
 }
+
+const SPIN: &str = r#"(module
+  (func (export "spin") (loop $l (br $l)))
+  (func (export "count") (param i32) (result i32) (local $i i32)
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $i) (local.get 0)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+    (local.get $i)))"#;
+
+fn epoch_engine() -> Engine {
+    Engine::new(&Config {
+        epoch_interruption: true,
+        ..Config::default()
+    })
+    .unwrap()
+}
+
+#[test]
+fn an_infinite_loop_is_interrupted_when_the_epoch_passes_its_deadline() {
+    let engine = epoch_engine();
+    let mut store = Store::new(&engine);
+    let m = Module::new(&engine, SPIN).unwrap();
+    let inst = Instance::new(&mut store, &m, &[]).unwrap();
+    let spin = inst.get_func(&store, "spin").unwrap();
+    store.set_epoch_deadline(1);
+    let ticker = {
+        let engine = engine.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            engine.increment_epoch();
+        })
+    };
+    let err = spin.call(&mut store, &[], &mut []).unwrap_err();
+    ticker.join().unwrap();
+    let trap = err.as_trap().expect("a trap");
+    assert_eq!(trap.code(), Some(TrapCode::Interrupt));
+    assert!(err.to_string().contains("interrupted"), "{err}");
+    // A new deadline lets the instance run again.
+    store.set_epoch_deadline(10);
+    let count = inst.get_func(&store, "count").unwrap().typed::<i32, i32>(&store).unwrap();
+    assert_eq!(count.call(&mut store, 1000).unwrap(), 1000);
+}
+
+#[test]
+fn a_passed_deadline_stops_the_next_call_at_once() {
+    let engine = epoch_engine();
+    let mut store = Store::new(&engine);
+    let m = Module::new(&engine, SPIN).unwrap();
+    let inst = Instance::new(&mut store, &m, &[]).unwrap();
+    let count = inst.get_func(&store, "count").unwrap().typed::<i32, i32>(&store).unwrap();
+    assert_eq!(count.call(&mut store, 10).unwrap(), 10, "the default deadline is never");
+    store.set_epoch_deadline(0);
+    let err = count.call(&mut store, 10).unwrap_err();
+    assert_eq!(err.as_trap().and_then(|t| t.code()), Some(TrapCode::Interrupt));
+}
+
+#[test]
+fn without_epoch_interruption_deadlines_have_no_effect() {
+    let engine = engine();
+    let mut store = Store::new(&engine);
+    let m = Module::new(&engine, SPIN).unwrap();
+    let inst = Instance::new(&mut store, &m, &[]).unwrap();
+    store.set_epoch_deadline(0);
+    engine.increment_epoch();
+    let count = inst.get_func(&store, "count").unwrap().typed::<i32, i32>(&store).unwrap();
+    assert_eq!(count.call(&mut store, 100_000).unwrap(), 100_000);
+}

@@ -1160,3 +1160,43 @@ fn v128_functions_are_refused_by_wasm_func_call_with_a_type_error() {
         wasm_module_delete(m);
     }
 }
+
+#[test]
+fn an_epoch_deadline_interrupts_a_spinning_guest_through_the_c_api() {
+    // SAFETY: the C API used as documented; the engine is shared with the
+    // ticking thread, which only increments its epoch.
+    unsafe {
+        let config = wasm_config_new();
+        wasi_rt_engine_config_epoch_interruption(config, true);
+        let engine = wasm_engine_new_with_config(config);
+        let store = wasm_store_new(engine);
+        let mut bytes =
+            wasm_byte_vec_t::from_vec(wat::parse_str(r#"(module (func (export "spin") (loop $l (br $l))))"#).unwrap());
+        let m = wasm_module_new(store, &bytes);
+        wasm_byte_vec_delete(&mut bytes);
+        let mut trap = null_mut();
+        let inst = wasm_instance_new(store, m, &wasm_extern_vec_t::empty(), &mut trap);
+        assert!(!inst.is_null());
+        let mut ex = wasm_extern_vec_t::empty();
+        wasm_instance_exports(inst, &mut ex);
+        let spin = wasm_extern_as_func(ex.as_slice()[0]);
+        wasi_rt_store_set_epoch_deadline(store, 1);
+        let e = engine as usize;
+        let ticker = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            wasi_rt_engine_increment_epoch(e as *const wasm_engine_t);
+        });
+        let trap = wasm_func_call(spin, &wasm_val_vec_t::empty(), &mut wasm_val_vec_t::empty());
+        ticker.join().unwrap();
+        assert!(!trap.is_null(), "the call was interrupted");
+        let mut code = 0u8;
+        assert!(wasi_rt_trap_code(trap, &mut code));
+        assert_eq!(code, WASI_RT_TRAP_INTERRUPT);
+        wasm_trap_delete(trap);
+        wasm_extern_vec_delete(&mut ex);
+        wasm_instance_delete(inst);
+        wasm_module_delete(m);
+        wasm_store_delete(store);
+        wasm_engine_delete(engine);
+    }
+}

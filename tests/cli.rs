@@ -209,3 +209,35 @@ fn tcplisten_hands_a_listening_socket_to_the_guest() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(57), "{out:?}");
 }
+
+#[test]
+fn timeout_stops_a_guest_that_never_ends() {
+    let f = write_temp("spin.wat", br#"(module (func (export "_start") (loop $l (br $l))))"#);
+    let started = std::time::Instant::now();
+    let o = wasi_rt(&["run", "--timeout", "0.2", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(134), "{o:?}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("interrupted"), "{o:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}
+
+#[test]
+fn timeout_leaves_a_guest_that_finishes_alone() {
+    let f = write_temp("add_t.wat", ADD.as_bytes());
+    let o = wasi_rt(&["run", "--timeout", "5", "--invoke", "add", f.to_str().unwrap(), "2", "3"]);
+    assert!(o.status.success(), "{o:?}");
+    assert_eq!(stdout(&o), "5\n");
+    let bad = wasi_rt(&["run", "--timeout", "soon", f.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--timeout needs a number"));
+}
+
+#[test]
+fn v128_results_print_as_hex() {
+    let f = write_temp(
+        "v128.wat",
+        br#"(module (func (export "v") (param v128) (result v128) (i32x4.add (local.get 0) (v128.const i32x4 1 2 3 4))))"#,
+    );
+    let o = wasi_rt(&["run", "--invoke", "v", f.to_str().unwrap(), "0x10"]);
+    assert!(o.status.success(), "{o:?}");
+    assert_eq!(stdout(&o), "0x00000004000000030000000200000011\n");
+}

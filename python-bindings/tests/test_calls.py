@@ -263,3 +263,25 @@ def test_a_module_using_v128_loads_but_v128_values_cannot_cross(store):
         inst["id"](0)
     with pytest.raises(wasi_rt.WasmError, match="v128"):
         inst["g"].value
+
+
+def test_a_guest_that_never_ends_is_interrupted_by_its_epoch_deadline():
+    import threading
+
+    engine = wasi_rt.Engine(epoch_interruption=True)
+    store = wasi_rt.Store(engine)
+    inst = instance_of(
+        store,
+        """(module (func (export "spin") (loop $l (br $l)))
+             (func (export "one") (result i32) i32.const 1))""",
+    )
+    store.set_epoch_deadline(1)
+    timer = threading.Timer(0.1, engine.increment_epoch)
+    timer.start()
+    with pytest.raises(wasi_rt.Trap) as e:
+        inst["spin"]()
+    timer.join()
+    assert e.value.code == wasi_rt.TRAP_INTERRUPT
+    assert "interrupted" in e.value.message
+    store.set_epoch_deadline(5)
+    assert inst["one"]() == 1

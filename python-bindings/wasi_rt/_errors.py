@@ -24,6 +24,10 @@ class Frame:
         return f"Frame({self.func_index}, {self.func_name!r})"
 
 
+#: ``Trap.code`` of a call stopped by its store's epoch deadline.
+TRAP_INTERRUPT = 11
+
+
 class Trap(Exception):
     """A trap: ``code`` is one of the ``WASI_RT_TRAP_*`` numbers for Wasm
     traps (None for traps raised by host code), ``message`` the spec's

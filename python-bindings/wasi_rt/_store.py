@@ -52,12 +52,24 @@ class _Owned:
 
 
 class Engine(_Owned):
-    """A compilation environment; share one between stores and modules."""
+    """A compilation environment; share one between stores and modules.
+
+    With ``epoch_interruption=True``, compiled code checks the engine's
+    epoch at every function entry and loop iteration, so a store's epoch
+    deadline (``Store.set_epoch_deadline``) stops Wasm code that runs too
+    long: it raises Trap with code ``TRAP_INTERRUPT``. ``increment_epoch``
+    advances the epoch from any thread, e.g. a ``threading.Timer``."""
 
     _delete = staticmethod(ffi.engine_delete)
 
-    def __init__(self):
-        super().__init__(ffi.engine_new())
+    def __init__(self, epoch_interruption: bool = False):
+        config = ffi.config_new()
+        ffi.config_epoch_interruption(config, bool(epoch_interruption))
+        super().__init__(ffi.engine_new_with_config(config))  # takes the config
+
+    def increment_epoch(self) -> None:
+        """Advances the epoch by one. Safe from any thread while Wasm runs."""
+        ffi.engine_increment_epoch(self.ptr)
 
 
 class Store(_Owned):
@@ -78,6 +90,15 @@ class Store(_Owned):
         self._foreign_of: Dict[int, Tuple[int, int]] = {}
         # The callables of host functions made in this store, by key.
         self._host_funcs: Dict[int, Tuple[Callable, Tuple[int, ...]]] = {}
+
+    def set_epoch_deadline(self, ticks: int) -> None:
+        """Wasm code in this store traps once the engine's epoch is ``ticks``
+        beyond its current value (engines made with
+        ``epoch_interruption=True``). The default is never; a deadline that
+        has passed stops every later call until it is set again."""
+        if not isinstance(ticks, int) or not 0 <= ticks < (1 << 64):
+            raise ValueError(f"ticks must be an int from 0 to 2**64 - 1, not {ticks!r}")
+        ffi.store_set_epoch_deadline(self.ptr, ticks)
 
     def extern_ref(self, obj: Any) -> int:
         """A borrowed ``wasm_ref_t*`` standing for ``obj`` in this store;

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 use wasi_rt::wasi::WasiCtxBuilder;
-use wasi_rt::{Engine, Module, Store, Val, ValType};
+use wasi_rt::{Config, Engine, Module, Store, Val, ValType};
 
 const USAGE: &str = "\
 usage: wasi-rt run [OPTIONS] FILE [ARGS...]
@@ -21,6 +21,7 @@ options (before FILE, or right after it):
   --env KEY               pass the host's KEY through
   --invoke NAME           call the exported function NAME with ARGS
   --tcplisten HOST:PORT   listen on HOST:PORT and hand the socket to the guest
+  --timeout SECONDS       stop the guest with a trap after SECONDS (e.g. 2.5)
   --trace                 print every WASI call to stderr (also WASI_RT_LOG=trace)
   --                      end of options";
 
@@ -47,6 +48,7 @@ struct RunOptions {
     env: Vec<(String, Option<String>)>,
     listen: Vec<String>,
     trace: bool,
+    timeout: Option<std::time::Duration>,
 }
 
 fn dir_spec(spec: &str, readonly: bool) -> (String, String, bool) {
@@ -74,7 +76,7 @@ fn parse_options(args: &[String], opts: &mut RunOptions) -> Result<usize, String
         };
         let takes_value = matches!(
             name,
-            "--invoke" | "--dir" | "--dir-ro" | "--env" | "--tcplisten"
+            "--invoke" | "--dir" | "--dir-ro" | "--env" | "--tcplisten" | "--timeout"
         );
         let value = if takes_value {
             match inline {
@@ -98,6 +100,14 @@ fn parse_options(args: &[String], opts: &mut RunOptions) -> Result<usize, String
                 None => opts.env.push((value, None)),
             },
             "--tcplisten" => opts.listen.push(value),
+            "--timeout" => {
+                let secs = value
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|s| s.is_finite() && *s >= 0.0 && *s < 1e9)
+                    .ok_or_else(|| format!("--timeout needs a number of seconds, not {value:?}"))?;
+                opts.timeout = Some(std::time::Duration::from_secs_f64(secs));
+            }
             "--trace" => opts.trace = true,
             other => return Err(format!("unknown option {other}\n{USAGE}")),
         }
@@ -133,9 +143,22 @@ fn run_inner(args: &[String]) -> Result<ExitCode, String> {
         opts.trace = true;
     }
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
-    let engine = Engine::default();
+    let engine = Engine::new(&Config {
+        epoch_interruption: opts.timeout.is_some(),
+        ..Config::default()
+    })
+    .map_err(|e| e.to_string())?;
     let module = Module::new(&engine, &bytes).map_err(|e| format!("{file}: {e}"))?;
     let mut store = Store::new(&engine);
+    if let Some(limit) = opts.timeout {
+        // One epoch tick, after `limit`, stops the guest.
+        store.set_epoch_deadline(1);
+        let engine = engine.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(limit);
+            engine.increment_epoch();
+        });
+    }
 
     let mut b = WasiCtxBuilder::new();
     b.arg(file.clone())

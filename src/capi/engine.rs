@@ -43,6 +43,22 @@ pub unsafe extern "C" fn wasm_config_delete(c: *mut wasm_config_t) {
     }
 }
 
+/// With `enable`, engines made from `config` compile an epoch check into
+/// every function entry and loop, so `wasi_rt_store_set_epoch_deadline`
+/// and `wasi_rt_engine_increment_epoch` can stop Wasm code that runs too
+/// long (it traps with `WASI_RT_TRAP_INTERRUPT`). Off by default. NULL is
+/// ignored.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_engine_config_epoch_interruption(
+    config: *mut wasm_config_t,
+    enable: bool,
+) {
+    // SAFETY: NULL or a live config.
+    if let Some(c) = unsafe { config.as_mut() } {
+        c.config.epoch_interruption = enable;
+    }
+}
+
 /// A new engine with the default configuration; own (delete with
 /// `wasm_engine_delete`). NULL when the host CPU is not supported.
 #[unsafe(no_mangle)]
@@ -113,5 +129,32 @@ pub unsafe extern "C" fn wasm_store_delete(s: *mut wasm_store_t) {
     if !s.is_null() {
         // SAFETY: owned, from wasm_store_new.
         drop(unsafe { Box::from_raw(s) });
+    }
+}
+
+/// Advances the engine's epoch by one. Safe to call from any thread (for
+/// example a watchdog timer) while stores of the engine run Wasm code.
+/// NULL is ignored.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_engine_increment_epoch(engine: *const wasm_engine_t) {
+    // SAFETY: NULL or a live engine; the epoch is atomic.
+    if let Some(e) = unsafe { engine.as_ref() } {
+        e.engine.increment_epoch();
+    }
+}
+
+/// Wasm code in `store` traps with `WASI_RT_TRAP_INTERRUPT` once the
+/// engine's epoch is `ticks` beyond its current value (engines configured
+/// with `wasi_rt_engine_config_epoch_interruption` only). The default
+/// deadline is never; a passed deadline stops every later call until it is
+/// set again. NULL is ignored.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_store_set_epoch_deadline(store: *mut wasm_store_t, ticks: u64) {
+    // SAFETY: NULL or a live store, used from one thread at a time.
+    if let Some(s) = unsafe { store.as_ref() } {
+        guard((), || {
+            // SAFETY: single-threaded store access, no reference kept.
+            unsafe { s.cell.get() }.set_epoch_deadline(ticks)
+        });
     }
 }

@@ -4,6 +4,7 @@
 use super::translate::ir_type;
 use crate::module::ModuleInfo;
 use crate::runtime::libcalls_list::{LType, Libcall};
+use super::traps::to_cranelift;
 use crate::runtime::trap::TrapCode;
 use crate::runtime::vmctx::*;
 use crate::types::FuncType;
@@ -24,6 +25,8 @@ pub struct FuncEnv<'a> {
     pub type_ids: &'a [u32],
     pub call_conv: CallConv,
     pub frontend: cranelift_codegen::isa::TargetFrontendConfig,
+    /// Emit epoch-deadline checks (`Config::epoch_interruption`).
+    pub epoch_interruption: bool,
 }
 
 /// Flags of a load from the runtime's own structures that never changes
@@ -64,6 +67,23 @@ impl<'a> FuncEnv<'a> {
     fn load_ptr(&self, b: &mut FunctionBuilder<'_>, offset: i32) -> Value {
         let vmctx = self.vmctx(b);
         b.ins().load(types::I64, readonly(), vmctx, offset)
+    }
+
+    /// With epoch interruption: traps with `Interrupt` when the engine's
+    /// epoch has reached the store's deadline. The epoch is read with an
+    /// atomic load, which the optimiser never merges with an earlier read,
+    /// so a loop sees another thread's increment.
+    pub fn epoch_check(&self, b: &mut FunctionBuilder<'_>) {
+        if !self.epoch_interruption {
+            return;
+        }
+        let limits = self.load_ptr(b, VMCTX_LIMITS);
+        let flags = MemFlagsData::trusted();
+        let counter = b.ins().load(types::I64, readonly(), limits, LIMITS_EPOCH);
+        let epoch = b.ins().atomic_load(types::I64, flags, counter);
+        let deadline = b.ins().load(types::I64, flags, limits, LIMITS_EPOCH_DEADLINE);
+        let passed = b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, epoch, deadline);
+        b.ins().trapnz(passed, to_cranelift(TrapCode::Interrupt));
     }
 
     /// Address of `index + offset` in memory `mem`, as (base value, immediate).

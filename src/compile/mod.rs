@@ -91,6 +91,7 @@ fn translate_and_compile(
     offsets: VMOffsets,
     func_index: u32,
     pending: PendingBody<'_>,
+    epoch_interruption: bool,
 ) -> Result<CompiledFunc> {
     let mut validator = pending.validator.into_validator(Default::default());
     validator
@@ -126,6 +127,7 @@ fn translate_and_compile(
         type_ids,
         call_conv,
         frontend: isa.frontend_config(),
+        epoch_interruption,
     };
     let mut fctx = FunctionBuilderContext::new();
     let builder = FunctionBuilder::new(&mut func, &mut fctx);
@@ -136,12 +138,15 @@ fn translate_and_compile(
 }
 
 /// Validates, translates and compiles every function body, in parallel on
-/// all cores, then places the code and its entry trampolines.
+/// all cores, then places the code and its entry trampolines. With
+/// `epoch_interruption`, functions check the epoch deadline at entry and
+/// in every loop.
 pub fn compile_module(
     isa: &dyn TargetIsa,
     info: &ModuleInfo,
     bodies: Vec<PendingBody<'_>>,
     type_ids: &[u32],
+    epoch_interruption: bool,
 ) -> Result<CompiledModule> {
     let offsets = VMOffsets::new(
         info.memories.len() as u32,
@@ -168,7 +173,15 @@ pub fn compile_module(
             let job = jobs[i].lock().unwrap_or_else(|e| e.into_inner()).take();
             if let Some(job) = job {
                 let func_index = info.num_imported_funcs + i as u32;
-                let r = translate_and_compile(isa, info, type_ids, offsets, func_index, job);
+                let r = translate_and_compile(
+                    isa,
+                    info,
+                    type_ids,
+                    offsets,
+                    func_index,
+                    job,
+                    epoch_interruption,
+                );
                 *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
             }
         }

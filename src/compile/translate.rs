@@ -110,6 +110,7 @@ impl<'a, 'b> Translator<'a, 'b> {
                 self.locals.push((v, t));
             }
         }
+        self.env.epoch_check(&mut self.b);
         let exit = self.b.create_block();
         for r in ty.results() {
             self.b.append_block_param(exit, ir_type(*r));
@@ -238,6 +239,7 @@ impl<'a, 'b> Translator<'a, 'b> {
                 self.stack.truncate(height);
                 self.b.switch_to_block(header);
                 self.stack.extend_from_slice(self.b.block_params(header));
+                self.env.epoch_check(&mut self.b);
                 self.frames.push(Frame {
                     kind: FrameKind::Loop { header },
                     next,

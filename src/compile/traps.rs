@@ -10,6 +10,7 @@ const UNDEFINED_ELEMENT: u8 = 3;
 const UNINITIALIZED_ELEMENT: u8 = 4;
 const BAD_SIGNATURE: u8 = 5;
 const NULL_REFERENCE: u8 = 6;
+const INTERRUPT: u8 = 7;
 
 fn user(c: u8) -> ir::TrapCode {
     ir::TrapCode::unwrap_user(c)
@@ -29,12 +30,13 @@ pub fn to_cranelift(code: TrapCode) -> ir::TrapCode {
         TrapCode::UninitializedElement => user(UNINITIALIZED_ELEMENT),
         TrapCode::BadSignature => user(BAD_SIGNATURE),
         TrapCode::NullReference => user(NULL_REFERENCE),
+        TrapCode::Interrupt => user(INTERRUPT),
     }
 }
 
 /// The Wasm trap code a Cranelift trap record stands for.
 pub fn from_cranelift(code: ir::TrapCode) -> Option<TrapCode> {
-    const ALL: [TrapCode; 11] = [
+    const ALL: [TrapCode; 12] = [
         TrapCode::StackOverflow,
         TrapCode::IntegerOverflow,
         TrapCode::MemoryOutOfBounds,
@@ -46,6 +48,7 @@ pub fn from_cranelift(code: ir::TrapCode) -> Option<TrapCode> {
         TrapCode::UninitializedElement,
         TrapCode::BadSignature,
         TrapCode::NullReference,
+        TrapCode::Interrupt,
     ];
     ALL.into_iter().find(|c| to_cranelift(*c) == code)
 }

@@ -49,7 +49,13 @@ impl Module {
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
         let (info, bodies) = decode::decode(bytes)?;
         let type_ids: Vec<u32> = info.types.iter().map(|t| engine.type_id(t)).collect();
-        let compiled = compile::compile_module(engine.isa(), &info, bodies, &type_ids)?;
+        let compiled = compile::compile_module(
+            engine.isa(),
+            &info,
+            bodies,
+            &type_ids,
+            engine.config().epoch_interruption,
+        )?;
         Ok(Module(Arc::new(ModuleInner {
             engine: engine.clone(),
             binary: bytes.into(),

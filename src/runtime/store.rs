@@ -47,7 +47,11 @@ impl Store {
             inner: Box::new(StoreInner {
                 id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
                 engine: engine.clone(),
-                limits: VMLimits { stack_limit: 0 },
+                limits: VMLimits {
+                    stack_limit: 0,
+                    epoch_deadline: u64::MAX,
+                    epoch: &engine.0.epoch,
+                },
                 funcs: Vec::new(),
                 memories: Vec::new(),
                 tables: Vec::new(),
@@ -62,6 +66,16 @@ impl Store {
     /// The engine this store belongs to.
     pub fn engine(&self) -> &Engine {
         &self.inner.engine
+    }
+
+    /// Makes Wasm code in this store trap with "interrupted" once the
+    /// engine's epoch has advanced `ticks` beyond its current value (with
+    /// `Config::epoch_interruption`; without it there is no check). The
+    /// default deadline is never. Set it before each call that must be
+    /// bounded: a deadline that has passed stops every later call too.
+    pub fn set_epoch_deadline(&mut self, ticks: u64) {
+        let now = self.inner.engine.current_epoch();
+        self.inner.limits.epoch_deadline = now.saturating_add(ticks);
     }
 
     /// Panics with a clear message when a handle from another store is used.

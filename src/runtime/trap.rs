@@ -21,6 +21,8 @@ pub enum TrapCode {
     IntegerDivisionByZero,
     BadConversionToInteger,
     Unreachable,
+    /// The store's epoch deadline passed (`Config::epoch_interruption`).
+    Interrupt,
 }
 
 impl TrapCode {
@@ -38,6 +40,7 @@ impl TrapCode {
             TrapCode::IntegerDivisionByZero => "integer divide by zero",
             TrapCode::BadConversionToInteger => "invalid conversion to integer",
             TrapCode::Unreachable => "unreachable",
+            TrapCode::Interrupt => "interrupted: the epoch deadline passed",
         }
     }
 }

@@ -19,7 +19,16 @@
 pub struct VMLimits {
     /// Lowest stack address Wasm may use; 0 while no Wasm runs.
     pub stack_limit: usize,
+    /// With epoch interruption: code traps once the engine's epoch is at
+    /// least this (`u64::MAX`: never).
+    pub epoch_deadline: u64,
+    /// The engine's epoch counter (the engine outlives its stores).
+    pub epoch: *const std::sync::atomic::AtomicU64,
 }
+
+/// Offsets of `VMLimits` fields.
+pub const LIMITS_EPOCH_DEADLINE: i32 = 8;
+pub const LIMITS_EPOCH: i32 = 16;
 
 /// A linear memory as compiled code sees it.
 #[repr(C)]
@@ -135,6 +144,8 @@ mod tests {
         assert_eq!(offset_of!(VMTable, base) as i32, TABLE_BASE);
         assert_eq!(offset_of!(VMTable, length) as i32, TABLE_LENGTH);
         assert_eq!(offset_of!(VMLimits, stack_limit), 0);
+        assert_eq!(offset_of!(VMLimits, epoch_deadline) as i32, LIMITS_EPOCH_DEADLINE);
+        assert_eq!(offset_of!(VMLimits, epoch) as i32, LIMITS_EPOCH);
     }
 
     #[test]

@@ -16,6 +16,8 @@
 //! (Wasmtime compile ms, Wasmtime run ms, Wasmtime / native). Without it the
 //! table has only the wasi-rt columns, and the reason is printed.
 //!
+//! `WASI_RT_BENCH_EPOCH=1` compiles the kernels with epoch interruption
+//! (`Config::epoch_interruption`), to show what the checks cost.
 //! `WASI_RT_BENCH_QUICK=1` sets N = 1. Without `--bench` on the command line
 //! (i.e. when run as a test by `cargo test --benches`) N = 1 as well.
 //!
@@ -423,7 +425,15 @@ fn main() -> Result<(), BoxError> {
     let native_matmul: extern "C" fn(i32) -> f64 = unsafe { lib.func("matmul") };
     let native_hash: extern "C" fn(i32, i32) -> u32 = unsafe { lib.func("hash") };
 
-    let engine = Engine::default();
+    let epoch = std::env::var("WASI_RT_BENCH_EPOCH").is_ok_and(|v| v == "1");
+    let engine = Engine::new(&wasi_rt::Config {
+        epoch_interruption: epoch,
+        ..wasi_rt::Config::default()
+    })
+    .expect("an engine for the host CPU");
+    if epoch {
+        println!("wasi-rt engine: epoch interruption on");
+    }
     let wt = Wasmtime::load();
     println!("wasi-rt kernel benchmark: best of {runs} run(s); ratio = wasi-rt / native");
     if let Ok(cc) = std::fs::read_to_string(dir.join("native-compiler")) {

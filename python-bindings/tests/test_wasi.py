@@ -172,3 +172,17 @@ def test_c_program_cannot_write_a_read_only_directory(c_programs, tmp_path):
     assert (code, out.splitlines()[0]) == (99, b"== create, write, read")  # its first open fails
     assert list(tmp_path.iterdir()) == []
 
+
+
+def test_run_wasi_stops_a_program_at_its_timeout():
+    import time
+
+    spin = '(module (memory (export "memory") 1) (func (export "_start") (loop $l (br $l))))'
+    started = time.monotonic()
+    with pytest.raises(wasi_rt.Trap) as e:
+        wasi_rt.run_wasi(spin, timeout=0.2)
+    assert e.value.code == wasi_rt.TRAP_INTERRUPT
+    assert time.monotonic() - started < 10
+    assert wasi_rt.run_wasi(HELLO, timeout=5)[0] == 5
+    with pytest.raises(wasi_rt.WasmError, match="epoch_interruption"):
+        wasi_rt.run_wasi(spin, engine=wasi_rt.Engine(), timeout=1)

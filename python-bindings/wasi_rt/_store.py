@@ -63,8 +63,9 @@ class Engine(_Owned):
     _delete = staticmethod(ffi.engine_delete)
 
     def __init__(self, epoch_interruption: bool = False):
+        self.epoch_interruption = bool(epoch_interruption)
         config = ffi.config_new()
-        ffi.config_epoch_interruption(config, bool(epoch_interruption))
+        ffi.config_epoch_interruption(config, self.epoch_interruption)
         super().__init__(ffi.engine_new_with_config(config))  # takes the config
 
     def increment_epoch(self) -> None:

@@ -2,6 +2,7 @@
 directories) and ``run_wasi``, which runs a command in one call."""
 
 import ctypes
+import threading
 from pathlib import Path
 from typing import Dict, Optional, Sequence, Tuple, Union
 
@@ -151,20 +152,24 @@ def run_wasi(
     readonly_dirs: Optional[Dict[str, Union[str, Path]]] = None,
     stdin: bytes = b"",
     engine: Optional[Engine] = None,
+    timeout: Optional[float] = None,
 ) -> Tuple[int, bytes, bytes]:
     """Runs a WASI command and returns (exit code, stdout, stderr).
 
     ``program`` is a path to a ``.wasm``/``.wat`` file, module bytes or
     text, or a ``Module``; ``args`` are its arguments (``argv[0]`` first);
-    ``dirs`` and ``readonly_dirs`` map guest names to host directories. A
-    trap raises ``Trap``; a bad program, directory or import raises
-    ``WasmError``.
+    ``dirs`` and ``readonly_dirs`` map guest names to host directories.
+    With ``timeout`` (seconds), a program still running then is stopped
+    with a Trap of code ``TRAP_INTERRUPT`` (this needs an engine made with
+    ``epoch_interruption=True``; one is made when no engine or Module is
+    given). A trap raises ``Trap``; a bad program, directory or import
+    raises ``WasmError``.
     """
     if isinstance(program, Module):
         module = program
         engine = program.engine
     else:
-        engine = engine or Engine()
+        engine = engine or Engine(epoch_interruption=timeout is not None)
         if isinstance(program, (str, Path)) and not str(program).lstrip().startswith("("):
             module = Module.from_file(engine, program)
         else:
@@ -175,8 +180,22 @@ def run_wasi(
         config.preopen_dir(host, guest)
     for guest, host in (readonly_dirs or {}).items():
         config.preopen_dir(host, guest, readonly=True)
+    if timeout is not None and not engine.epoch_interruption:
+        raise WasmError("a timeout needs an engine made with epoch_interruption=True")
     out, err = config.capture_stdout(), config.capture_stderr()
     with Store(engine) as store, Linker(store) as linker:
         linker.define_wasi(config)
-        code = linker.run(module)
+        timer = None
+        if timeout is not None:
+            # Every tick of this engine's epoch stops this run: other stores
+            # of the engine with deadlines of their own are moved on too.
+            store.set_epoch_deadline(1)
+            timer = threading.Timer(float(timeout), engine.increment_epoch)
+            timer.daemon = True
+            timer.start()
+        try:
+            code = linker.run(module)
+        finally:
+            if timer is not None:
+                timer.cancel()
         return code, out.contents(), err.contents()

@@ -483,7 +483,11 @@ fn an_infinite_loop_is_interrupted_when_the_epoch_passes_its_deadline() {
     assert!(err.to_string().contains("interrupted"), "{err}");
     // A new deadline lets the instance run again.
     store.set_epoch_deadline(10);
-    let count = inst.get_func(&store, "count").unwrap().typed::<i32, i32>(&store).unwrap();
+    let count = inst
+        .get_func(&store, "count")
+        .unwrap()
+        .typed::<i32, i32>(&store)
+        .unwrap();
     assert_eq!(count.call(&mut store, 1000).unwrap(), 1000);
 }
 
@@ -493,11 +497,22 @@ fn a_passed_deadline_stops_the_next_call_at_once() {
     let mut store = Store::new(&engine);
     let m = Module::new(&engine, SPIN).unwrap();
     let inst = Instance::new(&mut store, &m, &[]).unwrap();
-    let count = inst.get_func(&store, "count").unwrap().typed::<i32, i32>(&store).unwrap();
-    assert_eq!(count.call(&mut store, 10).unwrap(), 10, "the default deadline is never");
+    let count = inst
+        .get_func(&store, "count")
+        .unwrap()
+        .typed::<i32, i32>(&store)
+        .unwrap();
+    assert_eq!(
+        count.call(&mut store, 10).unwrap(),
+        10,
+        "the default deadline is never"
+    );
     store.set_epoch_deadline(0);
     let err = count.call(&mut store, 10).unwrap_err();
-    assert_eq!(err.as_trap().and_then(|t| t.code()), Some(TrapCode::Interrupt));
+    assert_eq!(
+        err.as_trap().and_then(|t| t.code()),
+        Some(TrapCode::Interrupt)
+    );
 }
 
 #[test]
@@ -508,6 +523,10 @@ fn without_epoch_interruption_deadlines_have_no_effect() {
     let inst = Instance::new(&mut store, &m, &[]).unwrap();
     store.set_epoch_deadline(0);
     engine.increment_epoch();
-    let count = inst.get_func(&store, "count").unwrap().typed::<i32, i32>(&store).unwrap();
+    let count = inst
+        .get_func(&store, "count")
+        .unwrap()
+        .typed::<i32, i32>(&store)
+        .unwrap();
     assert_eq!(count.call(&mut store, 100_000).unwrap(), 100_000);
 }

@@ -1170,8 +1170,9 @@ fn an_epoch_deadline_interrupts_a_spinning_guest_through_the_c_api() {
         wasi_rt_engine_config_epoch_interruption(config, true);
         let engine = wasm_engine_new_with_config(config);
         let store = wasm_store_new(engine);
-        let mut bytes =
-            wasm_byte_vec_t::from_vec(wat::parse_str(r#"(module (func (export "spin") (loop $l (br $l))))"#).unwrap());
+        let mut bytes = wasm_byte_vec_t::from_vec(
+            wat::parse_str(r#"(module (func (export "spin") (loop $l (br $l))))"#).unwrap(),
+        );
         let m = wasm_module_new(store, &bytes);
         wasm_byte_vec_delete(&mut bytes);
         let mut trap = null_mut();

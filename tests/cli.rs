@@ -212,18 +212,33 @@ fn tcplisten_hands_a_listening_socket_to_the_guest() {
 
 #[test]
 fn timeout_stops_a_guest_that_never_ends() {
-    let f = write_temp("spin.wat", br#"(module (func (export "_start") (loop $l (br $l))))"#);
+    let f = write_temp(
+        "spin.wat",
+        br#"(module (func (export "_start") (loop $l (br $l))))"#,
+    );
     let started = std::time::Instant::now();
     let o = wasi_rt(&["run", "--timeout", "0.2", f.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(134), "{o:?}");
-    assert!(String::from_utf8_lossy(&o.stderr).contains("interrupted"), "{o:?}");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("interrupted"),
+        "{o:?}"
+    );
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
 }
 
 #[test]
 fn timeout_leaves_a_guest_that_finishes_alone() {
     let f = write_temp("add_t.wat", ADD.as_bytes());
-    let o = wasi_rt(&["run", "--timeout", "5", "--invoke", "add", f.to_str().unwrap(), "2", "3"]);
+    let o = wasi_rt(&[
+        "run",
+        "--timeout",
+        "5",
+        "--invoke",
+        "add",
+        f.to_str().unwrap(),
+        "2",
+        "3",
+    ]);
     assert!(o.status.success(), "{o:?}");
     assert_eq!(stdout(&o), "5\n");
     let bad = wasi_rt(&["run", "--timeout", "soon", f.to_str().unwrap()]);

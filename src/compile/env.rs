@@ -4,7 +4,6 @@
 use super::translate::ir_type;
 use crate::module::ModuleInfo;
 use crate::runtime::libcalls_list::{LType, Libcall};
-use super::traps::to_cranelift;
 use crate::runtime::trap::TrapCode;
 use crate::runtime::vmctx::*;
 use crate::types::FuncType;
@@ -69,21 +68,12 @@ impl<'a> FuncEnv<'a> {
         b.ins().load(types::I64, readonly(), vmctx, offset)
     }
 
-    /// With epoch interruption: traps with `Interrupt` when the engine's
-    /// epoch has reached the store's deadline. The epoch is read with an
-    /// atomic load, which the optimiser never merges with an earlier read,
-    /// so a loop sees another thread's increment.
-    pub fn epoch_check(&self, b: &mut FunctionBuilder<'_>) {
-        if !self.epoch_interruption {
-            return;
-        }
+    /// The store's limits and the engine's epoch counter, for epoch
+    /// checks: (limits, counter). Load once, in the entry block.
+    pub fn epoch_pointers(&self, b: &mut FunctionBuilder<'_>) -> (Value, Value) {
         let limits = self.load_ptr(b, VMCTX_LIMITS);
-        let flags = MemFlagsData::trusted();
         let counter = b.ins().load(types::I64, readonly(), limits, LIMITS_EPOCH);
-        let epoch = b.ins().atomic_load(types::I64, flags, counter);
-        let deadline = b.ins().load(types::I64, flags, limits, LIMITS_EPOCH_DEADLINE);
-        let passed = b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, epoch, deadline);
-        b.ins().trapnz(passed, to_cranelift(TrapCode::Interrupt));
+        (limits, counter)
     }
 
     /// Address of `index + offset` in memory `mem`, as (base value, immediate).

@@ -4,6 +4,7 @@
 use super::env::FuncEnv;
 use crate::runtime::libcalls_list::Libcall;
 use crate::runtime::trap::TrapCode;
+use crate::runtime::vmctx::LIMITS_EPOCH_DEADLINE;
 use crate::types::ValType;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
@@ -52,6 +53,19 @@ pub struct Translator<'a, 'b> {
     reachable: bool,
     /// Depth of frames opened while unreachable (skipped entirely).
     dead_depth: u32,
+    /// With epoch interruption: what the checks use.
+    epoch: Option<EpochCheck>,
+}
+
+/// Values an epoch check needs, set up in the entry block.
+#[derive(Clone, Copy)]
+struct EpochCheck {
+    /// The store's `VMLimits`.
+    limits: Value,
+    /// The engine's epoch counter.
+    counter: Value,
+    /// The deadline last read from `limits`.
+    cached: Variable,
 }
 
 fn bargs(vals: &[Value]) -> Vec<BlockArg> {
@@ -80,6 +94,7 @@ impl<'a, 'b> Translator<'a, 'b> {
             locals: Vec::new(),
             reachable: true,
             dead_depth: 0,
+            epoch: None,
         }
     }
 
@@ -110,7 +125,34 @@ impl<'a, 'b> Translator<'a, 'b> {
                 self.locals.push((v, t));
             }
         }
-        self.env.epoch_check(&mut self.b);
+        if self.env.epoch_interruption {
+            let (limits, counter) = self.env.epoch_pointers(&mut self.b);
+            let cached = self.b.declare_var(types::I64);
+            let deadline = self.b.ins().load(
+                types::I64,
+                MemFlagsData::trusted(),
+                limits,
+                LIMITS_EPOCH_DEADLINE,
+            );
+            self.b.def_var(cached, deadline);
+            self.epoch = Some(EpochCheck {
+                limits,
+                counter,
+                cached,
+            });
+            // At entry the deadline was just read: one compare suffices.
+            let epoch = self
+                .b
+                .ins()
+                .atomic_load(types::I64, MemFlagsData::trusted(), counter);
+            let passed = self
+                .b
+                .ins()
+                .icmp(IntCC::UnsignedGreaterThanOrEqual, epoch, deadline);
+            self.b
+                .ins()
+                .trapnz(passed, super::traps::to_cranelift(TrapCode::Interrupt));
+        }
         let exit = self.b.create_block();
         for r in ty.results() {
             self.b.append_block_param(exit, ir_type(*r));
@@ -139,6 +181,51 @@ impl<'a, 'b> Translator<'a, 'b> {
         }
         self.b.finalize(self.env.frontend);
         Ok(())
+    }
+
+    /// With epoch interruption: traps with `Interrupt` once the engine's
+    /// epoch reaches the store's deadline. The fast path compares the epoch
+    /// (an atomic load, never merged with an earlier read, so a loop sees
+    /// another thread's increment) with a cached deadline; only when that
+    /// passes is the store's deadline read again (a host function may have
+    /// moved it), and the code traps if it has passed too.
+    fn epoch_check(&mut self) {
+        let Some(EpochCheck {
+            limits,
+            counter,
+            cached,
+        }) = self.epoch
+        else {
+            return;
+        };
+        let flags = MemFlagsData::trusted();
+        let epoch = self.b.ins().atomic_load(types::I64, flags, counter);
+        let deadline = self.b.use_var(cached);
+        let passed = self
+            .b
+            .ins()
+            .icmp(IntCC::UnsignedGreaterThanOrEqual, epoch, deadline);
+        let slow = self.b.create_block();
+        let cont = self.b.create_block();
+        self.b.set_cold_block(slow);
+        self.b.ins().brif(passed, slow, &[], cont, &[]);
+        self.b.switch_to_block(slow);
+        self.b.seal_block(slow);
+        let fresh = self
+            .b
+            .ins()
+            .load(types::I64, flags, limits, LIMITS_EPOCH_DEADLINE);
+        let really = self
+            .b
+            .ins()
+            .icmp(IntCC::UnsignedGreaterThanOrEqual, epoch, fresh);
+        self.b
+            .ins()
+            .trapnz(really, super::traps::to_cranelift(TrapCode::Interrupt));
+        self.b.def_var(cached, fresh);
+        self.b.ins().jump(cont, &[]);
+        self.b.switch_to_block(cont);
+        self.b.seal_block(cont);
     }
 
     fn zero(&mut self, t: ValType) -> Value {
@@ -239,7 +326,7 @@ impl<'a, 'b> Translator<'a, 'b> {
                 self.stack.truncate(height);
                 self.b.switch_to_block(header);
                 self.stack.extend_from_slice(self.b.block_params(header));
-                self.env.epoch_check(&mut self.b);
+                self.epoch_check();
                 self.frames.push(Frame {
                     kind: FrameKind::Loop { header },
                     next,

@@ -144,7 +144,10 @@ mod tests {
         assert_eq!(offset_of!(VMTable, base) as i32, TABLE_BASE);
         assert_eq!(offset_of!(VMTable, length) as i32, TABLE_LENGTH);
         assert_eq!(offset_of!(VMLimits, stack_limit), 0);
-        assert_eq!(offset_of!(VMLimits, epoch_deadline) as i32, LIMITS_EPOCH_DEADLINE);
+        assert_eq!(
+            offset_of!(VMLimits, epoch_deadline) as i32,
+            LIMITS_EPOCH_DEADLINE
+        );
         assert_eq!(offset_of!(VMLimits, epoch) as i32, LIMITS_EPOCH);
     }
 

@@ -13,7 +13,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 from . import _ffi as ffi
 from ._errors import WasmError, host_failures, raise_trap
-from ._store import Store
+from ._store import Store, _Owned
 from ._types import (
     FuncType,
     GlobalType,
@@ -124,49 +124,26 @@ def from_val(store: Store, v: ffi.Val, owned: bool) -> Any:
     return obj
 
 
-class _Extern:
+class _Extern(_Owned):
     """An extern of a store, owning its own C handle: deleted once on
     ``close()``, ``with`` exit or garbage collection (an instance's exports
     also when the instance is closed). It refers to nothing but its store,
     so it is never part of a reference cycle and is freed on the thread
     that drops it."""
 
-    _delete: Optional[Callable[[int], None]] = None
     _as_extern: Optional[Callable[[int], int]] = None
 
     def _init(self, store: Store, ptr: int) -> None:
-        if not ptr:
-            raise WasmError(f"cannot create {type(self).__name__}")
         self.store = store
-        self._raw = ptr
+        _Owned.__init__(self, ptr)
 
     def _live(self) -> int:
         """The C pointer, if this object and its store are open."""
-        raw = self._raw
-        if raw is None:
-            raise WasmError(f"the {type(self).__name__} was closed")
-        if self.store._ptr is None:
-            raise WasmError(f"the store of this {type(self).__name__} was closed")
-        return raw
+        return self.ptr
 
     def _extern(self) -> int:
         """A borrowed ``wasm_extern_t*`` view of this object."""
         return type(self)._as_extern(self._live())
-
-    def close(self) -> None:
-        """Frees the C handle; using the object afterwards raises WasmError."""
-        raw, self._raw = getattr(self, "_raw", None), None
-        if raw:
-            type(self)._delete(raw)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        self.close()
 
 
 # Host functions: the C function's env is a key. The callable itself is

@@ -145,13 +145,7 @@ impl<'a, 'b> Translator<'a, 'b> {
                 .b
                 .ins()
                 .atomic_load(types::I64, MemFlagsData::trusted(), counter);
-            let passed = self
-                .b
-                .ins()
-                .icmp(IntCC::UnsignedGreaterThanOrEqual, epoch, deadline);
-            self.b
-                .ins()
-                .trapnz(passed, super::traps::to_cranelift(TrapCode::Interrupt));
+            self.trap_if_reached(epoch, deadline);
         }
         let exit = self.b.create_block();
         for r in ty.results() {
@@ -215,17 +209,22 @@ impl<'a, 'b> Translator<'a, 'b> {
             .b
             .ins()
             .load(types::I64, flags, limits, LIMITS_EPOCH_DEADLINE);
-        let really = self
-            .b
-            .ins()
-            .icmp(IntCC::UnsignedGreaterThanOrEqual, epoch, fresh);
-        self.b
-            .ins()
-            .trapnz(really, super::traps::to_cranelift(TrapCode::Interrupt));
+        self.trap_if_reached(epoch, fresh);
         self.b.def_var(cached, fresh);
         self.b.ins().jump(cont, &[]);
         self.b.switch_to_block(cont);
         self.b.seal_block(cont);
+    }
+
+    /// Traps with `Interrupt` when `epoch >= deadline`.
+    fn trap_if_reached(&mut self, epoch: Value, deadline: Value) {
+        let reached = self
+            .b
+            .ins()
+            .icmp(IntCC::UnsignedGreaterThanOrEqual, epoch, deadline);
+        self.b
+            .ins()
+            .trapnz(reached, super::traps::to_cranelift(TrapCode::Interrupt));
     }
 
     fn zero(&mut self, t: ValType) -> Value {

@@ -20,8 +20,6 @@ pub struct FuncEnv<'a> {
     pub info: &'a ModuleInfo,
     pub func_index: u32,
     pub offsets: VMOffsets,
-    /// Canonical (engine-wide) id of each type of the module.
-    pub type_ids: &'a [u32],
     pub call_conv: CallConv,
     pub frontend: cranelift_codegen::isa::TargetFrontendConfig,
     /// Emit epoch-deadline checks (`Config::epoch_interruption`).
@@ -206,8 +204,14 @@ impl<'a> FuncEnv<'a> {
         let tid = b
             .ins()
             .load(types::I32, MemFlagsData::trusted(), fref, FUNCREF_TYPE_ID);
-        let expected = self.type_ids[type_index as usize];
-        let bad = b.ins().icmp_imm_u(IntCC::NotEqual, tid, expected as i64);
+        let vmctx = self.vmctx(b);
+        let expected = b.ins().load(
+            types::I32,
+            readonly(),
+            vmctx,
+            self.offsets.type_id(type_index),
+        );
+        let bad = b.ins().icmp(IntCC::NotEqual, tid, expected);
         b.ins().trapnz(bad, trap(TrapCode::BadSignature));
         let code = b
             .ins()

@@ -87,7 +87,6 @@ pub fn compile_ir(isa: &dyn TargetIsa, func: ir::Function) -> Result<CompiledFun
 fn translate_and_compile(
     isa: &dyn TargetIsa,
     info: &ModuleInfo,
-    type_ids: &[u32],
     offsets: VMOffsets,
     func_index: u32,
     pending: PendingBody<'_>,
@@ -124,7 +123,6 @@ fn translate_and_compile(
         info,
         func_index,
         offsets,
-        type_ids,
         call_conv,
         frontend: isa.frontend_config(),
         epoch_interruption,
@@ -145,7 +143,6 @@ pub fn compile_module(
     isa: &dyn TargetIsa,
     info: &ModuleInfo,
     bodies: Vec<PendingBody<'_>>,
-    type_ids: &[u32],
     epoch_interruption: bool,
 ) -> Result<CompiledModule> {
     let offsets = VMOffsets::new(
@@ -153,6 +150,7 @@ pub fn compile_module(
         info.tables.len() as u32,
         info.globals.len() as u32,
         info.funcs.len() as u32,
+        info.types.len() as u32,
     );
     let n = bodies.len();
     let body_offsets: Vec<u32> = bodies.iter().map(|b| b.body.range().start as u32).collect();
@@ -173,15 +171,8 @@ pub fn compile_module(
             let job = jobs[i].lock().unwrap_or_else(|e| e.into_inner()).take();
             if let Some(job) = job {
                 let func_index = info.num_imported_funcs + i as u32;
-                let r = translate_and_compile(
-                    isa,
-                    info,
-                    type_ids,
-                    offsets,
-                    func_index,
-                    job,
-                    epoch_interruption,
-                );
+                let r =
+                    translate_and_compile(isa, info, offsets, func_index, job, epoch_interruption);
                 *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
             }
         }

@@ -53,7 +53,6 @@ impl Module {
             engine.isa(),
             &info,
             bodies,
-            &type_ids,
             engine.config().epoch_interruption,
         )?;
         Ok(Module(Arc::new(ModuleInner {

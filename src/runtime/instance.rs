@@ -265,6 +265,7 @@ impl Instance {
             info.tables.len() as u32,
             info.globals.len() as u32,
             info.funcs.len() as u32,
+            info.types.len() as u32,
         );
         let vmctx: Box<[u64]> = vec![0u64; offsets.size as usize / 8].into_boxed_slice();
         let vmctx_ptr = vmctx.as_ptr() as *mut u8;
@@ -375,6 +376,9 @@ impl Instance {
                     offsets.func(i as u32),
                     &*inner.funcs[*f as usize].funcref as *const VMFuncRef as usize,
                 );
+            }
+            for (i, id) in module.type_ids().iter().enumerate() {
+                put(offsets.type_id(i as u32), *id as usize);
             }
         }
         store.inner.instances.push(data);

@@ -13,6 +13,11 @@
 //! | `tables_start`    | `[*mut VMTable; tables]`                 |
 //! | `globals_start`   | `[*mut VMGlobal; globals]`               |
 //! | `funcs_start`     | `[*const VMFuncRef; funcs]`              |
+//! | `types_start`     | `[u64; types]`: engine-wide signature id  |
+//!
+//! Signature ids live in the vmctx rather than in the code, so compiled
+//! code does not depend on the order an engine met its signatures in (a
+//! precompiled module loads into any engine).
 
 /// Per-store execution limits, read by every function prologue.
 #[repr(C)]
@@ -91,25 +96,32 @@ pub struct VMOffsets {
     pub tables_start: u32,
     pub globals_start: u32,
     pub funcs_start: u32,
+    pub types_start: u32,
     /// Total size of the vmctx in bytes.
     pub size: u32,
 }
 
 impl VMOffsets {
     /// The layout for a module with these counts (imports included).
-    pub fn new(memories: u32, tables: u32, globals: u32, funcs: u32) -> VMOffsets {
+    pub fn new(memories: u32, tables: u32, globals: u32, funcs: u32, types: u32) -> VMOffsets {
         let memories_start = HEADER_SIZE;
         let tables_start = memories_start + 8 * memories;
         let globals_start = tables_start + 8 * tables;
         let funcs_start = globals_start + 8 * globals;
-        let size = funcs_start + 8 * funcs;
+        let types_start = funcs_start + 8 * funcs;
+        let size = types_start + 8 * types;
         VMOffsets {
             memories_start,
             tables_start,
             globals_start,
             funcs_start,
+            types_start,
             size,
         }
+    }
+    /// The slot holding the signature id of the module's type `i`.
+    pub fn type_id(&self, i: u32) -> i32 {
+        (self.types_start + 8 * i) as i32
     }
     pub fn memory(&self, i: u32) -> i32 {
         (self.memories_start + 8 * i) as i32
@@ -153,11 +165,12 @@ mod tests {
 
     #[test]
     fn vmctx_arrays_follow_each_other() {
-        let o = VMOffsets::new(1, 2, 3, 4);
+        let o = VMOffsets::new(1, 2, 3, 4, 2);
         assert_eq!(o.memories_start, 32);
         assert_eq!(o.tables_start, 40);
         assert_eq!(o.globals_start, 56);
         assert_eq!(o.funcs_start, 80);
-        assert_eq!(o.size, 112);
+        assert_eq!(o.types_start, 112);
+        assert_eq!(o.size, 128);
     }
 }

@@ -196,6 +196,32 @@ struct wasi_rt_error_t *wasi_rt_linker_run(const struct wasi_rt_linker_t *l,
                                            struct wasm_trap_t **trap_out);
 
 /**
+ * Validates and compiles `binary` (borrowed; binary or text format) with
+ * `engine` and writes its machine code to `out` (own: delete with
+ * `wasm_byte_vec_delete`), for `wasi_rt_module_from_precompiled` to load
+ * later without compiling. Returns NULL, or an own error (a malformed or
+ * invalid module, NULL arguments); `out` is then left untouched.
+ */
+struct wasi_rt_error_t *wasi_rt_module_precompile(const struct wasm_engine_t *engine,
+                                                  const struct wasm_byte_vec_t *binary,
+                                                  struct wasm_byte_vec_t *out);
+
+/**
+ * Loads a module written by `wasi_rt_module_precompile` into `*module_out`
+ * (own; delete with `wasm_module_delete`) without compiling it. `bytes` is
+ * borrowed. Returns NULL, or an own error for bytes that are not a
+ * precompiled module, are cut short, or were made by another wasi-rt
+ * version or an engine with other settings (then `*module_out` is NULL).
+ *
+ * Trust: the machine code inside runs as it is. Only load bytes that came
+ * from `wasi_rt_module_precompile` through storage nobody else can write;
+ * bytes an attacker controls can run any code in the host.
+ */
+struct wasi_rt_error_t *wasi_rt_module_from_precompiled(struct wasm_store_t *store,
+                                                        const struct wasm_byte_vec_t *bytes,
+                                                        struct wasm_module_t **module_out);
+
+/**
  * When the trap was raised by Wasm code (not by a host function), stores
  * its `WASI_RT_TRAP_*` code in `*code` and returns true; false otherwise
  * or for NULL.

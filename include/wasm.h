@@ -223,6 +223,15 @@ typedef struct wasm_trap_t wasm_trap_t;
 typedef struct wasm_valtype_t wasm_valtype_t;
 
 /**
+ * A vector of bytes: binaries, names and messages. Names are not
+ * NUL-terminated unless stated otherwise.
+ */
+typedef struct wasm_byte_vec_t {
+  size_t size;
+  wasm_byte_t *data;
+} wasm_byte_vec_t;
+
+/**
  * A function type (opaque to C): a view of a `wasm_externtype_t`.
  */
 typedef struct wasm_functype_t wasm_functype_t;
@@ -284,15 +293,6 @@ typedef struct wasm_extern_vec_t {
   size_t size;
   struct wasm_extern_t **data;
 } wasm_extern_vec_t;
-
-/**
- * A vector of bytes: binaries, names and messages. Names are not
- * NUL-terminated unless stated otherwise.
- */
-typedef struct wasm_byte_vec_t {
-  size_t size;
-  wasm_byte_t *data;
-} wasm_byte_vec_t;
 
 /**
  * A memory type (opaque to C): a view of a `wasm_externtype_t`.

@@ -7,6 +7,7 @@ use std::ffi::c_void;
 use std::ptr::{null, null_mut};
 use std::sync::atomic::{AtomicI32, Ordering};
 use wasi_rt::capi::engine::*;
+use wasi_rt::capi::error::*;
 use wasi_rt::capi::r#extern::*;
 use wasi_rt::capi::func::*;
 use wasi_rt::capi::global::*;
@@ -1199,5 +1200,66 @@ fn an_epoch_deadline_interrupts_a_spinning_guest_through_the_c_api() {
         wasm_module_delete(m);
         wasm_store_delete(store);
         wasm_engine_delete(engine);
+    }
+}
+
+fn error_text(e: *mut wasi_rt_error_t) -> String {
+    let mut m = wasm_byte_vec_t::empty();
+    // SAFETY: a live error, deleted here; our vector.
+    unsafe {
+        wasi_rt_error_message(e, &mut m);
+        wasi_rt_error_delete(e);
+    }
+    let s = String::from_utf8_lossy(m.as_slice())
+        .trim_end_matches('\0')
+        .to_string();
+    // SAFETY: ours.
+    unsafe { wasm_byte_vec_delete(&mut m) };
+    s
+}
+
+#[test]
+fn a_precompiled_module_loads_without_compiling_through_the_c_api() {
+    let h = Host::new();
+    let mut wasm = wasm_byte_vec_t::from_vec(
+        br#"(module (func (export "twice") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2))))"#.to_vec(),
+    );
+    // SAFETY: the C API used as documented; the bytes come from
+    // wasi_rt_module_precompile just before.
+    unsafe {
+        let mut code = wasm_byte_vec_t::empty();
+        let err = wasi_rt_module_precompile(h.engine, &wasm, &mut code);
+        assert!(err.is_null());
+        let mut m = null_mut();
+        assert!(wasi_rt_module_from_precompiled(h.store, &code, &mut m).is_null());
+        let (inst, trap) = h.instantiate(m, vec![]);
+        assert!(trap.is_null() && !inst.is_null());
+        let mut ex = h.exports(inst);
+        let args = wasm_val_vec_t::from_vec(vec![i32_val(21)]);
+        let mut out = wasm_val_vec_t::from_vec(vec![i32_val(0)]);
+        assert!(wasm_func_call(wasm_extern_as_func(ex.as_slice()[0]), &args, &mut out).is_null());
+        assert_eq!(out.as_slice()[0].of.i32, 42);
+        // Not precompiled: the module's own binary is refused.
+        let mut m2 = null_mut();
+        let err = wasi_rt_module_from_precompiled(h.store, &wasm, &mut m2);
+        assert!(m2.is_null());
+        assert!(error_text(err).contains("not a precompiled wasi-rt module"));
+        // An invalid module cannot be precompiled; NULLs are errors.
+        let mut bad = wasm_byte_vec_t::from_vec(b"(module (func (result i32)))".to_vec());
+        let mut unused = wasm_byte_vec_t::empty();
+        assert!(
+            error_text(wasi_rt_module_precompile(h.engine, &bad, &mut unused)).contains("invalid")
+        );
+        let null_engine = wasi_rt_module_precompile(null(), &bad, &mut unused);
+        assert!(error_text(null_engine).contains("NULL argument"));
+        let mut args = args;
+        wasm_val_vec_delete(&mut args);
+        wasm_val_vec_delete(&mut out);
+        wasm_byte_vec_delete(&mut bad);
+        wasm_byte_vec_delete(&mut code);
+        wasm_byte_vec_delete(&mut wasm);
+        wasm_extern_vec_delete(&mut ex);
+        wasm_instance_delete(inst);
+        wasm_module_delete(m);
     }
 }

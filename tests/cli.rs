@@ -256,3 +256,35 @@ fn v128_results_print_as_hex() {
     assert!(o.status.success(), "{o:?}");
     assert_eq!(stdout(&o), "0x00000004000000030000000200000011\n");
 }
+
+#[test]
+fn compile_writes_a_module_that_run_loads_only_when_allowed() {
+    let src = write_temp("add_pc.wat", ADD.as_bytes());
+    let out = src.with_extension("cwasm");
+    let o = wasi_rt(&["compile", src.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{o:?}");
+    let refused = wasi_rt(&["run", "--invoke", "add", out.to_str().unwrap(), "1", "2"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--allow-precompiled"), "{refused:?}");
+    let o = wasi_rt(&["run", "--allow-precompiled", "--invoke", "add", out.to_str().unwrap(), "1", "2"]);
+    assert!(o.status.success(), "{o:?}");
+    assert_eq!(stdout(&o), "3\n");
+}
+
+#[test]
+fn a_precompiled_module_needs_the_settings_it_was_made_with() {
+    let src = write_temp("spin_pc.wat", br#"(module (func (export "_start") (loop $l (br $l))))"#);
+    let plain = src.with_extension("plain.cwasm");
+    let ready = src.with_extension("ready.cwasm");
+    assert!(wasi_rt(&["compile", src.to_str().unwrap(), "-o", plain.to_str().unwrap()]).status.success());
+    assert!(
+        wasi_rt(&["compile", "--timeout-ready", src.to_str().unwrap(), "-o", ready.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let o = wasi_rt(&["run", "--allow-precompiled", "--timeout", "0.1", plain.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("different engine"), "{o:?}");
+    let o = wasi_rt(&["run", "--allow-precompiled", "--timeout", "0.1", ready.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(134), "{o:?}");
+}

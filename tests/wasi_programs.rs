@@ -1434,6 +1434,43 @@ fn sqlite_matches_native() {
         n.elapsed,
         ran.as_secs_f64() / n.elapsed.as_secs_f64()
     );
+    // Precompiled: `wasi-rt compile`, then a run that loads the machine
+    // code instead of compiling, with the same output.
+    let cwasm = root.path().join("sqlite.cwasm");
+    let started = std::time::Instant::now();
+    let st = Command::new(env!("CARGO_BIN_EXE_wasi-rt"))
+        .arg("compile")
+        .arg(&wasm)
+        .arg("-o")
+        .arg(&cwasm)
+        .status()
+        .unwrap();
+    assert!(st.success(), "wasi-rt compile failed");
+    let precompiled_in = started.elapsed();
+    let pd = root.dir("precompiled");
+    let p = run_wasm(
+        &[
+            "--allow-precompiled".into(),
+            "--dir".into(),
+            preopen(&pd, "."),
+        ],
+        &cwasm,
+        &[],
+        root.path(),
+        None,
+    );
+    assert_same("sqlite (precompiled)", &n, &p);
+    let bytes = std::fs::read(&cwasm).unwrap();
+    let started = std::time::Instant::now();
+    // SAFETY: the file was just written by `wasi-rt compile`.
+    let loaded = unsafe { wasi_rt::Module::from_precompiled(&engine, &bytes) }.unwrap();
+    let load_time = started.elapsed();
+    drop(loaded);
+    println!(
+        "sqlite: compile to a file {precompiled_in:.3?} (process), load it {load_time:.3?} \
+         instead of compiling {compiled:.3?}; precompiled run (process) {:.3?}",
+        p.elapsed
+    );
     // Same database file, no journal or lock left behind.
     let (sn, sw) = (snapshot(&nd, false, None), snapshot(&wd, false, None));
     assert!(sn.contains_key("test.db"), "no test.db: {sn:?}");

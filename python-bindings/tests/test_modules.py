@@ -90,3 +90,24 @@ def test_one_module_is_instantiated_in_several_stores(engine):
     m = wasi_rt.Module(engine, ADD)
     results = [wasi_rt.Instance(wasi_rt.Store(engine), m)["add"](i, i) for i in range(3)]
     assert results == [0, 2, 4]
+
+
+def test_a_precompiled_module_loads_without_compiling(engine, store):
+    code = wasi_rt.Module.precompile(engine, ADD)
+    m = wasi_rt.Module.from_precompiled(engine, code, trusted=True)
+    assert wasi_rt.Instance(store, m)["add"](40, 2) == 42
+    assert m.exports[0].name == "add"
+
+
+def test_precompiled_bytes_must_be_trusted_and_genuine(engine):
+    code = wasi_rt.Module.precompile(engine, ADD)
+    with pytest.raises(ValueError, match="trusted"):
+        wasi_rt.Module.from_precompiled(engine, code, trusted=False)
+    with pytest.raises(wasi_rt.WasmError, match="not a precompiled"):
+        wasi_rt.Module.from_precompiled(engine, b"\0asm\1\0\0\0", trusted=True)
+    with pytest.raises(wasi_rt.WasmError, match="truncated"):
+        wasi_rt.Module.from_precompiled(engine, code[:-3], trusted=True)
+    with pytest.raises(wasi_rt.WasmError, match="different engine"):
+        wasi_rt.Module.from_precompiled(wasi_rt.Engine(epoch_interruption=True), code, trusted=True)
+    with pytest.raises(wasi_rt.WasmError, match="invalid"):
+        wasi_rt.Module.precompile(engine, "(module (func (result i32)))")

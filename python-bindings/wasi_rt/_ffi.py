@@ -165,6 +165,10 @@ linker_instantiate = _fn("wasi_rt_linker_instantiate", c_void_p, c_void_p, c_voi
 
 
 module_serialize = _fn("wasm_module_serialize", None, c_void_p, POINTER(ByteVec))
+module_precompile = _fn("wasi_rt_module_precompile", c_void_p, c_void_p, POINTER(ByteVec), POINTER(ByteVec))
+module_from_precompiled = _fn(
+    "wasi_rt_module_from_precompiled", c_void_p, c_void_p, POINTER(ByteVec), POINTER(c_void_p)
+)
 module_deserialize = _fn("wasm_module_deserialize", c_void_p, c_void_p, POINTER(ByteVec))
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Tuple, Union
 
 from . import _ffi as ffi
-from ._errors import WasmError
+from ._errors import WasmError, error_text
 from ._types import ExportType, ImportType, exports_of, imports_of
 
 
@@ -154,14 +154,16 @@ class Module(_Owned):
 
     _delete = staticmethod(ffi.module_delete)
 
-    def __init__(self, engine: Engine, source: Union[bytes, str], _serialized: bool = False):
+    def __init__(self, engine: Engine, source: Union[bytes, str], _serialized: bool = False, _ptr: int = 0):
         source = _source(source)
         self.engine = engine
         self._store = Store(engine)
-        data = ffi.byte_vec(source)
-        make = ffi.module_deserialize if _serialized else ffi.module_new
-        ptr = make(self._store.ptr, ctypes.byref(data))
-        ffi.byte_vec_delete(ctypes.byref(data))
+        ptr = _ptr
+        if not ptr:
+            data = ffi.byte_vec(source)
+            make = ffi.module_deserialize if _serialized else ffi.module_new
+            ptr = make(self._store.ptr, ctypes.byref(data))
+            ffi.byte_vec_delete(ctypes.byref(data))
         if not ptr:
             what = "serialized module" if _serialized else "module"
             raise WasmError(f"the {what} is malformed or invalid")
@@ -179,6 +181,37 @@ class Module(_Owned):
     def deserialize(cls, engine: Engine, data: bytes) -> "Module":
         """A module from ``serialize()`` output; other bytes raise WasmError."""
         return cls(engine, data, _serialized=True)
+
+    @staticmethod
+    def precompile(engine: Engine, source: Union[bytes, str]) -> bytes:
+        """Compiles ``source`` and returns its machine code, which
+        ``Module.from_precompiled`` loads without compiling (same wasi-rt
+        version, CPU and engine settings). Raises WasmError for a bad module."""
+        data = ffi.byte_vec(_source(source))
+        out = ffi.ByteVec()
+        err = ffi.module_precompile(engine.ptr, ctypes.byref(data), ctypes.byref(out))
+        ffi.byte_vec_delete(ctypes.byref(data))
+        if err:
+            raise WasmError(error_text(err))
+        return ffi.take_bytes(out)
+
+    @classmethod
+    def from_precompiled(cls, engine: Engine, data: bytes, *, trusted: bool) -> "Module":
+        """Loads ``Module.precompile`` output without compiling. Its machine
+        code runs as it is, so pass ``trusted=True`` only for bytes from a
+        source nobody else can write; anything else raises ValueError.
+        Bytes that are not precompiled, are cut short, or were made with
+        other settings raise WasmError."""
+        if trusted is not True:
+            raise ValueError("from_precompiled runs the machine code it is given: pass trusted=True for trusted bytes")
+        module_store = Store(engine)
+        raw = ffi.byte_vec(_source(data))
+        ptr = ctypes.c_void_p()
+        err = ffi.module_from_precompiled(module_store.ptr, ctypes.byref(raw), ctypes.byref(ptr))
+        ffi.byte_vec_delete(ctypes.byref(raw))
+        if err:
+            raise WasmError(error_text(err))
+        return cls(engine, b"", _ptr=ptr.value)
 
     @classmethod
     def from_file(cls, engine: Engine, path: Union[str, Path]) -> "Module":

@@ -8,6 +8,7 @@ use wasi_rt::{Config, Engine, Module, Store, Val, ValType};
 const USAGE: &str = "\
 usage: wasi-rt run [OPTIONS] FILE [ARGS...]
        wasi-rt FILE [OPTIONS] [ARGS...]
+       wasi-rt compile [--timeout-ready] FILE -o OUT
        wasi-rt wast FILES...
 
 FILE is a .wasm or .wat module. A WASI command runs its _start with ARGS;
@@ -22,6 +23,12 @@ options (before FILE, or right after it):
   --invoke NAME           call the exported function NAME with ARGS
   --tcplisten HOST:PORT   listen on HOST:PORT and hand the socket to the guest
   --timeout SECONDS       stop the guest with a trap after SECONDS (e.g. 2.5)
+  --allow-precompiled     FILE may be made by `wasi-rt compile` (trusted input:
+                          its machine code runs as it is)
+
+`wasi-rt compile` writes FILE's machine code to OUT, for `run
+--allow-precompiled` to start without compiling (same wasi-rt version and
+CPU; with --timeout-ready, for runs that use --timeout).
   --trace                 print every WASI call to stderr (also WASI_RT_LOG=trace)
   --                      end of options";
 
@@ -33,6 +40,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some("wast") => wast(&args[1..]),
+        Some("compile") => compile(&args[1..]),
         Some("run") => run(&args[1..]),
         Some(_) => run(&args),
     }
@@ -49,6 +57,7 @@ struct RunOptions {
     listen: Vec<String>,
     trace: bool,
     timeout: Option<std::time::Duration>,
+    allow_precompiled: bool,
 }
 
 fn dir_spec(spec: &str, readonly: bool) -> (String, String, bool) {
@@ -109,6 +118,7 @@ fn parse_options(args: &[String], opts: &mut RunOptions) -> Result<usize, String
                 opts.timeout = Some(std::time::Duration::from_secs_f64(secs));
             }
             "--trace" => opts.trace = true,
+            "--allow-precompiled" => opts.allow_precompiled = true,
             other => return Err(format!("unknown option {other}\n{USAGE}")),
         }
         i += 1;
@@ -148,7 +158,19 @@ fn run_inner(args: &[String]) -> Result<ExitCode, String> {
         ..Config::default()
     })
     .map_err(|e| e.to_string())?;
-    let module = Module::new(&engine, &bytes).map_err(|e| format!("{file}: {e}"))?;
+    if is_precompiled(&bytes) && !opts.allow_precompiled {
+        return Err(format!(
+            "{file} was made by `wasi-rt compile`: its machine code runs as it is, \
+             so loading it needs --allow-precompiled (only for files you trust)"
+        ));
+    }
+    let module = if is_precompiled(&bytes) {
+        // SAFETY: the user vouched for the file with --allow-precompiled.
+        unsafe { Module::from_precompiled(&engine, &bytes) }
+    } else {
+        Module::new(&engine, &bytes)
+    }
+    .map_err(|e| format!("{file}: {e}"))?;
     let mut store = Store::new(&engine);
     if let Some(limit) = opts.timeout {
         // One epoch tick, after `limit`, stops the guest.
@@ -232,6 +254,55 @@ fn trap_or_error(file: &str, e: wasi_rt::Error) -> Result<ExitCode, String> {
         return Ok(ExitCode::from(TRAP_EXIT));
     }
     Err(format!("{file}: {e}"))
+}
+
+/// Whether `bytes` start like a file of `wasi-rt compile`.
+fn is_precompiled(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"\0wasi-rt-precompiled")
+}
+
+/// `wasi-rt compile [--timeout-ready] FILE -o OUT`.
+fn compile(args: &[String]) -> ExitCode {
+    let mut input = None;
+    let mut output = None;
+    let mut epoch = false;
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "-o" | "--output" => {
+                i += 1;
+                output = args.get(i).cloned();
+            }
+            "--timeout-ready" => epoch = true,
+            a if input.is_none() && !a.starts_with('-') => input = Some(a.to_string()),
+            other => {
+                eprintln!("error: unexpected argument {other:?}\n{USAGE}");
+                return ExitCode::from(1);
+            }
+        }
+        i += 1;
+    }
+    let (Some(input), Some(output)) = (input, output) else {
+        eprintln!("error: compile needs FILE and -o OUT\n{USAGE}");
+        return ExitCode::from(1);
+    };
+    let result = (|| -> Result<(), String> {
+        let bytes = std::fs::read(&input).map_err(|e| format!("cannot read {input}: {e}"))?;
+        let engine = Engine::new(&Config {
+            epoch_interruption: epoch,
+            ..Config::default()
+        })
+        .map_err(|e| e.to_string())?;
+        let code = Module::precompile(&engine, &bytes).map_err(|e| format!("{input}: {e}"))?;
+        std::fs::write(&output, code).map_err(|e| format!("cannot write {output}: {e}"))
+    })();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 fn parse_val(t: ValType, s: &str) -> Result<Val, String> {

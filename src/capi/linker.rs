@@ -1,59 +1,20 @@
 //! `wasi_rt_linker_t`: resolving imports by name (host functions, globals,
 //! tables, memories, whole instances and WASI), instantiating, and running
-//! WASI commands with their exit code kept apart from traps. Also the
-//! plain error type `wasi_rt_error_t`.
+//! WASI commands with their exit code kept apart from traps.
 
 use super::engine::wasm_store_t;
+use super::error::{error, wasi_rt_error_t};
 use super::guard;
 use super::guard_with;
 use super::module::module_of;
 use super::object::{Kind, Object, RefView, StoreCell, obj};
 use super::refs::{wasm_extern_t, wasm_instance_t, wasm_module_t, wasm_trap_t};
-use super::vec::wasm_byte_vec_t;
 use super::wasi::wasi_config_t;
 use crate::wasi::WasiCtx;
 use crate::{Extern, Instance, Module, Trap};
 use std::collections::HashMap;
 use std::ffi::{CStr, c_char};
 use std::rc::Rc;
-
-/// An error with a message (opaque; own when returned).
-pub struct wasi_rt_error_t {
-    message: String,
-}
-
-fn error(msg: impl Into<String>) -> *mut wasi_rt_error_t {
-    Box::into_raw(Box::new(wasi_rt_error_t {
-        message: msg.into(),
-    }))
-}
-
-/// Writes the error's message, NUL-terminated, into `out` (own: delete with
-/// `wasm_byte_vec_delete`). Nothing is written for NULL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wasi_rt_error_message(
-    e: *const wasi_rt_error_t,
-    out: *mut wasm_byte_vec_t,
-) {
-    guard((), || {
-        // SAFETY: NULL or live arguments.
-        let (Some(e), Some(out)) = (unsafe { e.as_ref() }, unsafe { out.as_mut() }) else {
-            return;
-        };
-        let mut bytes = e.message.as_bytes().to_vec();
-        bytes.push(0);
-        *out = wasm_byte_vec_t::from_vec(bytes);
-    })
-}
-
-/// Deletes an error (own). NULL is ignored.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn wasi_rt_error_delete(e: *mut wasi_rt_error_t) {
-    if !e.is_null() {
-        // SAFETY: owned, from this module.
-        drop(unsafe { Box::from_raw(e) });
-    }
-}
 
 /// Resolves imports by `module::name` (opaque; own when returned).
 pub struct wasi_rt_linker_t {

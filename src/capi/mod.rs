@@ -13,6 +13,7 @@
 #![allow(non_camel_case_types, non_snake_case, clippy::missing_safety_doc)]
 
 pub mod engine;
+pub mod error;
 pub mod r#extern;
 pub mod foreign;
 pub mod func;

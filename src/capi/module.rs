@@ -1,11 +1,12 @@
 //! `wasm_module_t`: compiling, validating and describing modules.
 
-use super::engine::wasm_store_t;
-use super::guard;
+use super::engine::{wasm_engine_t, wasm_store_t};
+use super::error::{error, wasi_rt_error_t};
 use super::object::{Kind, Object, RefView, obj};
 use super::refs::wasm_module_t;
 use super::types::{wasm_exporttype_t, wasm_importtype_t};
 use super::vec::{wasm_byte_vec_t, wasm_exporttype_vec_t, wasm_importtype_vec_t};
+use super::{guard, guard_with};
 use crate::Module;
 
 pub(crate) unsafe fn module_of<'a>(m: *const wasm_module_t) -> Option<&'a Module> {
@@ -186,4 +187,83 @@ pub unsafe extern "C" fn wasm_shared_module_delete(s: *mut wasm_shared_module_t)
         // SAFETY: owned, from wasm_module_share.
         drop(unsafe { Box::from_raw(s) });
     }
+}
+
+/// Validates and compiles `binary` (borrowed; binary or text format) with
+/// `engine` and writes its machine code to `out` (own: delete with
+/// `wasm_byte_vec_delete`), for `wasi_rt_module_from_precompiled` to load
+/// later without compiling. Returns NULL, or an own error (a malformed or
+/// invalid module, NULL arguments); `out` is then left untouched.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_module_precompile(
+    engine: *const wasm_engine_t,
+    binary: *const wasm_byte_vec_t,
+    out: *mut wasm_byte_vec_t,
+) -> *mut wasi_rt_error_t {
+    guard_with(
+        || error("internal error"),
+        || {
+            // SAFETY: NULL or live arguments.
+            let (Some(e), Some(b), Some(out)) = (
+                unsafe { engine.as_ref() },
+                unsafe { binary.as_ref() },
+                unsafe { out.as_mut() },
+            ) else {
+                return error("wasi_rt_module_precompile: NULL argument");
+            };
+            match Module::precompile(&e.engine, b.as_slice()) {
+                Ok(code) => {
+                    *out = wasm_byte_vec_t::from_vec(code);
+                    std::ptr::null_mut()
+                }
+                Err(err) => error(err.to_string()),
+            }
+        },
+    )
+}
+
+/// Loads a module written by `wasi_rt_module_precompile` into `*module_out`
+/// (own; delete with `wasm_module_delete`) without compiling it. `bytes` is
+/// borrowed. Returns NULL, or an own error for bytes that are not a
+/// precompiled module, are cut short, or were made by another wasi-rt
+/// version or an engine with other settings (then `*module_out` is NULL).
+///
+/// Trust: the machine code inside runs as it is. Only load bytes that came
+/// from `wasi_rt_module_precompile` through storage nobody else can write;
+/// bytes an attacker controls can run any code in the host.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_module_from_precompiled(
+    store: *mut wasm_store_t,
+    bytes: *const wasm_byte_vec_t,
+    module_out: *mut *mut wasm_module_t,
+) -> *mut wasi_rt_error_t {
+    guard_with(
+        || error("internal error"),
+        || {
+            if !module_out.is_null() {
+                // SAFETY: caller storage for one pointer.
+                unsafe { *module_out = std::ptr::null_mut() };
+            }
+            // SAFETY: NULL or live arguments.
+            let (Some(s), Some(b)) = (unsafe { store.as_ref() }, unsafe { bytes.as_ref() }) else {
+                return error("wasi_rt_module_from_precompiled: NULL argument");
+            };
+            if module_out.is_null() {
+                return error("wasi_rt_module_from_precompiled: NULL argument");
+            }
+            // SAFETY: single-threaded store access.
+            let engine = unsafe { s.cell.get() }.engine().clone();
+            // SAFETY: the caller vouches for the bytes, as documented.
+            match unsafe { Module::from_precompiled(&engine, b.as_slice()) } {
+                Ok(m) => {
+                    // SAFETY: checked non-NULL above.
+                    unsafe {
+                        *module_out = wasm_module_t::boxed(Object::new(None, Kind::Module(m)))
+                    };
+                    std::ptr::null_mut()
+                }
+                Err(err) => error(err.to_string()),
+            }
+        },
+    )
 }

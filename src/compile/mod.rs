@@ -136,15 +136,16 @@ fn translate_and_compile(
 }
 
 /// Validates, translates and compiles every function body, in parallel on
-/// all cores, then places the code and its entry trampolines. With
+/// all cores, and lays the code out with one entry trampoline per type
+/// (`load_image` places it in executable memory). With
 /// `epoch_interruption`, functions check the epoch deadline at entry and
 /// in every loop.
-pub fn compile_module(
+pub fn compile_image(
     isa: &dyn TargetIsa,
     info: &ModuleInfo,
     bodies: Vec<PendingBody<'_>>,
     epoch_interruption: bool,
-) -> Result<CompiledModule> {
+) -> Result<CodeImage> {
     let offsets = VMOffsets::new(
         info.memories.len() as u32,
         info.tables.len() as u32,
@@ -153,7 +154,6 @@ pub fn compile_module(
         info.types.len() as u32,
     );
     let n = bodies.len();
-    let body_offsets: Vec<u32> = bodies.iter().map(|b| b.body.range().start as u32).collect();
     let jobs: Vec<Mutex<Option<PendingBody<'_>>>> =
         bodies.into_iter().map(|b| Mutex::new(Some(b))).collect();
     let results: Vec<Mutex<Option<Result<CompiledFunc>>>> =
@@ -201,39 +201,95 @@ pub fn compile_module(
         )?);
     }
     let all: Vec<&CompiledFunc> = funcs.iter().chain(tramps.iter()).collect();
-    let (image, offs) = code::layout(&all);
+    let (image, offsets) = code::layout(&all);
+    let mut out = CodeImage {
+        image,
+        num_funcs: n as u32,
+        ..Default::default()
+    };
+    for (i, f) in all.iter().enumerate() {
+        let start = offsets[i];
+        out.relocs.extend(f.relocs.iter().map(|r| Relocation {
+            offset: start + r.offset,
+            ..*r
+        }));
+        if i < n {
+            out.traps
+                .extend(f.traps.iter().map(|(o, c)| (start + o, *c)));
+            out.srclocs
+                .extend(f.srclocs.iter().map(|(o, l)| (start + o, *l)));
+        }
+    }
+    out.traps.sort_by_key(|t| t.0);
+    out.ends = all
+        .iter()
+        .zip(&offsets)
+        .map(|(f, o)| o + f.bytes.len() as u32)
+        .collect();
+    out.offsets = offsets;
+    Ok(out)
+}
+
+/// A module's machine code before it is loaded: one image with every
+/// defined function and then one entry trampoline per type, and what
+/// loading it needs. Everything here is relative to the image's start.
+#[derive(Default, Debug)]
+pub struct CodeImage {
+    pub image: Vec<u8>,
+    /// Number of defined functions (they come first).
+    pub num_funcs: u32,
+    /// Start of each function, then of each trampoline.
+    pub offsets: Vec<u32>,
+    /// End of each, in the same order.
+    pub ends: Vec<u32>,
+    pub relocs: Vec<Relocation>,
+    /// (offset, trap code), sorted.
+    pub traps: Vec<(u32, crate::runtime::trap::TrapCode)>,
+    /// (offset, module byte offset of the Wasm operator), by function.
+    pub srclocs: Vec<(u32, u32)>,
+}
+
+/// Places `img` in executable memory, applies its relocations and
+/// registers its trap and frame information. `body_offsets` gives each
+/// defined function's body offset in the module binary.
+pub fn load_image(
+    img: &CodeImage,
+    info: &ModuleInfo,
+    body_offsets: &[u32],
+) -> Result<CompiledModule> {
+    let n = img.num_funcs as usize;
+    let count = img.offsets.len();
+    if n > count
+        || img.ends.len() != count
+        || body_offsets.len() != n
+        || count != n + info.types.len()
+        || n + info.num_imported_funcs as usize != info.funcs.len()
+    {
+        return Err(Error::compile("machine code does not match the module"));
+    }
     let mut code_info = CodeInfo {
         module_name: info.module_name.clone(),
         func_names: info.func_names.clone(),
+        traps: img.traps.clone(),
+        srclocs: img.srclocs.clone(),
         ..Default::default()
     };
-    for (i, f) in funcs.iter().enumerate() {
-        let start = offs[i];
+    for i in 0..n {
+        let func_index = info.num_imported_funcs + i as u32;
         code_info.funcs.push(FuncRange {
-            start,
-            end: start + f.bytes.len() as u32,
-            func_index: info.num_imported_funcs + i as u32,
+            start: img.offsets[i],
+            end: img.ends[i],
+            func_index,
         });
-        code_info
-            .traps
-            .extend(f.traps.iter().map(|(o, c)| (start + o, *c)));
-        code_info
-            .srclocs
-            .extend(f.srclocs.iter().map(|(o, l)| (start + o, *l)));
-        code_info
-            .body_offsets
-            .insert(info.num_imported_funcs + i as u32, body_offsets[i]);
+        code_info.body_offsets.insert(func_index, body_offsets[i]);
     }
-    code_info.traps.sort_by_key(|t| t.0);
     let nimp = info.num_imported_funcs;
-    let mut memory = CodeMemory::new(&image, |img, base| {
-        for (i, f) in all.iter().enumerate() {
-            code::apply_relocs(img, base, offs[i], &f.relocs, &|idx| {
-                let d = idx.checked_sub(nimp)? as usize;
-                (d < n).then(|| base + offs[d] as usize)
-            })?;
-        }
-        Ok(())
+    let offs = &img.offsets;
+    let mut memory = CodeMemory::new(&img.image, |bytes, base| {
+        code::apply_relocs(bytes, base, 0, &img.relocs, &|idx| {
+            let d = idx.checked_sub(nimp)? as usize;
+            (d < n).then(|| base + offs[d] as usize)
+        })
     })?;
     memory.register(Arc::new(code_info));
     let base = memory.base();

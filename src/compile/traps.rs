@@ -34,21 +34,23 @@ pub fn to_cranelift(code: TrapCode) -> ir::TrapCode {
     }
 }
 
+/// Every trap code, in a fixed order (their numbers in precompiled code).
+pub const ALL: [TrapCode; 12] = [
+    TrapCode::StackOverflow,
+    TrapCode::IntegerOverflow,
+    TrapCode::MemoryOutOfBounds,
+    TrapCode::IntegerDivisionByZero,
+    TrapCode::BadConversionToInteger,
+    TrapCode::Unreachable,
+    TrapCode::TableOutOfBounds,
+    TrapCode::UndefinedElement,
+    TrapCode::UninitializedElement,
+    TrapCode::BadSignature,
+    TrapCode::NullReference,
+    TrapCode::Interrupt,
+];
+
 /// The Wasm trap code a Cranelift trap record stands for.
 pub fn from_cranelift(code: ir::TrapCode) -> Option<TrapCode> {
-    const ALL: [TrapCode; 12] = [
-        TrapCode::StackOverflow,
-        TrapCode::IntegerOverflow,
-        TrapCode::MemoryOutOfBounds,
-        TrapCode::IntegerDivisionByZero,
-        TrapCode::BadConversionToInteger,
-        TrapCode::Unreachable,
-        TrapCode::TableOutOfBounds,
-        TrapCode::UndefinedElement,
-        TrapCode::UninitializedElement,
-        TrapCode::BadSignature,
-        TrapCode::NullReference,
-        TrapCode::Interrupt,
-    ];
     ALL.into_iter().find(|c| to_cranelift(*c) == code)
 }

@@ -3,6 +3,7 @@
 
 pub mod decode;
 pub mod info;
+pub mod precompiled;
 
 pub use info::ModuleInfo;
 
@@ -14,6 +15,11 @@ use std::sync::Arc;
 
 /// Magic and format version at the start of serialized modules.
 const SERIALIZED_MAGIC: &[u8] = b"\0wasi-rt-module\x01";
+
+/// Where each function body starts in the module binary.
+fn body_offsets(bodies: &[decode::PendingBody<'_>]) -> Vec<u32> {
+    bodies.iter().map(|b| b.body.range().start as u32).collect()
+}
 
 struct ModuleInner {
     engine: Engine,
@@ -48,20 +54,77 @@ impl Module {
     /// Compiles a module from its binary encoding.
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
         let (info, bodies) = decode::decode(bytes)?;
-        let type_ids: Vec<u32> = info.types.iter().map(|t| engine.type_id(t)).collect();
-        let compiled = compile::compile_module(
+        let body_offsets = body_offsets(&bodies);
+        let code = compile::compile_image(
             engine.isa(),
             &info,
             bodies,
             engine.config().epoch_interruption,
         )?;
+        Module::load(engine, bytes, info, &code, &body_offsets)
+    }
+
+    fn load(
+        engine: &Engine,
+        binary: &[u8],
+        info: ModuleInfo,
+        code: &compile::CodeImage,
+        body_offsets: &[u32],
+    ) -> Result<Module> {
+        let compiled = compile::load_image(code, &info, body_offsets)?;
+        let type_ids: Vec<u32> = info.types.iter().map(|t| engine.type_id(t)).collect();
         Ok(Module(Arc::new(ModuleInner {
             engine: engine.clone(),
-            binary: bytes.into(),
+            binary: binary.into(),
             info,
             type_ids,
             compiled,
         })))
+    }
+
+    /// Validates and compiles a module (binary or text) and returns its
+    /// machine code in a byte form that [`Module::from_precompiled`] loads
+    /// without compiling, in a later process, into an engine with the same
+    /// configuration on the same kind of CPU.
+    pub fn precompile(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Vec<u8>> {
+        let bytes = bytes.as_ref();
+        let text;
+        let binary = if bytes.starts_with(b"\0asm") {
+            bytes
+        } else {
+            text = wat::parse_bytes(bytes).map_err(|e| {
+                Error::new(ErrorKind::Malformed {
+                    message: e.to_string(),
+                    offset: None,
+                })
+            })?;
+            &text[..]
+        };
+        let (info, bodies) = decode::decode(binary)?;
+        let code = compile::compile_image(
+            engine.isa(),
+            &info,
+            bodies,
+            engine.config().epoch_interruption,
+        )?;
+        precompiled::write(engine, binary, &code)
+    }
+
+    /// Loads a module made by [`Module::precompile`] without compiling it.
+    /// Bytes that are not a precompiled module, are cut short, or were made
+    /// by another wasi-rt version or an engine with other settings are
+    /// refused with an error.
+    ///
+    /// # Safety
+    /// The machine code inside is run as it is: the bytes must come from
+    /// `Module::precompile` (for example, a file this program wrote and
+    /// nobody else can change). Loading bytes an attacker controls lets
+    /// them run any code in the host process.
+    pub unsafe fn from_precompiled(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+        let (binary, code) = precompiled::read(engine, bytes)?;
+        let (info, bodies) = decode::decode(binary)?;
+        let body_offsets = body_offsets(&bodies);
+        Module::load(engine, binary, info, &code, &body_offsets)
     }
 
     /// A byte form of the module that [`Module::deserialize`] turns back
@@ -136,5 +199,15 @@ impl Module {
     }
     pub(crate) fn compiled(&self) -> &CompiledModule {
         &self.0.compiled
+    }
+}
+
+impl std::fmt::Debug for Module {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Module")
+            .field("name", &self.name())
+            .field("imports", &self.0.info.imports.len())
+            .field("exports", &self.0.info.exports.len())
+            .finish_non_exhaustive()
     }
 }

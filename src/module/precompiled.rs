@@ -1,0 +1,276 @@
+//! The byte form of a precompiled module: the module's binary (decoded
+//! again when loading: cheap, unlike compiling) and its machine code with
+//! everything needed to load it elsewhere.
+//!
+//! Layout (integers little-endian, `bytes` = u64 length + contents):
+//!
+//! ```text
+//! magic "\0wasi-rt-precompiled" | u32 format version
+//! bytes fingerprint   (wasi-rt version, target, compiler settings)
+//! bytes module binary
+//! bytes machine code image
+//! u32 defined functions | u32 n | n × (u32 start, u32 end)
+//! u32 n | n × relocation (u32 offset, u8 kind, u8 target kind, u32 function
+//!         index or bytes helper name, i64 addend)
+//! u32 n | n × (u32 offset, u8 trap code)
+//! u32 n | n × (u32 code offset, u32 module offset)
+//! ```
+//!
+//! Loading checks the magic, version, fingerprint and every length, so
+//! truncated, foreign or stale files are refused with an error. It cannot
+//! check that the machine code is what the compiler produced: precompiled
+//! modules must come from a trusted source.
+
+use crate::compile::CodeImage;
+use crate::compile::code::{RelocTarget, Relocation};
+use crate::compile::traps;
+use crate::engine::Engine;
+use crate::error::{Error, ErrorKind, Result};
+use cranelift_codegen::binemit::Reloc;
+use cranelift_codegen::ir::LibCall;
+use std::str::FromStr;
+
+const MAGIC: &[u8] = b"\0wasi-rt-precompiled";
+const VERSION: u32 = 1;
+
+/// What compiled code depends on: a precompiled module only loads into an
+/// engine with the same fingerprint.
+pub fn fingerprint(engine: &Engine) -> String {
+    let isa = engine.isa();
+    let isa_flags: Vec<String> = isa.isa_flags().iter().map(|v| v.to_string()).collect();
+    format!(
+        "wasi-rt {} {} [{}] [{}] epoch_interruption={}",
+        env!("CARGO_PKG_VERSION"),
+        isa.triple(),
+        isa.flags(),
+        isa_flags.join(" "),
+        engine.config().epoch_interruption
+    )
+}
+
+fn reloc_kind(k: Reloc) -> Result<u8> {
+    Ok(match k {
+        Reloc::Abs8 => 0,
+        Reloc::X86PCRel4 => 1,
+        Reloc::X86CallPCRel4 => 2,
+        Reloc::X86CallPLTRel4 => 3,
+        Reloc::Arm64Call => 4,
+        other => return Err(Error::compile(format!("cannot save relocation {other:?}"))),
+    })
+}
+
+fn reloc_from(k: u8) -> Option<Reloc> {
+    Some(match k {
+        0 => Reloc::Abs8,
+        1 => Reloc::X86PCRel4,
+        2 => Reloc::X86CallPCRel4,
+        3 => Reloc::X86CallPLTRel4,
+        4 => Reloc::Arm64Call,
+        _ => return None,
+    })
+}
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u8(&mut self, v: u8) {
+        self.0.push(v);
+    }
+    fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn bytes(&mut self, b: &[u8]) {
+        self.u64(b.len() as u64);
+        self.0.extend_from_slice(b);
+    }
+    fn count(&mut self, n: usize) {
+        self.u32(n as u32);
+    }
+}
+
+/// Encodes a module's binary and its compiled code.
+pub fn write(engine: &Engine, binary: &[u8], code: &CodeImage) -> Result<Vec<u8>> {
+    let mut w = Writer(Vec::with_capacity(
+        binary.len() + code.image.len() * 2 + 256,
+    ));
+    w.0.extend_from_slice(MAGIC);
+    w.u32(VERSION);
+    w.bytes(fingerprint(engine).as_bytes());
+    w.bytes(binary);
+    w.bytes(&code.image);
+    w.u32(code.num_funcs);
+    w.count(code.offsets.len());
+    for (start, end) in code.offsets.iter().zip(&code.ends) {
+        w.u32(*start);
+        w.u32(*end);
+    }
+    w.count(code.relocs.len());
+    for r in &code.relocs {
+        w.u32(r.offset);
+        w.u8(reloc_kind(r.kind)?);
+        match r.target {
+            RelocTarget::Func(i) => {
+                w.u8(0);
+                w.u32(i);
+            }
+            RelocTarget::LibCall(lc) => {
+                w.u8(1);
+                w.bytes(lc.to_string().as_bytes());
+            }
+        }
+        w.u64(r.addend as u64);
+    }
+    w.count(code.traps.len());
+    for (off, c) in &code.traps {
+        w.u32(*off);
+        let n = traps::ALL
+            .iter()
+            .position(|x| x == c)
+            .expect("every code is listed");
+        w.u8(n as u8);
+    }
+    w.count(code.srclocs.len());
+    for (off, loc) in &code.srclocs {
+        w.u32(*off);
+        w.u32(*loc);
+    }
+    Ok(w.0)
+}
+
+struct Reader<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+fn bad(what: &str) -> Error {
+    Error::new(ErrorKind::Malformed {
+        message: format!("precompiled module: {what}"),
+        offset: None,
+    })
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|e| *e <= self.data.len())
+            .ok_or_else(|| bad("truncated"))?;
+        let s = &self.data[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+    fn u8(&mut self) -> Result<u8> {
+        Ok(self.take(1)?[0])
+    }
+    fn u32(&mut self) -> Result<u32> {
+        Ok(u32::from_le_bytes(
+            self.take(4)?.try_into().expect("4 bytes"),
+        ))
+    }
+    fn u64(&mut self) -> Result<u64> {
+        Ok(u64::from_le_bytes(
+            self.take(8)?.try_into().expect("8 bytes"),
+        ))
+    }
+    fn bytes(&mut self) -> Result<&'a [u8]> {
+        let n = usize::try_from(self.u64()?).map_err(|_| bad("truncated"))?;
+        self.take(n)
+    }
+    /// A count of items of at least `item_size` bytes each (so a corrupt
+    /// count cannot ask for a huge allocation).
+    fn count(&mut self, item_size: usize) -> Result<usize> {
+        let n = self.u32()? as usize;
+        if n.saturating_mul(item_size) > self.data.len() - self.pos {
+            return Err(bad("truncated"));
+        }
+        Ok(n)
+    }
+}
+
+/// Decodes bytes made by [`write`] with an engine of the same fingerprint:
+/// the module binary and its code image.
+pub fn read<'a>(engine: &Engine, data: &'a [u8]) -> Result<(&'a [u8], CodeImage)> {
+    let rest = data
+        .strip_prefix(MAGIC)
+        .ok_or_else(|| bad("not a precompiled wasi-rt module"))?;
+    let mut r = Reader { data: rest, pos: 0 };
+    let version = r.u32()?;
+    if version != VERSION {
+        return Err(bad(&format!(
+            "format version {version}, this wasi-rt reads version {VERSION}"
+        )));
+    }
+    let theirs = r.bytes()?;
+    let ours = fingerprint(engine);
+    if theirs != ours.as_bytes() {
+        return Err(bad(&format!(
+            "made for a different engine or wasi-rt version: it was made by `{}`, this engine is `{ours}`",
+            String::from_utf8_lossy(theirs)
+        )));
+    }
+    let binary = r.bytes()?;
+    let mut code = CodeImage {
+        image: r.bytes()?.to_vec(),
+        num_funcs: r.u32()?,
+        ..Default::default()
+    };
+    let image_len = code.image.len() as u64;
+    let n = r.count(8)?;
+    for _ in 0..n {
+        let (start, end) = (r.u32()?, r.u32()?);
+        if start > end || u64::from(end) > image_len {
+            return Err(bad("function outside the code"));
+        }
+        code.offsets.push(start);
+        code.ends.push(end);
+    }
+    let n = r.count(14)?;
+    for _ in 0..n {
+        let offset = r.u32()?;
+        let kind = reloc_from(r.u8()?).ok_or_else(|| bad("unknown relocation"))?;
+        let target = match r.u8()? {
+            0 => RelocTarget::Func(r.u32()?),
+            1 => {
+                let name = std::str::from_utf8(r.bytes()?).map_err(|_| bad("bad helper name"))?;
+                RelocTarget::LibCall(
+                    LibCall::from_str(name).map_err(|_| bad("unknown runtime helper"))?,
+                )
+            }
+            _ => return Err(bad("unknown relocation target")),
+        };
+        let addend = r.u64()? as i64;
+        let width = if kind == Reloc::Abs8 { 8 } else { 4 };
+        if u64::from(offset) + width > image_len {
+            return Err(bad("relocation outside the code"));
+        }
+        code.relocs.push(Relocation {
+            offset,
+            kind,
+            target,
+            addend,
+        });
+    }
+    let n = r.count(5)?;
+    for _ in 0..n {
+        let off = r.u32()?;
+        let c = *traps::ALL
+            .get(r.u8()? as usize)
+            .ok_or_else(|| bad("unknown trap code"))?;
+        code.traps.push((off, c));
+    }
+    let n = r.count(8)?;
+    for _ in 0..n {
+        code.srclocs.push((r.u32()?, r.u32()?));
+    }
+    if r.pos != rest.len() {
+        return Err(bad("trailing bytes"));
+    }
+    if !code.traps.is_sorted_by_key(|t| t.0) {
+        return Err(bad("trap records out of order"));
+    }
+    Ok((binary, code))
+}

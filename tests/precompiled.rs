@@ -1,0 +1,173 @@
+//! Precompiled modules: `Module::precompile` in one engine, then
+//! `Module::from_precompiled` (no compiling) in another with the same
+//! settings behaves exactly like the module compiled there.
+
+use wasi_rt::*;
+
+const MODULE: &str = r#"(module $demo
+  (type $binop (func (param i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "hello")
+  (table 2 funcref)
+  (elem (i32.const 0) $add $sub)
+  (func $add (type $binop) (i32.add (local.get 0) (local.get 1)))
+  (func $sub (type $binop) (i32.sub (local.get 0) (local.get 1)))
+  (func (export "apply") (param i32 i32 i32) (result i32)
+    (call_indirect (type $binop) (local.get 1) (local.get 2) (local.get 0)))
+  (func (export "floor") (param f64) (result f64) (f64.floor (local.get 0)))
+  (func (export "load") (param i32) (result i32) (i32.load8_u (local.get 0)))
+  (func $inner (export "deep") (unreachable)))"#;
+
+fn call(inst: &Instance, store: &mut Store, name: &str, args: &[Val]) -> Result<Vec<Val>> {
+    let f = inst.get_func(store, name).unwrap();
+    let mut out: Vec<Val> = f
+        .ty(store)
+        .results()
+        .iter()
+        .map(|t| Val::default_for(*t))
+        .collect();
+    f.call(store, args, &mut out)?;
+    Ok(out)
+}
+
+fn load(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+    // SAFETY: the bytes come from Module::precompile in this test.
+    unsafe { Module::from_precompiled(engine, bytes) }
+}
+
+#[test]
+fn a_precompiled_module_runs_like_the_compiled_one_in_a_fresh_engine() {
+    let bytes = Module::precompile(&Engine::default(), MODULE).unwrap();
+    // A different engine instance: it has met no signatures yet, and
+    // registers others first, so its signature ids differ.
+    let engine = Engine::default();
+    Module::new(
+        &engine,
+        "(module (func (param f32)) (func (param i64 i64) (result i64) local.get 0))",
+    )
+    .unwrap();
+    let module = load(&engine, &bytes).unwrap();
+    assert_eq!(module.name(), Some("demo"));
+    assert_eq!(module.exports().len(), 5);
+    let mut store = Store::new(&engine);
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    assert_eq!(
+        call(
+            &inst,
+            &mut store,
+            "apply",
+            &[Val::I32(0), Val::I32(7), Val::I32(5)]
+        )
+        .unwrap(),
+        [Val::I32(12)]
+    );
+    assert_eq!(
+        call(
+            &inst,
+            &mut store,
+            "apply",
+            &[Val::I32(1), Val::I32(7), Val::I32(5)]
+        )
+        .unwrap(),
+        [Val::I32(2)]
+    );
+    assert_eq!(
+        call(&inst, &mut store, "floor", &[Val::from(-2.5f64)]).unwrap(),
+        [Val::from(-3.0f64)]
+    );
+    assert_eq!(
+        call(&inst, &mut store, "load", &[Val::I32(16)]).unwrap(),
+        [Val::I32(i32::from(b'h'))]
+    );
+}
+
+#[test]
+fn traps_in_precompiled_code_keep_their_codes_and_backtraces() {
+    let engine = Engine::default();
+    let module = load(&engine, &Module::precompile(&engine, MODULE).unwrap()).unwrap();
+    let mut store = Store::new(&engine);
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let oob = call(&inst, &mut store, "load", &[Val::I32(70000)]).unwrap_err();
+    assert_eq!(
+        oob.as_trap().unwrap().code(),
+        Some(TrapCode::MemoryOutOfBounds)
+    );
+    let bad_index = call(
+        &inst,
+        &mut store,
+        "apply",
+        &[Val::I32(5), Val::I32(1), Val::I32(1)],
+    )
+    .unwrap_err();
+    assert_eq!(
+        bad_index.as_trap().unwrap().code(),
+        Some(TrapCode::UndefinedElement)
+    );
+    let deep = call(&inst, &mut store, "deep", &[]).unwrap_err();
+    let trap = deep.as_trap().unwrap();
+    assert_eq!(trap.code(), Some(TrapCode::Unreachable));
+    assert_eq!(trap.frames()[0].func_name.as_deref(), Some("inner"));
+}
+
+#[test]
+fn bytes_that_are_not_a_precompiled_module_are_refused() {
+    let engine = Engine::default();
+    let bytes = Module::precompile(&engine, MODULE).unwrap();
+    let wasm = wat::parse_str(MODULE).unwrap();
+    for (what, data) in [
+        ("a plain module", wasm.clone()),
+        (
+            "a serialized module",
+            Module::new(&engine, MODULE).unwrap().serialize(),
+        ),
+        ("nothing", Vec::new()),
+    ] {
+        let err = load(&engine, &data).unwrap_err().to_string();
+        assert!(
+            err.contains("not a precompiled wasi-rt module"),
+            "{what}: {err}"
+        );
+    }
+    for cut in [25, bytes.len() / 2, bytes.len() - 1] {
+        let err = load(&engine, &bytes[..cut]).unwrap_err().to_string();
+        assert!(err.contains("precompiled module"), "cut at {cut}: {err}");
+    }
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert!(
+        load(&engine, &longer)
+            .unwrap_err()
+            .to_string()
+            .contains("trailing bytes")
+    );
+}
+
+#[test]
+fn a_module_precompiled_with_other_settings_is_refused() {
+    let plain = Module::precompile(&Engine::default(), MODULE).unwrap();
+    let epoch = Engine::new(&Config {
+        epoch_interruption: true,
+        ..Config::default()
+    })
+    .unwrap();
+    let err = load(&epoch, &plain).unwrap_err().to_string();
+    assert!(err.contains("different engine"), "{err}");
+    assert!(
+        err.contains("epoch_interruption=false") && err.contains("epoch_interruption=true"),
+        "{err}"
+    );
+    let mut old = plain.clone();
+    old[20] = 9; // the format version
+    assert!(
+        load(&Engine::default(), &old)
+            .unwrap_err()
+            .to_string()
+            .contains("format version 9")
+    );
+}
+
+#[test]
+fn an_invalid_module_cannot_be_precompiled() {
+    let err = Module::precompile(&Engine::default(), "(module (func (result i32)))").unwrap_err();
+    assert!(err.to_string().contains("invalid"), "{err}");
+}

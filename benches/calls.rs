@@ -474,6 +474,33 @@ fn bench_compile(
             wasi_rt: ms(rt_time),
             wasmtime: wt_time.map(ms),
         });
+        // Loading precompiled machine code instead (Wasmtime: its
+        // wasm_module_serialize / wasm_module_deserialize).
+        let ours = Module::precompile(engine, &bytes)?;
+        let rt_load = best_of(p.runs, || {
+            timed(|| -> Result<(), BoxError> {
+                // SAFETY: the bytes were made by Module::precompile above.
+                black_box(unsafe { Module::from_precompiled(engine, &ours) }?);
+                Ok(())
+            })
+        })?;
+        let wt_load = match wt {
+            None => None,
+            Some(wt) => {
+                let theirs = wt.serialize(&wt.module(&bytes)?);
+                Some(best_of(p.runs, || {
+                    timed(|| -> Result<(), BoxError> {
+                        black_box(wt.deserialize(&theirs)?);
+                        Ok(())
+                    })
+                })?)
+            }
+        };
+        rows.push(Row {
+            metric: format!("load precompiled {k} ms"),
+            wasi_rt: ms(rt_load),
+            wasmtime: wt_load.map(ms),
+        });
     }
     Ok(())
 }

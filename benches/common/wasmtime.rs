@@ -187,6 +187,8 @@ struct Api {
     store_delete: unsafe extern "C" fn(*mut WasmStore),
     module_new: unsafe extern "C" fn(*mut WasmStore, *const ByteVec) -> *mut WasmModule,
     module_delete: unsafe extern "C" fn(*mut WasmModule),
+    module_serialize: unsafe extern "C" fn(*const WasmModule, *mut ByteVec),
+    module_deserialize: unsafe extern "C" fn(*mut WasmStore, *const ByteVec) -> *mut WasmModule,
     instance_new: unsafe extern "C" fn(
         *mut WasmStore,
         *const WasmModule,
@@ -254,6 +256,8 @@ impl Api {
                 store_delete: sym(handle, "wasm_store_delete")?,
                 module_new: sym(handle, "wasm_module_new")?,
                 module_delete: sym(handle, "wasm_module_delete")?,
+                module_serialize: sym(handle, "wasm_module_serialize")?,
+                module_deserialize: sym(handle, "wasm_module_deserialize")?,
                 instance_new: sym(handle, "wasm_instance_new")?,
                 instance_delete: sym(handle, "wasm_instance_delete")?,
                 instance_exports: sym(handle, "wasm_instance_exports")?,
@@ -423,6 +427,47 @@ impl Wasmtime {
         let ptr = unsafe { (api.module_new)(self.compile_store.0.ptr, &bytes) };
         if ptr.is_null() {
             return Err("wasm_module_new failed (invalid or unsupported module)".to_string());
+        }
+        Ok(Module {
+            ptr,
+            store: self.compile_store.0.clone(),
+        })
+    }
+
+    /// Wasmtime's serialized form of `module` (its machine code).
+    pub fn serialize(&self, module: &Module) -> Vec<u8> {
+        let api = &self.engine.api;
+        let mut out = ByteVec {
+            size: 0,
+            data: std::ptr::null_mut(),
+        };
+        // SAFETY: a live module and an empty vector for the result, which
+        // we copy out and then delete with the library's own function.
+        unsafe {
+            (api.module_serialize)(module.ptr, &mut out);
+            let bytes = if out.data.is_null() {
+                Vec::new()
+            } else {
+                std::slice::from_raw_parts(out.data as *const u8, out.size).to_vec()
+            };
+            (api.byte_vec_delete)(&mut out);
+            bytes
+        }
+    }
+
+    /// Loads `serialize` output without compiling.
+    pub fn deserialize(&self, bytes: &[u8]) -> Result<Module, String> {
+        let v = ByteVec {
+            size: bytes.len(),
+            data: bytes.as_ptr() as *mut c_char,
+        };
+        let api = &self.engine.api;
+        // SAFETY: the store is live; the vector borrows `bytes` for the call
+        // and wasm_module_deserialize only reads it. The bytes came from
+        // `serialize` with this engine.
+        let ptr = unsafe { (api.module_deserialize)(self.compile_store.0.ptr, &v) };
+        if ptr.is_null() {
+            return Err("wasm_module_deserialize failed".to_string());
         }
         Ok(Module {
             ptr,

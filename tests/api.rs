@@ -530,3 +530,40 @@ fn without_epoch_interruption_deadlines_have_no_effect() {
         .unwrap();
     assert_eq!(count.call(&mut store, 100_000).unwrap(), 100_000);
 }
+
+#[test]
+fn a_deadline_set_by_a_host_function_stops_the_loop_that_follows() {
+    let engine = epoch_engine();
+    let mut store = Store::new(&engine);
+    let ticker = engine.clone();
+    let arm = Func::new(
+        &mut store,
+        FuncType::new([], []),
+        move |mut caller: Caller<'_>, _: &[Val], _: &mut [Val]| {
+            caller.store().set_epoch_deadline(1);
+            let t = ticker.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                t.increment_epoch();
+            });
+            Ok(())
+        },
+    )
+    .unwrap();
+    let m = Module::new(
+        &engine,
+        r#"(module (import "host" "arm" (func $arm))
+             (func (export "spin") (call $arm) (loop $l (br $l))))"#,
+    )
+    .unwrap();
+    let inst = Instance::new(&mut store, &m, &[Extern::Func(arm)]).unwrap();
+    let err = inst
+        .get_func(&store, "spin")
+        .unwrap()
+        .call(&mut store, &[], &mut [])
+        .unwrap_err();
+    assert_eq!(
+        err.as_trap().and_then(|t| t.code()),
+        Some(TrapCode::Interrupt)
+    );
+}

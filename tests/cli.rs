@@ -261,30 +261,106 @@ fn v128_results_print_as_hex() {
 fn compile_writes_a_module_that_run_loads_only_when_allowed() {
     let src = write_temp("add_pc.wat", ADD.as_bytes());
     let out = src.with_extension("cwasm");
-    let o = wasi_rt(&["compile", src.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let o = wasi_rt(&[
+        "compile",
+        src.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{o:?}");
     let refused = wasi_rt(&["run", "--invoke", "add", out.to_str().unwrap(), "1", "2"]);
     assert_eq!(refused.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("--allow-precompiled"), "{refused:?}");
-    let o = wasi_rt(&["run", "--allow-precompiled", "--invoke", "add", out.to_str().unwrap(), "1", "2"]);
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("--allow-precompiled"),
+        "{refused:?}"
+    );
+    let o = wasi_rt(&[
+        "run",
+        "--allow-precompiled",
+        "--invoke",
+        "add",
+        out.to_str().unwrap(),
+        "1",
+        "2",
+    ]);
     assert!(o.status.success(), "{o:?}");
     assert_eq!(stdout(&o), "3\n");
 }
 
 #[test]
 fn a_precompiled_module_needs_the_settings_it_was_made_with() {
-    let src = write_temp("spin_pc.wat", br#"(module (func (export "_start") (loop $l (br $l))))"#);
+    let src = write_temp(
+        "spin_pc.wat",
+        br#"(module (func (export "_start") (loop $l (br $l))))"#,
+    );
     let plain = src.with_extension("plain.cwasm");
     let ready = src.with_extension("ready.cwasm");
-    assert!(wasi_rt(&["compile", src.to_str().unwrap(), "-o", plain.to_str().unwrap()]).status.success());
     assert!(
-        wasi_rt(&["compile", "--timeout-ready", src.to_str().unwrap(), "-o", ready.to_str().unwrap()])
-            .status
-            .success()
+        wasi_rt(&[
+            "compile",
+            src.to_str().unwrap(),
+            "-o",
+            plain.to_str().unwrap()
+        ])
+        .status
+        .success()
     );
-    let o = wasi_rt(&["run", "--allow-precompiled", "--timeout", "0.1", plain.to_str().unwrap()]);
+    assert!(
+        wasi_rt(&[
+            "compile",
+            "--timeout-ready",
+            src.to_str().unwrap(),
+            "-o",
+            ready.to_str().unwrap()
+        ])
+        .status
+        .success()
+    );
+    let o = wasi_rt(&[
+        "run",
+        "--allow-precompiled",
+        "--timeout",
+        "0.1",
+        plain.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1), "{o:?}");
-    assert!(String::from_utf8_lossy(&o.stderr).contains("different engine"), "{o:?}");
-    let o = wasi_rt(&["run", "--allow-precompiled", "--timeout", "0.1", ready.to_str().unwrap()]);
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("different engine"),
+        "{o:?}"
+    );
+    let o = wasi_rt(&[
+        "run",
+        "--allow-precompiled",
+        "--timeout",
+        "0.1",
+        ready.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(134), "{o:?}");
+}
+
+#[test]
+fn timeout_also_ends_a_guest_blocked_in_a_wasi_call() {
+    // poll_oneoff with a 30-second relative clock subscription.
+    let f = write_temp(
+        "sleep.wat",
+        br#"(module
+  (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "_start")
+    (i64.store (i32.const 0) (i64.const 1))            ;; userdata
+    (i32.store8 (i32.const 8) (i32.const 0))           ;; tag: clock
+    (i32.store (i32.const 16) (i32.const 1))           ;; clock id: monotonic
+    (i64.store (i32.const 24) (i64.const 30000000000)) ;; timeout: 30 s
+    (i64.store (i32.const 32) (i64.const 0))           ;; precision
+    (i32.store16 (i32.const 40) (i32.const 0))         ;; flags: relative
+    (drop (call $poll (i32.const 0) (i32.const 64) (i32.const 1) (i32.const 128)))))"#,
+    );
+    let started = std::time::Instant::now();
+    let o = wasi_rt(&["run", "--timeout", "0.2", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(134), "{o:?}");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("blocked in a WASI call"),
+        "{o:?}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
 }

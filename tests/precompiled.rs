@@ -138,8 +138,48 @@ fn bytes_that_are_not_a_precompiled_module_are_refused() {
         load(&engine, &longer)
             .unwrap_err()
             .to_string()
-            .contains("trailing bytes")
+            .contains("checksum")
     );
+    let mut flipped = bytes.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0x40;
+    assert!(
+        load(&engine, &flipped)
+            .unwrap_err()
+            .to_string()
+            .contains("checksum")
+    );
+}
+
+/// Recomputes the trailing checksum after a deliberate edit (64-bit FNV-1a
+/// of everything before it), so the checks behind it are reached.
+fn reseal(bytes: &mut [u8]) {
+    let n = bytes.len() - 8;
+    let sum = bytes[..n].iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    bytes[n..].copy_from_slice(&sum.to_le_bytes());
+}
+
+#[test]
+fn a_module_binary_that_does_not_match_its_code_is_refused() {
+    // Nothing uses the memory, so the module stays valid without it.
+    let text = r#"(module (memory 1) (func (export "f") (result i32) (i32.const 7)))"#;
+    let engine = Engine::default();
+    let mut bytes = Module::precompile(&engine, text).unwrap();
+    let wasm = wat::parse_str(text).unwrap();
+    let at = bytes
+        .windows(wasm.len())
+        .position(|w| w == wasm.as_slice())
+        .expect("the binary is inside");
+    // Turn the memory section (id 5, one-byte size) into a custom section.
+    let memory = (8..wasm.len())
+        .find(|i| wasm[*i] == 5 && wasm[*i + 2] == 1 && wasm[*i + 3] == 0)
+        .expect("a memory section with one memory of minimum 1");
+    bytes[at + memory] = 0;
+    reseal(&mut bytes);
+    let err = load(&engine, &bytes).unwrap_err().to_string();
+    assert!(err.contains("does not match its machine code"), "{err}");
 }
 
 #[test]
@@ -158,6 +198,7 @@ fn a_module_precompiled_with_other_settings_is_refused() {
     );
     let mut old = plain.clone();
     old[20] = 9; // the format version
+    reseal(&mut old);
     assert!(
         load(&Engine::default(), &old)
             .unwrap_err()

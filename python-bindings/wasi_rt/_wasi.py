@@ -160,9 +160,10 @@ def run_wasi(
     text, or a ``Module``; ``args`` are its arguments (``argv[0]`` first);
     ``dirs`` and ``readonly_dirs`` map guest names to host directories.
     With ``timeout`` (seconds), a program still running then is stopped
-    with a Trap of code ``TRAP_INTERRUPT`` (this needs an engine made with
-    ``epoch_interruption=True``; one is made when no engine or Module is
-    given). A trap raises ``Trap``; a bad program, directory or import
+    with a Trap of code ``TRAP_INTERRUPT`` at its next loop iteration or
+    call (time blocked inside a WASI call, such as a sleep, is not cut
+    short). This needs an engine made with ``epoch_interruption=True``;
+    one is made when no engine or Module is given. A trap raises ``Trap``; a bad program, directory or import
     raises ``WasmError``.
     """
     if isinstance(program, Module):

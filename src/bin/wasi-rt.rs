@@ -139,6 +139,10 @@ fn run(args: &[String]) -> ExitCode {
 /// Exit status for a trap, as a shell reports an aborted process.
 const TRAP_EXIT: u8 = 134;
 
+/// How long `--timeout` waits for a guest blocked in a WASI call before
+/// ending the process.
+const TIMEOUT_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
+
 fn run_inner(args: &[String]) -> Result<ExitCode, String> {
     let mut opts = RunOptions::default();
     let n = parse_options(args, &mut opts)?;
@@ -173,12 +177,20 @@ fn run_inner(args: &[String]) -> Result<ExitCode, String> {
     .map_err(|e| format!("{file}: {e}"))?;
     let mut store = Store::new(&engine);
     if let Some(limit) = opts.timeout {
-        // One epoch tick, after `limit`, stops the guest.
+        // One epoch tick, after `limit`, stops the guest at its next loop
+        // iteration or call. A guest blocked in a WASI call (a sleep, a
+        // read) does not get there: after a grace period the process ends.
         store.set_epoch_deadline(1);
         let engine = engine.clone();
         std::thread::spawn(move || {
             std::thread::sleep(limit);
             engine.increment_epoch();
+            std::thread::sleep(TIMEOUT_GRACE);
+            eprintln!(
+                "error: the guest was still running {:.1?} after its timeout (blocked in a WASI call)",
+                TIMEOUT_GRACE
+            );
+            std::process::exit(i32::from(TRAP_EXIT));
         });
     }
 

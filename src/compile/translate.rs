@@ -180,9 +180,10 @@ impl<'a, 'b> Translator<'a, 'b> {
     /// With epoch interruption: traps with `Interrupt` once the engine's
     /// epoch reaches the store's deadline. The fast path compares the epoch
     /// (an atomic load, never merged with an earlier read, so a loop sees
-    /// another thread's increment) with a cached deadline; only when that
-    /// passes is the store's deadline read again (a host function may have
-    /// moved it), and the code traps if it has passed too.
+    /// another thread's increment) with a cached deadline, read at entry
+    /// and after every call (where host code may have moved it); when that
+    /// passes, the store's deadline is read again and the code traps if it
+    /// has passed too.
     fn epoch_check(&mut self) {
         let Some(EpochCheck {
             limits,
@@ -214,6 +215,20 @@ impl<'a, 'b> Translator<'a, 'b> {
         self.b.ins().jump(cont, &[]);
         self.b.switch_to_block(cont);
         self.b.seal_block(cont);
+    }
+
+    /// After a call: host code may have moved the store's deadline (it can
+    /// only run inside a call), so the cached copy is read again.
+    fn reload_epoch_deadline(&mut self) {
+        if let Some(EpochCheck { limits, cached, .. }) = self.epoch {
+            let fresh = self.b.ins().load(
+                types::I64,
+                MemFlagsData::trusted(),
+                limits,
+                LIMITS_EPOCH_DEADLINE,
+            );
+            self.b.def_var(cached, fresh);
+        }
     }
 
     /// Traps with `Interrupt` when `epoch >= deadline`.
@@ -414,6 +429,7 @@ impl<'a, 'b> Translator<'a, 'b> {
                 let args = self.stack.split_off(self.stack.len() - n);
                 let results = self.env.call(&mut self.b, function_index, &args);
                 self.stack.extend(results);
+                self.reload_epoch_deadline();
             }
             O::CallIndirect {
                 type_index,
@@ -426,6 +442,7 @@ impl<'a, 'b> Translator<'a, 'b> {
                     self.env
                         .call_indirect(&mut self.b, type_index, table_index, index, &args);
                 self.stack.extend(results);
+                self.reload_epoch_deadline();
             }
             O::Drop => {
                 self.pop();

@@ -107,7 +107,7 @@ impl Module {
             bodies,
             engine.config().epoch_interruption,
         )?;
-        precompiled::write(engine, binary, &code)
+        precompiled::write(engine, binary, &info, &code)
     }
 
     /// Loads a module made by [`Module::precompile`] without compiling it.
@@ -121,9 +121,14 @@ impl Module {
     /// nobody else can change). Loading bytes an attacker controls lets
     /// them run any code in the host process.
     pub unsafe fn from_precompiled(engine: &Engine, bytes: &[u8]) -> Result<Module> {
-        let (binary, code) = precompiled::read(engine, bytes)?;
-        let (info, bodies) = decode::decode(binary)?;
-        let body_offsets = body_offsets(&bodies);
+        let mut binary: &[u8] = &[];
+        let mut body_offsets = Vec::new();
+        let (info, code) = precompiled::read(engine, bytes, |b| {
+            binary = b;
+            let (info, bodies) = decode::decode(b)?;
+            body_offsets = self::body_offsets(&bodies);
+            Ok(info)
+        })?;
         Module::load(engine, binary, info, &code, &body_offsets)
     }
 

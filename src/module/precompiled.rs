@@ -6,32 +6,80 @@
 //!
 //! ```text
 //! magic "\0wasi-rt-precompiled" | u32 format version
-//! bytes fingerprint   (wasi-rt version, target, compiler settings)
+//! bytes fingerprint   (wasi-rt version, target, compiler settings, the
+//!                      runtime layout the code was compiled against)
 //! bytes module binary
+//! 6 × u32 module shape (memories, tables, globals, functions, types,
+//!                      imported functions)
 //! bytes machine code image
 //! u32 defined functions | u32 n | n × (u32 start, u32 end)
 //! u32 n | n × relocation (u32 offset, u8 kind, u8 target kind, u32 function
 //!         index or bytes helper name, i64 addend)
 //! u32 n | n × (u32 offset, u8 trap code)
 //! u32 n | n × (u32 code offset, u32 module offset)
+//! u64 FNV-1a checksum of everything before it
 //! ```
 //!
-//! Loading checks the magic, version, fingerprint and every length, so
-//! truncated, foreign or stale files are refused with an error. It cannot
-//! check that the machine code is what the compiler produced: precompiled
+//! Loading checks the magic, the checksum, the version, the fingerprint,
+//! every length and offset (functions in order and apart; relocations,
+//! traps and source locations inside functions) and that the module
+//! binary has the shape the code was compiled for, so truncated,
+//! corrupted, foreign or stale files are refused with an error. It cannot
+//! tell deliberate tampering (the checksum is not a signature): precompiled
 //! modules must come from a trusted source.
 
+use super::ModuleInfo;
 use crate::compile::CodeImage;
 use crate::compile::code::{RelocTarget, Relocation};
 use crate::compile::traps;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
+use crate::runtime::vmctx::*;
 use cranelift_codegen::binemit::Reloc;
 use cranelift_codegen::ir::LibCall;
 use std::str::FromStr;
 
 const MAGIC: &[u8] = b"\0wasi-rt-precompiled";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
+
+/// The runtime layout compiled code depends on: vmctx and structure
+/// offsets, the libcall table, the trap-code numbering.
+fn abi() -> String {
+    let libcalls: Vec<String> = crate::runtime::libcalls_list::ALL
+        .iter()
+        .map(|l| format!("{l:?}{:?}", l.signature()))
+        .collect();
+    format!(
+        "vmctx {VMCTX_LIMITS} {VMCTX_LIBCALLS} {VMCTX_INSTANCE} {VMCTX_STORE} {:?}; \
+         limits {LIMITS_EPOCH_DEADLINE} {LIMITS_EPOCH}; funcref {FUNCREF_CODE} {FUNCREF_VMCTX} \
+         {FUNCREF_TYPE_ID}; memory {MEMORY_BASE} {MEMORY_LENGTH}; table {TABLE_BASE} \
+         {TABLE_LENGTH}; global {}; slot {}; libcalls {}; traps {:?}",
+        VMOffsets::new(1, 1, 1, 1, 1),
+        std::mem::size_of::<VMGlobal>(),
+        crate::compile::trampolines::SLOT,
+        libcalls.join(","),
+        traps::ALL
+    )
+}
+
+/// (memories, tables, globals, functions, types, imported functions).
+fn shape(info: &ModuleInfo) -> [u32; 6] {
+    [
+        info.memories.len() as u32,
+        info.tables.len() as u32,
+        info.globals.len() as u32,
+        info.funcs.len() as u32,
+        info.types.len() as u32,
+        info.num_imported_funcs,
+    ]
+}
+
+/// 64-bit FNV-1a.
+fn checksum(data: &[u8]) -> u64 {
+    data.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
 
 /// What compiled code depends on: a precompiled module only loads into an
 /// engine with the same fingerprint.
@@ -39,12 +87,13 @@ pub fn fingerprint(engine: &Engine) -> String {
     let isa = engine.isa();
     let isa_flags: Vec<String> = isa.isa_flags().iter().map(|v| v.to_string()).collect();
     format!(
-        "wasi-rt {} {} [{}] [{}] epoch_interruption={}",
+        "wasi-rt {} {} [{}] [{}] epoch_interruption={} [{}]",
         env!("CARGO_PKG_VERSION"),
         isa.triple(),
         isa.flags(),
         isa_flags.join(" "),
-        engine.config().epoch_interruption
+        engine.config().epoch_interruption,
+        abi()
     )
 }
 
@@ -91,8 +140,13 @@ impl Writer {
     }
 }
 
-/// Encodes a module's binary and its compiled code.
-pub fn write(engine: &Engine, binary: &[u8], code: &CodeImage) -> Result<Vec<u8>> {
+/// Encodes a module's binary, its shape and its compiled code.
+pub fn write(
+    engine: &Engine,
+    binary: &[u8],
+    info: &ModuleInfo,
+    code: &CodeImage,
+) -> Result<Vec<u8>> {
     let mut w = Writer(Vec::with_capacity(
         binary.len() + code.image.len() * 2 + 256,
     ));
@@ -100,6 +154,9 @@ pub fn write(engine: &Engine, binary: &[u8], code: &CodeImage) -> Result<Vec<u8>
     w.u32(VERSION);
     w.bytes(fingerprint(engine).as_bytes());
     w.bytes(binary);
+    for n in shape(info) {
+        w.u32(n);
+    }
     w.bytes(&code.image);
     w.u32(code.num_funcs);
     w.count(code.offsets.len());
@@ -137,6 +194,8 @@ pub fn write(engine: &Engine, binary: &[u8], code: &CodeImage) -> Result<Vec<u8>
         w.u32(*off);
         w.u32(*loc);
     }
+    let sum = checksum(&w.0);
+    w.u64(sum);
     Ok(w.0)
 }
 
@@ -192,11 +251,28 @@ impl<'a> Reader<'a> {
 }
 
 /// Decodes bytes made by [`write`] with an engine of the same fingerprint:
-/// the module binary and its code image.
-pub fn read<'a>(engine: &Engine, data: &'a [u8]) -> Result<(&'a [u8], CodeImage)> {
-    let rest = data
-        .strip_prefix(MAGIC)
-        .ok_or_else(|| bad("not a precompiled wasi-rt module"))?;
+/// the module binary and its code image, after `check_shape` accepts the
+/// module decoded from the binary.
+pub fn read<'a>(
+    engine: &Engine,
+    data: &'a [u8],
+    check_shape: impl FnOnce(&'a [u8]) -> Result<ModuleInfo>,
+) -> Result<(ModuleInfo, CodeImage)> {
+    if !data.starts_with(MAGIC) {
+        return Err(bad("not a precompiled wasi-rt module"));
+    }
+    let Some((body, sum)) = data
+        .len()
+        .checked_sub(8)
+        .filter(|n| *n >= MAGIC.len())
+        .map(|n| data.split_at(n))
+    else {
+        return Err(bad("truncated"));
+    };
+    if checksum(body) != u64::from_le_bytes(sum.try_into().expect("8 bytes")) {
+        return Err(bad("truncated or corrupted (checksum mismatch)"));
+    }
+    let rest = &body[MAGIC.len()..];
     let mut r = Reader { data: rest, pos: 0 };
     let version = r.u32()?;
     if version != VERSION {
@@ -213,6 +289,14 @@ pub fn read<'a>(engine: &Engine, data: &'a [u8]) -> Result<(&'a [u8], CodeImage)
         )));
     }
     let binary = r.bytes()?;
+    let mut recorded = [0u32; 6];
+    for n in recorded.iter_mut() {
+        *n = r.u32()?;
+    }
+    let info = check_shape(binary)?;
+    if shape(&info) != recorded {
+        return Err(bad("the module binary does not match its machine code"));
+    }
     let mut code = CodeImage {
         image: r.bytes()?.to_vec(),
         num_funcs: r.u32()?,
@@ -220,11 +304,14 @@ pub fn read<'a>(engine: &Engine, data: &'a [u8]) -> Result<(&'a [u8], CodeImage)
     };
     let image_len = code.image.len() as u64;
     let n = r.count(8)?;
+    let mut previous_end = 0;
     for _ in 0..n {
         let (start, end) = (r.u32()?, r.u32()?);
-        if start > end || u64::from(end) > image_len {
+        // Functions are laid out in order, apart, each non-empty.
+        if start < previous_end || start >= end || u64::from(end) > image_len {
             return Err(bad("function outside the code"));
         }
+        previous_end = end;
         code.offsets.push(start);
         code.ends.push(end);
     }
@@ -244,7 +331,7 @@ pub fn read<'a>(engine: &Engine, data: &'a [u8]) -> Result<(&'a [u8], CodeImage)
         };
         let addend = r.u64()? as i64;
         let width = if kind == Reloc::Abs8 { 8 } else { 4 };
-        if u64::from(offset) + width > image_len {
+        if !code.within_a_function(offset, width) {
             return Err(bad("relocation outside the code"));
         }
         code.relocs.push(Relocation {
@@ -260,11 +347,18 @@ pub fn read<'a>(engine: &Engine, data: &'a [u8]) -> Result<(&'a [u8], CodeImage)
         let c = *traps::ALL
             .get(r.u8()? as usize)
             .ok_or_else(|| bad("unknown trap code"))?;
+        if !code.within_a_function(off, 1) {
+            return Err(bad("trap record outside the code"));
+        }
         code.traps.push((off, c));
     }
     let n = r.count(8)?;
     for _ in 0..n {
-        code.srclocs.push((r.u32()?, r.u32()?));
+        let (off, loc) = (r.u32()?, r.u32()?);
+        if !code.within_a_function(off, 1) || loc as usize >= binary.len() {
+            return Err(bad("source location outside the code"));
+        }
+        code.srclocs.push((off, loc));
     }
     if r.pos != rest.len() {
         return Err(bad("trailing bytes"));
@@ -272,5 +366,13 @@ pub fn read<'a>(engine: &Engine, data: &'a [u8]) -> Result<(&'a [u8], CodeImage)
     if !code.traps.is_sorted_by_key(|t| t.0) {
         return Err(bad("trap records out of order"));
     }
-    Ok((binary, code))
+    Ok((info, code))
+}
+
+impl CodeImage {
+    /// Whether `[offset, offset + width)` lies inside one function.
+    fn within_a_function(&self, offset: u32, width: u32) -> bool {
+        let i = self.offsets.partition_point(|s| *s <= offset);
+        i > 0 && u64::from(offset) + u64::from(width) <= u64::from(self.ends[i - 1])
+    }
 }

@@ -28,6 +28,23 @@ pub enum Libcall {
     GlobalSetFuncRef,
 }
 
+/// Every libcall, in table order.
+pub const ALL: [Libcall; 13] = [
+    Libcall::MemoryGrow,
+    Libcall::MemoryFill,
+    Libcall::MemoryCopy,
+    Libcall::MemoryInit,
+    Libcall::DataDrop,
+    Libcall::TableGet,
+    Libcall::TableSet,
+    Libcall::TableGrow,
+    Libcall::TableFill,
+    Libcall::TableCopy,
+    Libcall::TableInit,
+    Libcall::ElemDrop,
+    Libcall::GlobalSetFuncRef,
+];
+
 impl Libcall {
     /// Parameter types after the vmctx, and the result types.
     pub fn signature(self) -> (&'static [LType], &'static [LType]) {

@@ -73,6 +73,8 @@ impl Store {
     /// `Config::epoch_interruption`; without it there is no check). The
     /// default deadline is never. Set it before each call that must be
     /// bounded: a deadline that has passed stops every later call too.
+    /// Host functions may set it during a call; the checks run in Wasm
+    /// code, so time spent inside a host function is not cut short.
     pub fn set_epoch_deadline(&mut self, ticks: u64) {
         let now = self.inner.engine.current_epoch();
         self.inner.limits.epoch_deadline = now.saturating_add(ticks);

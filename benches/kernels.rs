@@ -92,6 +92,8 @@ struct NativeLib {
 impl NativeLib {
     fn open(path: &Path) -> NativeLib {
         let cpath = CString::new(path.as_os_str().as_bytes()).expect("library path has a NUL byte");
+        // SAFETY: a NUL-terminated path; dlopen runs the library's
+        // initialisers, which are plain C kernels with none of their own.
         let handle = unsafe { libc::dlopen(cpath.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL) };
         if handle.is_null() {
             panic!("dlopen({}) failed: {}", path.display(), last_dl_error());
@@ -109,19 +111,25 @@ impl NativeLib {
     unsafe fn func<F: Copy>(&self, name: &str) -> F {
         assert_eq!(std::mem::size_of::<F>(), std::mem::size_of::<*mut c_void>());
         let cname = CString::new(name).unwrap();
+        // SAFETY: a live handle from dlopen and a NUL-terminated name.
         let ptr = unsafe { libc::dlsym(self.handle, cname.as_ptr()) };
         if ptr.is_null() {
             panic!("dlsym({}, {name}) failed: {}", self.path, last_dl_error());
         }
+        // SAFETY: `F` is a function pointer of pointer size (asserted) with
+        // the symbol's signature (this function's contract).
         unsafe { std::mem::transmute_copy::<*mut c_void, F>(&ptr) }
     }
 }
 
 fn last_dl_error() -> String {
+    // SAFETY: dlerror has no preconditions.
     let msg = unsafe { libc::dlerror() };
     if msg.is_null() {
         "unknown error".to_string()
     } else {
+        // SAFETY: non-NULL dlerror results are NUL-terminated strings,
+        // valid until the next dl* call; copied out at once.
         unsafe { CStr::from_ptr(msg) }
             .to_string_lossy()
             .into_owned()
@@ -420,6 +428,7 @@ fn main() -> Result<(), BoxError> {
 
     // 2. Native baseline.
     let lib = NativeLib::open(&dir.join("libkernels_native.so"));
+    // SAFETY: each type is the C signature in benches/kernels/*.c.
     let native_fib: extern "C" fn(i32) -> i32 = unsafe { lib.func("fib") };
     let native_sieve: extern "C" fn(i32) -> i32 = unsafe { lib.func("sieve") };
     let native_matmul: extern "C" fn(i32) -> f64 = unsafe { lib.func("matmul") };

@@ -964,6 +964,8 @@ fn threads_share_an_engine_and_a_module_each_with_its_own_store() {
     let before = THREAD_CALLS.load(Ordering::SeqCst);
     let threads: Vec<_> = (0..4)
         .map(|id| {
+            // SAFETY: each thread makes its own store from the shared
+            // (thread-safe) engine and module, as the C API allows.
             std::thread::spawn(move || unsafe {
                 let store = wasm_store_new(engine as *mut wasm_engine_t);
                 let m = wasm_module_obtain(store, shared as *const _);

@@ -80,6 +80,7 @@ pub unsafe extern "C" fn wasi_rt_linker_define(
             else {
                 return error("wasi_rt_linker_define: NULL or non-UTF-8 argument");
             };
+            // SAFETY: NULL or a live extern, as the caller promises.
             let Some(o) = (unsafe { obj(item) }) else {
                 return error("wasi_rt_linker_define: NULL item");
             };

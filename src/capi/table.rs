@@ -65,6 +65,7 @@ pub unsafe extern "C" fn wasm_table_new(
         let Some(init) = (unsafe { ref_val(init, ty.element, &s.cell) }) else {
             return std::ptr::null_mut();
         };
+        // SAFETY: single-threaded store access, no reference kept.
         match Table::new(unsafe { s.cell.get() }, ty, init) {
             Ok(t) => wasm_table_t::boxed(Object::new(Some(s.cell.clone()), Kind::Table(t))),
             Err(e) => {

@@ -176,7 +176,10 @@ struct wasi_rt_error_t *wasi_rt_linker_define_wasi(struct wasi_rt_linker_t *l,
  * success returns NULL and stores an own instance in `*instance_out`. A
  * missing or mismatched import is an own error returned; a trap during
  * instantiation (start function, segments) is stored in `*trap_out` (own)
- * and NULL is returned with `*instance_out` set to NULL.
+ * and NULL is returned with `*instance_out` set to NULL. A WASI reactor
+ * (a module exporting `_initialize` and no `_start`, as C built with
+ * `-mexec-model=reactor` is) has `_initialize` called before this returns;
+ * its traps are reported the same way.
  */
 struct wasi_rt_error_t *wasi_rt_linker_instantiate(const struct wasi_rt_linker_t *l,
                                                    const struct wasm_module_t *module,

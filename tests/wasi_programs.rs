@@ -634,6 +634,31 @@ fn compare_program(name: &str, args: &[&str], env: &[(&str, &str)], stdin: Optio
 // One test per program
 
 #[test]
+fn a_reactor_is_initialised_before_its_exports_are_called() {
+    let Some(tc) = toolchain() else { return };
+    let src = vec![Path::new(SRC_DIR).join("reactor.c")];
+    let wasm = compile(
+        tc,
+        "reactor",
+        Target::Wasm,
+        &src,
+        &[],
+        &["-mexec-model=reactor"],
+        &[],
+    );
+    let root = TempRoot::new("reactor");
+    let w = run_wasm(
+        &["--invoke".into(), "greet".into()],
+        &wasm,
+        &["5"],
+        root.path(),
+        None,
+    );
+    assert_eq!(w.code, Some(0), "{}", w.err());
+    assert_eq!(w.out(), "ready 5\n10\n");
+}
+
+#[test]
 fn simd_program_built_with_simd128_matches_native() {
     let Some(tc) = toolchain() else { return };
     let (wasm, native) = build_program_with(tc, "simd", &["-O3", "-msimd128"], &["-O3"]);

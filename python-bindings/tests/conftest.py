@@ -47,22 +47,22 @@ class CPrograms:
         self.cc = os.environ.get("CC", "cc")
         self.built = {}
 
-    def _build(self, name: str, native: bool) -> Path:
-        key = (name, native)
+    def _build(self, name: str, native: bool, flags: tuple = ()) -> Path:
+        key = (name, native, flags)
         if key not in self.built:
-            out = self.out / (name + (".native" if native else ".wasm"))
+            out = self.out / (name + "".join(flags) + (".native" if native else ".wasm"))
             if native:
-                cmd = [self.cc, "-O2"]
+                cmd = [self.cc, "-O2", *flags]
             else:
-                cmd = [self.wasi_cc, "--target=wasm32-wasi", f"--sysroot={self.sysroot}", "-O2"]
+                cmd = [self.wasi_cc, "--target=wasm32-wasi", f"--sysroot={self.sysroot}", "-O2", *flags]
             r = subprocess.run([*cmd, str(C_PROGRAMS / f"{name}.c"), "-o", str(out)], capture_output=True, text=True)
             if r.returncode != 0:
                 raise RuntimeError(f"{' '.join(cmd)} {name}.c failed:\n{r.stderr}")
             self.built[key] = out
         return self.built[key]
 
-    def wasm(self, name: str) -> Path:
-        return self._build(name, native=False)
+    def wasm(self, name: str, flags: tuple = ()) -> Path:
+        return self._build(name, native=False, flags=tuple(flags))
 
     def native(self, name: str) -> Path:
         return self._build(name, native=True)

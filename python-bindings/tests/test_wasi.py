@@ -186,3 +186,14 @@ def test_run_wasi_stops_a_program_at_its_timeout():
     assert wasi_rt.run_wasi(HELLO, timeout=5)[0] == 5
     with pytest.raises(wasi_rt.WasmError, match="epoch_interruption"):
         wasi_rt.run_wasi(spin, engine=wasi_rt.Engine(), timeout=1)
+
+
+def test_a_c_reactor_is_initialised_by_the_linker(engine, store, c_programs):
+    config = wasi_rt.WasiConfig()
+    out = config.capture_stdout()
+    linker = wasi_rt.Linker(store)
+    linker.define_wasi(config)
+    module = wasi_rt.Module.from_file(engine, c_programs.wasm("reactor", ["-mexec-model=reactor"]))
+    inst = linker.instantiate(module)
+    assert inst["greet"](5) == 10
+    assert out.contents() == b"ready 5\n"

@@ -197,7 +197,10 @@ fn put_trap(store: &Rc<StoreCell>, out: *mut *mut wasm_trap_t, trap: Trap) {
 /// success returns NULL and stores an own instance in `*instance_out`. A
 /// missing or mismatched import is an own error returned; a trap during
 /// instantiation (start function, segments) is stored in `*trap_out` (own)
-/// and NULL is returned with `*instance_out` set to NULL.
+/// and NULL is returned with `*instance_out` set to NULL. A WASI reactor
+/// (a module exporting `_initialize` and no `_start`, as C built with
+/// `-mexec-model=reactor` is) has `_initialize` called before this returns;
+/// its traps are reported the same way.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasi_rt_linker_instantiate(
     l: *const wasi_rt_linker_t,
@@ -225,9 +228,17 @@ pub unsafe extern "C" fn wasi_rt_linker_instantiate(
             let cell = l.store.clone();
             // SAFETY: single-threaded store access.
             let st = unsafe { cell.get() };
-            match Instance::new(st, m, &imports) {
-                Ok(inst) => {
-                    let handle = Object::new(Some(cell.clone()), Kind::Instance(inst));
+            // A handle at once: if initialising a reactor traps, dropping it
+            // lets the store free the instance.
+            let made = Instance::new(st, m, &imports).and_then(|inst| {
+                let handle = Object::new(Some(cell.clone()), Kind::Instance(inst));
+                // SAFETY: as above; the call below may re-enter the API, and
+                // no store reference is kept across it.
+                crate::wasi::initialize_reactor(unsafe { cell.get() }, m, &inst)?;
+                Ok(handle)
+            });
+            match made {
+                Ok(handle) => {
                     if !instance_out.is_null() {
                         // SAFETY: caller storage.
                         unsafe { *instance_out = wasm_instance_t::boxed(handle) };

@@ -291,10 +291,14 @@ impl WasiCtx {
         Some(link::host_func(store, def, preview0, self.state.clone()).map(Extern::Func))
     }
 
-    /// Instantiates `module` with WASI imports.
+    /// Instantiates `module` with WASI imports. A reactor (a module that
+    /// exports `_initialize` and no `_start`) is initialised, as
+    /// [`initialize_reactor`] describes.
     pub fn instantiate(&self, store: &mut Store, module: &Module) -> crate::Result<Instance> {
         let imports = self.imports(store, module)?;
-        Instance::new(store, module, &imports)
+        let instance = Instance::new(store, module, &imports)?;
+        initialize_reactor(store, module, &instance)?;
+        Ok(instance)
     }
 
     /// Runs a WASI command: instantiates `module` and calls `_start`.
@@ -320,6 +324,29 @@ impl WasiCtx {
             },
         }
     }
+}
+
+/// Calls `_initialize` when `module` is a WASI reactor: it exports
+/// `_initialize` (taking and returning nothing) and no `_start`. A reactor
+/// built from C sets up its C library there (constructors, stdio), so it
+/// must run before any other export. Commands and other modules are left
+/// alone.
+pub fn initialize_reactor(
+    store: &mut Store,
+    module: &Module,
+    instance: &Instance,
+) -> crate::Result<()> {
+    if module.exports().any(|e| e.name() == "_start") {
+        return Ok(());
+    }
+    let Some(init) = instance.get_func(store, "_initialize") else {
+        return Ok(());
+    };
+    let ty = init.ty(store);
+    if !ty.params().is_empty() || !ty.results().is_empty() {
+        return Ok(());
+    }
+    init.call(store, &[], &mut [])
 }
 
 /// The exit code when `err` is a WASI `proc_exit`, not a failure.

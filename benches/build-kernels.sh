@@ -13,7 +13,9 @@ set -euo pipefail
 OUT="${1:-target/bench-kernels}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SRC="$HERE/kernels"
-KERNELS=(fib sieve matmul hash)
+KERNELS=(fib sieve matmul hash bytes)
+# Kernels built for wasm with fixed-width SIMD as well (-msimd128).
+SIMD_KERNELS=(bytes)
 NATIVE_CC="${CC:-clang}"
 
 # wasm32 without WASI: -nostdlib, no entry point, exports come from
@@ -55,7 +57,9 @@ fi
 mkdir -p "$OUT"
 
 for k in "${KERNELS[@]}"; do
-    clang "${WASM_CFLAGS[@]}" -o "$OUT/$k.wasm" "$SRC/$k.c"
+    extra=()
+    for s in "${SIMD_KERNELS[@]}"; do [[ "$k" == "$s" ]] && extra=(-msimd128); done
+    clang "${WASM_CFLAGS[@]}" "${extra[@]}" -o "$OUT/$k.wasm" "$SRC/$k.c"
 done
 
 srcs=()

@@ -83,7 +83,7 @@ const INSTANCE_WAT: &str = r#"
     call_indirect (type $binop)))
 "#;
 
-const KERNELS: [&str; 4] = ["fib", "sieve", "matmul", "hash"];
+const KERNELS: [&str; 5] = ["fib", "sieve", "matmul", "hash", "bytes"];
 
 /// Loop sizes for one run of the benchmark.
 struct Params {

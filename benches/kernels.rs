@@ -26,6 +26,8 @@
 //!   sieve(1 << 20)           = 82025        (called 20 times per run)
 //!   matmul(128)              = -20.84375    (called 20 times per run)
 //!   hash(1 << 20, 20) as u32 = 2977077573   (i32 -1317889723)
+//!   bytes(1 << 20, 20)       (a byte-histogram and difference kernel built
+//!                             with -msimd128: the only SIMD kernel)
 
 use std::error::Error;
 use std::ffi::{CStr, CString, c_void};
@@ -36,7 +38,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use wasi_rt::{Engine, Instance, Module, Store, TypedFunc};
+use wasi_rt::{Engine, Instance, Module, Store, TypedFunc, WasmParams, WasmResults};
 
 #[path = "common/wasmtime.rs"]
 mod wasmtime;
@@ -52,6 +54,8 @@ const MATMUL_N: i32 = 128;
 const MATMUL_REPS: u32 = 20;
 const HASH_LEN: i32 = 1 << 20;
 const HASH_ROUNDS: i32 = 20;
+const BYTES_LEN: i32 = 1 << 20;
+const BYTES_ROUNDS: i32 = 20;
 
 /// A kernel's result, compared bit-for-bit between native and wasm.
 #[derive(Clone, Copy, Debug)]
@@ -287,6 +291,63 @@ fn compile(
     Ok((module.expect("runs >= 1"), time))
 }
 
+/// What every kernel row shares: the engine, the built kernels, Wasmtime.
+struct Ctx<'a> {
+    engine: &'a Engine,
+    dir: &'a Path,
+    wt: Option<&'a Wasmtime>,
+    runs: usize,
+}
+
+/// One kernel: its export `name` (also the file name), called with `args`
+/// (params `P`, result `R`) `reps` times per run; the same call natively
+/// and in Wasmtime.
+struct Kernel<P, R> {
+    name: &'static str,
+    call: String,
+    reps: u32,
+    args: P,
+    native: Box<dyn FnMut() -> Value>,
+    result: fn(R) -> Value,
+    wt_args: Vec<wasmtime::Val>,
+    wt_conv: fn(wasmtime::Val) -> Option<Value>,
+}
+
+impl Ctx<'_> {
+    /// Compiles, checks and times one kernel on every side; prints its row.
+    fn run<P: WasmParams + Copy, R: WasmResults>(
+        &self,
+        mut k: Kernel<P, R>,
+    ) -> Result<Row, BoxError> {
+        let (module, compile_time) = compile(self.engine, self.dir, k.name, self.runs)?;
+        let mut store = Store::new(self.engine);
+        let instance = Instance::new(&mut store, &module, &[])?;
+        let f = instance
+            .get_func(&store, k.name)
+            .ok_or_else(|| format!("{0}.wasm does not export \"{0}\"", k.name))?;
+        let typed: TypedFunc<P, R> = f.typed::<P, R>(&store)?;
+        let mut wt_side = wasmtime_side(
+            self.wt, self.dir, k.name, &module, self.runs, k.wt_args, k.wt_conv,
+        )?;
+        let (args, result) = (k.args, k.result);
+        let row = measure(
+            k.name,
+            k.call,
+            k.reps,
+            compile_time,
+            self.runs,
+            &mut *k.native,
+            &mut || Ok(result(typed.call(&mut store, black_box(args))?)),
+            wt_side.as_mut().map(|(compile, call)| WasmtimeSide {
+                compile: *compile,
+                call: &mut **call,
+            }),
+        )?;
+        print_row(&row);
+        Ok(row)
+    }
+}
+
 /// Checks that both sides agree, then times `reps` calls of each, best of `runs`.
 #[allow(clippy::too_many_arguments)]
 fn measure(
@@ -433,6 +494,7 @@ fn main() -> Result<(), BoxError> {
     let native_sieve: extern "C" fn(i32) -> i32 = unsafe { lib.func("sieve") };
     let native_matmul: extern "C" fn(i32) -> f64 = unsafe { lib.func("matmul") };
     let native_hash: extern "C" fn(i32, i32) -> u32 = unsafe { lib.func("hash") };
+    let native_bytes: extern "C" fn(i32, i32) -> u32 = unsafe { lib.func("bytes") };
 
     let epoch = std::env::var("WASI_RT_BENCH_EPOCH").is_ok_and(|v| v == "1");
     let engine = Engine::new(&wasi_rt::Config {
@@ -456,148 +518,75 @@ fn main() -> Result<(), BoxError> {
         None => println!("(no wasmtime columns)\n"),
     }
     print_header(wt.is_some());
-    let mut rows = Vec::new();
-
-    // 3. One block per kernel: compile, instantiate, check, time.
-    {
-        let (module, compile_time) = compile(&engine, &dir, "fib", runs)?;
-        let mut store = Store::new(&engine);
-        let instance = Instance::new(&mut store, &module, &[])?;
-        let f = instance
-            .get_func(&store, "fib")
-            .unwrap_or_else(|| panic!("fib.wasm does not export \"fib\""));
-        let fib: TypedFunc<(i32,), i32> = f.typed::<(i32,), i32>(&store)?;
-        let mut wt_side = wasmtime_side(
-            wt.as_ref(),
-            &dir,
-            "fib",
-            &module,
-            runs,
-            vec![wasmtime::Val::I32(FIB_N)],
-            wt_i32,
-        )?;
-        let row = measure(
-            "fib",
-            format!("fib({FIB_N})"),
-            1,
-            compile_time,
-            runs,
-            &mut || Value::I32(native_fib(black_box(FIB_N))),
-            &mut || Ok(Value::I32(fib.call(&mut store, (black_box(FIB_N),))?)),
-            wt_side.as_mut().map(|(compile, call)| WasmtimeSide {
-                compile: *compile,
-                call: &mut **call,
+    let ctx = Ctx {
+        engine: &engine,
+        dir: &dir,
+        wt: wt.as_ref(),
+        runs,
+    };
+    let rows = vec![
+        ctx.run(Kernel {
+            name: "fib",
+            call: format!("fib({FIB_N})"),
+            reps: 1,
+            args: FIB_N,
+            native: Box::new(move || Value::I32(native_fib(black_box(FIB_N)))),
+            result: Value::I32,
+            wt_args: vec![wasmtime::Val::I32(FIB_N)],
+            wt_conv: wt_i32,
+        })?,
+        ctx.run(Kernel {
+            name: "sieve",
+            call: format!("sieve(1<<20){}", reps_suffix(SIEVE_REPS)),
+            reps: SIEVE_REPS,
+            args: SIEVE_N,
+            native: Box::new(move || Value::I32(native_sieve(black_box(SIEVE_N)))),
+            result: Value::I32,
+            wt_args: vec![wasmtime::Val::I32(SIEVE_N)],
+            wt_conv: wt_i32,
+        })?,
+        ctx.run(Kernel {
+            name: "matmul",
+            call: format!("matmul({MATMUL_N}){}", reps_suffix(MATMUL_REPS)),
+            reps: MATMUL_REPS,
+            args: MATMUL_N,
+            native: Box::new(move || Value::F64(native_matmul(black_box(MATMUL_N)))),
+            result: Value::F64,
+            wt_args: vec![wasmtime::Val::I32(MATMUL_N)],
+            wt_conv: wt_f64,
+        })?,
+        // C `unsigned` is a wasm i32: called as i32, compared as u32.
+        ctx.run(Kernel {
+            name: "hash",
+            call: format!("hash(1<<20, {HASH_ROUNDS})"),
+            reps: 1,
+            args: (HASH_LEN, HASH_ROUNDS),
+            native: Box::new(move || {
+                Value::U32(native_hash(black_box(HASH_LEN), black_box(HASH_ROUNDS)))
             }),
-        )?;
-        print_row(&row);
-        rows.push(row);
-    }
-    {
-        let (module, compile_time) = compile(&engine, &dir, "sieve", runs)?;
-        let mut store = Store::new(&engine);
-        let instance = Instance::new(&mut store, &module, &[])?;
-        let f = instance
-            .get_func(&store, "sieve")
-            .unwrap_or_else(|| panic!("sieve.wasm does not export \"sieve\""));
-        let sieve: TypedFunc<(i32,), i32> = f.typed::<(i32,), i32>(&store)?;
-        let mut wt_side = wasmtime_side(
-            wt.as_ref(),
-            &dir,
-            "sieve",
-            &module,
-            runs,
-            vec![wasmtime::Val::I32(SIEVE_N)],
-            wt_i32,
-        )?;
-        let row = measure(
-            "sieve",
-            format!("sieve(1<<20){}", reps_suffix(SIEVE_REPS)),
-            SIEVE_REPS,
-            compile_time,
-            runs,
-            &mut || Value::I32(native_sieve(black_box(SIEVE_N))),
-            &mut || Ok(Value::I32(sieve.call(&mut store, (black_box(SIEVE_N),))?)),
-            wt_side.as_mut().map(|(compile, call)| WasmtimeSide {
-                compile: *compile,
-                call: &mut **call,
-            }),
-        )?;
-        print_row(&row);
-        rows.push(row);
-    }
-    {
-        let (module, compile_time) = compile(&engine, &dir, "matmul", runs)?;
-        let mut store = Store::new(&engine);
-        let instance = Instance::new(&mut store, &module, &[])?;
-        let f = instance
-            .get_func(&store, "matmul")
-            .unwrap_or_else(|| panic!("matmul.wasm does not export \"matmul\""));
-        let matmul: TypedFunc<(i32,), f64> = f.typed::<(i32,), f64>(&store)?;
-        let mut wt_side = wasmtime_side(
-            wt.as_ref(),
-            &dir,
-            "matmul",
-            &module,
-            runs,
-            vec![wasmtime::Val::I32(MATMUL_N)],
-            wt_f64,
-        )?;
-        let row = measure(
-            "matmul",
-            format!("matmul({MATMUL_N}){}", reps_suffix(MATMUL_REPS)),
-            MATMUL_REPS,
-            compile_time,
-            runs,
-            &mut || Value::F64(native_matmul(black_box(MATMUL_N))),
-            &mut || Ok(Value::F64(matmul.call(&mut store, (black_box(MATMUL_N),))?)),
-            wt_side.as_mut().map(|(compile, call)| WasmtimeSide {
-                compile: *compile,
-                call: &mut **call,
-            }),
-        )?;
-        print_row(&row);
-        rows.push(row);
-    }
-    {
-        let (module, compile_time) = compile(&engine, &dir, "hash", runs)?;
-        let mut store = Store::new(&engine);
-        let instance = Instance::new(&mut store, &module, &[])?;
-        let f = instance
-            .get_func(&store, "hash")
-            .unwrap_or_else(|| panic!("hash.wasm does not export \"hash\""));
-        // C `unsigned` is a wasm i32: call as i32, compare as u32.
-        let hash: TypedFunc<(i32, i32), i32> = f.typed::<(i32, i32), i32>(&store)?;
-        let mut wt_side = wasmtime_side(
-            wt.as_ref(),
-            &dir,
-            "hash",
-            &module,
-            runs,
-            vec![
+            result: |h: i32| Value::U32(h as u32),
+            wt_args: vec![
                 wasmtime::Val::I32(HASH_LEN),
                 wasmtime::Val::I32(HASH_ROUNDS),
             ],
-            wt_u32,
-        )?;
-        let row = measure(
-            "hash",
-            format!("hash(1<<20, {HASH_ROUNDS})"),
-            1,
-            compile_time,
-            runs,
-            &mut || Value::U32(native_hash(black_box(HASH_LEN), black_box(HASH_ROUNDS))),
-            &mut || {
-                let h = hash.call(&mut store, (black_box(HASH_LEN), black_box(HASH_ROUNDS)))?;
-                Ok(Value::U32(h as u32))
-            },
-            wt_side.as_mut().map(|(compile, call)| WasmtimeSide {
-                compile: *compile,
-                call: &mut **call,
+            wt_conv: wt_u32,
+        })?,
+        ctx.run(Kernel {
+            name: "bytes",
+            call: format!("bytes(1<<20, {BYTES_ROUNDS})"),
+            reps: 1,
+            args: (BYTES_LEN, BYTES_ROUNDS),
+            native: Box::new(move || {
+                Value::U32(native_bytes(black_box(BYTES_LEN), black_box(BYTES_ROUNDS)))
             }),
-        )?;
-        print_row(&row);
-        rows.push(row);
-    }
+            result: |h: i32| Value::U32(h as u32),
+            wt_args: vec![
+                wasmtime::Val::I32(BYTES_LEN),
+                wasmtime::Val::I32(BYTES_ROUNDS),
+            ],
+            wt_conv: wt_u32,
+        })?,
+    ];
 
     let geomean = (rows.iter().map(|r| r.ratio().ln()).sum::<f64>() / rows.len() as f64).exp();
     let total_compile: Duration = rows.iter().map(|r| r.compile).sum();

@@ -133,9 +133,9 @@ impl Module {
     }
 
     /// A byte form of the module that [`Module::deserialize`] turns back
-    /// into an equal module. Today it holds the module's binary, which
-    /// `deserialize` compiles again; storing the machine code instead is
-    /// planned (it will keep this format's magic and version check).
+    /// into an equal module. It holds the module's binary, which
+    /// `deserialize` validates and compiles again, so it is safe to load
+    /// from anywhere; [`Module::precompile`] keeps the machine code instead.
     pub fn serialize(&self) -> Vec<u8> {
         let mut out = SERIALIZED_MAGIC.to_vec();
         out.extend_from_slice(&self.0.binary);

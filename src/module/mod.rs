@@ -16,6 +16,37 @@ use std::sync::Arc;
 /// Magic and format version at the start of serialized modules.
 const SERIALIZED_MAGIC: &[u8] = b"\0wasi-rt-module\x01";
 
+/// The binary form of a module given in either form.
+fn to_binary(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>> {
+    if bytes.starts_with(b"\0asm") {
+        return Ok(bytes.into());
+    }
+    let binary = wat::parse_bytes(bytes).map_err(|e| {
+        Error::new(ErrorKind::Malformed {
+            message: e.to_string(),
+            offset: None,
+        })
+    })?;
+    Ok(binary.into_owned().into())
+}
+
+/// Decodes, validates and compiles a binary: its description, machine
+/// code, and function body offsets.
+fn compile_binary(
+    engine: &Engine,
+    binary: &[u8],
+) -> Result<(ModuleInfo, compile::CodeImage, Vec<u32>)> {
+    let (info, bodies) = decode::decode(binary)?;
+    let offsets = body_offsets(&bodies);
+    let code = compile::compile_image(
+        engine.isa(),
+        &info,
+        bodies,
+        engine.config().epoch_interruption,
+    )?;
+    Ok((info, code, offsets))
+}
+
 /// Where each function body starts in the module binary.
 fn body_offsets(bodies: &[decode::PendingBody<'_>]) -> Vec<u32> {
     bodies.iter().map(|b| b.body.range().start as u32).collect()
@@ -38,29 +69,13 @@ pub struct Module(Arc<ModuleInner>);
 impl Module {
     /// Compiles a module from its binary encoding or its text (`.wat`) form.
     pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module> {
-        let bytes = bytes.as_ref();
-        if bytes.starts_with(b"\0asm") {
-            return Module::from_binary(engine, bytes);
-        }
-        let binary = wat::parse_bytes(bytes).map_err(|e| {
-            Error::new(ErrorKind::Malformed {
-                message: e.to_string(),
-                offset: None,
-            })
-        })?;
+        let binary = to_binary(bytes.as_ref())?;
         Module::from_binary(engine, &binary)
     }
 
     /// Compiles a module from its binary encoding.
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
-        let (info, bodies) = decode::decode(bytes)?;
-        let body_offsets = body_offsets(&bodies);
-        let code = compile::compile_image(
-            engine.isa(),
-            &info,
-            bodies,
-            engine.config().epoch_interruption,
-        )?;
+        let (info, code, body_offsets) = compile_binary(engine, bytes)?;
         Module::load(engine, bytes, info, &code, &body_offsets)
     }
 
@@ -87,27 +102,9 @@ impl Module {
     /// without compiling, in a later process, into an engine with the same
     /// configuration on the same kind of CPU.
     pub fn precompile(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Vec<u8>> {
-        let bytes = bytes.as_ref();
-        let text;
-        let binary = if bytes.starts_with(b"\0asm") {
-            bytes
-        } else {
-            text = wat::parse_bytes(bytes).map_err(|e| {
-                Error::new(ErrorKind::Malformed {
-                    message: e.to_string(),
-                    offset: None,
-                })
-            })?;
-            &text[..]
-        };
-        let (info, bodies) = decode::decode(binary)?;
-        let code = compile::compile_image(
-            engine.isa(),
-            &info,
-            bodies,
-            engine.config().epoch_interruption,
-        )?;
-        precompiled::write(engine, binary, &info, &code)
+        let binary = to_binary(bytes.as_ref())?;
+        let (info, code, _) = compile_binary(engine, &binary)?;
+        precompiled::write(engine, &binary, &info, &code)
     }
 
     /// Loads a module made by [`Module::precompile`] without compiling it.

@@ -123,6 +123,14 @@ void wasi_rt_engine_increment_epoch(const struct wasm_engine_t *engine);
 void wasi_rt_store_set_epoch_deadline(struct wasm_store_t *store, uint64_t ticks);
 
 /**
+ * Caps the linear memory all memories of `store` hold together at
+ * `max_bytes` (`UINT64_MAX`: no cap). A `memory.grow` that would pass it
+ * returns -1; instantiating a module or creating a memory that would pass
+ * it fails. Memory already held is kept. NULL is ignored.
+ */
+void wasi_rt_store_limit_memory(struct wasm_store_t *store, uint64_t max_bytes);
+
+/**
  * Writes the error's message, NUL-terminated, into `out` (own: delete with
  * `wasm_byte_vec_delete`). Nothing is written for NULL.
  */

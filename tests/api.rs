@@ -567,3 +567,40 @@ fn a_deadline_set_by_a_host_function_stops_the_loop_that_follows() {
         Some(TrapCode::Interrupt)
     );
 }
+
+#[test]
+fn a_store_memory_limit_stops_growth_and_instantiation_beyond_it() {
+    let engine = engine();
+    let mut store = Store::new(&engine);
+    store.limit_memory(Some(3 * 65536));
+    let m = Module::new(
+        &engine,
+        r#"(module (memory (export "memory") 1)
+             (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#,
+    )
+    .unwrap();
+    let inst = Instance::new(&mut store, &m, &[]).unwrap();
+    let grow = inst
+        .get_func(&store, "grow")
+        .unwrap()
+        .typed::<i32, i32>(&store)
+        .unwrap();
+    assert_eq!(grow.call(&mut store, 2).unwrap(), 1, "3 pages fit");
+    assert_eq!(grow.call(&mut store, 1).unwrap(), -1, "a fourth does not");
+    let mem = inst.get_memory(&store, "memory").unwrap();
+    assert!(
+        mem.grow(&mut store, 1)
+            .unwrap_err()
+            .to_string()
+            .contains("memory limit")
+    );
+    let err = Instance::new(&mut store, &m, &[]).unwrap_err().to_string();
+    assert!(
+        err.contains("limit exceeded") && err.contains("memory limit of 196608 bytes"),
+        "{err}"
+    );
+    assert!(Memory::new(&mut store, MemoryType::new(1, None)).is_err());
+    // Lifting the cap lets it grow again.
+    store.limit_memory(None);
+    assert_eq!(grow.call(&mut store, 1).unwrap(), 3);
+}

@@ -1265,3 +1265,22 @@ fn a_precompiled_module_loads_without_compiling_through_the_c_api() {
         wasm_module_delete(m);
     }
 }
+
+#[test]
+fn a_store_memory_limit_refuses_an_instance_that_does_not_fit() {
+    let h = Host::new();
+    let m = h.module(r#"(module (memory 2))"#);
+    // SAFETY: the C API used as documented.
+    unsafe {
+        wasi_rt_store_limit_memory(h.store, 65536);
+        let (inst, trap) = h.instantiate(m, vec![]);
+        assert!(inst.is_null() && !trap.is_null());
+        assert!(message(trap).contains("memory limit of 65536 bytes"));
+        wasm_trap_delete(trap);
+        wasi_rt_store_limit_memory(h.store, u64::MAX);
+        let (inst, trap) = h.instantiate(m, vec![]);
+        assert!(!inst.is_null() && trap.is_null(), "no cap any more");
+        wasm_instance_delete(inst);
+        wasm_module_delete(m);
+    }
+}

@@ -212,3 +212,19 @@ def test_a_host_externref_table_starts_filled_with_its_initial_object(store):
     marker = object()
     t = wasi_rt.Table(store, TableType(EXTERNREF, 2), marker)
     assert t[0] is marker and t[1] is marker
+
+
+def test_a_store_memory_limit_caps_growth_and_instantiation(store):
+    store.limit_memory(2 * 65536)
+    text = '(module (memory (export "memory") 1) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))'
+    inst = instance_of(store, text)
+    assert inst["grow"](1) == 1
+    assert inst["grow"](1) == -1
+    with pytest.raises(wasi_rt.WasmError):
+        inst["memory"].grow(1)
+    with pytest.raises(wasi_rt.WasmError, match="memory limit"):
+        instance_of(store, text)
+    store.limit_memory(None)
+    assert inst["grow"](1) == 2
+    with pytest.raises(ValueError):
+        store.limit_memory(-1)

@@ -70,7 +70,7 @@ def consume_trap(ptr: int) -> Exception:
     ffi.frame_vec_delete(ctypes.byref(frames_vec))
     ffi.trap_delete(ptr)
     # wasm.h reports these misuses as traps; to Python they are errors.
-    if message.startswith(("type error:", "results vector", "link error:")):
+    if message.startswith(("type error:", "results vector", "link error:", "limit exceeded:")):
         return WasmError(message)
     return Trap(message, code.value if has_code else None, frames)
 

@@ -86,6 +86,7 @@ config_epoch_interruption = _fn("wasi_rt_engine_config_epoch_interruption", None
 engine_new_with_config = _fn("wasm_engine_new_with_config", c_void_p, c_void_p)
 engine_increment_epoch = _fn("wasi_rt_engine_increment_epoch", None, c_void_p)
 store_set_epoch_deadline = _fn("wasi_rt_store_set_epoch_deadline", None, c_void_p, ctypes.c_uint64)
+store_limit_memory = _fn("wasi_rt_store_limit_memory", None, c_void_p, ctypes.c_uint64)
 engine_delete = _fn("wasm_engine_delete", None, c_void_p)
 store_new = _fn("wasm_store_new", c_void_p, c_void_p)
 store_delete = _fn("wasm_store_delete", None, c_void_p)

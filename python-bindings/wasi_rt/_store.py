@@ -3,7 +3,7 @@
 import ctypes
 import os
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 from . import _ffi as ffi
 from ._errors import WasmError, error_text
@@ -100,6 +100,18 @@ class Store(_Owned):
         if not isinstance(ticks, int) or not 0 <= ticks < (1 << 64):
             raise ValueError(f"ticks must be an int from 0 to 2**64 - 1, not {ticks!r}")
         ffi.store_set_epoch_deadline(self.ptr, ticks)
+
+    def limit_memory(self, max_bytes: Optional[int]) -> None:
+        """Caps the linear memory all memories of this store hold together
+        (None: no cap). A ``memory.grow`` past it returns -1 in Wasm,
+        ``Memory.grow`` raises WasmError, and instantiating a module whose
+        memories do not fit raises WasmError. Memory already held is kept."""
+        if max_bytes is None:
+            ffi.store_limit_memory(self.ptr, (1 << 64) - 1)
+            return
+        if not isinstance(max_bytes, int) or not 0 <= max_bytes < (1 << 64) - 1:
+            raise ValueError(f"max_bytes must be None or an int from 0 to 2**64 - 2, not {max_bytes!r}")
+        ffi.store_limit_memory(self.ptr, max_bytes)
 
     def extern_ref(self, obj: Any) -> int:
         """A borrowed ``wasm_ref_t*`` standing for ``obj`` in this store;

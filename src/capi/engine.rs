@@ -158,3 +158,19 @@ pub unsafe extern "C" fn wasi_rt_store_set_epoch_deadline(store: *mut wasm_store
         });
     }
 }
+
+/// Caps the linear memory all memories of `store` hold together at
+/// `max_bytes` (`UINT64_MAX`: no cap). A `memory.grow` that would pass it
+/// returns -1; instantiating a module or creating a memory that would pass
+/// it fails. Memory already held is kept. NULL is ignored.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_store_limit_memory(store: *mut wasm_store_t, max_bytes: u64) {
+    // SAFETY: NULL or a live store, used from one thread at a time.
+    if let Some(s) = unsafe { store.as_ref() } {
+        let limit = (max_bytes != u64::MAX).then_some(max_bytes);
+        guard((), || {
+            // SAFETY: single-threaded store access, no reference kept.
+            unsafe { s.cell.get() }.limit_memory(limit)
+        });
+    }
+}

@@ -292,6 +292,7 @@ impl Instance {
         }
         // Defined memories, tables, globals.
         for ty in &info.memories[info.num_imported_memories as usize..] {
+            check_memory_fits(store, ty.min)?;
             let mut m = MemoryData::new(*ty, config.max_memory_pages)?;
             m.owner = Some(index);
             store.inner.memories.push(Box::new(m));
@@ -511,6 +512,7 @@ impl Instance {
 impl Memory {
     /// A new memory in `store`.
     pub fn new(store: &mut Store, ty: MemoryType) -> Result<Memory> {
+        check_memory_fits(store, ty.min)?;
         let m = MemoryData::new(ty, store.inner.engine.config().max_memory_pages)?;
         store.inner.memories.push(Box::new(m));
         Ok(Memory {
@@ -546,6 +548,7 @@ impl Memory {
     /// Grows by `delta` pages, returning the old size in pages.
     pub fn grow(&self, store: &mut Store, delta: u32) -> Result<u32> {
         store.check(self.store_id);
+        check_memory_fits(store, delta)?;
         store.inner.memories[self.index as usize]
             .grow(delta)
             .ok_or_else(|| Error::limit(format!("cannot grow memory by {delta} pages")))
@@ -701,4 +704,18 @@ impl Table {
             .grow(delta, raw)
             .ok_or_else(|| Error::limit(format!("cannot grow table by {delta} elements")))
     }
+}
+
+/// Fails with a limit error when `pages` more pages would pass the store's
+/// memory limit.
+fn check_memory_fits(store: &Store, pages: u32) -> Result<()> {
+    let extra = u64::from(pages) * super::memory::PAGE;
+    if store.inner.memory_fits(extra) {
+        return Ok(());
+    }
+    Err(Error::limit(format!(
+        "{pages} more pages would pass the store's memory limit of {} bytes ({} in use)",
+        store.inner.memory_limit.unwrap_or(0),
+        store.inner.memory_in_use()
+    )))
 }

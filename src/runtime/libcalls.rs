@@ -97,6 +97,11 @@ fn range(start: u32, len: u32, size: usize) -> Option<std::ops::Range<usize>> {
 }
 
 unsafe extern "C" fn memory_grow(vmctx: *mut u8, mem: u32, delta: u32) -> u32 {
+    // SAFETY: called by compiled code with its vmctx; the store reference
+    // ends before the memory reference below is made.
+    if !unsafe { store(vmctx) }.memory_fits(u64::from(delta) * super::memory::PAGE) {
+        return u32::MAX;
+    }
     // SAFETY: called by compiled code with its vmctx and a valid index.
     let m = unsafe { memory(vmctx, mem) };
     m.grow(delta).unwrap_or(u32::MAX)

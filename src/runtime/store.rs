@@ -28,6 +28,21 @@ pub struct StoreInner {
     pub externs: Vec<Box<dyn Any + Send + Sync>>,
     /// The `Store` currently running Wasm, for host functions' `Caller`.
     pub current: *mut Store,
+    /// Cap on the bytes all linear memories of the store may hold together.
+    pub memory_limit: Option<u64>,
+}
+
+impl StoreInner {
+    /// Bytes of linear memory the store's memories hold now.
+    pub fn memory_in_use(&self) -> u64 {
+        self.memories.iter().map(|m| m.vm.length).sum()
+    }
+
+    /// Whether `extra` more bytes of linear memory stay within the limit.
+    pub fn memory_fits(&self, extra: u64) -> bool {
+        self.memory_limit
+            .is_none_or(|limit| self.memory_in_use().saturating_add(extra) <= limit)
+    }
 }
 
 /// A collection of Wasm objects that live and die together. Not `Sync`:
@@ -59,6 +74,7 @@ impl Store {
                 instances: Vec::new(),
                 externs: Vec::new(),
                 current: std::ptr::null_mut(),
+                memory_limit: None,
             }),
         }
     }
@@ -66,6 +82,16 @@ impl Store {
     /// The engine this store belongs to.
     pub fn engine(&self) -> &Engine {
         &self.inner.engine
+    }
+
+    /// Caps the linear memory all memories of this store hold together at
+    /// `max_bytes` (`None`: no cap beyond the engine's per-memory limit).
+    /// A `memory.grow` that would pass it returns -1, as at a memory's
+    /// maximum; instantiating a module, or creating a memory, that would
+    /// pass it fails with a limit error. Memory already held is not taken
+    /// back. For budgets per plugin: one store per plugin.
+    pub fn limit_memory(&mut self, max_bytes: Option<u64>) {
+        self.inner.memory_limit = max_bytes;
     }
 
     /// Makes Wasm code in this store trap with "interrupted" once the

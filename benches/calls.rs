@@ -27,12 +27,13 @@
 
 use std::error::Error;
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use wasi_rt::{Engine, Func, Instance, Module, Store, TypedFunc, Val};
 
+#[path = "common/kernels.rs"]
+mod kernels;
 #[path = "common/wasmtime.rs"]
 mod wasmtime;
 
@@ -184,28 +185,6 @@ fn print_table(rows: &[Row]) {
             r.metric, r.wasi_rt, wt, ratio
         );
     }
-}
-
-/// Makes sure target/bench-kernels holds the four kernel modules.
-fn kernel_dir(root: &Path) -> Result<PathBuf, BoxError> {
-    let dir = root.join("target/bench-kernels");
-    if KERNELS
-        .iter()
-        .all(|k| dir.join(format!("{k}.wasm")).is_file())
-    {
-        return Ok(dir);
-    }
-    let script = root.join("benches/build-kernels.sh");
-    let status = Command::new("bash")
-        .arg(&script)
-        .arg("target/bench-kernels")
-        .current_dir(root)
-        .status()
-        .map_err(|e| format!("running {}: {e}", script.display()))?;
-    if !status.success() {
-        return Err(format!("{} failed ({status})", script.display()).into());
-    }
-    Ok(dir)
 }
 
 /// (a) host -> Wasm call latency, ns per call.
@@ -525,7 +504,7 @@ fn main() -> Result<(), BoxError> {
     };
 
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = kernel_dir(root)?;
+    let dir = kernels::build(root, &KERNELS, true)?;
     let engine = Engine::default();
     let wt = Wasmtime::load();
 

@@ -35,11 +35,12 @@ use std::fmt;
 use std::hint::black_box;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use wasi_rt::{Engine, Instance, Module, Store, TypedFunc, WasmParams, WasmResults};
 
+#[path = "common/kernels.rs"]
+mod kernels;
 #[path = "common/wasmtime.rs"]
 mod wasmtime;
 
@@ -473,19 +474,9 @@ fn main() -> Result<(), BoxError> {
     let bench_mode = std::env::args().any(|a| a == "--bench");
     let runs: usize = if quick || !bench_mode { 1 } else { 5 };
 
-    // 1. Build the kernels.
+    // 1. Build the kernels (always: the sources may have changed).
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let script = root.join("benches/build-kernels.sh");
-    let status = Command::new("bash")
-        .arg(&script)
-        .arg("target/bench-kernels")
-        .current_dir(root)
-        .status()
-        .map_err(|e| format!("running {}: {e}", script.display()))?;
-    if !status.success() {
-        return Err(format!("{} failed ({status})", script.display()).into());
-    }
-    let dir = root.join("target/bench-kernels");
+    let dir = kernels::build(root, &[], false)?;
 
     // 2. Native baseline.
     let lib = NativeLib::open(&dir.join("libkernels_native.so"));

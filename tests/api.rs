@@ -421,10 +421,12 @@ fn memories_reused_after_a_store_is_dropped_start_zeroed_at_their_own_size() {
     // running in parallel) are picked up again.
     for _ in 0..50 {
         let mut store = Store::new(&engine);
-        for _ in 0..4 {
+        for k in 0..4 {
             let inst = Instance::new(&mut store, &big, &[]).unwrap();
             let mem = inst.get_memory(&store, "memory").unwrap();
-            mem.grow(&mut store, 3).unwrap();
+            // One large memory (past what an idle reservation keeps
+            // accessible) and three small ones.
+            mem.grow(&mut store, if k == 0 { 40 } else { 3 }).unwrap();
             mem.data_mut(&mut store).fill(0xAB);
         }
         drop(store);

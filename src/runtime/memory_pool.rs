@@ -4,8 +4,9 @@
 //! everything else in a small instantiation (page tables are built and torn
 //! down each time). A memory that dies gives its reservation back here
 //! with its contents discarded (`MADV_DONTNEED`: zero on the next touch,
-//! physical pages returned) and its accessible length kept, so the next
-//! memory of the same size needs no system call at all to start.
+//! physical pages returned) and its accessible length kept (up to 1 MiB),
+//! so the next small memory of the same size needs no system call at all
+//! to start.
 
 use super::sys::Reservation;
 use std::sync::Mutex;
@@ -13,6 +14,11 @@ use std::sync::Mutex;
 /// At most this many idle reservations are kept: 8 TiB of the 128 TiB user
 /// address space, and no physical memory beyond their page tables.
 const CAPACITY: usize = 1024;
+
+/// An idle reservation keeps at most this much accessible (and counted
+/// against the system's commit limit); a larger memory's is made
+/// inaccessible again when it comes back.
+const KEEP_ACCESSIBLE: usize = 1 << 20;
 
 static IDLE: Mutex<Vec<Reservation>> = Mutex::new(Vec::new());
 
@@ -39,6 +45,9 @@ pub fn take(len: usize) -> std::io::Result<Reservation> {
 /// instead when the cache is full or its contents cannot be discarded.
 pub fn give_back(mut r: Reservation) {
     if r.discard_contents().is_err() {
+        return;
+    }
+    if r.accessible() > KEEP_ACCESSIBLE && r.set_accessible(0).is_err() {
         return;
     }
     let mut idle = idle();

@@ -205,6 +205,11 @@ impl Reservation {
         Ok(())
     }
 
+    /// How many bytes from the start are readable and writable.
+    pub fn accessible(&self) -> usize {
+        self.accessible
+    }
+
     /// Drops the contents of the accessible bytes: they read as zero from
     /// now on, and their physical pages go back to the OS.
     pub fn discard_contents(&mut self) -> std::io::Result<()> {

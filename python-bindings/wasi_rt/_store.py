@@ -33,6 +33,7 @@ class _Owned:
 
     @property
     def closed(self) -> bool:
+        """Whether ``close()`` has run (or the object was taken over)."""
         return getattr(self, "_ptr", None) is None
 
     def close(self) -> None:
@@ -132,6 +133,9 @@ class Store(_Owned):
         return self._externs.get(ffi.ref_get_host_info(ref) or 0)
 
     def close(self) -> None:
+        """Deletes the store: everything made in it refuses further use,
+        and the Python objects it kept for Wasm (externrefs, host-function
+        callables) are let go."""
         for _, foreign in getattr(self, "_foreign_of", {}).values():
             ffi.foreign_delete(foreign)
         self._foreign_of = {}

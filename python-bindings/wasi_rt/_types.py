@@ -27,6 +27,7 @@ class ValType(enum.IntEnum):
 
     @property
     def is_ref(self) -> bool:
+        """Whether this is a reference type (funcref or externref)."""
         return self in (ValType.EXTERNREF, ValType.FUNCREF)
 
 

@@ -329,7 +329,10 @@ class Func(_Extern):
             raise WasmError(f"expected {self._n_in} arguments, got {len(args)}")
         for set_arg, value in zip(self._setters, args):
             set_arg(value)
-        trap = ffi.func_call(self._live(), self._vin, self._vout)
+        raw = self._ptr
+        if raw is None or self.store._ptr is None:
+            raw = self._live()  # raises the right WasmError
+        trap = ffi.func_call(raw, self._vin, self._vout)
         if trap:
             raise_trap(trap)
         getters = self._getters

@@ -23,11 +23,13 @@ def run_example(name, *args):
     return subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, check=True).stdout
 
 
-def test_the_plugin_host_example_survives_a_trapping_plugin():
+def test_the_plugin_host_example_survives_trapping_runaway_and_greedy_plugins():
     out = run_example("plugin_host.py")
     assert "event 2: divider trapped: integer divide by zero" in out
+    assert "event 3: spinner trapped: interrupted" in out
+    assert "event 2: hoarder -> 2" in out and "event 3: hoarder -> -1" in out
     assert "event 3: doubler -> 6" in out
-    assert out.endswith("host still running; 6 log calls\n")
+    assert out.endswith("host still running; 12 log calls\n")
 
 
 def test_the_wasi_example_runs_a_program(tmp_path):

@@ -1,0 +1,73 @@
+// The C++ classes of wasi_rt.hh: a module called with values, a host
+// function written as a lambda, a trap and a host exception as C++
+// exceptions, a WASI command run with its exit code, and precompiled code.
+
+#include <cstdio>
+
+#include "wasi_rt.hh"
+
+using wasi_rt::Val;
+
+static const char* kPlugin = R"((module
+  (import "host" "scale" (func $scale (param i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "hi")
+  (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func (export "scaled") (param i32) (result i32) (call $scale (local.get 0)))
+  (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1))))
+)";
+
+static const char* kCommand = R"((module
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)
+  (func (export "_start") (call $exit (i32.const 7))))
+)";
+
+int main() {
+  wasi_rt::Engine engine;
+  wasi_rt::Store store(engine);
+  wasi_rt::Linker linker(store);
+  int factor = 3;
+  linker.define_func("host", "scale", {WASM_I32}, {WASM_I32}, [&](const std::vector<Val>& args) {
+    if (args[0].i32() < 0) throw std::runtime_error("negative input");
+    return std::vector<Val>{Val::i32(args[0].i32() * factor)};
+  });
+  wasi_rt::Module module(store, kPlugin);
+  wasi_rt::Instance plugin = linker.instantiate(module);
+
+  std::printf("add(2, 40) = %d\n", plugin.func("add").call({Val::i32(2), Val::i32(40)})[0].i32());
+  std::printf("scaled(14) = %d\n", plugin.func("scaled").call({Val::i32(14)})[0].i32());
+  wasi_rt::Memory memory = plugin.memory("memory");
+  std::printf("memory: %u page(s), starts with %c%c\n", memory.size(), memory.data()[0], memory.data()[1]);
+
+  try {
+    plugin.func("div").call({Val::i32(1), Val::i32(0)});
+  } catch (const wasi_rt::Trap& trap) {
+    std::printf("div(1, 0) trapped: %s (code %u)\n", trap.what(), trap.code());
+  }
+  try {
+    plugin.func("scaled").call({Val::i32(-1)});
+  } catch (const wasi_rt::Trap& trap) {
+    std::printf("scaled(-1) trapped: %s\n", trap.what());
+  }
+  try {
+    plugin.func("nope");
+  } catch (const wasi_rt::Error& e) {
+    std::printf("error: %s\n", e.what());
+  }
+  try {
+    wasi_rt::Module bad(store, "(module (func (result i32)))");
+  } catch (const wasi_rt::Error& e) {
+    std::printf("error: %s\n", e.what());
+  }
+
+  wasi_rt::Linker wasi(store);
+  wasi.define_wasi(wasi_rt::WasiConfig().argv({"command"}));
+  std::printf("command exited with %d\n", wasi.run(wasi_rt::Module(store, kCommand)));
+
+  std::string code = wasi_rt::Module::precompile(engine, "(module (func (export \"seven\") (result i32) i32.const 7))");
+  wasi_rt::Module loaded = wasi_rt::Module::from_precompiled(store, code);
+  wasi_rt::Instance seven(store, loaded);
+  std::printf("precompiled seven() = %d\n", seven.func("seven").call({})[0].i32());
+  return 0;
+}

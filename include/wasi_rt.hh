@@ -1,0 +1,458 @@
+/**
+ * \file wasi_rt.hh
+ * C++11 classes over the wasi-rt C API (header-only; link libwasi_rt as
+ * for C). Every class owns its C handle and deletes it once (move-only);
+ * failures are exceptions: `wasi_rt::Error` for bad modules, links and
+ * arguments, `wasi_rt::Trap` for traps (with the WASI exit status when the
+ * program called `proc_exit`). A store and everything made in it must be
+ * used from one thread at a time; `Engine::increment_epoch` is the one call
+ * any thread may make.
+ *
+ *     wasi_rt::Engine engine;
+ *     wasi_rt::Store store(engine);
+ *     wasi_rt::Module module(store, "(module (func (export \"add\") ...))");
+ *     wasi_rt::Instance instance(store, module);
+ *     int32_t sum = instance.func("add").call({wasi_rt::Val::i32(1), wasi_rt::Val::i32(2)})[0].i32();
+ */
+#ifndef WASI_RT_HH
+#define WASI_RT_HH
+
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "wasi_rt.h"
+
+namespace wasi_rt {
+
+/** A module that does not compile, a failed link, or a bad argument. */
+class Error : public std::runtime_error {
+ public:
+  explicit Error(const std::string& what) : std::runtime_error(what) {}
+};
+
+namespace detail {
+
+/** The contents of an own byte vector, which is deleted; a trailing NUL is dropped. */
+inline std::string take(wasm_byte_vec_t* v) {
+  std::string s(v->data ? v->data : "", v->size);
+  wasm_byte_vec_delete(v);
+  if (!s.empty() && s.back() == '\0') s.pop_back();
+  return s;
+}
+
+/** Throws Error for an own `wasi_rt_error_t*` that is not NULL. */
+inline void check(wasi_rt_error_t* e) {
+  if (!e) return;
+  wasm_byte_vec_t m;
+  wasi_rt_error_message(e, &m);
+  wasi_rt_error_delete(e);
+  throw Error(take(&m));
+}
+
+/** An own byte vector holding a copy of `s`. */
+inline wasm_byte_vec_t bytes(const std::string& s) {
+  wasm_byte_vec_t v;
+  wasm_byte_vec_new(&v, s.size(), s.data());
+  return v;
+}
+
+template <class T, void (*Delete)(T*)>
+struct Deleter {
+  void operator()(T* p) const { Delete(p); }
+};
+
+template <class T, void (*Delete)(T*)>
+using Owned = std::unique_ptr<T, Deleter<T, Delete>>;
+
+}  // namespace detail
+
+/** A trap: its message, its `WASI_RT_TRAP_*` code (Wasm traps only), and
+ *  whether it is a WASI `proc_exit` (then `exit_status()` is the status). */
+class Trap : public std::runtime_error {
+ public:
+  /** Takes over `trap` (own) and deletes it. */
+  explicit Trap(wasm_trap_t* trap) : std::runtime_error(message_of(trap)) {
+    has_code_ = wasi_rt_trap_code(trap, &code_);
+    int32_t status = 0;
+    is_exit_ = wasi_rt_trap_exit_status(trap, &status);
+    status_ = status;
+    wasm_trap_delete(trap);
+  }
+  bool has_code() const { return has_code_; }
+  uint8_t code() const { return code_; }
+  bool is_exit() const { return is_exit_; }
+  int32_t exit_status() const { return status_; }
+
+ private:
+  static std::string message_of(wasm_trap_t* trap) {
+    wasm_message_t m;
+    wasm_trap_message(trap, &m);
+    return detail::take(&m);
+  }
+  bool has_code_ = false;
+  uint8_t code_ = 0;
+  bool is_exit_ = false;
+  int32_t status_ = 0;
+};
+
+/** A number value (i32, i64, f32, f64). */
+class Val {
+ public:
+  static Val i32(int32_t v) { return Val(WASM_I32_VAL(v)); }
+  static Val i64(int64_t v) { return Val(WASM_I64_VAL(v)); }
+  static Val f32(float v) { return Val(WASM_F32_VAL(v)); }
+  static Val f64(double v) { return Val(WASM_F64_VAL(v)); }
+  explicit Val(const wasm_val_t& raw) : raw_(raw) {}
+  wasm_valkind_t kind() const { return raw_.kind; }
+  /** The value; Error when it is of another kind. */
+  int32_t i32() const { return expect(WASM_I32).of.i32; }
+  int64_t i64() const { return expect(WASM_I64).of.i64; }
+  float f32() const { return expect(WASM_F32).of.f32; }
+  double f64() const { return expect(WASM_F64).of.f64; }
+  const wasm_val_t& raw() const { return raw_; }
+
+ private:
+  const wasm_val_t& expect(wasm_valkind_t k) const {
+    if (raw_.kind != k) throw Error("wasi_rt::Val holds another kind of value");
+    return raw_;
+  }
+  wasm_val_t raw_;
+};
+
+/** Engine settings. */
+class Config {
+ public:
+  Config() : config_(wasm_config_new()) {}
+  /** Compile epoch checks into the code (see `Store::set_epoch_deadline`). */
+  Config& epoch_interruption(bool enable) {
+    wasi_rt_engine_config_epoch_interruption(config_.get(), enable);
+    return *this;
+  }
+  /** Hands the configuration over (to `Engine`). */
+  wasm_config_t* release() { return config_.release(); }
+
+ private:
+  detail::Owned<wasm_config_t, wasm_config_delete> config_;
+};
+
+/** A compilation environment, shared by stores and modules. */
+class Engine {
+ public:
+  Engine() : engine_(wasm_engine_new()) { ok(); }
+  explicit Engine(Config config) : engine_(wasm_engine_new_with_config(config.release())) { ok(); }
+  /** Advances the epoch by one; safe from any thread. */
+  void increment_epoch() const { wasi_rt_engine_increment_epoch(engine_.get()); }
+  wasm_engine_t* get() const { return engine_.get(); }
+
+ private:
+  void ok() const {
+    if (!engine_) throw Error("cannot create an engine for this CPU");
+  }
+  detail::Owned<wasm_engine_t, wasm_engine_delete> engine_;
+};
+
+/** Owns instances and everything made in them. */
+class Store {
+ public:
+  explicit Store(const Engine& engine) : store_(wasm_store_new(engine.get())) {
+    if (!store_) throw Error("cannot create a store");
+  }
+  /** Code in this store traps once the engine's epoch is `ticks` further. */
+  void set_epoch_deadline(uint64_t ticks) { wasi_rt_store_set_epoch_deadline(store_.get(), ticks); }
+  /** Caps the bytes all memories of the store hold together (UINT64_MAX: none). */
+  void limit_memory(uint64_t max_bytes) { wasi_rt_store_limit_memory(store_.get(), max_bytes); }
+  wasm_store_t* get() const { return store_.get(); }
+
+ private:
+  detail::Owned<wasm_store_t, wasm_store_delete> store_;
+};
+
+/** A compiled module, from the binary or the text format. */
+class Module {
+ public:
+  Module(Store& store, const std::string& binary_or_text) {
+    wasm_byte_vec_t v = detail::bytes(binary_or_text);
+    module_.reset(wasm_module_new(store.get(), &v));
+    wasm_byte_vec_delete(&v);
+    if (!module_) throw Error("the module is malformed or invalid");
+    load_names();
+  }
+  /** Loads `Module::precompile` output without compiling. The machine code
+   *  inside runs as it is: only for bytes from storage nobody else can write. */
+  static Module from_precompiled(Store& store, const std::string& bytes) {
+    wasm_byte_vec_t v = detail::bytes(bytes);
+    wasm_module_t* m = nullptr;
+    wasi_rt_error_t* e = wasi_rt_module_from_precompiled(store.get(), &v, &m);
+    wasm_byte_vec_delete(&v);
+    detail::check(e);
+    return Module(m);
+  }
+  /** The machine code of a module, for `from_precompiled`. */
+  static std::string precompile(const Engine& engine, const std::string& binary_or_text) {
+    wasm_byte_vec_t in = detail::bytes(binary_or_text);
+    wasm_byte_vec_t out = {0, nullptr};
+    wasi_rt_error_t* e = wasi_rt_module_precompile(engine.get(), &in, &out);
+    wasm_byte_vec_delete(&in);
+    detail::check(e);
+    std::string s(out.data ? out.data : "", out.size);
+    wasm_byte_vec_delete(&out);
+    return s;
+  }
+  /** Export names, in order. */
+  const std::vector<std::string>& export_names() const { return names_; }
+  const wasm_module_t* get() const { return module_.get(); }
+
+ private:
+  explicit Module(wasm_module_t* m) : module_(m) { load_names(); }
+  void load_names() {
+    wasm_exporttype_vec_t exports;
+    wasm_module_exports(module_.get(), &exports);
+    for (size_t i = 0; i < exports.size; i++) {
+      const wasm_name_t* n = wasm_exporttype_name(exports.data[i]);
+      names_.emplace_back(n->data ? n->data : "", n->size);
+    }
+    wasm_exporttype_vec_delete(&exports);
+  }
+  detail::Owned<wasm_module_t, wasm_module_delete> module_;
+  std::vector<std::string> names_;
+};
+
+/** A function of an instance (valid while the instance lives). */
+class Func {
+ public:
+  explicit Func(const wasm_func_t* f) : func_(f) {}
+  /** Calls with `args`; returns the results. Throws Trap, also for a wrong
+   *  argument count or kind (its message then starts with "type error"). */
+  std::vector<Val> call(std::initializer_list<Val> args) const {
+    return call(std::vector<Val>(args));
+  }
+  std::vector<Val> call(const std::vector<Val>& args) const {
+    std::vector<wasm_val_t> in;
+    for (const Val& a : args) in.push_back(a.raw());
+    std::vector<wasm_val_t> out(wasm_func_result_arity(func_));
+    for (wasm_val_t& r : out) r = WASM_I32_VAL(0);
+    wasm_val_vec_t in_vec = {in.size(), in.data()};
+    wasm_val_vec_t out_vec = {out.size(), out.data()};
+    if (wasm_trap_t* trap = wasm_func_call(func_, &in_vec, &out_vec)) throw Trap(trap);
+    std::vector<Val> results;
+    for (const wasm_val_t& r : out) results.emplace_back(r);
+    return results;
+  }
+  const wasm_func_t* get() const { return func_; }
+
+ private:
+  const wasm_func_t* func_;
+};
+
+/** A linear memory of an instance (valid while the instance lives). */
+class Memory {
+ public:
+  explicit Memory(wasm_memory_t* m) : memory_(m) {}
+  uint8_t* data() const { return reinterpret_cast<uint8_t*>(wasm_memory_data(memory_)); }
+  size_t data_size() const { return wasm_memory_data_size(memory_); }
+  /** Size in 64 KiB pages. */
+  uint32_t size() const { return wasm_memory_size(memory_); }
+  /** Grows by `pages`; false beyond the maximum or the store's limit. */
+  bool grow(uint32_t pages) { return wasm_memory_grow(memory_, pages); }
+
+ private:
+  wasm_memory_t* memory_;
+};
+
+/** An instance of a module, with its exports. */
+class Instance {
+ public:
+  /** Instantiates a module without imports; throws Trap or Error. */
+  Instance(Store& store, const Module& module) {
+    wasm_extern_vec_t imports = WASM_EMPTY_VEC;
+    wasm_trap_t* trap = nullptr;
+    wasm_instance_t* i = wasm_instance_new(store.get(), module.get(), &imports, &trap);
+    if (!i) {
+      if (trap) throw Trap(trap);
+      throw Error("cannot instantiate the module");
+    }
+    adopt(i, module);
+  }
+  Instance(Instance&& other) noexcept
+      : instance_(std::move(other.instance_)), exports_(other.exports_), names_(std::move(other.names_)) {
+    other.exports_ = {0, nullptr};
+  }
+  Instance& operator=(Instance&&) = delete;
+  Instance(const Instance&) = delete;
+  ~Instance() { wasm_extern_vec_delete(&exports_); }
+
+  /** The exported function `name`; Error when there is none. */
+  Func func(const std::string& name) const {
+    const wasm_func_t* f = wasm_extern_as_func(find(name));
+    if (!f) throw Error("export " + name + " is not a function");
+    return Func(f);
+  }
+  /** The exported memory `name`; Error when there is none. */
+  Memory memory(const std::string& name) const {
+    wasm_memory_t* m = wasm_extern_as_memory(find(name));
+    if (!m) throw Error("export " + name + " is not a memory");
+    return Memory(m);
+  }
+
+ private:
+  friend class Linker;
+  Instance(wasm_instance_t* i, const Module& module) { adopt(i, module); }
+  void adopt(wasm_instance_t* i, const Module& module) {
+    instance_.reset(i);
+    wasm_instance_exports(i, &exports_);
+    names_ = module.export_names();
+  }
+  wasm_extern_t* find(const std::string& name) const {
+    for (size_t k = 0; k < names_.size() && k < exports_.size; k++)
+      if (names_[k] == name) return exports_.data[k];
+    throw Error("no export named " + name);
+  }
+  detail::Owned<wasm_instance_t, wasm_instance_delete> instance_;
+  wasm_extern_vec_t exports_ = {0, nullptr};
+  std::vector<std::string> names_;
+};
+
+/** WASI settings: by default no arguments, no environment, no stdin,
+ *  discarded output, no directories. */
+class WasiConfig {
+ public:
+  WasiConfig() : config_(wasi_config_new()) {}
+  WasiConfig& argv(const std::vector<std::string>& args) {
+    std::vector<const char*> p;
+    for (const std::string& a : args) p.push_back(a.c_str());
+    if (!wasi_config_set_argv(config_.get(), p.size(), p.data())) throw Error("bad argument");
+    return *this;
+  }
+  WasiConfig& env(const std::vector<std::pair<std::string, std::string>>& vars) {
+    std::vector<const char*> names, values;
+    for (const auto& kv : vars) {
+      names.push_back(kv.first.c_str());
+      values.push_back(kv.second.c_str());
+    }
+    if (!wasi_config_set_env(config_.get(), names.size(), names.data(), values.data()))
+      throw Error("bad environment variable");
+    return *this;
+  }
+  WasiConfig& inherit_stdio() {
+    wasi_config_inherit_stdin(config_.get());
+    wasi_config_inherit_stdout(config_.get());
+    wasi_config_inherit_stderr(config_.get());
+    return *this;
+  }
+  /** Grants `host` as `guest`, read-write or read-only. */
+  WasiConfig& preopen_dir(const std::string& host, const std::string& guest, bool writable) {
+    if (!wasi_config_preopen_dir(config_.get(), host.c_str(), guest.c_str(), writable))
+      throw Error("cannot open directory " + host);
+    return *this;
+  }
+  /** Hands the configuration over (to `Linker::define_wasi`). */
+  wasi_config_t* release() { return config_.release(); }
+
+ private:
+  detail::Owned<wasi_config_t, wasi_config_delete> config_;
+};
+
+/** Resolves imports by name: host functions written in C++, other
+ *  instances, WASI. */
+class Linker {
+ public:
+  /** A host function: reads `args`, returns the results. An exception it
+   *  throws traps the Wasm caller with the exception's message. */
+  using Callback = std::function<std::vector<Val>(const std::vector<Val>&)>;
+
+  explicit Linker(Store& store) : store_(store.get()), linker_(wasi_rt_linker_new(store.get())) {
+    if (!linker_) throw Error("cannot create a linker");
+  }
+  /** Defines `module::name` as `fn`, of the given parameter and result kinds. */
+  void define_func(const std::string& module, const std::string& name,
+                   const std::vector<wasm_valkind_t>& params, const std::vector<wasm_valkind_t>& results,
+                   Callback fn) {
+    wasm_valtype_vec_t ps = kinds(params);
+    wasm_valtype_vec_t rs = kinds(results);
+    wasm_functype_t* ty = wasm_functype_new(&ps, &rs);  // takes both vectors
+    Host* host = new Host{std::move(fn), store_, results.size()};
+    wasm_func_t* f = wasm_func_new_with_env(store_, ty, &Linker::trampoline, host, &Linker::finalize);
+    wasm_functype_delete(ty);
+    if (!f) {
+      delete host;
+      throw Error("cannot create host function " + name);
+    }
+    wasi_rt_error_t* e = wasi_rt_linker_define(linker_.get(), module.c_str(), name.c_str(), wasm_func_as_extern(f));
+    wasm_func_delete(f);
+    detail::check(e);
+  }
+  /** Serves WASI imports with `config`, which is taken over (left empty). */
+  void define_wasi(WasiConfig& config) {
+    detail::check(wasi_rt_linker_define_wasi(linker_.get(), config.release()));
+  }
+  void define_wasi(WasiConfig&& config) { define_wasi(config); }
+  /** A new instance with imports resolved by name (reactors initialised). */
+  Instance instantiate(const Module& module) {
+    wasm_instance_t* i = nullptr;
+    wasm_trap_t* trap = nullptr;
+    detail::check(wasi_rt_linker_instantiate(linker_.get(), module.get(), &i, &trap));
+    if (trap) throw Trap(trap);
+    return Instance(i, module);
+  }
+  /** Runs a WASI command; returns its exit code. Throws Trap or Error. */
+  int32_t run(const Module& module) {
+    int32_t code = 0;
+    wasm_trap_t* trap = nullptr;
+    detail::check(wasi_rt_linker_run(linker_.get(), module.get(), &code, &trap));
+    if (trap) throw Trap(trap);
+    return code;
+  }
+
+ private:
+  struct Host {
+    Callback fn;
+    wasm_store_t* store;
+    size_t results;
+  };
+  /** An own vector of value types of the kinds `ks`. */
+  static wasm_valtype_vec_t kinds(const std::vector<wasm_valkind_t>& ks) {
+    std::vector<wasm_valtype_t*> types;
+    for (wasm_valkind_t k : ks) types.push_back(wasm_valtype_new(k));
+    wasm_valtype_vec_t v;
+    wasm_valtype_vec_new(&v, types.size(), types.data());
+    return v;
+  }
+  static wasm_trap_t* trap_with(wasm_store_t* store, const std::string& msg) {
+    wasm_message_t m;
+    wasm_byte_vec_new(&m, msg.size(), msg.data());
+    wasm_trap_t* trap = wasm_trap_new(store, &m);
+    wasm_byte_vec_delete(&m);
+    return trap;
+  }
+  static wasm_trap_t* trampoline(void* env, const wasm_val_vec_t* args, wasm_val_vec_t* results) {
+    Host* host = static_cast<Host*>(env);
+    try {
+      std::vector<Val> in;
+      for (size_t i = 0; i < args->size; i++) in.emplace_back(args->data[i]);
+      std::vector<Val> out = host->fn(in);
+      if (out.size() != host->results) throw Error("host function returned the wrong number of results");
+      for (size_t i = 0; i < out.size(); i++) results->data[i] = out[i].raw();
+      return nullptr;
+    } catch (const std::exception& e) {
+      return trap_with(host->store, std::string("C++ host function threw: ") + e.what());
+    } catch (...) {
+      // No exception may unwind into the runtime's frames.
+      return trap_with(host->store, "C++ host function threw a non-std::exception");
+    }
+  }
+  static void finalize(void* env) { delete static_cast<Host*>(env); }
+
+  wasm_store_t* store_;
+  detail::Owned<wasi_rt_linker_t, wasi_rt_linker_delete> linker_;
+};
+
+}  // namespace wasi_rt
+
+#endif  // WASI_RT_HH

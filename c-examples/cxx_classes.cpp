@@ -23,6 +23,17 @@ static const char* kCommand = R"((module
   (func (export "_start") (call $exit (i32.const 7))))
 )";
 
+static const char* kExiter = R"((module
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)
+  (func (export "quit") (call $exit (i32.const 3))))
+)";
+
+static const char* kCaller = R"((module
+  (import "host" "quit" (func $quit))
+  (func (export "go") (call $quit)))
+)";
+
 int main() {
   wasi_rt::Engine engine;
   wasi_rt::Store store(engine);
@@ -61,9 +72,30 @@ int main() {
     std::printf("error: %s\n", e.what());
   }
 
+  try {
+    wasi_rt::Instance unlinked(store, module);  // its import is not given
+  } catch (const wasi_rt::Error& e) {
+    std::printf("error: %s\n", e.what());
+  }
+
   wasi_rt::Linker wasi(store);
   wasi.define_wasi(wasi_rt::WasiConfig().argv({"command"}));
   std::printf("command exited with %d\n", wasi.run(wasi_rt::Module(store, kCommand)));
+
+  // A host function whose nested guest call exits: the exit passes through
+  // the outer guest unchanged.
+  wasi_rt::Linker nested(store);
+  nested.define_wasi(wasi_rt::WasiConfig());
+  wasi_rt::Instance exiter = nested.instantiate(wasi_rt::Module(store, kExiter));
+  nested.define_func("host", "quit", {}, {}, [&](const std::vector<Val>&) {
+    exiter.func("quit").call({});
+    return std::vector<Val>{};
+  });
+  try {
+    nested.instantiate(wasi_rt::Module(store, kCaller)).func("go").call({});
+  } catch (const wasi_rt::Trap& trap) {
+    std::printf("nested exit: is_exit=%d status=%d\n", trap.is_exit(), trap.exit_status());
+  }
 
   std::string code = wasi_rt::Module::precompile(engine, "(module (func (export \"seven\") (result i32) i32.const 7))");
   wasi_rt::Module loaded = wasi_rt::Module::from_precompiled(store, code);

@@ -74,21 +74,27 @@ using Owned = std::unique_ptr<T, Deleter<T, Delete>>;
 }  // namespace detail
 
 /** A trap: its message, its `WASI_RT_TRAP_*` code (Wasm traps only), and
- *  whether it is a WASI `proc_exit` (then `exit_status()` is the status). */
+ *  whether it is a WASI `proc_exit` (then `exit_status()` is the status).
+ *  A Trap thrown by a host function written with `Linker::define_func`
+ *  passes through the guest unchanged (exit status and code included). */
 class Trap : public std::runtime_error {
  public:
-  /** Takes over `trap` (own) and deletes it. */
-  explicit Trap(wasm_trap_t* trap) : std::runtime_error(message_of(trap)) {
+  /** Takes over `trap` (own). */
+  explicit Trap(wasm_trap_t* trap)
+      : std::runtime_error(message_of(trap)), trap_(trap, wasm_trap_delete) {
     has_code_ = wasi_rt_trap_code(trap, &code_);
     int32_t status = 0;
     is_exit_ = wasi_rt_trap_exit_status(trap, &status);
     status_ = status;
-    wasm_trap_delete(trap);
   }
   bool has_code() const { return has_code_; }
-  uint8_t code() const { return code_; }
+  /** The `WASI_RT_TRAP_*` code, or `NO_CODE` for host traps and exits. */
+  uint8_t code() const { return has_code_ ? code_ : NO_CODE; }
+  static const uint8_t NO_CODE = 0xFF;
   bool is_exit() const { return is_exit_; }
   int32_t exit_status() const { return status_; }
+  /** The C trap (still owned by this object). */
+  const wasm_trap_t* get() const { return trap_.get(); }
 
  private:
   static std::string message_of(wasm_trap_t* trap) {
@@ -96,6 +102,7 @@ class Trap : public std::runtime_error {
     wasm_trap_message(trap, &m);
     return detail::take(&m);
   }
+  std::shared_ptr<wasm_trap_t> trap_;
   bool has_code_ = false;
   uint8_t code_ = 0;
   bool is_exit_ = false;
@@ -146,7 +153,9 @@ class Config {
 class Engine {
  public:
   Engine() : engine_(wasm_engine_new()) { ok(); }
-  explicit Engine(Config config) : engine_(wasm_engine_new_with_config(config.release())) { ok(); }
+  /** An engine with `config`, which is taken over (left empty). */
+  explicit Engine(Config& config) : engine_(wasm_engine_new_with_config(config.release())) { ok(); }
+  explicit Engine(Config&& config) : Engine(config) {}
   /** Advances the epoch by one; safe from any thread. */
   void increment_epoch() const { wasi_rt_engine_increment_epoch(engine_.get()); }
   wasm_engine_t* get() const { return engine_.get(); }
@@ -158,10 +167,12 @@ class Engine {
   detail::Owned<wasm_engine_t, wasm_engine_delete> engine_;
 };
 
-/** Owns instances and everything made in them. */
+/** Owns instances and everything made in them. A `Linker` keeps the
+ *  store's handle alive; instances, functions and memories must not be
+ *  used after the Store (and its Linkers) are gone. */
 class Store {
  public:
-  explicit Store(const Engine& engine) : store_(wasm_store_new(engine.get())) {
+  explicit Store(const Engine& engine) : store_(wasm_store_new(engine.get()), wasm_store_delete) {
     if (!store_) throw Error("cannot create a store");
   }
   /** Code in this store traps once the engine's epoch is `ticks` further. */
@@ -169,9 +180,11 @@ class Store {
   /** Caps the bytes all memories of the store hold together (UINT64_MAX: none). */
   void limit_memory(uint64_t max_bytes) { wasi_rt_store_limit_memory(store_.get(), max_bytes); }
   wasm_store_t* get() const { return store_.get(); }
+  /** A shared reference to the handle (what a Linker keeps). */
+  std::shared_ptr<wasm_store_t> share() const { return store_; }
 
  private:
-  detail::Owned<wasm_store_t, wasm_store_delete> store_;
+  std::shared_ptr<wasm_store_t> store_;
 };
 
 /** A compiled module, from the binary or the text format. */
@@ -224,16 +237,25 @@ class Module {
   std::vector<std::string> names_;
 };
 
-/** A function of an instance (valid while the instance lives). */
+/** A function of an instance (valid while the instance lives). Only
+ *  functions whose parameters and results are numbers can be called. */
 class Func {
  public:
-  explicit Func(const wasm_func_t* f) : func_(f) {}
+  explicit Func(const wasm_func_t* f) : func_(f) {
+    wasm_functype_t* ty = wasm_func_type(f);
+    const wasm_valtype_vec_t* vecs[2] = {wasm_functype_params(ty), wasm_functype_results(ty)};
+    for (const wasm_valtype_vec_t* v : vecs)
+      for (size_t i = 0; i < v->size; i++)
+        if (wasm_valtype_kind(v->data[i]) > WASM_F64) numbers_only_ = false;
+    wasm_functype_delete(ty);
+  }
   /** Calls with `args`; returns the results. Throws Trap, also for a wrong
    *  argument count or kind (its message then starts with "type error"). */
   std::vector<Val> call(std::initializer_list<Val> args) const {
     return call(std::vector<Val>(args));
   }
   std::vector<Val> call(const std::vector<Val>& args) const {
+    if (!numbers_only_) throw Error("wasi_rt::Func calls functions of numbers only");
     std::vector<wasm_val_t> in;
     for (const Val& a : args) in.push_back(a.raw());
     std::vector<wasm_val_t> out(wasm_func_result_arity(func_));
@@ -249,6 +271,7 @@ class Func {
 
  private:
   const wasm_func_t* func_;
+  bool numbers_only_ = true;
 };
 
 /** A linear memory of an instance (valid while the instance lives). */
@@ -275,8 +298,13 @@ class Instance {
     wasm_trap_t* trap = nullptr;
     wasm_instance_t* i = wasm_instance_new(store.get(), module.get(), &imports, &trap);
     if (!i) {
-      if (trap) throw Trap(trap);
-      throw Error("cannot instantiate the module");
+      if (!trap) throw Error("cannot instantiate the module");
+      Trap t(trap);
+      // Link and limit failures come back as traps from the C API.
+      const std::string what = t.what();
+      if (what.compare(0, 11, "link error:") == 0 || what.compare(0, 15, "limit exceeded:") == 0)
+        throw Error(what);
+      throw t;
     }
     adopt(i, module);
   }
@@ -367,23 +395,26 @@ class Linker {
    *  throws traps the Wasm caller with the exception's message. */
   using Callback = std::function<std::vector<Val>(const std::vector<Val>&)>;
 
-  explicit Linker(Store& store) : store_(store.get()), linker_(wasi_rt_linker_new(store.get())) {
+  explicit Linker(Store& store) : store_(store.share()), linker_(wasi_rt_linker_new(store.get())) {
     if (!linker_) throw Error("cannot create a linker");
   }
   /** Defines `module::name` as `fn`, of the given parameter and result kinds. */
   void define_func(const std::string& module, const std::string& name,
                    const std::vector<wasm_valkind_t>& params, const std::vector<wasm_valkind_t>& results,
                    Callback fn) {
+    for (wasm_valkind_t k : params)
+      if (k > WASM_F64) throw Error("host functions take numbers only (" + name + ")");
+    for (wasm_valkind_t k : results)
+      if (k > WASM_F64) throw Error("host functions return numbers only (" + name + ")");
     wasm_valtype_vec_t ps = kinds(params);
     wasm_valtype_vec_t rs = kinds(results);
     wasm_functype_t* ty = wasm_functype_new(&ps, &rs);  // takes both vectors
-    Host* host = new Host{std::move(fn), store_, results.size()};
-    wasm_func_t* f = wasm_func_new_with_env(store_, ty, &Linker::trampoline, host, &Linker::finalize);
+    if (!ty) throw Error("cannot make the type of host function " + name);
+    Host* host = new Host{std::move(fn), results.size()};
+    // On failure the runtime has already called the finalizer (deleting host).
+    wasm_func_t* f = wasm_func_new_with_env(store_.get(), ty, &Linker::trampoline, host, &Linker::finalize);
     wasm_functype_delete(ty);
-    if (!f) {
-      delete host;
-      throw Error("cannot create host function " + name);
-    }
+    if (!f) throw Error("cannot create host function " + name);
     wasi_rt_error_t* e = wasi_rt_linker_define(linker_.get(), module.c_str(), name.c_str(), wasm_func_as_extern(f));
     wasm_func_delete(f);
     detail::check(e);
@@ -413,7 +444,6 @@ class Linker {
  private:
   struct Host {
     Callback fn;
-    wasm_store_t* store;
     size_t results;
   };
   /** An own vector of value types of the kinds `ks`. */
@@ -424,10 +454,16 @@ class Linker {
     wasm_valtype_vec_new(&v, types.size(), types.data());
     return v;
   }
-  static wasm_trap_t* trap_with(wasm_store_t* store, const std::string& msg) {
+  /** A new trap with `msg`. Traps made here belong to a private store
+   *  (any store's trap may be returned), so a host function never needs a
+   *  store that might be gone. */
+  static wasm_trap_t* trap_with(const std::string& msg) {
+    // Kept for the whole process (reachable, so not reported as leaks).
+    static wasm_engine_t* const engine = wasm_engine_new();
+    static wasm_store_t* const traps = wasm_store_new(engine);
     wasm_message_t m;
     wasm_byte_vec_new(&m, msg.size(), msg.data());
-    wasm_trap_t* trap = wasm_trap_new(store, &m);
+    wasm_trap_t* trap = wasm_trap_new(traps, &m);
     wasm_byte_vec_delete(&m);
     return trap;
   }
@@ -440,16 +476,19 @@ class Linker {
       if (out.size() != host->results) throw Error("host function returned the wrong number of results");
       for (size_t i = 0; i < out.size(); i++) results->data[i] = out[i].raw();
       return nullptr;
+    } catch (const Trap& t) {
+      // A guest trap (or WASI exit) from a nested call: passed on as it is.
+      return wasm_trap_copy(t.get());
     } catch (const std::exception& e) {
-      return trap_with(host->store, std::string("C++ host function threw: ") + e.what());
+      return trap_with(std::string("C++ host function threw: ") + e.what());
     } catch (...) {
       // No exception may unwind into the runtime's frames.
-      return trap_with(host->store, "C++ host function threw a non-std::exception");
+      return trap_with("C++ host function threw a non-std::exception");
     }
   }
   static void finalize(void* env) { delete static_cast<Host*>(env); }
 
-  wasm_store_t* store_;
+  std::shared_ptr<wasm_store_t> store_;
   detail::Owned<wasi_rt_linker_t, wasi_rt_linker_delete> linker_;
 };
 

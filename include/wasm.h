@@ -469,7 +469,8 @@ struct wasm_func_t *wasm_func_new(struct wasm_store_t *store,
 /**
  * Like `wasm_func_new`, passing `env` to every call; `finalizer` (may be
  * NULL) is called with `env` when the function is no longer reachable
- * (at the latest when its store is deleted).
+ * (at the latest when its store is deleted). When this fails (returns
+ * NULL for a NULL store or type), the finalizer has already been called.
  */
 struct wasm_func_t *wasm_func_new_with_env(struct wasm_store_t *store,
                                            const wasm_functype_t *type,

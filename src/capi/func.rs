@@ -181,7 +181,8 @@ pub unsafe extern "C" fn wasm_func_new(
 
 /// Like `wasm_func_new`, passing `env` to every call; `finalizer` (may be
 /// NULL) is called with `env` when the function is no longer reachable
-/// (at the latest when its store is deleted).
+/// (at the latest when its store is deleted). When this fails (returns
+/// NULL for a NULL store or type), the finalizer has already been called.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_func_new_with_env(
     store: *mut wasm_store_t,

@@ -364,3 +364,27 @@ fn timeout_also_ends_a_guest_blocked_in_a_wasi_call() {
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
 }
+
+#[test]
+fn max_memory_caps_what_the_guest_can_grow_to() {
+    let f = write_temp(
+        "grow.wat",
+        br#"(module (memory 1) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#,
+    );
+    let p = f.to_str().unwrap();
+    let o = wasi_rt(&["run", "--max-memory", "128K", "--invoke", "grow", p, "1"]);
+    assert_eq!(stdout(&o), "1\n", "{o:?}");
+    let o = wasi_rt(&["run", "--max-memory", "128K", "--invoke", "grow", p, "2"]);
+    assert_eq!(stdout(&o), "-1\n", "{o:?}");
+    let o = wasi_rt(&["run", "--max-memory", "32K", "--invoke", "grow", p, "0"]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("memory limit"),
+        "{o:?}"
+    );
+    let o = wasi_rt(&["run", "--max-memory", "lots", "--invoke", "grow", p, "0"]);
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("--max-memory needs a size"),
+        "{o:?}"
+    );
+}

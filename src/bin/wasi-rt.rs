@@ -23,6 +23,7 @@ options (before FILE, or right after it):
   --invoke NAME           call the exported function NAME with ARGS
   --tcplisten HOST:PORT   listen on HOST:PORT and hand the socket to the guest
   --timeout SECONDS       stop the guest with a trap after SECONDS (e.g. 2.5)
+  --max-memory SIZE       cap the guest's linear memory (bytes, or with K, M, G)
   --allow-precompiled     FILE may be made by `wasi-rt compile` (trusted input:
                           its machine code runs as it is)
 
@@ -58,6 +59,7 @@ struct RunOptions {
     trace: bool,
     timeout: Option<std::time::Duration>,
     allow_precompiled: bool,
+    max_memory: Option<u64>,
 }
 
 fn dir_spec(spec: &str, readonly: bool) -> (String, String, bool) {
@@ -85,7 +87,13 @@ fn parse_options(args: &[String], opts: &mut RunOptions) -> Result<usize, String
         };
         let takes_value = matches!(
             name,
-            "--invoke" | "--dir" | "--dir-ro" | "--env" | "--tcplisten" | "--timeout"
+            "--invoke"
+                | "--dir"
+                | "--dir-ro"
+                | "--env"
+                | "--tcplisten"
+                | "--timeout"
+                | "--max-memory"
         );
         let value = if takes_value {
             match inline {
@@ -119,6 +127,7 @@ fn parse_options(args: &[String], opts: &mut RunOptions) -> Result<usize, String
             }
             "--trace" => opts.trace = true,
             "--allow-precompiled" => opts.allow_precompiled = true,
+            "--max-memory" => opts.max_memory = Some(parse_size(&value)?),
             other => return Err(format!("unknown option {other}\n{USAGE}")),
         }
         i += 1;
@@ -176,6 +185,7 @@ fn run_inner(args: &[String]) -> Result<ExitCode, String> {
     }
     .map_err(|e| format!("{file}: {e}"))?;
     let mut store = Store::new(&engine);
+    store.limit_memory(opts.max_memory);
     if let Some(limit) = opts.timeout {
         // One epoch tick, after `limit`, stops the guest at its next loop
         // iteration or call. A guest blocked in a WASI call (a sleep, a
@@ -266,6 +276,19 @@ fn trap_or_error(file: &str, e: wasi_rt::Error) -> Result<ExitCode, String> {
         return Ok(ExitCode::from(TRAP_EXIT));
     }
     Err(format!("{file}: {e}"))
+}
+
+/// A size in bytes: digits with an optional K, M or G (binary) suffix.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let bad = || format!("--max-memory needs a size such as 65536, 64K, 16M or 1G, not {s:?}");
+    let (digits, shift) = match s.char_indices().last() {
+        Some((i, 'K' | 'k')) => (&s[..i], 10),
+        Some((i, 'M' | 'm')) => (&s[..i], 20),
+        Some((i, 'G' | 'g')) => (&s[..i], 30),
+        _ => (s, 0),
+    };
+    let n: u64 = digits.parse().map_err(|_| bad())?;
+    n.checked_mul(1 << shift).ok_or_else(bad)
 }
 
 /// Whether `bytes` start like a file of `wasi-rt compile`.

@@ -34,7 +34,8 @@ pub struct Config {
     /// loop header (default false), so a store's epoch deadline can stop
     /// code that runs too long: see `Engine::increment_epoch` and
     /// `Store::set_epoch_deadline`. Costs a few instructions per loop
-    /// iteration.
+    /// iteration and call. Functions with no loop and no call cannot run
+    /// long and get no check.
     pub epoch_interruption: bool,
 }
 

@@ -125,7 +125,9 @@ impl<'a, 'b> Translator<'a, 'b> {
                 self.locals.push((v, t));
             }
         }
-        if self.env.epoch_interruption {
+        // A function with no loop and no call runs a bounded number of
+        // instructions: it needs no epoch check at all.
+        if self.env.epoch_interruption && may_run_long(body)? {
             let (limits, counter) = self.env.epoch_pointers(&mut self.b);
             let cached = self.b.declare_var(types::I64);
             let deadline = self.b.ins().load(
@@ -881,6 +883,21 @@ impl<'a, 'b> Translator<'a, 'b> {
             _ => {}
         }
     }
+}
+
+/// Whether a function body contains a loop or a call (only those can make
+/// it run for long).
+fn may_run_long(body: &FunctionBody<'_>) -> wasmparser::Result<bool> {
+    let mut ops = body.get_operators_reader()?;
+    while !ops.eof() {
+        if matches!(
+            ops.read()?,
+            Operator::Loop { .. } | Operator::Call { .. } | Operator::CallIndirect { .. }
+        ) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 enum LoadKind {

@@ -171,14 +171,15 @@ class Module(_Owned):
     _delete = staticmethod(ffi.module_delete)
 
     def __init__(self, engine: Engine, source: Union[bytes, str], _serialized: bool = False, _ptr: int = 0):
-        source = _source(source)
         self.engine = engine
-        self._store = Store(engine)
         ptr = _ptr
         if not ptr:
-            data = ffi.byte_vec(source)
+            data = ffi.byte_vec(_source(source))
             make = ffi.module_deserialize if _serialized else ffi.module_new
-            ptr = make(self._store.ptr, ctypes.byref(data))
+            # The C API compiles "in" a store, but a module belongs to the
+            # engine only: the store is not needed afterwards.
+            with Store(engine) as store:
+                ptr = make(store.ptr, ctypes.byref(data))
             ffi.byte_vec_delete(ctypes.byref(data))
         if not ptr:
             what = "serialized module" if _serialized else "module"
@@ -220,10 +221,10 @@ class Module(_Owned):
         other settings raise WasmError."""
         if trusted is not True:
             raise ValueError("from_precompiled runs the machine code it is given: pass trusted=True for trusted bytes")
-        module_store = Store(engine)
         raw = ffi.byte_vec(_source(data))
         ptr = ctypes.c_void_p()
-        err = ffi.module_from_precompiled(module_store.ptr, ctypes.byref(raw), ctypes.byref(ptr))
+        with Store(engine) as store:
+            err = ffi.module_from_precompiled(store.ptr, ctypes.byref(raw), ctypes.byref(ptr))
         ffi.byte_vec_delete(ctypes.byref(raw))
         if err:
             raise WasmError(error_text(err))

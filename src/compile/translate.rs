@@ -130,23 +130,15 @@ impl<'a, 'b> Translator<'a, 'b> {
         if self.env.epoch_interruption && may_run_long(body)? {
             let (limits, counter) = self.env.epoch_pointers(&mut self.b);
             let cached = self.b.declare_var(types::I64);
-            let deadline = self.b.ins().load(
-                types::I64,
-                MemFlagsData::trusted(),
-                limits,
-                LIMITS_EPOCH_DEADLINE,
-            );
-            self.b.def_var(cached, deadline);
-            self.epoch = Some(EpochCheck {
+            let check = EpochCheck {
                 limits,
                 counter,
                 cached,
-            });
-            // At entry the deadline was just read: one compare suffices.
-            let epoch = self
-                .b
-                .ins()
-                .atomic_load(types::I64, MemFlagsData::trusted(), counter);
+            };
+            self.epoch = Some(check);
+            // At entry the deadline is read anyway: one compare suffices.
+            let deadline = self.reload_epoch_deadline(check);
+            let epoch = self.read_epoch(check);
             self.trap_if_reached(epoch, deadline);
         }
         let exit = self.b.create_block();
@@ -181,23 +173,16 @@ impl<'a, 'b> Translator<'a, 'b> {
 
     /// With epoch interruption: traps with `Interrupt` once the engine's
     /// epoch reaches the store's deadline. The fast path compares the epoch
-    /// (an atomic load, never merged with an earlier read, so a loop sees
-    /// another thread's increment) with a cached deadline, read at entry
+    /// with a cached deadline, read at entry
     /// and after every call (where host code may have moved it); when that
     /// passes, the store's deadline is read again and the code traps if it
     /// has passed too.
     fn epoch_check(&mut self) {
-        let Some(EpochCheck {
-            limits,
-            counter,
-            cached,
-        }) = self.epoch
-        else {
+        let Some(check) = self.epoch else {
             return;
         };
-        let flags = MemFlagsData::trusted();
-        let epoch = self.b.ins().atomic_load(types::I64, flags, counter);
-        let deadline = self.b.use_var(cached);
+        let epoch = self.read_epoch(check);
+        let deadline = self.b.use_var(check.cached);
         let passed = self
             .b
             .ins()
@@ -208,29 +193,39 @@ impl<'a, 'b> Translator<'a, 'b> {
         self.b.ins().brif(passed, slow, &[], cont, &[]);
         self.b.switch_to_block(slow);
         self.b.seal_block(slow);
-        let fresh = self
-            .b
-            .ins()
-            .load(types::I64, flags, limits, LIMITS_EPOCH_DEADLINE);
+        let fresh = self.reload_epoch_deadline(check);
         self.trap_if_reached(epoch, fresh);
-        self.b.def_var(cached, fresh);
         self.b.ins().jump(cont, &[]);
         self.b.switch_to_block(cont);
         self.b.seal_block(cont);
     }
 
+    /// Reads the store's deadline into the cached copy and returns it.
+    fn reload_epoch_deadline(&mut self, check: EpochCheck) -> Value {
+        let fresh = self.b.ins().load(
+            types::I64,
+            MemFlagsData::trusted(),
+            check.limits,
+            LIMITS_EPOCH_DEADLINE,
+        );
+        self.b.def_var(check.cached, fresh);
+        fresh
+    }
+
     /// After a call: host code may have moved the store's deadline (it can
     /// only run inside a call), so the cached copy is read again.
-    fn reload_epoch_deadline(&mut self) {
-        if let Some(EpochCheck { limits, cached, .. }) = self.epoch {
-            let fresh = self.b.ins().load(
-                types::I64,
-                MemFlagsData::trusted(),
-                limits,
-                LIMITS_EPOCH_DEADLINE,
-            );
-            self.b.def_var(cached, fresh);
+    fn after_call(&mut self) {
+        if let Some(check) = self.epoch {
+            self.reload_epoch_deadline(check);
         }
+    }
+
+    /// The engine's epoch, by an atomic load: never merged with an earlier
+    /// read, so a loop sees another thread's increment.
+    fn read_epoch(&mut self, check: EpochCheck) -> Value {
+        self.b
+            .ins()
+            .atomic_load(types::I64, MemFlagsData::trusted(), check.counter)
     }
 
     /// Traps with `Interrupt` when `epoch >= deadline`.
@@ -431,7 +426,7 @@ impl<'a, 'b> Translator<'a, 'b> {
                 let args = self.stack.split_off(self.stack.len() - n);
                 let results = self.env.call(&mut self.b, function_index, &args);
                 self.stack.extend(results);
-                self.reload_epoch_deadline();
+                self.after_call();
             }
             O::CallIndirect {
                 type_index,
@@ -444,7 +439,7 @@ impl<'a, 'b> Translator<'a, 'b> {
                     self.env
                         .call_indirect(&mut self.b, type_index, table_index, index, &args);
                 self.stack.extend(results);
-                self.reload_epoch_deadline();
+                self.after_call();
             }
             O::Drop => {
                 self.pop();

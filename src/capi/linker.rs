@@ -298,21 +298,16 @@ pub unsafe extern "C" fn wasi_rt_linker_run(
                 .map(|i| Object::new(Some(cell.clone()), Kind::Instance(*i)));
             let result = inst.and_then(|inst| {
                 // SAFETY: as above.
-                let st = unsafe { cell.get() };
-                let start = inst.get_func(st, "_start").expect("checked above");
-                start.call(st, &[], &mut [])
+                crate::wasi::call_start(unsafe { cell.get() }, &inst)
             });
-            let code = match result {
-                Ok(()) => 0,
-                Err(e) => match crate::wasi::exit_code(&e) {
-                    Some(c) => c,
-                    None => match e.into_trap() {
-                        Ok(t) => {
-                            put_trap(&cell, trap_out, t);
-                            return std::ptr::null_mut();
-                        }
-                        Err(e) => return error(e.to_string()),
-                    },
+            let code = match crate::wasi::command_exit(result) {
+                Ok(c) => c,
+                Err(e) => match e.into_trap() {
+                    Ok(t) => {
+                        put_trap(&cell, trap_out, t);
+                        return std::ptr::null_mut();
+                    }
+                    Err(e) => return error(e.to_string()),
                 },
             };
             if !exit_code.is_null() {

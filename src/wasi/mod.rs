@@ -310,19 +310,27 @@ impl WasiCtx {
                 "the module has no _start function to run (use --invoke NAME to call an export)",
             ));
         }
-        let result = self.instantiate(store, module).and_then(|inst| {
-            let start = inst
-                .get_func(store, "_start")
-                .ok_or_else(|| Error::link("_start is not a function"))?;
-            start.call(store, &[], &mut [])
-        });
-        match result {
-            Ok(()) => Ok(0),
-            Err(e) => match exit_code(&e) {
-                Some(code) => Ok(code),
-                None => Err(e),
-            },
-        }
+        let result = self
+            .instantiate(store, module)
+            .and_then(|inst| call_start(store, &inst));
+        command_exit(result)
+    }
+}
+
+/// Calls a command's `_start`.
+pub fn call_start(store: &mut Store, instance: &Instance) -> crate::Result<()> {
+    let start = instance
+        .get_func(store, "_start")
+        .ok_or_else(|| Error::link("_start is not a function"))?;
+    start.call(store, &[], &mut [])
+}
+
+/// The exit code of a command that ended with `result`: 0 when it
+/// returned, `n` after `proc_exit(n)`; any other error is passed on.
+pub fn command_exit(result: crate::Result<()>) -> crate::Result<i32> {
+    match result {
+        Ok(()) => Ok(0),
+        Err(e) => exit_code(&e).ok_or(e),
     }
 }
 

@@ -136,13 +136,24 @@ fn parse_options(args: &[String], opts: &mut RunOptions) -> Result<usize, String
 }
 
 fn run(args: &[String]) -> ExitCode {
-    match run_inner(args) {
-        Ok(code) => code,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            ExitCode::from(1)
-        }
-    }
+    finish(run_inner(args))
+}
+
+/// The exit status of a command: its own, or 1 after printing its error.
+fn finish(result: Result<ExitCode, String>) -> ExitCode {
+    result.unwrap_or_else(|msg| {
+        eprintln!("error: {msg}");
+        ExitCode::from(1)
+    })
+}
+
+/// An engine for the host CPU, with epoch checks when `epoch_interruption`.
+fn engine(epoch_interruption: bool) -> Result<Engine, String> {
+    Engine::new(&Config {
+        epoch_interruption,
+        ..Config::default()
+    })
+    .map_err(|e| e.to_string())
 }
 
 /// Exit status for a trap, as a shell reports an aborted process.
@@ -166,18 +177,15 @@ fn run_inner(args: &[String]) -> Result<ExitCode, String> {
         opts.trace = true;
     }
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
-    let engine = Engine::new(&Config {
-        epoch_interruption: opts.timeout.is_some(),
-        ..Config::default()
-    })
-    .map_err(|e| e.to_string())?;
-    if is_precompiled(&bytes) && !opts.allow_precompiled {
+    let engine = engine(opts.timeout.is_some())?;
+    let precompiled = Module::is_precompiled(&bytes);
+    if precompiled && !opts.allow_precompiled {
         return Err(format!(
             "{file} was made by `wasi-rt compile`: its machine code runs as it is, \
              so loading it needs --allow-precompiled (only for files you trust)"
         ));
     }
-    let module = if is_precompiled(&bytes) {
+    let module = if precompiled {
         // SAFETY: the user vouched for the file with --allow-precompiled.
         unsafe { Module::from_precompiled(&engine, &bytes) }
     } else {
@@ -291,11 +299,6 @@ fn parse_size(s: &str) -> Result<u64, String> {
     n.checked_mul(1 << shift).ok_or_else(bad)
 }
 
-/// Whether `bytes` start like a file of `wasi-rt compile`.
-fn is_precompiled(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"\0wasi-rt-precompiled")
-}
-
 /// `wasi-rt compile [--timeout-ready] FILE -o OUT`.
 fn compile(args: &[String]) -> ExitCode {
     let mut input = None;
@@ -321,23 +324,13 @@ fn compile(args: &[String]) -> ExitCode {
         eprintln!("error: compile needs FILE and -o OUT\n{USAGE}");
         return ExitCode::from(1);
     };
-    let result = (|| -> Result<(), String> {
+    finish((|| {
         let bytes = std::fs::read(&input).map_err(|e| format!("cannot read {input}: {e}"))?;
-        let engine = Engine::new(&Config {
-            epoch_interruption: epoch,
-            ..Config::default()
-        })
-        .map_err(|e| e.to_string())?;
-        let code = Module::precompile(&engine, &bytes).map_err(|e| format!("{input}: {e}"))?;
-        std::fs::write(&output, code).map_err(|e| format!("cannot write {output}: {e}"))
-    })();
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            ExitCode::from(1)
-        }
-    }
+        let code =
+            Module::precompile(&engine(epoch)?, &bytes).map_err(|e| format!("{input}: {e}"))?;
+        std::fs::write(&output, code).map_err(|e| format!("cannot write {output}: {e}"))?;
+        Ok(ExitCode::SUCCESS)
+    })())
 }
 
 fn parse_val(t: ValType, s: &str) -> Result<Val, String> {

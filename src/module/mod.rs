@@ -107,6 +107,12 @@ impl Module {
         precompiled::write(engine, &binary, &info, &code)
     }
 
+    /// Whether `bytes` start like the output of [`Module::precompile`]
+    /// (a cheap look at the header; loading checks everything).
+    pub fn is_precompiled(bytes: &[u8]) -> bool {
+        precompiled::is_precompiled(bytes)
+    }
+
     /// Loads a module made by [`Module::precompile`] without compiling it.
     /// Bytes that are not a precompiled module, are cut short, or were made
     /// by another wasi-rt version or an engine with other settings are

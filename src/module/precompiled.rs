@@ -81,6 +81,11 @@ fn checksum(data: &[u8]) -> u64 {
     })
 }
 
+/// Whether `data` starts with the precompiled-module magic.
+pub fn is_precompiled(data: &[u8]) -> bool {
+    data.starts_with(MAGIC)
+}
+
 /// What compiled code depends on: a precompiled module only loads into an
 /// engine with the same fingerprint.
 pub fn fingerprint(engine: &Engine) -> String {
@@ -258,7 +263,7 @@ pub fn read<'a>(
     data: &'a [u8],
     check_shape: impl FnOnce(&'a [u8]) -> Result<ModuleInfo>,
 ) -> Result<(ModuleInfo, CodeImage)> {
-    if !data.starts_with(MAGIC) {
+    if !is_precompiled(data) {
         return Err(bad("not a precompiled wasi-rt module"));
     }
     let Some((body, sum)) = data

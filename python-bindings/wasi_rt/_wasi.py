@@ -107,20 +107,19 @@ class WasiConfig(_Owned):
 
     def stdin_file(self, path: Union[str, Path]) -> "WasiConfig":
         """stdin reads the file at ``path``; WasmError when it cannot be opened."""
-        if not ffi.wasi_config_set_stdin_file(self.ptr, c_string(path, "path")):
-            raise WasmError(f"cannot open {path}")
-        return self
+        return self._file(ffi.wasi_config_set_stdin_file, path, "open")
 
     def stdout_file(self, path: Union[str, Path]) -> "WasiConfig":
         """stdout goes to the file at ``path`` (created or truncated)."""
-        if not ffi.wasi_config_set_stdout_file(self.ptr, c_string(path, "path")):
-            raise WasmError(f"cannot create {path}")
-        return self
+        return self._file(ffi.wasi_config_set_stdout_file, path, "create")
 
     def stderr_file(self, path: Union[str, Path]) -> "WasiConfig":
         """stderr goes to the file at ``path`` (created or truncated)."""
-        if not ffi.wasi_config_set_stderr_file(self.ptr, c_string(path, "path")):
-            raise WasmError(f"cannot create {path}")
+        return self._file(ffi.wasi_config_set_stderr_file, path, "create")
+
+    def _file(self, setter, path: Union[str, Path], verb: str) -> "WasiConfig":
+        if not setter(self.ptr, c_string(path, "path")):
+            raise WasmError(f"cannot {verb} {path}")
         return self
 
     def capture_stdout(self) -> Output:

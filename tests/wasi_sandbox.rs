@@ -672,3 +672,91 @@ fn wasi_unstable_poll_oneoff_reads_the_preview0_clock_subscription() {
     // userdata 7, errno 0, type CLOCK, one event.
     assert_eq!(event.call(&mut store, ()).unwrap(), (7, 0, 0, 1));
 }
+
+/// `fd_readdir(fd, buf=0, buf_len, cookie, bufused=65532)` as an export.
+const READDIR: &str = r#"(module
+  (import "wasi_snapshot_preview1" "fd_readdir" (func $rd (param i32 i32 i32 i64 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "readdir") (param i32 i32 i64) (result i32)
+    (call $rd (local.get 0) (i32.const 0) (local.get 1) (local.get 2) (i32.const 65532))))"#;
+
+/// Lists `fd` from `cookie` as wasi-libc does: pages of `page` bytes,
+/// each resumed at the cookie of the last whole entry. Returns the
+/// (name, cookie after it) of every entry.
+fn list_from(
+    store: &mut Store,
+    inst: &Instance,
+    mem: Memory,
+    page: i32,
+    mut cookie: u64,
+) -> Vec<(String, u64)> {
+    let rd = inst.get_func(&*store, "readdir").unwrap();
+    let mut out = Vec::new();
+    loop {
+        let mut r = [Val::I32(0)];
+        rd.call(
+            store,
+            &[Val::I32(3), Val::I32(page), Val::I64(cookie as i64)],
+            &mut r,
+        )
+        .unwrap();
+        assert_eq!(r[0].i32(), Some(0), "errno");
+        let data = mem.data(&*store);
+        let used = u32::from_le_bytes(data[65532..65536].try_into().unwrap()) as usize;
+        let mut at = 0;
+        let mut whole = 0;
+        while at + 24 <= used {
+            let next = u64::from_le_bytes(data[at..at + 8].try_into().unwrap());
+            let len = u32::from_le_bytes(data[at + 16..at + 20].try_into().unwrap()) as usize;
+            if at + 24 + len > used {
+                break;
+            }
+            let name = String::from_utf8_lossy(&data[at + 24..at + 24 + len]).into_owned();
+            out.push((name, next));
+            cookie = next;
+            at += 24 + len;
+            whole += 1;
+        }
+        if used < page as usize {
+            return out;
+        }
+        assert!(whole > 0, "a page of {page} bytes holds no whole entry");
+    }
+}
+
+#[test]
+fn fd_readdir_pages_through_a_large_directory_and_resumes_at_any_cookie() {
+    let s = sandbox("readdir-pages");
+    let dir = s.root.join("many");
+    std::fs::create_dir(&dir).unwrap();
+    for i in 0..5000 {
+        std::fs::write(dir.join(format!("entry-{i:05}")), "").unwrap();
+    }
+    let mut b = WasiCtxBuilder::new();
+    b.preopen_dir(&dir, ".", true);
+    let engine = Engine::default();
+    let module = Module::new(&engine, READDIR).unwrap();
+    let mut store = Store::new(&engine);
+    let inst = b.build().unwrap().instantiate(&mut store, &module).unwrap();
+    let mem = inst.get_memory(&store, "memory").unwrap();
+
+    // Small pages: thousands of calls, each resuming where the last ended.
+    let all = list_from(&mut store, &inst, mem, 256, 0);
+    let mut names: Vec<&str> = all.iter().map(|(n, _)| n.as_str()).collect();
+    names.sort();
+    let mut want: Vec<String> = (0..5000).map(|i| format!("entry-{i:05}")).collect();
+    want.push(".".into());
+    want.push("..".into());
+    want.sort();
+    assert_eq!(names, want, "every entry exactly once");
+    // Cookies are small numbers (wasi-libc keeps them in a 32-bit long).
+    assert!(all.iter().all(|(_, c)| *c <= 5002));
+
+    // Resuming at any cookie gives exactly the rest of the listing, in
+    // any order of requests.
+    for start in [4000, 17, 2500, 1, 4999, 33, 64, 5002, 0] {
+        let cookie = if start == 0 { 0 } else { all[start - 1].1 };
+        let rest = list_from(&mut store, &inst, mem, 4096, cookie);
+        assert_eq!(rest, all[start..].to_vec(), "from entry {start}");
+    }
+}

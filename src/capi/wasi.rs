@@ -432,6 +432,28 @@ pub unsafe extern "C" fn wasi_rt_output_contents(
     })
 }
 
+/// Caps what capture buffer `o` holds at `max_bytes` (`SIZE_MAX`: no cap,
+/// the default). Once full, the program's writes to the stream fail with
+/// `EFBIG` (one that only partly fits is cut short) and
+/// `wasi_rt_output_overflowed` turns true. Bytes already held stay. NULL is
+/// ignored.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_output_limit(o: *const wasi_rt_output_t, max_bytes: usize) {
+    // SAFETY: NULL or a live buffer.
+    if let Some(o) = unsafe { o.as_ref() } {
+        o.buffer
+            .set_limit((max_bytes != usize::MAX).then_some(max_bytes));
+    }
+}
+
+/// Whether the program wrote more than capture buffer `o` may hold (see
+/// `wasi_rt_output_limit`), so some output was lost. False for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_output_overflowed(o: *const wasi_rt_output_t) -> bool {
+    // SAFETY: NULL or a live buffer.
+    unsafe { o.as_ref() }.is_some_and(|o| o.buffer.overflowed())
+}
+
 /// Deletes a capture buffer (own); the program may keep writing into its
 /// own copy. NULL is ignored.
 #[unsafe(no_mangle)]

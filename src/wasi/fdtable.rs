@@ -4,7 +4,7 @@ use super::abi::{filetype, rights};
 use super::errno::{Errno, WasiResult};
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::sync::{Arc, Mutex};
@@ -22,24 +22,63 @@ pub enum StdinSource {
 }
 
 /// An in-memory sink for stdout or stderr, readable by the host after (or
-/// during) the run. Clones share the buffer.
+/// during) the run. Clones share the buffer. A buffer made with
+/// [`OutputBuffer::with_limit`] holds at most that many bytes: a write that
+/// finds it full fails with `FBIG` (one that only partly fits is cut
+/// short), and [`OutputBuffer::overflowed`] tells the host output was lost.
 #[derive(Clone, Default)]
-pub struct OutputBuffer(Arc<Mutex<Vec<u8>>>);
+pub struct OutputBuffer(Arc<Mutex<BufferState>>);
+
+#[derive(Default)]
+struct BufferState {
+    bytes: Vec<u8>,
+    limit: Option<usize>,
+    overflowed: bool,
+}
 
 impl OutputBuffer {
-    /// An empty buffer.
+    /// An empty buffer with no cap.
     pub fn new() -> OutputBuffer {
         OutputBuffer::default()
     }
+    /// An empty buffer that holds at most `max_bytes`.
+    pub fn with_limit(max_bytes: usize) -> OutputBuffer {
+        let b = OutputBuffer::default();
+        b.set_limit(Some(max_bytes));
+        b
+    }
+    /// Caps what the buffer holds from now on (`None`: no cap). Bytes
+    /// already held stay.
+    pub fn set_limit(&self, max_bytes: Option<usize>) {
+        self.lock().limit = max_bytes;
+    }
+    fn lock(&self) -> std::sync::MutexGuard<'_, BufferState> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
     /// Everything written so far.
     pub fn contents(&self) -> Vec<u8> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.lock().bytes.clone()
     }
-    fn push(&self, bytes: &[u8]) {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(bytes);
+    /// Whether a write was refused or cut short because the buffer was full.
+    pub fn overflowed(&self) -> bool {
+        self.lock().overflowed
+    }
+    /// Appends what fits of `bytes`; returns how much that was.
+    pub(crate) fn push(&self, bytes: &[u8]) -> std::io::Result<usize> {
+        let mut st = self.lock();
+        let room = st.limit.map_or(usize::MAX, |l| l.saturating_sub(st.bytes.len()));
+        let n = bytes.len().min(room);
+        if n < bytes.len() {
+            st.overflowed = true;
+            if n == 0 {
+                return Err(std::io::Error::from_raw_os_error(libc::EFBIG));
+            }
+        }
+        st.bytes
+            .try_reserve(n)
+            .map_err(|_| std::io::Error::from_raw_os_error(libc::ENOMEM))?;
+        st.bytes.extend_from_slice(&bytes[..n]);
+        Ok(n)
     }
 }
 
@@ -72,6 +111,8 @@ pub enum Handle {
     Dir {
         fd: OwnedFd,
         preopen: Option<String>,
+        /// The stream `fd_readdir` lists it with, once it has been listed.
+        listing: Option<super::dir::DirStream>,
     },
     Listener(TcpListener),
     Stream(TcpStream),
@@ -187,57 +228,6 @@ impl FdEntry {
                 ..
             } => filetype::REGULAR_FILE,
             _ => filetype::CHARACTER_DEVICE,
-        }
-    }
-
-    /// Reads into `buf` (stream semantics). Returns bytes read; 0 = end.
-    pub fn read(&mut self, buf: &mut [u8]) -> WasiResult<usize> {
-        match &mut self.handle {
-            Handle::Stdin { source, pos } => match source {
-                StdinSource::Inherit => Ok(std::io::stdin().lock().read(buf)?),
-                StdinSource::Null => Ok(0),
-                StdinSource::Bytes(b) => {
-                    let n = buf.len().min(b.len() - *pos);
-                    buf[..n].copy_from_slice(&b[*pos..*pos + n]);
-                    *pos += n;
-                    Ok(n)
-                }
-                StdinSource::File(f) => Ok(f.read(buf)?),
-            },
-            Handle::File(f) => Ok(f.read(buf)?),
-            Handle::Stream(s) => Ok(s.read(buf)?),
-            Handle::Dir { .. } => Err(Errno::ISDIR),
-            Handle::Output { .. } | Handle::Listener(_) => Err(Errno::BADF),
-        }
-    }
-
-    /// Writes `buf` (stream semantics). Returns bytes written.
-    pub fn write(&mut self, buf: &[u8]) -> WasiResult<usize> {
-        match &mut self.handle {
-            Handle::Output { sink, host_fd } => match sink {
-                OutputSink::Inherit => {
-                    if *host_fd == 2 {
-                        let mut e = std::io::stderr().lock();
-                        e.write_all(buf)?;
-                    } else {
-                        let mut o = std::io::stdout().lock();
-                        o.write_all(buf)?;
-                        o.flush()?;
-                    }
-                    Ok(buf.len())
-                }
-                OutputSink::Null => Ok(buf.len()),
-                OutputSink::Buffer(b) => {
-                    b.push(buf);
-                    Ok(buf.len())
-                }
-                OutputSink::File(f) => Ok(f.write(buf)?),
-                OutputSink::Writer(w) => Ok(w.write(buf)?),
-            },
-            Handle::File(f) => Ok(f.write(buf)?),
-            Handle::Stream(s) => Ok(s.write(buf)?),
-            Handle::Dir { .. } => Err(Errno::ISDIR),
-            Handle::Stdin { .. } | Handle::Listener(_) => Err(Errno::BADF),
         }
     }
 }

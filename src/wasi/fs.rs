@@ -2,14 +2,16 @@
 
 use super::abi::*;
 use super::call::Call;
+use super::dir::DirStream;
 use super::errno::{Errno, WasiResult};
 use super::fdtable::{DIR_RIGHTS, FILE_RIGHTS, FdEntry, Handle};
+use super::io;
 use super::path::{self, Resolved};
 use std::ffi::CString;
 use std::fs::File;
 use std::io::{Seek, SeekFrom};
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
-use std::os::unix::fs::{FileExt, FileTypeExt};
+use std::os::unix::fs::FileTypeExt;
 
 /// The WASI file type of a host file type.
 pub fn filetype_of(t: &std::fs::FileType) -> u8 {
@@ -124,7 +126,13 @@ impl Borrow for OwnedFd {
     }
 }
 
+/// A path argument: at most `path::MAX_PATH` bytes (NAMETOOLONG, checked
+/// before anything is copied), UTF-8.
 fn guest_path(c: &Call<'_>, ptr: u32, len: u32) -> WasiResult<String> {
+    if len as usize > path::MAX_PATH {
+        c.mem.slice(ptr, len)?;
+        return Err(Errno::NAMETOOLONG);
+    }
     Ok(c.mem.str(ptr, len)?.to_string())
 }
 
@@ -346,34 +354,20 @@ pub fn fd_filestat_set_times(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
     check(unsafe { libc::futimens(fd, t.as_ptr()) })
 }
 
+/// `fd_read`/`fd_pread`: the descriptor and its rights first, then the
+/// iovecs, then the transfer straight into guest memory.
 fn read_iovs(c: &mut Call<'_>, fd: u32, iovs: u32, n: u32, offset: Option<u64>) -> WasiResult<u32> {
-    let iovs = c.mem.iovecs(iovs, n)?;
-    let total: u64 = iovs.iter().map(|v| v.1 as u64).sum();
-    let mut buf = vec![0u8; total.min(16 << 20) as usize];
     let e = c.st.fds.get_mut(fd)?;
     e.require(rights::FD_READ | if offset.is_some() { rights::FD_SEEK } else { 0 })?;
-    let got = match offset {
-        Some(off) => match &e.handle {
-            Handle::File(f) => f.read_at(&mut buf, off)?,
-            Handle::Dir { .. } => return Err(Errno::ISDIR),
-            _ => return Err(Errno::SPIPE),
-        },
-        None => e.read(&mut buf)?,
-    };
-    let mut done = 0usize;
-    for (ptr, len) in iovs {
-        if done >= got {
-            break;
-        }
-        let n = (len as usize).min(got - done);
-        c.mem
-            .slice_mut(ptr, n as u32)?
-            .copy_from_slice(&buf[done..done + n]);
-        done += n;
+    if let Some(host) = e.raw_fd().filter(|_| offset.is_none()) {
+        c.wait_fd(host, libc::POLLIN)?;
     }
-    Ok(got as u32)
+    let e = c.st.fds.get_mut(fd)?;
+    let iovs = c.mem.iovecs(iovs, n)?;
+    Ok(io::read(e, &mut c.mem, &iovs, offset)? as u32)
 }
 
+/// `fd_write`/`fd_pwrite`, in the same order as `read_iovs`.
 fn write_iovs(
     c: &mut Call<'_>,
     fd: u32,
@@ -381,22 +375,14 @@ fn write_iovs(
     n: u32,
     offset: Option<u64>,
 ) -> WasiResult<u32> {
-    let iovs = c.mem.iovecs(iovs, n)?;
-    let mut data = Vec::new();
-    for (ptr, len) in iovs {
-        data.extend_from_slice(c.mem.slice(ptr, len)?);
-    }
     let e = c.st.fds.get_mut(fd)?;
     e.require(rights::FD_WRITE | if offset.is_some() { rights::FD_SEEK } else { 0 })?;
-    let n = match offset {
-        Some(off) => match &e.handle {
-            Handle::File(f) => f.write_at(&data, off)?,
-            Handle::Dir { .. } => return Err(Errno::ISDIR),
-            _ => return Err(Errno::SPIPE),
-        },
-        None => e.write(&data)?,
-    };
-    Ok(n as u32)
+    if let Some(host) = e.raw_fd().filter(|_| offset.is_none()) {
+        c.wait_fd(host, libc::POLLOUT)?;
+    }
+    let e = c.st.fds.get_mut(fd)?;
+    let iovs = c.mem.iovecs(iovs, n)?;
+    Ok(io::write(e, &mut c.mem, &iovs, offset)? as u32)
 }
 
 /// `fd_read(fd, iovs, iovs_len, nread)`
@@ -506,76 +492,47 @@ pub fn fd_prestat_dir_name(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
     Ok(())
 }
 
-/// `fd_readdir(fd, buf, buf_len, cookie, bufused)`
+/// `fd_readdir(fd, buf, buf_len, cookie, bufused)`: entries from `cookie`
+/// on, each a 24-byte header and its name, until the buffer is full (the
+/// last one cut short if it does not fit, as the ABI specifies). The
+/// directory stream stays open with the fd, so the next call resumes where
+/// this one stopped.
 pub fn fd_readdir(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
     let (buf, buf_len, cookie, used_ptr) = (a[1] as u32, a[2] as u32, a[3], a[4] as u32);
+    let e = c.st.fds.get_mut(a[0] as u32)?;
+    if !matches!(e.handle, Handle::Dir { .. }) {
+        return Err(Errno::NOTDIR);
+    }
+    e.require(rights::FD_READDIR)?;
+    let Handle::Dir { fd, listing, .. } = &mut e.handle else {
+        return Err(Errno::NOTDIR);
+    };
     c.mem.check_record(used_ptr, 4, 4)?;
     c.mem.slice(buf, buf_len)?;
-    let entries = {
-        let dfd = dir_fd(c, a[0] as u32, rights::FD_READDIR)?;
-        list_dir(dfd.as_raw_fd())?
-    };
-    let mut out = Vec::new();
-    for (i, (name, ino, ft)) in entries.iter().enumerate().skip(cookie as usize) {
-        out.extend_from_slice(&(i as u64 + 1).to_le_bytes());
-        out.extend_from_slice(&ino.to_le_bytes());
-        out.extend_from_slice(&(name.len() as u32).to_le_bytes());
-        out.extend_from_slice(&[*ft, 0, 0, 0]);
-        out.extend_from_slice(name);
-        if out.len() >= buf_len as usize {
+    if listing.is_none() {
+        *listing = Some(DirStream::open(fd.as_raw_fd())?);
+    }
+    let stream = listing.as_mut().expect("opened above");
+    stream.seek(cookie)?;
+    let mut used = 0u32;
+    while used < buf_len {
+        let Some(ent) = stream.next_entry()? else {
             break;
+        };
+        let mut header = [0u8; 24];
+        header[..8].copy_from_slice(&ent.next.to_le_bytes());
+        header[8..16].copy_from_slice(&ent.ino.to_le_bytes());
+        header[16..20].copy_from_slice(&(ent.name.len() as u32).to_le_bytes());
+        header[20] = ent.filetype;
+        for part in [&header[..], ent.name] {
+            let n = (part.len() as u32).min(buf_len - used);
+            c.mem
+                .slice_mut(buf + used, n)?
+                .copy_from_slice(&part[..n as usize]);
+            used += n;
         }
     }
-    let n = out.len().min(buf_len as usize);
-    c.mem.slice_mut(buf, n as u32)?.copy_from_slice(&out[..n]);
-    c.out_u32("bufused", used_ptr, n as u32)
-}
-
-/// All entries of a directory (including `.` and `..`), in the order the
-/// host returns them: (name, inode, WASI file type).
-fn list_dir(dirfd: RawFd) -> WasiResult<Vec<(Vec<u8>, u64, u8)>> {
-    // A fresh descriptor so the listing starts at the beginning and the
-    // table's descriptor keeps its own state.
-    // SAFETY: openat/fdopendir/readdir/closedir on descriptors we own; the
-    // DIR stream takes ownership of `fd` and is closed below.
-    unsafe {
-        let fd = libc::openat(
-            dirfd,
-            c".".as_ptr(),
-            libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
-        );
-        if fd < 0 {
-            return Err(Errno::last());
-        }
-        let dir = libc::fdopendir(fd);
-        if dir.is_null() {
-            libc::close(fd);
-            return Err(Errno::last());
-        }
-        let mut v = Vec::new();
-        loop {
-            let ent = libc::readdir(dir);
-            if ent.is_null() {
-                break;
-            }
-            let ent = &*ent;
-            let name = std::ffi::CStr::from_ptr(ent.d_name.as_ptr())
-                .to_bytes()
-                .to_vec();
-            let ft = match ent.d_type {
-                libc::DT_DIR => filetype::DIRECTORY,
-                libc::DT_REG => filetype::REGULAR_FILE,
-                libc::DT_LNK => filetype::SYMBOLIC_LINK,
-                libc::DT_CHR => filetype::CHARACTER_DEVICE,
-                libc::DT_BLK => filetype::BLOCK_DEVICE,
-                libc::DT_SOCK => filetype::SOCKET_STREAM,
-                _ => filetype::UNKNOWN,
-            };
-            v.push((name, ent.d_ino as u64, ft));
-        }
-        libc::closedir(dir);
-        Ok(v)
-    }
+    c.out_u32("bufused", used_ptr, used)
 }
 
 /// `fd_renumber(from, to)`
@@ -718,7 +675,11 @@ pub fn path_open(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
     let st = fstat(fd.as_raw_fd())?;
     let entry = if st.st_mode & libc::S_IFMT == libc::S_IFDIR {
         FdEntry {
-            handle: Handle::Dir { fd, preopen: None },
+            handle: Handle::Dir {
+                fd,
+                preopen: None,
+                listing: None,
+            },
             base: base & DIR_RIGHTS,
             inheriting: inh,
             flags: fdf,

@@ -94,17 +94,40 @@ impl<'a> GuestMem<'a> {
         self.range(ptr, size).map(|_| ())
     }
 
-    /// Reads an iovec array: (buf, len) pairs, each checked.
+    /// Reads an iovec array of `count` (buf, len) pairs. Every entry is
+    /// checked (EFAULT when one lies outside memory), but only what one
+    /// call transfers is returned: the non-empty entries among the first
+    /// [`MAX_IOVS`], cut off once they add up to [`MAX_IO_BYTES`]. A guest
+    /// that asks for more gets a short transfer, as POSIX allows, so the
+    /// host never holds more than a fixed number of entries however many
+    /// (or however overlapping) iovecs the guest passes.
     pub fn iovecs(&self, ptr: u32, count: u32) -> WasiResult<Vec<(u32, u32)>> {
         let size = count.checked_mul(8).ok_or(Errno::FAULT)?;
         self.check_record(ptr, size, 4)?;
-        let mut v = Vec::with_capacity(count as usize);
+        let mut v = Vec::new();
+        let mut total = 0usize;
         for i in 0..count {
             let buf = self.read_u32(ptr + i * 8)?;
             let len = self.read_u32(ptr + i * 8 + 4)?;
             self.range(buf, len)?;
-            v.push((buf, len));
+            if (i as usize) < MAX_IOVS && len > 0 && total < MAX_IO_BYTES {
+                let len = len.min((MAX_IO_BYTES - total) as u32);
+                total += len as usize;
+                v.push((buf, len));
+            }
         }
         Ok(v)
     }
+
+    /// The address of guest byte `ptr`, for handing iovecs (already
+    /// checked by [`GuestMem::iovecs`]) to the kernel without copying.
+    pub fn host_ptr(&mut self, ptr: u32) -> *mut u8 {
+        self.bytes.as_mut_ptr().wrapping_add(ptr as usize)
+    }
 }
+
+/// Most iovecs one read or write transfers (Linux's `IOV_MAX`).
+pub const MAX_IOVS: usize = 1024;
+/// Most bytes one read or write transfers (Linux's `MAX_RW_COUNT`); the
+/// count always fits the 32-bit result.
+pub const MAX_IO_BYTES: usize = 0x7fff_f000;

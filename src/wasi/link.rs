@@ -1,7 +1,7 @@
 //! The table of WASI functions (name, parameters, implementation) and the
 //! host functions made from it for a module's imports, with the call trace.
 
-use super::call::Call;
+use super::call::{Call, Deadline};
 use super::errno::{Errno, WasiResult};
 use super::guest::GuestMem;
 use super::state::WasiState;
@@ -172,6 +172,10 @@ pub fn host_func(
                 })?;
             let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
             let tracing = st.trace;
+            let deadline = caller.store().epoch_deadline().map(|at| Deadline {
+                engine: caller.store().engine().clone(),
+                at,
+            });
             let bytes = memory.data_mut(caller.store());
             let mut call = Call {
                 st: &mut st,
@@ -179,6 +183,8 @@ pub fn host_func(
                 trace: tracing.then(Vec::new),
                 preview0,
                 exit: None,
+                deadline,
+                interrupted: false,
             };
             let r = (def.imp)(&mut call, args);
             let errno = match r {
@@ -186,6 +192,10 @@ pub fn host_func(
                 Err(e) => e,
             };
             let (exit, written) = (call.exit, call.trace.take());
+            // A deadline that passed while the call blocked (or ran) stops
+            // the program here, as it would at the next loop in Wasm.
+            let interrupted = call.interrupted
+                || exit.is_none() && call.deadline.as_ref().is_some_and(Deadline::passed);
             drop(call);
             if let Some(written) = written {
                 let mut line = format!("{}({})", def.name, show_args(def, args));
@@ -202,6 +212,9 @@ pub fn host_func(
             }
             if let Some(code) = exit {
                 return Err(Trap::exit(code));
+            }
+            if interrupted {
+                return Err(Trap::from_code(crate::TrapCode::Interrupt, Vec::new()));
             }
             if let Some(r) = results.first_mut() {
                 *r = Val::I32(errno.0 as i32);

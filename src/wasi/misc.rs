@@ -2,10 +2,10 @@
 //! randomness, polling, process control and sockets.
 
 use super::abi::*;
-use super::call::Call;
+use super::call::{Call, WAIT_SLICE_MS};
 use super::errno::{Errno, WasiResult};
 use super::fdtable::{FdEntry, Handle, SOCKET_RIGHTS};
-use std::io::{Read, Write};
+use super::io;
 use std::os::fd::AsRawFd;
 
 fn write_strings(c: &mut Call<'_>, strings: &[String], ptrs: u32, buf: u32) -> WasiResult<()> {
@@ -231,15 +231,12 @@ pub fn poll(c: &mut Call<'_>, subs: &[Sub]) -> WasiResult<Vec<Event>> {
         poll_host(&mut pollfds, timeout)?;
     } else if pollfds.is_empty() {
         if let Some((wait, ud)) = deadline {
-            std::thread::sleep(std::time::Duration::from_nanos(wait));
+            sleep(c, std::time::Duration::from_nanos(wait))?;
             events.push((ud, Errno::SUCCESS, eventtype::CLOCK, 0, 0));
         }
         return Ok(events);
     } else {
-        let timeout = deadline.map_or(-1, |(w, _)| {
-            (w.div_ceil(1_000_000)).min(i32::MAX as u64) as i32
-        });
-        let n = poll_host(&mut pollfds, timeout)?;
+        let n = poll_until(c, &mut pollfds, deadline.map(|(w, _)| w))?;
         if n == 0 {
             if let Some((_, ud)) = deadline {
                 events.push((ud, Errno::SUCCESS, eventtype::CLOCK, 0, 0));
@@ -271,6 +268,55 @@ pub fn poll(c: &mut Call<'_>, subs: &[Sub]) -> WasiResult<Vec<Event>> {
         ));
     }
     Ok(events)
+}
+
+/// Sleeps for `d`, in slices when the store has an epoch deadline, so a
+/// deadline that passes ends the sleep (INTR, with `c.interrupted` set).
+fn sleep(c: &mut Call<'_>, d: std::time::Duration) -> WasiResult<()> {
+    let Some(deadline) = &c.deadline else {
+        std::thread::sleep(d);
+        return Ok(());
+    };
+    let end = std::time::Instant::now() + d;
+    loop {
+        if deadline.passed() {
+            c.interrupted = true;
+            return Err(Errno::INTR);
+        }
+        let left = end.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return Ok(());
+        }
+        std::thread::sleep(left.min(std::time::Duration::from_millis(WAIT_SLICE_MS)));
+    }
+}
+
+/// `poll` on `fds` for at most `wait_ns` (`None`: no limit), in slices
+/// when the store has an epoch deadline, as `sleep`. Returns the number of
+/// ready fds (0: the time ran out).
+fn poll_until(c: &mut Call<'_>, fds: &mut [libc::pollfd], wait_ns: Option<u64>) -> WasiResult<i32> {
+    let to_ms = |ns: u64| ns.div_ceil(1_000_000).min(i32::MAX as u64) as i32;
+    let Some(deadline) = &c.deadline else {
+        return poll_host(fds, wait_ns.map_or(-1, to_ms));
+    };
+    let end = wait_ns.map(|w| std::time::Instant::now() + std::time::Duration::from_nanos(w));
+    loop {
+        if deadline.passed() {
+            c.interrupted = true;
+            return Err(Errno::INTR);
+        }
+        let slice = match end {
+            Some(end) => {
+                let left = end.saturating_duration_since(std::time::Instant::now());
+                to_ms(left.as_nanos().min(u64::MAX as u128) as u64)
+            }
+            None => i32::MAX,
+        };
+        let n = poll_host(fds, slice.min(WAIT_SLICE_MS as i32))?;
+        if n > 0 || end.is_some_and(|end| std::time::Instant::now() >= end) {
+            return Ok(n);
+        }
+    }
 }
 
 fn poll_host(fds: &mut [libc::pollfd], timeout: i32) -> WasiResult<i32> {
@@ -343,6 +389,12 @@ pub fn sock_accept(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
     let Handle::Listener(l) = &e.handle else {
         return Err(Errno::NOTSOCK);
     };
+    let lfd = l.as_raw_fd();
+    c.wait_fd(lfd, libc::POLLIN)?;
+    let e = c.st.fds.get(a[0] as u32)?;
+    let Handle::Listener(l) = &e.handle else {
+        return Err(Errno::NOTSOCK);
+    };
     let (stream, _) = l.accept()?;
     stream.set_nonblocking(flags & fdflags::NONBLOCK != 0)?;
     let fd = c.st.fds.push(FdEntry {
@@ -363,39 +415,23 @@ pub fn sock_recv(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
         a[4] as u32,
         a[5] as u32,
     );
+    let e = c.st.fds.get_mut(a[0] as u32)?;
+    e.require(rights::FD_READ)?;
+    if let Some(fd) = e.raw_fd() {
+        c.wait_fd(fd, libc::POLLIN)?;
+    }
+    let e = c.st.fds.get_mut(a[0] as u32)?;
     c.mem.check_record(datalen, 4, 4)?;
     c.mem.check_record(roflags, 2, 2)?;
     let iovs = c.mem.iovecs(iovs, n)?;
-    let total: usize = iovs.iter().map(|v| v.1 as usize).sum();
-    let mut buf = vec![0u8; total];
-    let e = c.st.fds.get_mut(a[0] as u32)?;
-    e.require(rights::FD_READ)?;
-    let Handle::Stream(s) = &mut e.handle else {
-        return Err(Errno::NOTSOCK);
-    };
-    let got = if riflags & RECV_PEEK != 0 {
-        s.peek(&mut buf)?
-    } else if riflags & RECV_WAITALL != 0 {
-        let mut done = 0;
-        while done < buf.len() {
-            let k = s.read(&mut buf[done..])?;
-            if k == 0 {
-                break;
-            }
-            done += k;
-        }
-        done
-    } else {
-        s.read(&mut buf)?
-    };
-    let mut done = 0;
-    for (ptr, len) in iovs {
-        let k = (len as usize).min(got - done);
-        c.mem
-            .slice_mut(ptr, k as u32)?
-            .copy_from_slice(&buf[done..done + k]);
-        done += k;
+    let mut flags = 0;
+    if riflags & RECV_PEEK != 0 {
+        flags |= libc::MSG_PEEK;
     }
+    if riflags & RECV_WAITALL != 0 {
+        flags |= libc::MSG_WAITALL;
+    }
+    let got = io::recv(e, &mut c.mem, &iovs, flags)?;
     c.mem.write_u16(roflags, 0)?;
     c.out_u32("datalen", datalen, got as u32)
 }
@@ -403,17 +439,15 @@ pub fn sock_recv(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
 /// `sock_send(fd, si_data, si_data_len, si_flags, so_datalen)`
 pub fn sock_send(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
     let (iovs, n, out) = (a[1] as u32, a[2] as u32, a[4] as u32);
-    c.mem.check_record(out, 4, 4)?;
-    let mut data = Vec::new();
-    for (ptr, len) in c.mem.iovecs(iovs, n)? {
-        data.extend_from_slice(c.mem.slice(ptr, len)?);
-    }
     let e = c.st.fds.get_mut(a[0] as u32)?;
     e.require(rights::FD_WRITE)?;
-    let Handle::Stream(s) = &mut e.handle else {
-        return Err(Errno::NOTSOCK);
-    };
-    let k = s.write(&data)?;
+    if let Some(fd) = e.raw_fd() {
+        c.wait_fd(fd, libc::POLLOUT)?;
+    }
+    let e = c.st.fds.get_mut(a[0] as u32)?;
+    c.mem.check_record(out, 4, 4)?;
+    let iovs = c.mem.iovecs(iovs, n)?;
+    let k = io::send(e, &mut c.mem, &iovs)?;
     c.out_u32("datalen", out, k as u32)
 }
 

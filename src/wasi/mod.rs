@@ -24,10 +24,12 @@
 
 pub mod abi;
 mod call;
+mod dir;
 pub mod errno;
 mod fdtable;
 mod fs;
 mod guest;
+mod io;
 mod link;
 mod misc;
 mod path;
@@ -195,7 +197,12 @@ impl WasiCtxBuilder {
         );
         for (host, guest, readonly) in self.preopens {
             let c = std::ffi::CString::new(host.as_os_str().as_bytes())
-                .map_err(|_| Error::ty(format!("directory {} has a NUL byte", host.display())))?;
+                .map_err(|_| {
+                    Error::new(crate::ErrorKind::Io(std::io::Error::new(
+                        std::io::ErrorKind::InvalidInput,
+                        format!("directory {} has a NUL byte", host.display()),
+                    )))
+                })?;
             // SAFETY: open with a valid C string; the result is checked.
             let fd = unsafe {
                 libc::open(
@@ -205,10 +212,10 @@ impl WasiCtxBuilder {
             };
             if fd < 0 {
                 let e = std::io::Error::last_os_error();
-                return Err(Error::ty(format!(
-                    "cannot open directory {}: {e}",
-                    host.display()
-                )));
+                return Err(Error::new(crate::ErrorKind::Io(std::io::Error::new(
+                    e.kind(),
+                    format!("cannot open directory {}: {e}", host.display()),
+                ))));
             }
             // SAFETY: freshly opened and owned by nobody else.
             let fd = unsafe { OwnedFd::from_raw_fd(fd) };
@@ -221,6 +228,7 @@ impl WasiCtxBuilder {
                 handle: Handle::Dir {
                     fd,
                     preopen: Some(guest),
+                    listing: None,
                 },
                 base,
                 inheriting,
@@ -360,4 +368,13 @@ pub fn initialize_reactor(
 /// The exit code when `err` is a WASI `proc_exit`, not a failure.
 pub fn exit_code(err: &Error) -> Option<i32> {
     err.as_trap().and_then(|t| t.exit_status())
+}
+
+/// The status a host process should exit with for a guest's exit code: a
+/// process status holds 8 bits, so 0 to 255 pass through and every other
+/// code (negative, or above 255, which the OS would cut to its low byte:
+/// `proc_exit(256)` would read as success) becomes 1. A non-zero code
+/// never becomes 0.
+pub fn process_exit_status(code: i32) -> u8 {
+    u8::try_from(code).unwrap_or(1)
 }

@@ -38,10 +38,13 @@ impl fmt::Display for ValType {
 }
 
 /// A function signature. Two `FuncType`s are equal when structurally equal.
+/// Cloning is cheap (the types are shared), so every function of every
+/// instance can carry its own.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct FuncType {
-    params: Box<[ValType]>,
-    results: Box<[ValType]>,
+    /// Parameters, then results.
+    types: std::sync::Arc<[ValType]>,
+    params: usize,
 }
 
 impl FuncType {
@@ -50,34 +53,37 @@ impl FuncType {
         params: impl IntoIterator<Item = ValType>,
         results: impl IntoIterator<Item = ValType>,
     ) -> FuncType {
+        let mut types: Vec<ValType> = params.into_iter().collect();
+        let params = types.len();
+        types.extend(results);
         FuncType {
-            params: params.into_iter().collect(),
-            results: results.into_iter().collect(),
+            types: types.into(),
+            params,
         }
     }
     /// Parameter types, in order.
     pub fn params(&self) -> &[ValType] {
-        &self.params
+        &self.types[..self.params]
     }
     /// Result types, in order.
     pub fn results(&self) -> &[ValType] {
-        &self.results
+        &self.types[self.params..]
     }
 }
 
 impl fmt::Display for FuncType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "(func")?;
-        if !self.params.is_empty() {
+        if !self.params().is_empty() {
             write!(f, " (param")?;
-            for p in self.params.iter() {
+            for p in self.params() {
                 write!(f, " {p}")?;
             }
             write!(f, ")")?;
         }
-        if !self.results.is_empty() {
+        if !self.results().is_empty() {
             write!(f, " (result")?;
-            for p in self.results.iter() {
+            for p in self.results() {
                 write!(f, " {p}")?;
             }
             write!(f, ")")?;

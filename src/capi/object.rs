@@ -96,7 +96,12 @@ impl StoreCell {
         if unsafe { self.get() }.in_wasm() {
             return;
         }
-        let pending = std::mem::take(&mut *self.pending.borrow_mut());
+        let mut pending = std::mem::take(&mut *self.pending.borrow_mut());
+        // An index may be pending twice (its count fell to zero, rose and
+        // fell again); freeing it once matters, because a finalizer run
+        // below may instantiate a module into the slot just freed.
+        pending.sort_unstable();
+        pending.dedup();
         for index in pending {
             if self.handles.borrow().contains_key(&index) {
                 continue;

@@ -94,17 +94,18 @@ impl Func {
             ty: ty.clone(),
             _trampoline: trampoline.clone(),
         });
-        let index = store.inner.funcs.len() as u32;
-        let funcref = Box::new(VMFuncRef {
-            code: trampoline.base() as *const u8,
-            vmctx: &mut *ctx as *mut HostFuncCtx as *mut u8,
-            type_id,
-            store_index: index,
-        });
-        store.inner.funcs.push(FuncData {
-            ty,
-            funcref,
-            kind: FuncKind::Host(ctx),
+        let index = store.inner.funcs.insert_with(|index| {
+            let funcref = Box::new(VMFuncRef {
+                code: trampoline.base() as *const u8,
+                vmctx: &mut *ctx as *mut HostFuncCtx as *mut u8,
+                type_id,
+                store_index: index,
+            });
+            FuncData {
+                ty,
+                funcref,
+                kind: FuncKind::Host(ctx),
+            }
         });
         Ok(Func {
             store_id: store.inner.id,

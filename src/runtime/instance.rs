@@ -259,7 +259,36 @@ impl Instance {
         }
         let engine = store.inner.engine.clone();
         let config = engine.config();
-        let index = store.inner.instances.len() as u32;
+        let index = store.inner.instances.next_index();
+        // Memories and tables first: they are what can fail (limits, host
+        // memory), and nothing is in the store until all of them exist.
+        let mut new_memories = Vec::new();
+        let mut new_tables = Vec::new();
+        let mut extra = 0u64;
+        for ty in &info.memories[info.num_imported_memories as usize..] {
+            let bytes = u64::from(ty.min) * super::memory::PAGE;
+            check_fits(store, extra + bytes, || format!("{} more pages", ty.min))?;
+            extra += bytes;
+            let mut m = MemoryData::new(*ty, config.max_memory_pages)?;
+            m.owner = Some(index);
+            new_memories.push(Box::new(m));
+        }
+        for ty in &info.tables[info.num_imported_tables as usize..] {
+            let bytes = u64::from(ty.min) * super::table::TABLE_ELEMENT_BYTES;
+            check_fits(store, extra + bytes, || {
+                format!("a table of {} more elements", ty.min)
+            })?;
+            extra += bytes;
+            let mut t = TableData::new(*ty, 0, config.max_table_elements)?;
+            t.owner = Some(index);
+            new_tables.push(t);
+        }
+        for m in new_memories {
+            memories.push(store.inner.memories.insert_with(|_| m));
+        }
+        for t in new_tables {
+            tables.push(store.inner.tables.insert_with(|_| t));
+        }
         let offsets = VMOffsets::new(
             info.memories.len() as u32,
             info.tables.len() as u32,
@@ -274,8 +303,7 @@ impl Instance {
             let func_index = info.num_imported_funcs + i as u32;
             let ty_index = info.funcs[func_index as usize];
             let ty = info.types[ty_index as usize].clone();
-            let store_index = store.inner.funcs.len() as u32;
-            store.inner.funcs.push(FuncData {
+            let store_index = store.inner.funcs.insert_with(|store_index| FuncData {
                 funcref: Box::new(VMFuncRef {
                     code: *addr as *const u8,
                     vmctx: vmctx_ptr,
@@ -290,20 +318,6 @@ impl Instance {
             });
             funcs.push(store_index);
         }
-        // Defined memories, tables, globals.
-        for ty in &info.memories[info.num_imported_memories as usize..] {
-            check_memory_fits(store, ty.min)?;
-            let mut m = MemoryData::new(*ty, config.max_memory_pages)?;
-            m.owner = Some(index);
-            store.inner.memories.push(Box::new(m));
-            memories.push(store.inner.memories.len() as u32 - 1);
-        }
-        for ty in &info.tables[info.num_imported_tables as usize..] {
-            let mut t = TableData::new(*ty, 0, config.max_table_elements)?;
-            t.owner = Some(index);
-            store.inner.tables.push(t);
-            tables.push(store.inner.tables.len() as u32 - 1);
-        }
         for (ty, init) in info.globals[info.num_imported_globals as usize..]
             .iter()
             .zip(&info.global_inits)
@@ -316,8 +330,7 @@ impl Instance {
             };
             g.set_raw(raw);
             store.inner.pin_funcref(raw as u64, ty.content, Some(index));
-            store.inner.globals.push(Box::new(g));
-            globals.push(store.inner.globals.len() as u32 - 1);
+            globals.push(store.inner.globals.insert_with(|_| Box::new(g)));
         }
         let elems = info
             .elems
@@ -382,7 +395,8 @@ impl Instance {
                 put(offsets.type_id(i as u32), *id as usize);
             }
         }
-        store.inner.instances.push(data);
+        let placed = store.inner.instances.insert_with(|_| data);
+        debug_assert_eq!(placed, index);
         let instance = Instance {
             store_id: store.inner.id,
             index,
@@ -514,10 +528,10 @@ impl Memory {
     pub fn new(store: &mut Store, ty: MemoryType) -> Result<Memory> {
         check_memory_fits(store, ty.min)?;
         let m = MemoryData::new(ty, store.inner.engine.config().max_memory_pages)?;
-        store.inner.memories.push(Box::new(m));
+        let index = store.inner.memories.insert_with(|_| Box::new(m));
         Ok(Memory {
             store_id: store.inner.id,
-            index: store.inner.memories.len() as u32 - 1,
+            index,
         })
     }
     fn data_ref<'a>(&self, store: &'a Store) -> &'a MemoryData {
@@ -592,10 +606,10 @@ impl Global {
         };
         g.set_raw(val.to_raw(&store.inner));
         store.inner.pin_val(&val, None);
-        store.inner.globals.push(Box::new(g));
+        let index = store.inner.globals.insert_with(|_| Box::new(g));
         Ok(Global {
             store_id: store.inner.id,
-            index: store.inner.globals.len() as u32 - 1,
+            index,
         })
     }
     /// The global's type.
@@ -641,13 +655,14 @@ impl Table {
                 init.ty()
             )));
         }
+        check_table_fits(store, ty.min)?;
         let raw = init.to_raw(&store.inner) as u64;
         store.inner.pin_val(&init, None);
         let t = TableData::new(ty, raw, store.inner.engine.config().max_table_elements)?;
-        store.inner.tables.push(t);
+        let index = store.inner.tables.insert_with(|_| t);
         Ok(Table {
             store_id: store.inner.id,
-            index: store.inner.tables.len() as u32 - 1,
+            index,
         })
     }
     /// Type, with the current size as minimum.
@@ -697,6 +712,7 @@ impl Table {
                 init.ty()
             )));
         }
+        check_table_fits(store, delta)?;
         let raw = init.to_raw(&store.inner) as u64;
         let owner = store.inner.tables[self.index as usize].owner;
         store.inner.pin_val(&init, owner);
@@ -709,12 +725,28 @@ impl Table {
 /// Fails with a limit error when `pages` more pages would pass the store's
 /// memory limit.
 fn check_memory_fits(store: &Store, pages: u32) -> Result<()> {
-    let extra = u64::from(pages) * super::memory::PAGE;
+    check_fits(store, u64::from(pages) * super::memory::PAGE, || {
+        format!("{pages} more pages")
+    })
+}
+
+/// Fails with a limit error when `elements` more table elements would pass
+/// the store's memory limit.
+fn check_table_fits(store: &Store, elements: u32) -> Result<()> {
+    check_fits(
+        store,
+        u64::from(elements) * super::table::TABLE_ELEMENT_BYTES,
+        || format!("a table of {elements} more elements"),
+    )
+}
+
+fn check_fits(store: &Store, extra: u64, what: impl FnOnce() -> String) -> Result<()> {
     if store.inner.memory_fits(extra) {
         return Ok(());
     }
     Err(Error::limit(format!(
-        "{pages} more pages would pass the store's memory limit of {} bytes ({} in use)",
+        "{} would pass the store's memory limit of {} bytes ({} in use)",
+        what(),
         store.inner.memory_limit.unwrap_or(0),
         store.inner.memory_in_use()
     )))

@@ -200,6 +200,11 @@ unsafe extern "C" fn table_set(vmctx: *mut u8, t: u32, index: u32, val: u64) {
 }
 
 unsafe extern "C" fn table_grow(vmctx: *mut u8, t: u32, delta: u32, init: u64) -> u32 {
+    let extra = u64::from(delta) * super::table::TABLE_ELEMENT_BYTES;
+    // SAFETY: as in `memory_grow`: the store reference ends here.
+    if !unsafe { store(vmctx) }.memory_fits(extra) {
+        return u32::MAX;
+    }
     // SAFETY: as above.
     let t = unsafe { table(vmctx, t) };
     // SAFETY: as above.

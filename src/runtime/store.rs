@@ -14,31 +14,96 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
 
+/// The objects of one kind in a store, addressed by index. The slots of a
+/// freed instance's objects go on a free list and are filled again by
+/// later instantiations, so creating and freeing instances over and over
+/// keeps the store's size flat.
+pub struct Slots<T> {
+    items: Vec<T>,
+    free: Vec<u32>,
+}
+
+impl<T> Default for Slots<T> {
+    fn default() -> Slots<T> {
+        Slots {
+            items: Vec::new(),
+            free: Vec::new(),
+        }
+    }
+}
+
+impl<T> Slots<T> {
+    /// The index the next `insert_with` will use.
+    pub fn next_index(&self) -> u32 {
+        self.free
+            .last()
+            .copied()
+            .unwrap_or(self.items.len() as u32)
+    }
+    /// Stores `make(index)` at the next index and returns that index.
+    pub fn insert_with(&mut self, make: impl FnOnce(u32) -> T) -> u32 {
+        match self.free.pop() {
+            Some(i) => {
+                self.items[i as usize] = make(i);
+                i
+            }
+            None => {
+                let i = self.items.len() as u32;
+                self.items.push(make(i));
+                i
+            }
+        }
+    }
+    /// Lets a later `insert_with` reuse slot `index`, whose object nothing
+    /// refers to any more (it stays in place, inert, until then).
+    fn recycle(&mut self, index: u32) {
+        self.free.push(index);
+    }
+}
+
+impl<T> std::ops::Deref for Slots<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.items
+    }
+}
+
+impl<T> std::ops::DerefMut for Slots<T> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        &mut self.items
+    }
+}
+
 /// Everything a store owns. Boxed so compiled code and host contexts can
 /// hold its address.
 pub struct StoreInner {
     pub id: u64,
     pub engine: Engine,
     pub limits: VMLimits,
-    pub funcs: Vec<FuncData>,
-    pub memories: Vec<Box<MemoryData>>,
-    pub tables: Vec<Box<TableData>>,
-    pub globals: Vec<Box<GlobalData>>,
-    pub instances: Vec<Box<InstanceData>>,
+    pub funcs: Slots<FuncData>,
+    pub memories: Slots<Box<MemoryData>>,
+    pub tables: Slots<Box<TableData>>,
+    pub globals: Slots<Box<GlobalData>>,
+    pub instances: Slots<Box<InstanceData>>,
     pub externs: Vec<Box<dyn Any + Send + Sync>>,
     /// The `Store` currently running Wasm, for host functions' `Caller`.
     pub current: *mut Store,
-    /// Cap on the bytes all linear memories of the store may hold together.
+    /// Cap on the bytes all linear memories and tables of the store may
+    /// hold together.
     pub memory_limit: Option<u64>,
 }
 
 impl StoreInner {
-    /// Bytes of linear memory the store's memories hold now.
+    /// Bytes the store's memories and tables hold now (a table element
+    /// counts `TABLE_ELEMENT_BYTES`).
     pub fn memory_in_use(&self) -> u64 {
-        self.memories.iter().map(|m| m.vm.length).sum()
+        let memories: u64 = self.memories.iter().map(|m| m.vm.length).sum();
+        let tables: u64 = self.tables.iter().map(|t| t.vm.length).sum();
+        memories.saturating_add(tables.saturating_mul(super::table::TABLE_ELEMENT_BYTES))
     }
 
-    /// Whether `extra` more bytes of linear memory stay within the limit.
+    /// Whether `extra` more bytes of memory or table storage stay within
+    /// the limit.
     pub fn memory_fits(&self, extra: u64) -> bool {
         self.memory_limit
             .is_none_or(|limit| self.memory_in_use().saturating_add(extra) <= limit)
@@ -67,11 +132,11 @@ impl Store {
                     epoch_deadline: u64::MAX,
                     epoch: &engine.0.epoch,
                 },
-                funcs: Vec::new(),
-                memories: Vec::new(),
-                tables: Vec::new(),
-                globals: Vec::new(),
-                instances: Vec::new(),
+                funcs: Slots::default(),
+                memories: Slots::default(),
+                tables: Slots::default(),
+                globals: Slots::default(),
+                instances: Slots::default(),
                 externs: Vec::new(),
                 current: std::ptr::null_mut(),
                 memory_limit: None,
@@ -84,12 +149,13 @@ impl Store {
         &self.inner.engine
     }
 
-    /// Caps the linear memory all memories of this store hold together at
-    /// `max_bytes` (`None`: no cap beyond the engine's per-memory limit).
-    /// A `memory.grow` that would pass it returns -1, as at a memory's
-    /// maximum; instantiating a module, or creating a memory, that would
-    /// pass it fails with a limit error. Memory already held is not taken
-    /// back. For budgets per plugin: one store per plugin.
+    /// Caps what all linear memories and tables of this store hold
+    /// together at `max_bytes` (`None`: no cap beyond the engine's
+    /// per-memory and per-table limits); a table element counts 8 bytes.
+    /// A `memory.grow` or `table.grow` that would pass it returns -1, as at
+    /// a maximum; instantiating a module, or creating a memory or table,
+    /// that would pass it fails with a limit error. Memory already held is
+    /// not taken back. For budgets per plugin: one store per plugin.
     pub fn limit_memory(&mut self, max_bytes: Option<u64>) {
         self.inner.memory_limit = max_bytes;
     }
@@ -104,6 +170,14 @@ impl Store {
     pub fn set_epoch_deadline(&mut self, ticks: u64) {
         let now = self.inner.engine.current_epoch();
         self.inner.limits.epoch_deadline = now.saturating_add(ticks);
+    }
+
+    /// The epoch at which this store's Wasm code is interrupted, when epoch
+    /// interruption is on and a deadline is set; host functions that block
+    /// (WASI sleeps and reads) use it to stop waiting.
+    pub fn epoch_deadline(&self) -> Option<u64> {
+        let d = self.inner.limits.epoch_deadline;
+        (self.inner.engine.config().epoch_interruption && d != u64::MAX).then_some(d)
     }
 
     /// Panics with a clear message when a handle from another store is used.
@@ -241,18 +315,40 @@ impl Store {
         inst.freed = true;
         inst.vmctx = Box::new([]);
         inst.elems = Vec::new();
-        for m in inst.memories.iter() {
-            let m = &mut inner.memories[*m as usize];
-            if m.owner == Some(index) {
-                m.release();
+        inst.data_dropped = Vec::new();
+        // The lists stay with the freed instance (`instance_keys` reads
+        // them); copies say which slots to recycle.
+        let (funcs, memories, tables, globals) = (
+            inst.funcs.clone(),
+            inst.memories.clone(),
+            inst.tables.clone(),
+            inst.globals.clone(),
+        );
+        for f in funcs.iter() {
+            if inner.func_owner(*f) == Some(index) {
+                inner.funcs.recycle(*f);
             }
         }
-        for t in inst.tables.iter() {
-            let t = &mut inner.tables[*t as usize];
-            if t.owner == Some(index) {
-                t.release();
+        for m in memories.iter() {
+            let m_data = &mut inner.memories[*m as usize];
+            if m_data.owner == Some(index) {
+                m_data.release();
+                inner.memories.recycle(*m);
             }
         }
+        for t in tables.iter() {
+            let t_data = &mut inner.tables[*t as usize];
+            if t_data.owner == Some(index) {
+                t_data.release();
+                inner.tables.recycle(*t);
+            }
+        }
+        for g in globals.iter() {
+            if inner.globals[*g as usize].owner == Some(index) {
+                inner.globals.recycle(*g);
+            }
+        }
+        inner.instances.recycle(index);
         true
     }
 }

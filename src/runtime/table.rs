@@ -5,6 +5,9 @@ use super::vmctx::VMTable;
 use crate::error::{Error, Result};
 use crate::types::TableType;
 
+/// What one table element costs in a store's memory budget.
+pub const TABLE_ELEMENT_BYTES: u64 = 8;
+
 /// A table owned by a store; `vm` first, as for memories.
 #[repr(C)]
 pub struct TableData {
@@ -26,12 +29,20 @@ impl TableData {
                 ty.min
             )));
         }
+        let mut elements = Vec::new();
+        elements.try_reserve_exact(ty.min as usize).map_err(|_| {
+            Error::limit(format!(
+                "cannot allocate a table of {} elements",
+                ty.min
+            ))
+        })?;
+        elements.resize(ty.min as usize, init);
         let mut t = Box::new(TableData {
             vm: VMTable {
                 base: std::ptr::null_mut(),
                 length: 0,
             },
-            elements: vec![init; ty.min as usize],
+            elements,
             ty,
             owner: None,
             max,

@@ -288,6 +288,11 @@ fn take_trap() -> Trap {
     })
 }
 
+/// Stack kept free below the deepest Wasm frame for the host functions Wasm
+/// calls (WASI, callbacks) and for unwinding: Wasm code never uses the last
+/// 64 KiB of its thread's stack.
+pub const HOST_STACK_RESERVE: usize = 64 * 1024;
+
 /// Calls Wasm through an entry trampoline, turning a trap into `Err`.
 ///
 /// # Safety
@@ -302,14 +307,21 @@ pub unsafe fn call(
     code: *const u8,
     slots: *mut u128,
 ) -> Result<(), Trap> {
-    super::sys::ensure_thread_ready();
+    let floor = super::sys::ensure_thread_ready();
     let marker = 0u8;
     let sp = &marker as *const u8 as usize;
     // SAFETY: `limits` belongs to the store the caller borrows mutably.
     let outermost = unsafe { (*limits).stack_limit == 0 };
     if outermost {
+        // Wasm may go `max_stack` below this point, but never into the
+        // last `HOST_STACK_RESERVE` bytes of the thread's real stack, so a
+        // small host thread gets "call stack exhausted", not SIGSEGV. (A
+        // limit above `sp` makes the first Wasm prologue trap at once.)
+        let limit = sp
+            .saturating_sub(max_stack)
+            .max(floor.saturating_add(HOST_STACK_RESERVE));
         // SAFETY: as above.
-        unsafe { (*limits).stack_limit = sp.saturating_sub(max_stack) };
+        unsafe { (*limits).stack_limit = limit };
     }
     // SAFETY: the caller guarantees the trampoline/signature contract.
     let rc = unsafe { wasi_rt_enter(trampoline, vmctx, code, slots) };

@@ -107,15 +107,18 @@ impl Drop for AltStack {
 }
 
 thread_local! {
-    static READY: Cell<bool> = const { Cell::new(false) };
+    /// This thread's stack floor once the thread is ready (0: not yet).
+    static READY: Cell<usize> = const { Cell::new(0) };
     static ALT_STACK: std::cell::RefCell<Option<AltStack>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Makes sure handlers are installed and this thread has an alternate
-/// signal stack large enough for our handler.
-pub fn ensure_thread_ready() {
-    if READY.with(|r| r.get()) {
-        return;
+/// signal stack large enough for our handler. Returns the lowest address
+/// of this thread's stack (1 when the system cannot tell).
+pub fn ensure_thread_ready() -> usize {
+    let floor = READY.with(|r| r.get());
+    if floor != 0 {
+        return floor;
     }
     install_handlers();
     // SAFETY: querying and setting this thread's alternate signal stack;
@@ -143,7 +146,27 @@ pub fn ensure_thread_ready() {
             }
         }
     }
-    READY.with(|r| r.set(true));
+    let floor = stack_floor().unwrap_or(1);
+    READY.with(|r| r.set(floor));
+    floor
+}
+
+/// The lowest usable address of the calling thread's stack (above its
+/// guard page), from the thread's attributes.
+fn stack_floor() -> Option<usize> {
+    // SAFETY: `attr` is initialised by pthread_getattr_np before it is
+    // read and destroyed afterwards; the out-parameters are plain locals.
+    unsafe {
+        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
+            return None;
+        }
+        let mut addr: *mut libc::c_void = std::ptr::null_mut();
+        let mut size: libc::size_t = 0;
+        let rc = libc::pthread_attr_getstack(&attr, &mut addr, &mut size);
+        libc::pthread_attr_destroy(&mut attr);
+        (rc == 0 && !addr.is_null()).then_some(addr as usize)
+    }
 }
 
 /// A `PROT_NONE` reservation of address space whose first `accessible`

@@ -29,6 +29,11 @@ pub struct Config {
     pub max_table_elements: u32,
     /// Stack space Wasm code may use below the host's entry point, in bytes
     /// (default 512 KiB); deeper recursion traps with "call stack exhausted".
+    /// Wasm runs on the calling thread's own stack and never uses its last
+    /// 64 KiB (`HOST_STACK_RESERVE`, kept for the host functions it calls),
+    /// so on a thread with less room than this the budget is what the
+    /// thread has left. A thread that calls Wasm should have at least
+    /// 128 KiB of stack free at the call; with less, calls trap at once.
     pub max_wasm_stack: usize,
     /// Compile a check of the engine's epoch into every function entry and
     /// loop header (default false), so a store's epoch deadline can stop
@@ -37,6 +42,15 @@ pub struct Config {
     /// iteration and call. Functions with no loop and no call cannot run
     /// long and get no check.
     pub epoch_interruption: bool,
+    /// Largest function body accepted, in bytes (default 7,654,321, the
+    /// limit web engines apply); a module with a bigger one fails to
+    /// compile with a limit error naming the function.
+    pub max_function_size: usize,
+    /// Longest a module may take to compile (default `None`: no limit).
+    /// Checked between functions, so compiling stops at most one function
+    /// later with a limit error; no function takes long, since huge ones
+    /// get a compiler whose cost grows linearly with their size.
+    pub max_compile_time: Option<std::time::Duration>,
 }
 
 impl Default for Config {
@@ -47,12 +61,47 @@ impl Default for Config {
             max_table_elements: 10_000_000,
             max_wasm_stack: 512 * 1024,
             epoch_interruption: false,
+            max_function_size: 7_654_321,
+            max_compile_time: None,
         }
     }
 }
 
+/// The target ISA for the host CPU with our settings, at optimisation level
+/// `opt` with register allocator `regalloc`.
+fn build_isa(opt: &str, regalloc: &str) -> Result<OwnedTargetIsa> {
+    let mut flags = settings::builder();
+    let set = |f: &mut settings::Builder, k: &str, v: &str| {
+        f.set(k, v)
+            .map_err(|e| Error::compile(format!("setting {k}={v}: {e}")))
+    };
+    set(&mut flags, "opt_level", opt)?;
+    set(&mut flags, "regalloc_algorithm", regalloc)?;
+    set(&mut flags, "preserve_frame_pointers", "true")?;
+    set(&mut flags, "enable_probestack", "true")?;
+    set(&mut flags, "probestack_strategy", "inline")?;
+    set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
+    set(&mut flags, "unwind_info", "false")?;
+    set(
+        &mut flags,
+        "enable_verifier",
+        if cfg!(debug_assertions) {
+            "true"
+        } else {
+            "false"
+        },
+    )?;
+    let isa_builder = cranelift_native::builder()
+        .map_err(|e| Error::unsupported(format!("host CPU not supported: {e}")))?;
+    isa_builder
+        .finish(settings::Flags::new(flags))
+        .map_err(|e| Error::compile(format!("building the target ISA: {e}")))
+}
+
 pub(crate) struct EngineInner {
     isa: OwnedTargetIsa,
+    /// The ISA for functions above `compile::HUGE_FUNCTION_COST`.
+    huge_isa: OwnedTargetIsa,
     config: Config,
     type_ids: Mutex<HashMap<FuncType, u32>>,
     exit_trampolines: Mutex<HashMap<FuncType, Arc<CodeMemory>>>,
@@ -74,39 +123,21 @@ impl Default for Engine {
 impl Engine {
     /// An engine for the host CPU with `config`.
     pub fn new(config: &Config) -> Result<Engine> {
-        let mut flags = settings::builder();
-        let set = |f: &mut settings::Builder, k: &str, v: &str| {
-            f.set(k, v)
-                .map_err(|e| Error::compile(format!("setting {k}={v}: {e}")))
-        };
         let opt = match config.opt_level {
             OptLevel::None => "none",
             OptLevel::Speed => "speed",
             OptLevel::SpeedAndSize => "speed_and_size",
         };
-        set(&mut flags, "opt_level", opt)?;
-        set(&mut flags, "preserve_frame_pointers", "true")?;
-        set(&mut flags, "enable_probestack", "true")?;
-        set(&mut flags, "probestack_strategy", "inline")?;
-        set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
-        set(&mut flags, "unwind_info", "false")?;
-        set(
-            &mut flags,
-            "enable_verifier",
-            if cfg!(debug_assertions) {
-                "true"
-            } else {
-                "false"
-            },
-        )?;
-        let isa_builder = cranelift_native::builder()
-            .map_err(|e| Error::unsupported(format!("host CPU not supported: {e}")))?;
-        let isa = isa_builder
-            .finish(settings::Flags::new(flags))
-            .map_err(|e| Error::compile(format!("building the target ISA: {e}")))?;
+        let isa = build_isa(opt, "backtracking")?;
+        // Functions too big for the optimising register allocator (its
+        // cost grows with the square of their block count) get a compiler
+        // whose cost grows linearly: single-pass allocation, no
+        // optimisation.
+        let huge_isa = build_isa("none", "single_pass")?;
         crate::runtime::sys::install_handlers();
         Ok(Engine(Arc::new(EngineInner {
             isa,
+            huge_isa,
             config: config.clone(),
             type_ids: Mutex::new(HashMap::new()),
             exit_trampolines: Mutex::new(HashMap::new()),
@@ -139,6 +170,11 @@ impl Engine {
 
     pub(crate) fn isa(&self) -> &dyn cranelift_codegen::isa::TargetIsa {
         &*self.0.isa
+    }
+
+    /// The ISA for huge functions (see `EngineInner::huge_isa`).
+    pub(crate) fn huge_isa(&self) -> &dyn cranelift_codegen::isa::TargetIsa {
+        &*self.0.huge_isa
     }
 
     /// The canonical id of a signature: equal types get equal ids.

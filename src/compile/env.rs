@@ -20,6 +20,7 @@ pub struct FuncEnv<'a> {
     pub info: &'a ModuleInfo,
     pub func_index: u32,
     pub offsets: VMOffsets,
+    /// The host's calling convention, for calls into the runtime.
     pub call_conv: CallConv,
     pub frontend: cranelift_codegen::isa::TargetFrontendConfig,
     /// Emit epoch-deadline checks (`Config::epoch_interruption`).
@@ -32,9 +33,17 @@ fn readonly() -> MemFlagsData {
     MemFlagsData::trusted().with_readonly().with_can_move()
 }
 
+/// The calling convention of Wasm functions among themselves (and of the
+/// host functions' exit trampolines): Cranelift's `tail` convention, which
+/// returns up to 8 integer and 8 float values in registers (the host's
+/// System V convention returns 2 of each, the rest through memory the
+/// caller reserves in its frame) and lets a callee pop its caller's stack
+/// arguments, as tail calls need.
+pub const WASM_CALL_CONV: CallConv = CallConv::Tail;
+
 /// The Cranelift signature of a Wasm function of type `ty`.
-pub fn wasm_signature(ty: &FuncType, call_conv: CallConv) -> Signature {
-    let mut sig = Signature::new(call_conv);
+pub fn wasm_signature(ty: &FuncType) -> Signature {
+    let mut sig = Signature::new(WASM_CALL_CONV);
     sig.params
         .push(AbiParam::special(types::I64, ArgumentPurpose::VMContext));
     sig.params.push(AbiParam::new(types::I64));
@@ -151,7 +160,7 @@ impl<'a> FuncEnv<'a> {
     /// A direct call to function `index` of this module.
     pub fn call(&self, b: &mut FunctionBuilder<'_>, index: u32, args: &[Value]) -> Vec<Value> {
         let ty = self.info.func_type(index);
-        let sig = b.import_signature(wasm_signature(ty, self.call_conv));
+        let sig = b.import_signature(wasm_signature(ty));
         let vmctx = self.vmctx(b);
         if index < self.info.num_imported_funcs {
             let fref = self.func_ref(b, index);
@@ -220,7 +229,7 @@ impl<'a> FuncEnv<'a> {
             .ins()
             .load(types::I64, MemFlagsData::trusted(), fref, FUNCREF_VMCTX);
         let ty = &self.info.types[type_index as usize];
-        let sig = b.import_signature(wasm_signature(ty, self.call_conv));
+        let sig = b.import_signature(wasm_signature(ty));
         let vmctx = self.vmctx(b);
         let mut all = vec![callee_vmctx, vmctx];
         all.extend_from_slice(args);

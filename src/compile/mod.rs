@@ -84,20 +84,36 @@ pub fn compile_ir(isa: &dyn TargetIsa, func: ir::Function) -> Result<CompiledFun
     })
 }
 
+/// Above this cost (IR values × block parameters, see `is_huge`) a function
+/// is compiled with the engine's huge-function ISA (single-pass register
+/// allocation, no optimisation); at it, the optimising allocator takes
+/// about half a second.
+pub const HUGE_FUNCTION_COST: usize = 400_000_000;
+
 fn translate_and_compile(
     isa: &dyn TargetIsa,
+    huge_isa: &dyn TargetIsa,
     info: &ModuleInfo,
     offsets: VMOffsets,
     func_index: u32,
     pending: PendingBody<'_>,
     epoch_interruption: bool,
+    max_function_size: usize,
 ) -> Result<CompiledFunc> {
+    let range = pending.body.range();
+    let size = (range.end - range.start) as usize;
+    if size > max_function_size {
+        return Err(Error::limit(format!(
+            "function {func_index} has a body of {size} bytes, more than the engine's \
+             max_function_size of {max_function_size}"
+        )));
+    }
     let mut validator = pending.validator.into_validator(Default::default());
     validator
         .validate(&pending.body)
         .map_err(|e| Error::from_parser(e, true))?;
     let call_conv = isa.default_call_conv();
-    let sig = env::wasm_signature(info.func_type(func_index), call_conv);
+    let sig = env::wasm_signature(info.func_type(func_index));
     let mut func = ir::Function::with_name_signature(ir::UserFuncName::user(0, func_index), sig);
     // Stack limit: vmctx -> limits -> stack_limit, checked in the prologue.
     let vmctx = func.create_global_value(ir::GlobalValueData::VMContext);
@@ -132,20 +148,47 @@ fn translate_and_compile(
     translate::Translator::new(&env, builder)
         .translate(&pending.body)
         .map_err(|e| Error::from_parser(e, true))?;
+    // The optimising register allocator's cost grows with the square of
+    // a function's block count: huge functions get the linear one.
+    let isa = if is_huge(&func) { huge_isa } else { isa };
     compile_ir(isa, func)
+}
+
+/// Whether `func` is too big for the optimising register allocator:
+/// regalloc2's backtracking allocator (Cranelift 0.135) spends time in
+/// proportion to the count of values times the count of block parameters
+/// when it places its moves, so functions with tens of thousands of
+/// branches take seconds to minutes (20,000 `if`/`else` in a row: 3 s;
+/// 160,000: 3 min; Wasmtime shares the allocator and the problem). Above
+/// `HUGE_FUNCTION_COST` the single-pass allocator is used instead, whose
+/// time grows linearly. Real functions stay far below: SQLite's biggest,
+/// its bytecode interpreter, costs 8e7. The single-pass allocator gives
+/// every spilled value its own stack slot, so such a function needs a
+/// larger frame (about 32 bytes per branch).
+fn is_huge(func: &ir::Function) -> bool {
+    let params: usize = func
+        .layout
+        .blocks()
+        .map(|b| func.dfg.num_block_params(b))
+        .sum();
+    func.dfg.num_values().saturating_mul(params) > HUGE_FUNCTION_COST
 }
 
 /// Validates, translates and compiles every function body, in parallel on
 /// all cores, and lays the code out with one entry trampoline per type
-/// (`load_image` places it in executable memory). With
-/// `epoch_interruption`, functions check the epoch deadline at entry and
-/// in every loop.
+/// (`load_image` places it in executable memory), with `engine`'s
+/// settings: with `epoch_interruption`, functions check the epoch deadline
+/// at entry and in every loop; `max_function_size` and `max_compile_time`
+/// are limit errors.
 pub fn compile_image(
-    isa: &dyn TargetIsa,
+    engine: &crate::Engine,
     info: &ModuleInfo,
     bodies: Vec<PendingBody<'_>>,
-    epoch_interruption: bool,
 ) -> Result<CodeImage> {
+    let isa = engine.isa();
+    let config = engine.config();
+    let epoch_interruption = config.epoch_interruption;
+    let started = std::time::Instant::now();
     let offsets = VMOffsets::new(
         info.memories.len() as u32,
         info.tables.len() as u32,
@@ -171,9 +214,27 @@ pub fn compile_image(
             let job = jobs[i].lock().unwrap_or_else(|e| e.into_inner()).take();
             if let Some(job) = job {
                 let func_index = info.num_imported_funcs + i as u32;
-                let r =
-                    translate_and_compile(isa, info, offsets, func_index, job, epoch_interruption);
+                let r = match config.max_compile_time {
+                    Some(limit) if started.elapsed() > limit => Err(Error::limit(format!(
+                        "compiling took longer than the engine's max_compile_time of {limit:?}"
+                    ))),
+                    _ => translate_and_compile(
+                        isa,
+                        engine.huge_isa(),
+                        info,
+                        offsets,
+                        func_index,
+                        job,
+                        epoch_interruption,
+                        config.max_function_size,
+                    ),
+                };
+                let failed = r.is_err();
                 *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+                if failed {
+                    // The module fails anyway: the other workers stop.
+                    next.store(n, Ordering::Relaxed);
+                }
             }
         }
     };

@@ -23,7 +23,8 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 /// Size of one value slot.
 pub const SLOT: i32 = 16;
 
-/// Builds the entry trampoline for `ty`.
+/// Builds the entry trampoline for `ty`: host calling convention
+/// `call_conv` outside, the Wasm one inside.
 pub fn entry(ty: &FuncType, call_conv: CallConv, frontend: TargetFrontendConfig) -> ir::Function {
     let mut sig = Signature::new(call_conv);
     for _ in 0..3 {
@@ -43,7 +44,7 @@ pub fn entry(ty: &FuncType, call_conv: CallConv, frontend: TargetFrontendConfig)
     for (i, t) in ty.params().iter().enumerate() {
         args.push(b.ins().load(ir_type(*t), flags, slots, i as i32 * SLOT));
     }
-    let callee_sig = b.import_signature(wasm_signature(ty, call_conv));
+    let callee_sig = b.import_signature(wasm_signature(ty));
     let call = b.ins().call_indirect(callee_sig, code, &args);
     let results = b.inst_results(call).to_vec();
     for (i, r) in results.into_iter().enumerate() {
@@ -54,10 +55,11 @@ pub fn entry(ty: &FuncType, call_conv: CallConv, frontend: TargetFrontendConfig)
     func
 }
 
-/// Builds the exit trampoline for `ty`.
+/// Builds the exit trampoline for `ty`: the Wasm calling convention
+/// outside, the host's `call_conv` for the dispatcher.
 pub fn exit(ty: &FuncType, call_conv: CallConv, frontend: TargetFrontendConfig) -> ir::Function {
     let mut func =
-        ir::Function::with_name_signature(Default::default(), wasm_signature(ty, call_conv));
+        ir::Function::with_name_signature(Default::default(), wasm_signature(ty));
     let mut fctx = FunctionBuilderContext::new();
     let mut b = FunctionBuilder::new(&mut func, &mut fctx);
     let block = b.create_block();

@@ -38,12 +38,7 @@ fn compile_binary(
 ) -> Result<(ModuleInfo, compile::CodeImage, Vec<u32>)> {
     let (info, bodies) = decode::decode(binary)?;
     let offsets = body_offsets(&bodies);
-    let code = compile::compile_image(
-        engine.isa(),
-        &info,
-        bodies,
-        engine.config().epoch_interruption,
-    )?;
+    let code = compile::compile_image(engine, &info, bodies)?;
     Ok((info, code, offsets))
 }
 

@@ -87,19 +87,57 @@ pub fn is_precompiled(data: &[u8]) -> bool {
 }
 
 /// What compiled code depends on: a precompiled module only loads into an
-/// engine with the same fingerprint.
+/// engine with the same fingerprint. One `name=value` setting per line, so
+/// a mismatch can name the settings that differ.
 pub fn fingerprint(engine: &Engine) -> String {
     let isa = engine.isa();
-    let isa_flags: Vec<String> = isa.isa_flags().iter().map(|v| v.to_string()).collect();
-    format!(
-        "wasi-rt {} {} [{}] [{}] epoch_interruption={} [{}]",
-        env!("CARGO_PKG_VERSION"),
-        isa.triple(),
-        isa.flags(),
-        isa_flags.join(" "),
-        engine.config().epoch_interruption,
-        abi()
-    )
+    let mut lines = vec![
+        format!("wasi-rt version={}", env!("CARGO_PKG_VERSION")),
+        format!("target={}", isa.triple()),
+    ];
+    lines.extend(isa.flags().iter().map(|v| format!("cranelift {v}")));
+    lines.extend(isa.isa_flags().iter().map(|v| format!("cpu {v}")));
+    lines.push(format!(
+        "epoch_interruption={}",
+        engine.config().epoch_interruption
+    ));
+    lines.push(format!("runtime layout={}", abi()));
+    lines.join("\n")
+}
+
+/// Why fingerprint `theirs` (from a file) differs from `ours`: the first
+/// few settings that differ, each with both values.
+fn fingerprint_mismatch(theirs: &str, ours: &str) -> String {
+    fn split(line: &str) -> (&str, &str) {
+        line.split_once('=').unwrap_or((line, ""))
+    }
+    let ours_map: std::collections::HashMap<&str, &str> = ours.lines().map(split).collect();
+    let theirs_map: std::collections::HashMap<&str, &str> = theirs.lines().map(split).collect();
+    let mut diffs = Vec::new();
+    for line in theirs.lines() {
+        let (key, value) = split(line);
+        match ours_map.get(key) {
+            Some(v) if v == &value => {}
+            Some(_) if key == "runtime layout" => {
+                diffs.push("the runtime's data layout differs".to_string());
+            }
+            Some(v) => diffs.push(format!("{key} is {value} in the file, {v} in this engine")),
+            None => diffs.push(format!("{key} ({value}) is not a setting of this engine")),
+        }
+    }
+    for line in ours.lines() {
+        let (key, value) = split(line);
+        if !theirs_map.contains_key(key) {
+            diffs.push(format!("{key} ({value}) is missing from the file"));
+        }
+    }
+    let more = diffs.len().saturating_sub(3);
+    diffs.truncate(3);
+    let mut msg = diffs.join("; ");
+    if more > 0 {
+        msg.push_str(&format!("; and {more} more"));
+    }
+    msg
 }
 
 fn reloc_kind(k: Reloc) -> Result<u8> {
@@ -289,8 +327,10 @@ pub fn read<'a>(
     let ours = fingerprint(engine);
     if theirs != ours.as_bytes() {
         return Err(bad(&format!(
-            "made for a different engine or wasi-rt version: it was made by `{}`, this engine is `{ours}`",
-            String::from_utf8_lossy(theirs)
+            "made for a different engine or wasi-rt version ({}): compile it again \
+             from its .wasm with this engine's settings (`wasi-rt compile`, or \
+             `Module::precompile`)",
+            fingerprint_mismatch(&String::from_utf8_lossy(theirs), &ours)
         )));
     }
     let binary = r.bytes()?;

@@ -105,6 +105,30 @@ int main(void) {
   wasm_engine_t* engine = wasm_engine_new_with_config(config); /* takes config */
   CHECK(engine != NULL);
   wasm_store_t* store = wasm_store_new(engine);
+  /* Engine limits: a tiny function-size limit refuses a module with a
+   * bigger body; the stack budget and compile-time limit are accepted. */
+  wasm_config_t* limited = wasm_config_new();
+  wasi_rt_engine_config_max_function_size(limited, 8);
+  wasi_rt_engine_config_max_wasm_stack(limited, 128 * 1024);
+  wasi_rt_engine_config_max_compile_time_ms(limited, UINT64_MAX);
+  wasi_rt_engine_config_max_function_size(NULL, 0); /* NULL is ignored */
+  wasi_rt_engine_config_max_wasm_stack(NULL, 0);
+  wasi_rt_engine_config_max_compile_time_ms(NULL, 0);
+  wasm_engine_t* limited_engine = wasm_engine_new_with_config(limited);
+  wasm_store_t* limited_store = wasm_store_new(limited_engine);
+  wasm_byte_vec_t big_body, small_body;
+  const char* big = "(module (func (result i32) (i32.add (i32.const 1000000) (i32.const 2000000))))";
+  const char* tiny = "(module (func))";
+  wasm_byte_vec_new(&big_body, strlen(big), big);
+  wasm_byte_vec_new(&small_body, strlen(tiny), tiny);
+  CHECK(wasm_module_new(limited_store, &big_body) == NULL);
+  wasm_module_t* tiny_module = wasm_module_new(limited_store, &small_body);
+  CHECK(tiny_module != NULL);
+  wasm_module_delete(tiny_module);
+  wasm_byte_vec_delete(&big_body);
+  wasm_byte_vec_delete(&small_body);
+  wasm_store_delete(limited_store);
+  wasm_engine_delete(limited_engine);
   printf("config and engine\n");
 
   /* Value kinds and types, and the inline helpers. */
@@ -336,6 +360,10 @@ int main(void) {
   wasi_config_set_stdout_custom(wc, count_bytes, &counted, out_finalize);
   wasi_config_set_stderr_custom(wc, count_bytes, &counted, out_finalize);
   wasi_rt_output_t* err = wasi_rt_config_capture_stderr(wc);
+  wasi_rt_output_limit(err, 1024);
+  CHECK(!wasi_rt_output_overflowed(err));
+  wasi_rt_output_limit(NULL, 0); /* NULL is ignored */
+  CHECK(!wasi_rt_output_overflowed(NULL));
   wasi_config_delete(wc);
   CHECK(out_finalized == 2);
   wasi_rt_output_delete(err);

@@ -34,6 +34,21 @@ static const char* kCaller = R"((module
   (func (export "go") (call $quit)))
 )";
 
+static const char* kTalker = R"((module
+  (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "0123456789")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 16)) (i32.store (i32.const 4) (i32.const 10))
+    (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))
+)";
+
+static const char* kRecurse = R"((module
+  (func $rec (export "rec") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+      (else (i32.add (i32.const 1) (call $rec (i32.sub (local.get 0) (i32.const 1))))))))
+)";
+
 int main() {
   wasi_rt::Engine engine;
   wasi_rt::Store store(engine);
@@ -95,6 +110,24 @@ int main() {
     nested.instantiate(wasi_rt::Module(store, kCaller)).func("go").call({});
   } catch (const wasi_rt::Trap& trap) {
     std::printf("nested exit: is_exit=%d status=%d\n", trap.is_exit(), trap.exit_status());
+  }
+
+  // Captured output with a cap: the program writes 10 bytes, 4 are kept.
+  wasi_rt::Linker talker(store);
+  wasi_rt::WasiConfig capturing;
+  wasi_rt::Output out = capturing.capture_stdout(4);
+  talker.define_wasi(capturing);
+  talker.run(wasi_rt::Module(store, kTalker));
+  std::printf("captured \"%s\", overflowed=%d\n", out.contents().c_str(), out.overflowed());
+
+  // Deep recursion with a small Wasm stack budget is a trap.
+  wasi_rt::Engine small(wasi_rt::Config().max_wasm_stack(64 * 1024));
+  wasi_rt::Store small_store(small);
+  wasi_rt::Instance rec(small_store, wasi_rt::Module(small_store, kRecurse));
+  try {
+    rec.func("rec").call({Val::i32(1000000)});
+  } catch (const wasi_rt::Trap& trap) {
+    std::printf("rec(1000000) trapped: %s (code %u)\n", trap.what(), trap.code());
   }
 
   std::string code = wasi_rt::Module::precompile(engine, "(module (func (export \"seven\") (result i32) i32.const 7))");

@@ -37,7 +37,7 @@ int main(void) {
   /* NULL where an object is required. */
   printf("store(NULL): %s\n", wasm_store_new(NULL) ? "object" : "NULL");
   printf("module_new(NULL, NULL): %s\n", wasm_module_new(NULL, NULL) ? "object" : "NULL");
-  printf("func_call(NULL): %s\n", wasm_func_call(NULL, NULL, NULL) ? "trap" : "NULL");
+  trap_line("func_call(NULL)", wasm_func_call(NULL, NULL, NULL));
   printf("memory_size(NULL): %u\n", wasm_memory_size(NULL));
   printf("extern_as_func(NULL): %s\n", wasm_extern_as_func(NULL) ? "object" : "NULL");
   wasm_instance_delete(NULL);

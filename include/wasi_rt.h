@@ -107,6 +107,34 @@ extern "C" {
 void wasi_rt_engine_config_epoch_interruption(struct wasm_config_t *config, bool enable);
 
 /**
+ * Sets the stack space Wasm code may use below the host's entry point, in
+ * bytes (default 512 KiB); deeper recursion traps with
+ * `WASI_RT_TRAP_STACK_OVERFLOW`. Wasm runs on the calling thread's stack
+ * and never uses its last 64 KiB, which stay for the host functions it
+ * calls: on a thread with less room the budget is what the thread has
+ * left, so a small thread gets a trap, never a crash. Give threads that
+ * call Wasm at least 128 KiB of free stack. 0 is allowed (every call
+ * traps). NULL is ignored.
+ */
+void wasi_rt_engine_config_max_wasm_stack(struct wasm_config_t *config, size_t bytes);
+
+/**
+ * Sets the largest function body engines made from `config` compile, in
+ * bytes (default 7,654,321, the limit web engines apply): a module with a
+ * bigger one fails to compile (`wasm_module_new` returns NULL). NULL is
+ * ignored.
+ */
+void wasi_rt_engine_config_max_function_size(struct wasm_config_t *config, size_t bytes);
+
+/**
+ * Sets the longest a module may take to compile, in milliseconds
+ * (`UINT64_MAX`: no limit, the default). It is checked between functions,
+ * so compiling stops at most one function later and fails
+ * (`wasm_module_new` returns NULL). NULL is ignored.
+ */
+void wasi_rt_engine_config_max_compile_time_ms(struct wasm_config_t *config, uint64_t millis);
+
+/**
  * Advances the engine's epoch by one. Safe to call from any thread (for
  * example a watchdog timer) while stores of the engine run Wasm code.
  * NULL is ignored.
@@ -123,10 +151,11 @@ void wasi_rt_engine_increment_epoch(const struct wasm_engine_t *engine);
 void wasi_rt_store_set_epoch_deadline(struct wasm_store_t *store, uint64_t ticks);
 
 /**
- * Caps the linear memory all memories of `store` hold together at
- * `max_bytes` (`UINT64_MAX`: no cap). A `memory.grow` that would pass it
- * returns -1; instantiating a module or creating a memory that would pass
- * it fails. Memory already held is kept. NULL is ignored.
+ * Caps what all linear memories and tables of `store` hold together at
+ * `max_bytes` (`UINT64_MAX`: no cap); a table element counts 8 bytes. A
+ * `memory.grow` or `table.grow` that would pass it returns -1;
+ * instantiating a module or creating a memory or table that would pass it
+ * fails. Memory already held is kept. NULL is ignored.
  */
 void wasi_rt_store_limit_memory(struct wasm_store_t *store, uint64_t max_bytes);
 
@@ -370,6 +399,21 @@ struct wasi_rt_output_t *wasi_rt_config_capture_stderr(struct wasi_config_t *con
  * `wasm_byte_vec_delete`). Empty for NULL.
  */
 void wasi_rt_output_contents(const struct wasi_rt_output_t *o, struct wasm_byte_vec_t *out);
+
+/**
+ * Caps what capture buffer `o` holds at `max_bytes` (`SIZE_MAX`: no cap,
+ * the default). Once full, the program's writes to the stream fail with
+ * `EFBIG` (one that only partly fits is cut short) and
+ * `wasi_rt_output_overflowed` turns true. Bytes already held stay. NULL is
+ * ignored.
+ */
+void wasi_rt_output_limit(const struct wasi_rt_output_t *o, size_t max_bytes);
+
+/**
+ * Whether the program wrote more than capture buffer `o` may hold (see
+ * `wasi_rt_output_limit`), so some output was lost. False for NULL.
+ */
+bool wasi_rt_output_overflowed(const struct wasi_rt_output_t *o);
 
 /**
  * Deletes a capture buffer (own); the program may keep writing into its

@@ -142,6 +142,22 @@ class Config {
     wasi_rt_engine_config_epoch_interruption(config_.get(), enable);
     return *this;
   }
+  /** Stack Wasm may use below the call that entered it, in bytes (default
+   *  512 KiB; never more than the calling thread has left, less 64 KiB). */
+  Config& max_wasm_stack(size_t bytes) {
+    wasi_rt_engine_config_max_wasm_stack(config_.get(), bytes);
+    return *this;
+  }
+  /** Largest function body compiled, in bytes (default 7,654,321). */
+  Config& max_function_size(size_t bytes) {
+    wasi_rt_engine_config_max_function_size(config_.get(), bytes);
+    return *this;
+  }
+  /** Longest a module may take to compile (UINT64_MAX: no limit). */
+  Config& max_compile_time_ms(uint64_t millis) {
+    wasi_rt_engine_config_max_compile_time_ms(config_.get(), millis);
+    return *this;
+  }
   /** Hands the configuration over (to `Engine`). */
   wasm_config_t* release() { return config_.release(); }
 
@@ -177,7 +193,8 @@ class Store {
   }
   /** Code in this store traps once the engine's epoch is `ticks` further. */
   void set_epoch_deadline(uint64_t ticks) { wasi_rt_store_set_epoch_deadline(store_.get(), ticks); }
-  /** Caps the bytes all memories of the store hold together (UINT64_MAX: none). */
+  /** Caps the bytes all memories and tables of the store hold together
+   *  (a table element counts 8 bytes; UINT64_MAX: none). */
   void limit_memory(uint64_t max_bytes) { wasi_rt_store_limit_memory(store_.get(), max_bytes); }
   wasm_store_t* get() const { return store_.get(); }
   /** A shared reference to the handle (what a Linker keeps). */
@@ -347,6 +364,29 @@ class Instance {
   std::vector<std::string> names_;
 };
 
+/** A WASI program's captured stdout or stderr (see
+ *  `WasiConfig::capture_stdout`); it fills as the program writes. */
+class Output {
+ public:
+  /** Everything written so far. */
+  std::string contents() const {
+    wasm_byte_vec_t v;
+    wasi_rt_output_contents(output_.get(), &v);
+    std::string s(v.data ? v.data : "", v.size);
+    wasm_byte_vec_delete(&v);
+    return s;
+  }
+  /** Whether the program wrote more than the capture's limit (output lost). */
+  bool overflowed() const { return wasi_rt_output_overflowed(output_.get()); }
+
+ private:
+  friend class WasiConfig;
+  explicit Output(wasi_rt_output_t* o) : output_(o) {
+    if (!output_) throw Error("cannot capture output");
+  }
+  detail::Owned<wasi_rt_output_t, wasi_rt_output_delete> output_;
+};
+
 /** WASI settings: by default no arguments, no environment, no stdin,
  *  discarded output, no directories. */
 class WasiConfig {
@@ -373,6 +413,20 @@ class WasiConfig {
     wasi_config_inherit_stdout(config_.get());
     wasi_config_inherit_stderr(config_.get());
     return *this;
+  }
+  /** Keeps stdout in memory, at most `max_bytes` of it (SIZE_MAX: all);
+   *  past the limit the program's writes fail and `Output::overflowed`
+   *  turns true. */
+  Output capture_stdout(size_t max_bytes = SIZE_MAX) {
+    Output o(wasi_rt_config_capture_stdout(config_.get()));
+    wasi_rt_output_limit(o.output_.get(), max_bytes);
+    return o;
+  }
+  /** Keeps stderr in memory, as `capture_stdout`. */
+  Output capture_stderr(size_t max_bytes = SIZE_MAX) {
+    Output o(wasi_rt_config_capture_stderr(config_.get()));
+    wasi_rt_output_limit(o.output_.get(), max_bytes);
+    return o;
   }
   /** Grants `host` as `guest`, read-write or read-only. */
   WasiConfig& preopen_dir(const std::string& host, const std::string& guest, bool writable) {

@@ -396,6 +396,8 @@ typedef struct wasm_externtype_vec_t {
   struct wasm_externtype_t **data;
 } wasm_externtype_vec_t;
 
+
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -500,7 +502,8 @@ size_t wasm_func_result_arity(const struct wasm_func_t *f);
  * success, or an own trap (a Wasm trap, a host trap, or an error such as a
  * wrong argument count or type, as a trap with a message). A function with
  * `v128` parameters or results cannot be called this way (`wasm_val_t`
- * holds 8 bytes): that is a type-error trap.
+ * holds 8 bytes): that is a type-error trap. A NULL `func`, or an object
+ * that is not a function, is a trap too (never a silent success).
  */
 struct wasm_trap_t *wasm_func_call(const struct wasm_func_t *func,
                                    const struct wasm_val_vec_t *args,
@@ -1434,8 +1437,9 @@ wasm_functype_t *wasm_functype_copy(const wasm_functype_t *t);
  * Ownership: takes over both vectors and their value types (they are
  * emptied: `{ 0, NULL }`, so deleting them afterwards is harmless); the
  * result is the caller's, to delete with `wasm_functype_delete`.
- * NULL: returns NULL if either vector pointer or any element is NULL (the
- * non-NULL arguments are still taken over and deleted).
+ * NULL: returns NULL if either vector pointer or any element is NULL, or a
+ * vector has a non-zero size and a NULL array (the non-NULL arguments are
+ * still taken over and deleted).
  */
 wasm_functype_t *wasm_functype_new(struct wasm_valtype_vec_t *params,
                                    struct wasm_valtype_vec_t *results);
@@ -1886,6 +1890,8 @@ void wasm_byte_vec_new_empty(struct wasm_byte_vec_t *out);
  * the caller may fill in the elements, which the vector then owns.
  * Whatever `*out` held before is overwritten, not deleted.
  * NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+ * Errors: when `size` elements cannot be allocated, `*out` is the empty
+ * vector `{ 0, NULL }` (check its size).
  */
 void wasm_byte_vec_new_uninitialized(struct wasm_byte_vec_t *out, size_t size);
 
@@ -1941,6 +1947,8 @@ void wasm_val_vec_new_empty(struct wasm_val_vec_t *out);
  * the caller may fill in the elements, which the vector then owns.
  * Whatever `*out` held before is overwritten, not deleted.
  * NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+ * Errors: when `size` elements cannot be allocated, `*out` is the empty
+ * vector `{ 0, NULL }` (check its size).
  */
 void wasm_val_vec_new_uninitialized(struct wasm_val_vec_t *out, size_t size);
 
@@ -1997,6 +2005,8 @@ void wasm_valtype_vec_new_empty(struct wasm_valtype_vec_t *out);
  * the caller may fill in the elements, which the vector then owns.
  * Whatever `*out` held before is overwritten, not deleted.
  * NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+ * Errors: when `size` elements cannot be allocated, `*out` is the empty
+ * vector `{ 0, NULL }` (check its size).
  */
 void wasm_valtype_vec_new_uninitialized(struct wasm_valtype_vec_t *out, size_t size);
 
@@ -2055,6 +2065,8 @@ void wasm_functype_vec_new_empty(struct wasm_functype_vec_t *out);
  * the caller may fill in the elements, which the vector then owns.
  * Whatever `*out` held before is overwritten, not deleted.
  * NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+ * Errors: when `size` elements cannot be allocated, `*out` is the empty
+ * vector `{ 0, NULL }` (check its size).
  */
 void wasm_functype_vec_new_uninitialized(struct wasm_functype_vec_t *out, size_t size);
 
@@ -2113,6 +2125,8 @@ void wasm_globaltype_vec_new_empty(struct wasm_globaltype_vec_t *out);
  * the caller may fill in the elements, which the vector then owns.
  * Whatever `*out` held before is overwritten, not deleted.
  * NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+ * Errors: when `size` elements cannot be allocated, `*out` is the empty
+ * vector `{ 0, NULL }` (check its size).
  */
 void wasm_globaltype_vec_new_uninitialized(struct wasm_globaltype_vec_t *out, size_t size);
 
@@ -2171,6 +2185,8 @@ void wasm_tabletype_vec_new_empty(struct wasm_tabletype_vec_t *out);
  * the caller may fill in the elements, which the vector then owns.
  * Whatever `*out` held before is overwritten, not deleted.
  * NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+ * Errors: when `size` elements cannot be allocated, `*out` is the empty
+ * vector `{ 0, NULL }` (check its size).
  */
 void wasm_tabletype_vec_new_uninitialized(struct wasm_tabletype_vec_t *out, size_t size);
 
@@ -2229,6 +2245,8 @@ void wasm_memorytype_vec_new_empty(struct wasm_memorytype_vec_t *out);
  * the caller may fill in the elements, which the vector then owns.
  * Whatever `*out` held before is overwritten, not deleted.
  * NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+ * Errors: when `size` elements cannot be allocated, `*out` is the empty
+ * vector `{ 0, NULL }` (check its size).
  */
 void wasm_memorytype_vec_new_uninitialized(struct wasm_memorytype_vec_t *out, size_t size);
 
@@ -2287,6 +2305,8 @@ void wasm_externtype_vec_new_empty(struct wasm_externtype_vec_t *out);
  * the caller may fill in the elements, which the vector then owns.
  * Whatever `*out` held before is overwritten, not deleted.
  * NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+ * Errors: when `size` elements cannot be allocated, `*out` is the empty
+ * vector `{ 0, NULL }` (check its size).
  */
 void wasm_externtype_vec_new_uninitialized(struct wasm_externtype_vec_t *out, size_t size);
 
@@ -2345,6 +2365,8 @@ void wasm_importtype_vec_new_empty(struct wasm_importtype_vec_t *out);
  * the caller may fill in the elements, which the vector then owns.
  * Whatever `*out` held before is overwritten, not deleted.
  * NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+ * Errors: when `size` elements cannot be allocated, `*out` is the empty
+ * vector `{ 0, NULL }` (check its size).
  */
 void wasm_importtype_vec_new_uninitialized(struct wasm_importtype_vec_t *out, size_t size);
 
@@ -2403,6 +2425,8 @@ void wasm_exporttype_vec_new_empty(struct wasm_exporttype_vec_t *out);
  * the caller may fill in the elements, which the vector then owns.
  * Whatever `*out` held before is overwritten, not deleted.
  * NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+ * Errors: when `size` elements cannot be allocated, `*out` is the empty
+ * vector `{ 0, NULL }` (check its size).
  */
 void wasm_exporttype_vec_new_uninitialized(struct wasm_exporttype_vec_t *out, size_t size);
 
@@ -2461,6 +2485,8 @@ void wasm_frame_vec_new_empty(struct wasm_frame_vec_t *out);
  * the caller may fill in the elements, which the vector then owns.
  * Whatever `*out` held before is overwritten, not deleted.
  * NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+ * Errors: when `size` elements cannot be allocated, `*out` is the empty
+ * vector `{ 0, NULL }` (check its size).
  */
 void wasm_frame_vec_new_uninitialized(struct wasm_frame_vec_t *out, size_t size);
 
@@ -2519,6 +2545,8 @@ void wasm_extern_vec_new_empty(struct wasm_extern_vec_t *out);
  * the caller may fill in the elements, which the vector then owns.
  * Whatever `*out` held before is overwritten, not deleted.
  * NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+ * Errors: when `size` elements cannot be allocated, `*out` is the empty
+ * vector `{ 0, NULL }` (check its size).
  */
 void wasm_extern_vec_new_uninitialized(struct wasm_extern_vec_t *out, size_t size);
 

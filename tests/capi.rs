@@ -550,12 +550,70 @@ fn malformed_modules_and_null_arguments_fail_cleanly() {
         assert!(wasm_module_new(null_mut(), &bad).is_null());
         assert!(wasm_module_new(h.store, null()).is_null());
         wasm_byte_vec_delete(&mut bad);
-        assert!(wasm_func_call(null(), null(), null_mut()).is_null());
         assert_eq!(wasm_memory_size(null()), 0);
         assert!(wasm_instance_new(h.store, null(), null(), null_mut()).is_null());
         wasm_instance_delete(null_mut());
         assert!(wasm_store_new(null_mut()).is_null());
     }
+}
+
+#[test]
+fn calling_null_or_a_non_function_returns_a_trap() {
+    let h = Host::new();
+    // SAFETY: the C API used as documented, plus a deliberate NULL and a
+    // memory passed where a function belongs.
+    unsafe {
+        let trap = wasm_func_call(null(), null(), null_mut());
+        assert!(!trap.is_null(), "a NULL function must not be a success");
+        assert!(message(trap).contains("func is NULL"), "{}", message(trap));
+        wasm_trap_delete(trap);
+
+        let limits = wasm_limits_t::new(1, None);
+        let mty = wasm_memorytype_new(&limits);
+        let mem = wasm_memory_new(h.store, mty);
+        wasm_memorytype_delete(mty);
+        let not_a_func = mem as *const wasm_func_t;
+        let trap = wasm_func_call(not_a_func, null(), null_mut());
+        assert!(!trap.is_null());
+        assert!(message(trap).contains("not a function"), "{}", message(trap));
+        wasm_trap_delete(trap);
+        wasm_memory_delete(mem);
+    }
+}
+
+#[test]
+fn a_vector_too_large_to_allocate_is_empty_not_an_abort() {
+    for size in [usize::MAX, usize::MAX / 2, 1 << 60] {
+        let mut v = wasm_byte_vec_t::empty();
+        // SAFETY: caller storage.
+        unsafe { wasm_byte_vec_new_uninitialized(&mut v, size) };
+        assert_eq!(v.size, 0, "size {size}");
+        assert!(v.data.is_null());
+        let mut vals = wasm_val_vec_t::empty();
+        // SAFETY: caller storage.
+        unsafe { wasm_val_vec_new_uninitialized(&mut vals, size) };
+        assert_eq!(vals.size, 0, "size {size}");
+    }
+    let mut ok = wasm_byte_vec_t::empty();
+    // SAFETY: caller storage, then our own vector.
+    unsafe {
+        wasm_byte_vec_new_uninitialized(&mut ok, 4096);
+        assert_eq!(ok.size, 4096);
+        assert!(ok.as_slice().iter().all(|b| *b == 0));
+        wasm_byte_vec_delete(&mut ok);
+    }
+}
+
+#[test]
+fn a_functype_vector_with_a_size_and_no_array_is_refused() {
+    let mut params = wasm_valtype_vec_t {
+        size: 2,
+        data: null_mut(),
+    };
+    let mut results = wasm_valtype_vec_t::empty();
+    // SAFETY: a deliberately malformed vector; nothing is read through it.
+    let ty = unsafe { wasm_functype_new(&mut params, &mut results) };
+    assert!(ty.is_null());
 }
 
 static LIVE: AtomicI32 = AtomicI32::new(0);
@@ -1283,4 +1341,41 @@ fn a_store_memory_limit_refuses_an_instance_that_does_not_fit() {
         wasm_instance_delete(inst);
         wasm_module_delete(m);
     }
+}
+
+/// Resident memory of this process, in bytes.
+fn rss() -> usize {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap();
+    let pages: usize = statm.split_whitespace().nth(1).unwrap().parse().unwrap();
+    pages * 4096
+}
+
+#[test]
+fn creating_and_deleting_instances_in_one_store_keeps_its_size_flat() {
+    // A module of 1,000 functions, a memory, a table and a global: every
+    // instance of it takes store slots for all of them.
+    let funcs = "(func (result i32) (i32.const 7))".repeat(1000);
+    let h = Host::new();
+    let m = h.module(&format!(
+        "(module (memory 1) (table 4 funcref) (global (mut i32) (i32.const 0)) {funcs})"
+    ));
+    let cycle = || {
+        let (inst, trap) = h.instantiate(m, vec![]);
+        assert!(trap.is_null() && !inst.is_null());
+        // SAFETY: ours.
+        unsafe { wasm_instance_delete(inst) };
+    };
+    for _ in 0..200 {
+        cycle();
+    }
+    let before = rss();
+    for _ in 0..3000 {
+        cycle();
+    }
+    let grown = rss().saturating_sub(before);
+    // Without reuse, 3,000 instances kept about 125 bytes per function:
+    // 375 MB.
+    assert!(grown < 16 << 20, "RSS grew by {} KiB", grown >> 10);
+    // SAFETY: ours.
+    unsafe { wasm_module_delete(m) };
 }

@@ -59,6 +59,56 @@ pub unsafe extern "C" fn wasi_rt_engine_config_epoch_interruption(
     }
 }
 
+/// Sets the stack space Wasm code may use below the host's entry point, in
+/// bytes (default 512 KiB); deeper recursion traps with
+/// `WASI_RT_TRAP_STACK_OVERFLOW`. Wasm runs on the calling thread's stack
+/// and never uses its last 64 KiB, which stay for the host functions it
+/// calls: on a thread with less room the budget is what the thread has
+/// left, so a small thread gets a trap, never a crash. Give threads that
+/// call Wasm at least 128 KiB of free stack. 0 is allowed (every call
+/// traps). NULL is ignored.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_engine_config_max_wasm_stack(
+    config: *mut wasm_config_t,
+    bytes: usize,
+) {
+    // SAFETY: NULL or a live config.
+    if let Some(c) = unsafe { config.as_mut() } {
+        c.config.max_wasm_stack = bytes;
+    }
+}
+
+/// Sets the largest function body engines made from `config` compile, in
+/// bytes (default 7,654,321, the limit web engines apply): a module with a
+/// bigger one fails to compile (`wasm_module_new` returns NULL). NULL is
+/// ignored.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_engine_config_max_function_size(
+    config: *mut wasm_config_t,
+    bytes: usize,
+) {
+    // SAFETY: NULL or a live config.
+    if let Some(c) = unsafe { config.as_mut() } {
+        c.config.max_function_size = bytes;
+    }
+}
+
+/// Sets the longest a module may take to compile, in milliseconds
+/// (`UINT64_MAX`: no limit, the default). It is checked between functions,
+/// so compiling stops at most one function later and fails
+/// (`wasm_module_new` returns NULL). NULL is ignored.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_engine_config_max_compile_time_ms(
+    config: *mut wasm_config_t,
+    millis: u64,
+) {
+    // SAFETY: NULL or a live config.
+    if let Some(c) = unsafe { config.as_mut() } {
+        c.config.max_compile_time =
+            (millis != u64::MAX).then(|| std::time::Duration::from_millis(millis));
+    }
+}
+
 /// A new engine with the default configuration; own (delete with
 /// `wasm_engine_delete`). NULL when the host CPU is not supported.
 #[unsafe(no_mangle)]
@@ -159,10 +209,11 @@ pub unsafe extern "C" fn wasi_rt_store_set_epoch_deadline(store: *mut wasm_store
     }
 }
 
-/// Caps the linear memory all memories of `store` hold together at
-/// `max_bytes` (`UINT64_MAX`: no cap). A `memory.grow` that would pass it
-/// returns -1; instantiating a module or creating a memory that would pass
-/// it fails. Memory already held is kept. NULL is ignored.
+/// Caps what all linear memories and tables of `store` hold together at
+/// `max_bytes` (`UINT64_MAX`: no cap); a table element counts 8 bytes. A
+/// `memory.grow` or `table.grow` that would pass it returns -1;
+/// instantiating a module or creating a memory or table that would pass it
+/// fails. Memory already held is kept. NULL is ignored.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasi_rt_store_limit_memory(store: *mut wasm_store_t, max_bytes: u64) {
     // SAFETY: NULL or a live store, used from one thread at a time.

@@ -275,7 +275,8 @@ fn trap_object(store: &Rc<StoreCell>, trap: Trap) -> *mut wasm_trap_t {
 /// success, or an own trap (a Wasm trap, a host trap, or an error such as a
 /// wrong argument count or type, as a trap with a message). A function with
 /// `v128` parameters or results cannot be called this way (`wasm_val_t`
-/// holds 8 bytes): that is a type-error trap.
+/// holds 8 bytes): that is a type-error trap. A NULL `func`, or an object
+/// that is not a function, is a trap too (never a silent success).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_func_call(
     func: *const wasm_func_t,
@@ -285,7 +286,12 @@ pub unsafe extern "C" fn wasm_func_call(
     guard(std::ptr::null_mut(), || {
         // SAFETY: NULL or a live func.
         let Some((o, f)) = (unsafe { func_of(func) }) else {
-            return std::ptr::null_mut();
+            let what = if func.is_null() {
+                "wasm_func_call: func is NULL"
+            } else {
+                "wasm_func_call: the object is not a function"
+            };
+            return super::trap::new_storeless_trap_object(Trap::new(what));
         };
         let cell = o.store.clone().expect("functions have a store");
         // SAFETY: NULL or caller vectors.

@@ -39,6 +39,16 @@ pub(crate) fn new_trap_object(store: &Rc<StoreCell>, trap: Trap) -> *mut wasm_tr
     wasm_trap_t::boxed(Object::new(Some(store.clone()), Kind::Trap(data)))
 }
 
+/// A new own trap object for an error that belongs to no store (a call
+/// made with no function); it has no frames.
+pub(crate) fn new_storeless_trap_object(trap: Trap) -> *mut wasm_trap_t {
+    let data = Rc::new(TrapData {
+        trap,
+        instances: Vec::new(),
+    });
+    wasm_trap_t::boxed(Object::new(None, Kind::Trap(data)))
+}
+
 /// One frame of a Wasm backtrace (opaque; own when returned).
 pub struct wasm_frame_t {
     pub(crate) info: FrameInfo,

@@ -13,7 +13,7 @@
 //! object: they are not owned and stay valid as long as the object.
 
 use super::guard;
-use super::vec::{OwnedVec, wasm_name_t, wasm_valtype_vec_t};
+use super::vec::{CVec, OwnedVec, wasm_name_t, wasm_valtype_vec_t};
 use crate::types::{
     ExportType, ExternType, FuncType, GlobalType, ImportType, MemoryType, Mutability, TableType,
     ValType,
@@ -546,6 +546,11 @@ unsafe fn take_valtypes(
     // SAFETY: `v` is a valid own vector (caller's contract); it is moved out
     // and replaced by an empty one, so it is owned once.
     let owned = OwnedVec(unsafe { ptr::replace(v, wasm_valtype_vec_t::empty()) });
+    let (size, data) = owned.0.raw_parts();
+    if size != 0 && data.is_null() {
+        // Malformed: a size with no array.
+        return None;
+    }
     let mut tys = Vec::with_capacity(owned.0.len());
     for &p in owned.0.as_slice() {
         // SAFETY: non-NULL elements of an own vector are live value types.
@@ -559,8 +564,9 @@ unsafe fn take_valtypes(
 /// Ownership: takes over both vectors and their value types (they are
 /// emptied: `{ 0, NULL }`, so deleting them afterwards is harmless); the
 /// result is the caller's, to delete with `wasm_functype_delete`.
-/// NULL: returns NULL if either vector pointer or any element is NULL (the
-/// non-NULL arguments are still taken over and deleted).
+/// NULL: returns NULL if either vector pointer or any element is NULL, or a
+/// vector has a non-zero size and a NULL array (the non-NULL arguments are
+/// still taken over and deleted).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_functype_new(
     params: *mut wasm_valtype_vec_t,

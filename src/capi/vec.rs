@@ -36,8 +36,25 @@ use std::ptr;
 /// How the elements of a vector are created, copied and released.
 pub(crate) trait VecElem: Sized {
     /// `n` default elements (zero bytes, NULL pointers, zeroed values), for
-    /// `wasm_X_vec_new_uninitialized`.
-    fn blank_slice(n: usize) -> Box<[Self]>;
+    /// `wasm_X_vec_new_uninitialized`; `None` when they cannot be
+    /// allocated (a size from C may be anything).
+    fn blank_slice(n: usize) -> Option<Box<[Self]>> {
+        let layout = std::alloc::Layout::array::<Self>(n).ok()?;
+        if layout.size() == 0 {
+            return Some(Vec::new().into_boxed_slice());
+        }
+        // SAFETY: a non-zero-sized layout. Every implementor (bytes,
+        // `wasm_val_t`, object pointers) is valid as all-zero bytes (0, an
+        // i32 0 owning nothing, NULL), so the zeroed array is `n`
+        // initialized elements, allocated as `Box<[Self]>` expects.
+        unsafe {
+            let p = std::alloc::alloc_zeroed(layout).cast::<Self>();
+            if p.is_null() {
+                return None;
+            }
+            Some(Box::from_raw(ptr::slice_from_raw_parts_mut(p, n)))
+        }
+    }
     /// A deep copy of `e`.
     ///
     /// # Safety
@@ -51,9 +68,6 @@ pub(crate) trait VecElem: Sized {
 }
 
 impl VecElem for wasm_byte_t {
-    fn blank_slice(n: usize) -> Box<[wasm_byte_t]> {
-        vec![0; n].into_boxed_slice()
-    }
     unsafe fn copy_elem(e: &wasm_byte_t) -> wasm_byte_t {
         *e
     }
@@ -61,12 +75,6 @@ impl VecElem for wasm_byte_t {
 }
 
 impl VecElem for wasm_val_t {
-    fn blank_slice(n: usize) -> Box<[wasm_val_t]> {
-        // SAFETY: `wasm_val_t` is a plain C struct (an integer kind and a
-        // union of numbers and a pointer): all-zero bytes are a valid value
-        // (an i32 0) that owns nothing.
-        unsafe { Box::<[wasm_val_t]>::new_zeroed_slice(n).assume_init() }
-    }
     unsafe fn copy_elem(e: &wasm_val_t) -> wasm_val_t {
         // SAFETY: zeroed is a valid `wasm_val_t` (see `blank_slice`); it is
         // then overwritten by `wasm_val_copy`, which does not read it.
@@ -96,9 +104,6 @@ pub(crate) trait PtrElem {
 }
 
 impl<T: PtrElem> VecElem for *mut T {
-    fn blank_slice(n: usize) -> Box<[*mut T]> {
-        vec![ptr::null_mut(); n].into_boxed_slice()
-    }
     unsafe fn copy_elem(e: &*mut T) -> *mut T {
         if e.is_null() {
             ptr::null_mut()
@@ -330,10 +335,11 @@ unsafe fn vec_new_empty<V: CVec>(out: *mut V) {
     }
 }
 
-/// `wasm_X_vec_new_uninitialized`.
+/// `wasm_X_vec_new_uninitialized`: an empty vector when `size` elements
+/// cannot be allocated.
 unsafe fn vec_new_uninitialized<V: CVec>(out: *mut V, size: usize) {
     if !out.is_null() {
-        let v = V::from_boxed(V::Elem::blank_slice(size));
+        let v = V::Elem::blank_slice(size).map_or_else(V::empty_vec, V::from_boxed);
         // SAFETY: as in `vec_new_empty`.
         unsafe { out.write(v) };
     }
@@ -551,6 +557,8 @@ pub unsafe extern "C" fn wasm_byte_vec_new_empty(out: *mut wasm_byte_vec_t) {
 /// the caller may fill in the elements, which the vector then owns.
 /// Whatever `*out` held before is overwritten, not deleted.
 /// NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+/// Errors: when `size` elements cannot be allocated, `*out` is the empty
+/// vector `{ 0, NULL }` (check its size).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_byte_vec_new_uninitialized(out: *mut wasm_byte_vec_t, size: usize) {
     // SAFETY: `out` is NULL or writable (C contract).
@@ -627,6 +635,8 @@ pub unsafe extern "C" fn wasm_val_vec_new_empty(out: *mut wasm_val_vec_t) {
 /// the caller may fill in the elements, which the vector then owns.
 /// Whatever `*out` held before is overwritten, not deleted.
 /// NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+/// Errors: when `size` elements cannot be allocated, `*out` is the empty
+/// vector `{ 0, NULL }` (check its size).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_val_vec_new_uninitialized(out: *mut wasm_val_vec_t, size: usize) {
     // SAFETY: `out` is NULL or writable (C contract).
@@ -700,6 +710,8 @@ pub unsafe extern "C" fn wasm_valtype_vec_new_empty(out: *mut wasm_valtype_vec_t
 /// the caller may fill in the elements, which the vector then owns.
 /// Whatever `*out` held before is overwritten, not deleted.
 /// NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+/// Errors: when `size` elements cannot be allocated, `*out` is the empty
+/// vector `{ 0, NULL }` (check its size).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_valtype_vec_new_uninitialized(
     out: *mut wasm_valtype_vec_t,
@@ -779,6 +791,8 @@ pub unsafe extern "C" fn wasm_functype_vec_new_empty(out: *mut wasm_functype_vec
 /// the caller may fill in the elements, which the vector then owns.
 /// Whatever `*out` held before is overwritten, not deleted.
 /// NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+/// Errors: when `size` elements cannot be allocated, `*out` is the empty
+/// vector `{ 0, NULL }` (check its size).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_functype_vec_new_uninitialized(
     out: *mut wasm_functype_vec_t,
@@ -858,6 +872,8 @@ pub unsafe extern "C" fn wasm_globaltype_vec_new_empty(out: *mut wasm_globaltype
 /// the caller may fill in the elements, which the vector then owns.
 /// Whatever `*out` held before is overwritten, not deleted.
 /// NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+/// Errors: when `size` elements cannot be allocated, `*out` is the empty
+/// vector `{ 0, NULL }` (check its size).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_globaltype_vec_new_uninitialized(
     out: *mut wasm_globaltype_vec_t,
@@ -937,6 +953,8 @@ pub unsafe extern "C" fn wasm_tabletype_vec_new_empty(out: *mut wasm_tabletype_v
 /// the caller may fill in the elements, which the vector then owns.
 /// Whatever `*out` held before is overwritten, not deleted.
 /// NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+/// Errors: when `size` elements cannot be allocated, `*out` is the empty
+/// vector `{ 0, NULL }` (check its size).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_tabletype_vec_new_uninitialized(
     out: *mut wasm_tabletype_vec_t,
@@ -1016,6 +1034,8 @@ pub unsafe extern "C" fn wasm_memorytype_vec_new_empty(out: *mut wasm_memorytype
 /// the caller may fill in the elements, which the vector then owns.
 /// Whatever `*out` held before is overwritten, not deleted.
 /// NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+/// Errors: when `size` elements cannot be allocated, `*out` is the empty
+/// vector `{ 0, NULL }` (check its size).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_memorytype_vec_new_uninitialized(
     out: *mut wasm_memorytype_vec_t,
@@ -1095,6 +1115,8 @@ pub unsafe extern "C" fn wasm_externtype_vec_new_empty(out: *mut wasm_externtype
 /// the caller may fill in the elements, which the vector then owns.
 /// Whatever `*out` held before is overwritten, not deleted.
 /// NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+/// Errors: when `size` elements cannot be allocated, `*out` is the empty
+/// vector `{ 0, NULL }` (check its size).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_externtype_vec_new_uninitialized(
     out: *mut wasm_externtype_vec_t,
@@ -1174,6 +1196,8 @@ pub unsafe extern "C" fn wasm_importtype_vec_new_empty(out: *mut wasm_importtype
 /// the caller may fill in the elements, which the vector then owns.
 /// Whatever `*out` held before is overwritten, not deleted.
 /// NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+/// Errors: when `size` elements cannot be allocated, `*out` is the empty
+/// vector `{ 0, NULL }` (check its size).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_importtype_vec_new_uninitialized(
     out: *mut wasm_importtype_vec_t,
@@ -1253,6 +1277,8 @@ pub unsafe extern "C" fn wasm_exporttype_vec_new_empty(out: *mut wasm_exporttype
 /// the caller may fill in the elements, which the vector then owns.
 /// Whatever `*out` held before is overwritten, not deleted.
 /// NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+/// Errors: when `size` elements cannot be allocated, `*out` is the empty
+/// vector `{ 0, NULL }` (check its size).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_exporttype_vec_new_uninitialized(
     out: *mut wasm_exporttype_vec_t,
@@ -1332,6 +1358,8 @@ pub unsafe extern "C" fn wasm_frame_vec_new_empty(out: *mut wasm_frame_vec_t) {
 /// the caller may fill in the elements, which the vector then owns.
 /// Whatever `*out` held before is overwritten, not deleted.
 /// NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+/// Errors: when `size` elements cannot be allocated, `*out` is the empty
+/// vector `{ 0, NULL }` (check its size).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_frame_vec_new_uninitialized(out: *mut wasm_frame_vec_t, size: usize) {
     // SAFETY: `out` is NULL or writable (C contract).
@@ -1408,6 +1436,8 @@ pub unsafe extern "C" fn wasm_extern_vec_new_empty(out: *mut wasm_extern_vec_t) 
 /// the caller may fill in the elements, which the vector then owns.
 /// Whatever `*out` held before is overwritten, not deleted.
 /// NULL: a NULL `out` does nothing. A `size` of 0 gives `{ 0, NULL }`.
+/// Errors: when `size` elements cannot be allocated, `*out` is the empty
+/// vector `{ 0, NULL }` (check its size).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_extern_vec_new_uninitialized(
     out: *mut wasm_extern_vec_t,

@@ -23,7 +23,8 @@ options (before FILE, or right after it):
   --invoke NAME           call the exported function NAME with ARGS
   --tcplisten HOST:PORT   listen on HOST:PORT and hand the socket to the guest
   --timeout SECONDS       stop the guest with a trap after SECONDS (e.g. 2.5)
-  --max-memory SIZE       cap the guest's linear memory (bytes, or with K, M, G)
+  --max-memory SIZE       cap the guest's linear memory and tables (bytes, or with K, M, G)
+  --max-wasm-stack SIZE   stack the guest may use (default 512K; deeper recursion traps)
   --allow-precompiled     FILE may be made by `wasi-rt compile` (trusted input:
                           its machine code runs as it is)
 
@@ -60,6 +61,7 @@ struct RunOptions {
     timeout: Option<std::time::Duration>,
     allow_precompiled: bool,
     max_memory: Option<u64>,
+    max_wasm_stack: Option<usize>,
 }
 
 fn dir_spec(spec: &str, readonly: bool) -> (String, String, bool) {
@@ -94,6 +96,7 @@ fn parse_options(args: &[String], opts: &mut RunOptions) -> Result<usize, String
                 | "--tcplisten"
                 | "--timeout"
                 | "--max-memory"
+                | "--max-wasm-stack"
         );
         let value = if takes_value {
             match inline {
@@ -127,7 +130,13 @@ fn parse_options(args: &[String], opts: &mut RunOptions) -> Result<usize, String
             }
             "--trace" => opts.trace = true,
             "--allow-precompiled" => opts.allow_precompiled = true,
-            "--max-memory" => opts.max_memory = Some(parse_size(&value)?),
+            "--max-memory" => opts.max_memory = Some(parse_size(name, &value)?),
+            "--max-wasm-stack" => {
+                let size = parse_size(name, &value)?;
+                opts.max_wasm_stack = Some(usize::try_from(size).map_err(|_| {
+                    format!("--max-wasm-stack: {value} is more than this machine can address")
+                })?);
+            }
             other => return Err(format!("unknown option {other}\n{USAGE}")),
         }
         i += 1;
@@ -147,11 +156,14 @@ fn finish(result: Result<ExitCode, String>) -> ExitCode {
     })
 }
 
-/// An engine for the host CPU, with epoch checks when `epoch_interruption`.
-fn engine(epoch_interruption: bool) -> Result<Engine, String> {
+/// An engine for the host CPU, with epoch checks when `epoch_interruption`
+/// and the given Wasm stack budget (default when `None`).
+fn engine(epoch_interruption: bool, max_wasm_stack: Option<usize>) -> Result<Engine, String> {
+    let defaults = Config::default();
     Engine::new(&Config {
         epoch_interruption,
-        ..Config::default()
+        max_wasm_stack: max_wasm_stack.unwrap_or(defaults.max_wasm_stack),
+        ..defaults
     })
     .map_err(|e| e.to_string())
 }
@@ -177,7 +189,7 @@ fn run_inner(args: &[String]) -> Result<ExitCode, String> {
         opts.trace = true;
     }
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
-    let engine = engine(opts.timeout.is_some())?;
+    let engine = engine(opts.timeout.is_some(), opts.max_wasm_stack)?;
     let precompiled = Module::is_precompiled(&bytes);
     if precompiled && !opts.allow_precompiled {
         return Err(format!(
@@ -234,7 +246,7 @@ fn run_inner(args: &[String]) -> Result<ExitCode, String> {
 
     let Some(name) = opts.invoke else {
         return match wasi.run(&mut store, &module) {
-            Ok(code) => Ok(ExitCode::from(code as u8)),
+            Ok(code) => Ok(ExitCode::from(wasi_rt::wasi::process_exit_status(code))),
             Err(e) if e.as_trap().is_some() => {
                 eprintln!("error: {e}");
                 Ok(ExitCode::from(TRAP_EXIT))
@@ -277,7 +289,7 @@ fn run_inner(args: &[String]) -> Result<ExitCode, String> {
 /// backtrace and exit 134; other errors are one-line errors.
 fn trap_or_error(file: &str, e: wasi_rt::Error) -> Result<ExitCode, String> {
     if let Some(code) = wasi_rt::wasi::exit_code(&e) {
-        return Ok(ExitCode::from(code as u8));
+        return Ok(ExitCode::from(wasi_rt::wasi::process_exit_status(code)));
     }
     if e.as_trap().is_some() {
         eprintln!("error: {e}");
@@ -287,8 +299,8 @@ fn trap_or_error(file: &str, e: wasi_rt::Error) -> Result<ExitCode, String> {
 }
 
 /// A size in bytes: digits with an optional K, M or G (binary) suffix.
-fn parse_size(s: &str) -> Result<u64, String> {
-    let bad = || format!("--max-memory needs a size such as 65536, 64K, 16M or 1G, not {s:?}");
+fn parse_size(option: &str, s: &str) -> Result<u64, String> {
+    let bad = || format!("{option} needs a size such as 65536, 64K, 16M or 1G, not {s:?}");
     let (digits, shift) = match s.char_indices().last() {
         Some((i, 'K' | 'k')) => (&s[..i], 10),
         Some((i, 'M' | 'm')) => (&s[..i], 20),
@@ -327,7 +339,7 @@ fn compile(args: &[String]) -> ExitCode {
     finish((|| {
         let bytes = std::fs::read(&input).map_err(|e| format!("cannot read {input}: {e}"))?;
         let code =
-            Module::precompile(&engine(epoch)?, &bytes).map_err(|e| format!("{input}: {e}"))?;
+            Module::precompile(&engine(epoch, None)?, &bytes).map_err(|e| format!("{input}: {e}"))?;
         std::fs::write(&output, code).map_err(|e| format!("cannot write {output}: {e}"))?;
         Ok(ExitCode::SUCCESS)
     })())

@@ -195,3 +195,56 @@ def test_names_with_nul_characters_are_refused(store):
         wasi_rt.WasiConfig().env({"A": "b\0c"})
     with pytest.raises(ValueError):
         wasi_rt.WasiConfig().env({"A=B": "c"})
+
+
+RECURSE = """(module
+  (func $rec (export "rec") (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n))
+      (then (i32.const 1))
+      (else (i32.add (i32.const 1) (call $rec (i32.sub (local.get $n) (i32.const 1))))))))"""
+
+
+def test_deep_recursion_on_a_small_thread_raises_a_trap():
+    import threading
+
+    outcome = {}
+
+    def worker():
+        with wasi_rt.Store(wasi_rt.Engine()) as store:
+            rec = wasi_rt.Instance(store, wasi_rt.Module(store.engine, RECURSE), ())["rec"]
+            outcome["shallow"] = rec(100)
+            try:
+                rec(1_000_000)
+            except wasi_rt.Trap as e:
+                outcome["code"] = e.code
+            outcome["again"] = rec(100)
+
+    old = threading.stack_size(256 * 1024)
+    try:
+        t = threading.Thread(target=worker)
+        t.start()
+        t.join()
+    finally:
+        threading.stack_size(old)
+    assert outcome == {"shallow": 101, "code": wasi_rt.TRAP_STACK_OVERFLOW, "again": 101}
+
+
+def test_the_wasm_stack_budget_is_an_engine_setting():
+    def deepest(engine):
+        with wasi_rt.Store(engine) as store:
+            rec = wasi_rt.Instance(store, wasi_rt.Module(engine, RECURSE), ())["rec"]
+            lo, hi = 0, 1 << 20
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                try:
+                    rec(mid)
+                    lo = mid
+                except wasi_rt.Trap:
+                    hi = mid
+            return lo
+
+    small = deepest(wasi_rt.Engine(max_wasm_stack=64 * 1024))
+    large = deepest(wasi_rt.Engine(max_wasm_stack=256 * 1024))
+    assert 100 < small and 3 * small < large
+    with pytest.raises(ValueError):
+        wasi_rt.Engine(max_wasm_stack=-1)

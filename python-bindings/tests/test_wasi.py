@@ -188,6 +188,54 @@ def test_run_wasi_stops_a_program_at_its_timeout():
         wasi_rt.run_wasi(spin, engine=wasi_rt.Engine(), timeout=1)
 
 
+SLEEP_30S = """(module
+  (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "_start")
+    (i64.store (i32.const 0) (i64.const 1))
+    (i32.store8 (i32.const 8) (i32.const 0))
+    (i32.store (i32.const 16) (i32.const 1))
+    (i64.store (i32.const 24) (i64.const 30000000000))
+    (drop (call $poll (i32.const 0) (i32.const 64) (i32.const 1) (i32.const 128)))))"""
+
+
+def test_run_wasi_timeout_stops_a_program_sleeping_in_poll_oneoff():
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(wasi_rt.Trap) as e:
+        wasi_rt.run_wasi(SLEEP_30S, timeout=0.2)
+    assert e.value.code == wasi_rt.TRAP_INTERRUPT
+    # Cut short within one wait slice (50 ms) of the deadline.
+    assert time.monotonic() - started < 2
+
+
+YES = """(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "_start")
+    (memory.fill (i32.const 1024) (i32.const 0x79) (i32.const 60000))
+    (i32.store (i32.const 0) (i32.const 1024)) (i32.store (i32.const 4) (i32.const 60000))
+    ;; Writes until a write fails (the capture is full).
+    (loop $more
+      (br_if $more (i32.eqz (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))))"""
+
+
+def test_run_wasi_caps_captured_output_with_a_clear_error():
+    with pytest.raises(wasi_rt.WasmError, match="max_output=1000000 bytes to stdout"):
+        wasi_rt.run_wasi(YES, max_output=1_000_000)
+
+
+def test_a_capture_limit_refuses_writes_past_it(engine, store):
+    config = wasi_rt.WasiConfig()
+    out = config.capture_stdout(max_bytes=100_000)
+    with wasi_rt.Linker(store) as linker:
+        linker.define_wasi(config)
+        linker.run(wasi_rt.Module(engine, YES))
+    assert out.overflowed
+    assert out.contents() == b"y" * 100_000
+
+
 def test_a_c_reactor_is_initialised_by_the_linker(engine, store, c_programs):
     config = wasi_rt.WasiConfig()
     out = config.capture_stdout()

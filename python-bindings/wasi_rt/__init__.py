@@ -13,7 +13,7 @@ leaving a ``with`` block, or when garbage-collected. Errors are exceptions:
     inst["add"](1, 2)
 """
 
-from ._errors import TRAP_INTERRUPT, Frame, Trap, WasiExit, WasmError
+from ._errors import TRAP_INTERRUPT, TRAP_STACK_OVERFLOW, Frame, Trap, WasiExit, WasmError
 from ._externs import Func, Global, Memory, Table
 from ._instance import Instance, Linker
 from ._store import Engine, Module, Store
@@ -48,6 +48,7 @@ __all__ = [
     "Frame",
     "WasiExit",
     "TRAP_INTERRUPT",
+    "TRAP_STACK_OVERFLOW",
     "I32",
     "I64",
     "F32",

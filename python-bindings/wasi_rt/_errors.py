@@ -24,6 +24,9 @@ class Frame:
         return f"Frame({self.func_index}, {self.func_name!r})"
 
 
+#: ``Trap.code`` of a call that went deeper than its stack budget
+#: (``Engine(max_wasm_stack=...)``, or what its thread had left).
+TRAP_STACK_OVERFLOW = 0
 #: ``Trap.code`` of a call stopped by its store's epoch deadline.
 TRAP_INTERRUPT = 11
 

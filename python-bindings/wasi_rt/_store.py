@@ -59,14 +59,27 @@ class Engine(_Owned):
     epoch at every function entry and loop iteration, so a store's epoch
     deadline (``Store.set_epoch_deadline``) stops Wasm code that runs too
     long: it raises Trap with code ``TRAP_INTERRUPT``. ``increment_epoch``
-    advances the epoch from any thread, e.g. a ``threading.Timer``."""
+    advances the epoch from any thread, e.g. a ``threading.Timer``.
+
+    ``max_wasm_stack`` (bytes, default 512 KiB) bounds the stack Wasm code
+    may use below the call that entered it; deeper recursion raises Trap
+    with code ``TRAP_STACK_OVERFLOW``. Wasm runs on the calling thread's
+    stack and never uses its last 64 KiB, so on a small thread (see
+    ``threading.stack_size``) the budget is what the thread has left:
+    give threads that call Wasm at least 128 KiB of free stack."""
 
     _delete = staticmethod(ffi.engine_delete)
 
-    def __init__(self, epoch_interruption: bool = False):
+    def __init__(self, epoch_interruption: bool = False, max_wasm_stack: Optional[int] = None):
         self.epoch_interruption = bool(epoch_interruption)
+        if max_wasm_stack is not None and (
+            not isinstance(max_wasm_stack, int) or isinstance(max_wasm_stack, bool) or not 0 <= max_wasm_stack < (1 << 63)
+        ):
+            raise ValueError(f"max_wasm_stack must be a number of bytes, not {max_wasm_stack!r}")
         config = ffi.config_new()
         ffi.config_epoch_interruption(config, self.epoch_interruption)
+        if max_wasm_stack is not None:
+            ffi.config_max_wasm_stack(config, max_wasm_stack)
         super().__init__(ffi.engine_new_with_config(config))  # takes the config
 
     def increment_epoch(self) -> None:

@@ -26,6 +26,23 @@ class Output:
         ffi.output_contents(self._ptr, ctypes.byref(v))
         return ffi.take_bytes(v)
 
+    def limit(self, max_bytes: Optional[int]) -> "Output":
+        """Keeps at most ``max_bytes`` (``None``: no cap, the default). Once
+        full, the program's writes to the stream fail (EFBIG) and
+        ``overflowed`` turns true."""
+        if max_bytes is None:
+            ffi.output_limit(self._ptr, ctypes.c_size_t(-1).value)
+        elif isinstance(max_bytes, int) and not isinstance(max_bytes, bool) and 0 <= max_bytes < (1 << 63):
+            ffi.output_limit(self._ptr, max_bytes)
+        else:
+            raise ValueError(f"max_bytes must be a number of bytes or None, not {max_bytes!r}")
+        return self
+
+    @property
+    def overflowed(self) -> bool:
+        """Whether the program wrote more than the limit, so output was lost."""
+        return bool(ffi.output_overflowed(self._ptr))
+
     def __del__(self):
         ptr, self._ptr = getattr(self, "_ptr", None), None
         if ptr:
@@ -122,13 +139,14 @@ class WasiConfig(_Owned):
             raise WasmError(f"cannot {verb} {path}")
         return self
 
-    def capture_stdout(self) -> Output:
-        """stdout is kept in memory; read it from the returned Output."""
-        return Output(ffi.capture_stdout(self.ptr))
+    def capture_stdout(self, max_bytes: Optional[int] = None) -> Output:
+        """stdout is kept in memory, at most ``max_bytes`` of it (see
+        ``Output.limit``); read it from the returned Output."""
+        return Output(ffi.capture_stdout(self.ptr)).limit(max_bytes)
 
-    def capture_stderr(self) -> Output:
-        """stderr is kept in memory; read it from the returned Output."""
-        return Output(ffi.capture_stderr(self.ptr))
+    def capture_stderr(self, max_bytes: Optional[int] = None) -> Output:
+        """stderr is kept in memory, as ``capture_stdout``."""
+        return Output(ffi.capture_stderr(self.ptr)).limit(max_bytes)
 
     def preopen_dir(self, host: Union[str, Path], guest: str, readonly: bool = False) -> "WasiConfig":
         """Gives the program the host directory ``host`` as ``guest``; it can
@@ -152,6 +170,7 @@ def run_wasi(
     stdin: bytes = b"",
     engine: Optional[Engine] = None,
     timeout: Optional[float] = None,
+    max_output: Optional[int] = 64 << 20,
 ) -> Tuple[int, bytes, bytes]:
     """Runs a WASI command and returns (exit code, stdout, stderr).
 
@@ -160,10 +179,14 @@ def run_wasi(
     ``dirs`` and ``readonly_dirs`` map guest names to host directories.
     With ``timeout`` (seconds), a program still running then is stopped
     with a Trap of code ``TRAP_INTERRUPT`` at its next loop iteration or
-    call (time blocked inside a WASI call, such as a sleep, is not cut
-    short). This needs an engine made with ``epoch_interruption=True``;
-    one is made when no engine or Module is given. A trap raises ``Trap``; a bad program, directory or import
-    raises ``WasmError``.
+    call, or within 50 ms when it is blocked in a WASI call (a sleep, a
+    read from a socket or pipe). This needs an engine made with
+    ``epoch_interruption=True``; one is made when no engine or Module is
+    given. stdout and stderr are captured up to ``max_output`` bytes each
+    (default 64 MiB; ``None``: no cap): past it the program's writes fail
+    and ``run_wasi`` raises ``WasmError`` once the program has ended. A
+    trap raises ``Trap``; a bad program, directory or import raises
+    ``WasmError``.
     """
     if isinstance(program, Module):
         module = program
@@ -182,7 +205,7 @@ def run_wasi(
         config.preopen_dir(host, guest, readonly=True)
     if timeout is not None and not engine.epoch_interruption:
         raise WasmError("a timeout needs an engine made with epoch_interruption=True")
-    out, err = config.capture_stdout(), config.capture_stderr()
+    out, err = config.capture_stdout(max_output), config.capture_stderr(max_output)
     with Store(engine) as store, Linker(store) as linker:
         linker.define_wasi(config)
         timer = None
@@ -198,4 +221,10 @@ def run_wasi(
         finally:
             if timer is not None:
                 timer.cancel()
+        for name, output in (("stdout", out), ("stderr", err)):
+            if output.overflowed:
+                raise WasmError(
+                    f"the program wrote more than max_output={max_output} bytes to {name}; "
+                    "the rest was refused (raise max_output, or pass None for no cap)"
+                )
         return code, out.contents(), err.contents()

@@ -606,3 +606,217 @@ fn a_store_memory_limit_stops_growth_and_instantiation_beyond_it() {
     store.limit_memory(None);
     assert_eq!(grow.call(&mut store, 1).unwrap(), 3);
 }
+
+/// Deep recursion: `rec(n)` calls itself `n` times.
+const RECURSE: &str = r#"(module
+  (func $rec (export "rec") (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n))
+      (then (i32.const 1))
+      (else (i32.add (i32.const 1) (call $rec (i32.sub (local.get $n) (i32.const 1))))))))"#;
+
+#[test]
+fn recursion_on_a_small_host_thread_traps_instead_of_crashing() {
+    // A worker thread with 256 KiB of stack, less than the default Wasm
+    // stack budget of 512 KiB: the budget shrinks to what the thread has.
+    let module = Module::new(&engine(), RECURSE).unwrap();
+    let outcome = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || {
+            let mut store = Store::new(module.engine());
+            let inst = Instance::new(&mut store, &module, &[]).unwrap();
+            let rec = inst.get_func(&store, "rec").unwrap();
+            let rec = rec.typed::<i32, i32>(&store).unwrap();
+            let shallow = rec.call(&mut store, 100).unwrap();
+            let deep = rec.call(&mut store, 1_000_000).unwrap_err();
+            // Usable afterwards.
+            let again = rec.call(&mut store, 100).unwrap();
+            (shallow, deep.as_trap().and_then(|t| t.code()), again)
+        })
+        .unwrap()
+        .join()
+        .expect("the thread did not crash");
+    assert_eq!(outcome, (101, Some(TrapCode::StackOverflow), 101));
+}
+
+#[test]
+fn the_wasm_stack_budget_is_configurable() {
+    let module_for = |stack: usize| {
+        let engine = Engine::new(&Config {
+            max_wasm_stack: stack,
+            ..Config::default()
+        })
+        .unwrap();
+        Module::new(&engine, RECURSE).unwrap()
+    };
+    // The deepest recursion that fits, found by bisection.
+    let depth = |module: &Module| {
+        let mut store = Store::new(module.engine());
+        let inst = Instance::new(&mut store, module, &[]).unwrap();
+        let rec = inst.get_func(&store, "rec").unwrap();
+        let rec = rec.typed::<i32, i32>(&store).unwrap();
+        let (mut lo, mut hi) = (0, 1 << 20);
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2;
+            if rec.call(&mut store, mid).is_ok() {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    };
+    let small = depth(&module_for(64 * 1024));
+    let large = depth(&module_for(256 * 1024));
+    assert!(small > 100, "{small}");
+    assert!(large > 3 * small, "64 KiB: {small} frames, 256 KiB: {large}");
+    // With a budget of 0 every call traps.
+    let module = module_for(0);
+    let mut store = Store::new(module.engine());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let rec = inst.get_func(&store, "rec").unwrap();
+    let err = rec.typed::<i32, i32>(&store).unwrap().call(&mut store, 1);
+    let err = err.unwrap_err();
+    assert_eq!(err.as_trap().and_then(|t| t.code()), Some(TrapCode::StackOverflow));
+}
+
+#[test]
+fn deep_recursion_returning_five_values_goes_as_deep_as_returning_one() {
+    // Several results come back in registers, so a frame returning five
+    // values is no bigger than one returning a single value.
+    let module = Module::new(
+        &engine(),
+        r#"(module
+  (func $rec5 (export "rec5") (param $n i32) (result i32 i64 i32 f64 f32)
+    (if (result i32 i64 i32 f64 f32) (i32.eqz (local.get $n))
+      (then (i32.const 1) (i64.const 2) (i32.const 3) (f64.const 4) (f32.const 5))
+      (else (call $rec5 (i32.sub (local.get $n) (i32.const 1))))))
+  (func $rec1 (export "rec1") (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n))
+      (then (i32.const 1))
+      (else (call $rec1 (i32.sub (local.get $n) (i32.const 1)))))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(module.engine());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let mut depth = |name: &str| {
+        let f = inst.get_func(&store, name).unwrap();
+        let mut out = vec![Val::I32(0); f.ty(&store).results().len()];
+        let (mut lo, mut hi) = (0, 1 << 20);
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2;
+            if f.call(&mut store, &[Val::I32(mid)], &mut out).is_ok() {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    };
+    let one = depth("rec1");
+    let five = depth("rec5");
+    assert!(five * 10 >= one * 9, "one result: {one} frames, five: {five}");
+    let f = inst.get_func(&store, "rec5").unwrap();
+    let mut out = vec![Val::I32(0); 5];
+    f.call(&mut store, &[Val::I32(1000)], &mut out).unwrap();
+    assert_eq!(
+        out,
+        [
+            Val::I32(1),
+            Val::I64(2),
+            Val::I32(3),
+            Val::F64(4f64.to_bits()),
+            Val::F32(5f32.to_bits())
+        ]
+    );
+}
+
+#[test]
+fn table_storage_counts_in_the_store_memory_limit() {
+    // A 2 KB module asking for 100 tables of 10 million elements (8 GB).
+    let tables = "(table 10000000 funcref)".repeat(100);
+    let module = Module::new(&engine(), format!("(module {tables})")).unwrap();
+    let mut store = Store::new(module.engine());
+    store.limit_memory(Some(1 << 20));
+    let err = Instance::new(&mut store, &module, &[]).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Limit(_)), "{err}");
+    assert!(err.to_string().contains("table"), "{err}");
+
+    // Growth: within the limit works, past it returns -1.
+    let module = Module::new(
+        &engine(),
+        r#"(module (table $t 0 funcref)
+             (func (export "grow") (param i32) (result i32) (table.grow $t (ref.null func) (local.get 0))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(module.engine());
+    store.limit_memory(Some(64 * 1024));
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let grow = inst.get_func(&store, "grow").unwrap();
+    let grow = grow.typed::<i32, i32>(&store).unwrap();
+    assert_eq!(grow.call(&mut store, 1000).unwrap(), 0);
+    assert_eq!(grow.call(&mut store, 10_000_000).unwrap(), -1);
+    assert_eq!(grow.call(&mut store, 7000).unwrap(), 1000);
+    assert_eq!(grow.call(&mut store, 1000).unwrap(), -1);
+
+    // Host-made tables count too.
+    let ty = TableType {
+        element: ValType::FuncRef,
+        min: 1_000_000,
+        max: None,
+    };
+    assert!(Table::new(&mut store, ty, Val::FuncRef(None)).is_err());
+}
+
+/// A function of `n` `if`/`else` in a row, each adding to a local.
+fn branchy_module(n: usize) -> String {
+    let body = "(local.set 0 (i32.add (local.get 0) (if (result i32) (local.get 0) (then (i32.const 1)) (else (i32.const 2)))))".repeat(n);
+    format!(r#"(module (func (export "f") (param i32) (result i32) {body} (local.get 0)))"#)
+}
+
+#[test]
+fn a_function_with_a_hundred_thousand_branches_compiles_within_a_time_limit() {
+    // The optimising register allocator needs minutes for this; such
+    // functions get the single-pass one (Config::max_compile_time is the
+    // limit being checked, far above what the compile takes).
+    let engine = Engine::new(&Config {
+        max_compile_time: Some(std::time::Duration::from_secs(60)),
+        max_wasm_stack: 8 << 20,
+        ..Config::default()
+    })
+    .unwrap();
+    let module = Module::new(&engine, branchy_module(100_000)).unwrap();
+    // Its frame is large: run it on a thread with room for it.
+    let result = std::thread::Builder::new()
+        .stack_size(16 << 20)
+        .spawn(move || {
+            let mut store = Store::new(module.engine());
+            let inst = Instance::new(&mut store, &module, &[]).unwrap();
+            let f = inst.get_func(&store, "f").unwrap();
+            f.typed::<i32, i32>(&store).unwrap().call(&mut store, 5)
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(result.unwrap(), 100_005);
+}
+
+#[test]
+fn compile_limits_fail_cleanly() {
+    let small = Engine::new(&Config {
+        max_function_size: 1000,
+        ..Config::default()
+    })
+    .unwrap();
+    let err = Module::new(&small, branchy_module(200)).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Limit(_)), "{err}");
+    assert!(err.to_string().contains("max_function_size"), "{err}");
+    assert!(Module::new(&small, branchy_module(5)).is_ok());
+
+    let hurried = Engine::new(&Config {
+        max_compile_time: Some(std::time::Duration::ZERO),
+        ..Config::default()
+    })
+    .unwrap();
+    let err = Module::new(&hurried, branchy_module(10)).unwrap_err();
+    assert!(err.to_string().contains("max_compile_time"), "{err}");
+}

@@ -454,10 +454,10 @@ fn hostile(imports: &str, probe: &str) -> String {
 }
 
 /// The address space a run may use: the 8 GiB reservation of its linear
-/// memory and 3 GiB more, far below what the probes asked of the host
+/// memory and 1.5 GiB more, far below what the probes asked of the host
 /// before they were bounded (128 GiB for the iovecs, 2 GB for the path,
 /// 8 GB for the tables).
-const AS_LIMIT: &str = "--as=11811160064";
+const AS_LIMIT: &str = "--as=10200547328";
 
 #[test]
 fn hostile_probes_end_cleanly_under_an_address_space_limit() {

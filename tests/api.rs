@@ -820,3 +820,18 @@ fn compile_limits_fail_cleanly() {
     let err = Module::new(&hurried, branchy_module(10)).unwrap_err();
     assert!(err.to_string().contains("max_compile_time"), "{err}");
 }
+
+#[test]
+fn text_that_does_not_parse_and_bytes_that_are_no_module_get_one_line_errors() {
+    for (bytes, want) in [
+        (&b"(module (func (result i32) (i32.const)))"[..], "at line 1"),
+        (&b"(module\n  (func $f (param i32)\n    (bogus)))"[..], "at line 3"),
+        (&b"\x01\x02garbage"[..], "neither a WebAssembly binary"),
+        (&b""[..], "neither a WebAssembly binary"),
+    ] {
+        let err = Module::new(&engine(), bytes).unwrap_err().to_string();
+        assert!(err.starts_with("malformed module:"), "{err}");
+        assert!(err.contains(want), "{err}");
+        assert!(!err.contains('\n'), "one line: {err}");
+    }
+}

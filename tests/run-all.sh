@@ -7,6 +7,8 @@
 #   4. C examples:   the C library installed with cmake/ into target/cmake-install,
 #                    c-examples/ built against it and run with ctest, pkg-config checks
 #   5. Python:       python-bindings/ installed into the venv, pytest (if present)
+#   6. fuzz:         the saved fuzz inputs, then two minutes of fresh cases
+#                    from a fixed seed, every target (fuzz/)
 #
 # Every step runs even if an earlier one failed; the script exits non-zero if
 # any step failed.
@@ -25,7 +27,7 @@ APT_PACKAGES=(clang lld wasi-libc libclang-rt-dev-wasm32 wabt cmake pkg-config)
 REQUIRED_TOOLS=(clang wasm-ld wat2wasm cmake pkg-config)
 
 STEP=0
-TOTAL_STEPS=5
+TOTAL_STEPS=6
 FAILED=()
 
 header() {
@@ -190,11 +192,22 @@ step_python() {
     return $rc
 }
 
+step_fuzz() {
+    if [[ ! -f fuzz/Cargo.toml ]]; then
+        echo "skipped: no fuzz/"
+        return 0
+    fi
+    # Its own build profile (debug assertions, overflow checks, Cranelift's
+    # verifier); 30 seconds a target, seed 1, after the saved inputs.
+    cargo run --profile fuzz -p fuzz -- all --seconds 120 --seed 1
+}
+
 run_step "system tools" step_tools
 run_step "python venv" step_venv
 run_step "cargo test --release" step_cargo
 run_step "C examples (cmake + ctest)" step_c_examples
 run_step "python bindings (pytest)" step_python
+run_step "fuzz (saved inputs and a fixed seed)" step_fuzz
 
 echo
 if [[ ${#FAILED[@]} -gt 0 ]]; then

@@ -114,6 +114,11 @@ int main(void) {
   wasi_rt_engine_config_max_function_size(NULL, 0); /* NULL is ignored */
   wasi_rt_engine_config_max_wasm_stack(NULL, 0);
   wasi_rt_engine_config_max_compile_time_ms(NULL, 0);
+  CHECK(wasi_rt_engine_config_wasm_feature(limited, "tail_call", false));
+  CHECK(wasi_rt_engine_config_wasm_feature(limited, "tail_call", true));
+  CHECK(!wasi_rt_engine_config_wasm_feature(limited, "no-such-feature", true));
+  CHECK(!wasi_rt_engine_config_wasm_feature(limited, NULL, true));
+  CHECK(!wasi_rt_engine_config_wasm_feature(NULL, "simd", true));
   wasm_engine_t* limited_engine = wasm_engine_new_with_config(limited);
   wasm_store_t* limited_store = wasm_store_new(limited_engine);
   wasm_byte_vec_t big_body, small_body;

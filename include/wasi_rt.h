@@ -135,6 +135,19 @@ void wasi_rt_engine_config_max_function_size(struct wasm_config_t *config, size_
 void wasi_rt_engine_config_max_compile_time_ms(struct wasm_config_t *config, uint64_t millis);
 
 /**
+ * Switches the Wasm feature `name` on or off for engines made from
+ * `config` (every feature wasi-rt supports is on by default): "simd",
+ * "multi_memory", "extended_const", "tail_call", "relaxed_simd". A module
+ * using a feature that is off fails to compile with an error naming it.
+ * Returns false
+ * (changing nothing) for an unknown name, a NULL `config` or a NULL or
+ * non-UTF-8 `name` (borrowed, NUL-terminated).
+ */
+bool wasi_rt_engine_config_wasm_feature(struct wasm_config_t *config,
+                                        const char *name,
+                                        bool enable);
+
+/**
  * Advances the engine's epoch by one. Safe to call from any thread (for
  * example a watchdog timer) while stores of the engine run Wasm code.
  * NULL is ignored.

@@ -158,6 +158,13 @@ class Config {
     wasi_rt_engine_config_max_compile_time_ms(config_.get(), millis);
     return *this;
   }
+  /** Switches a Wasm feature ("simd", "multi_memory", "extended_const",
+   *  "tail_call", "relaxed_simd") on or off; throws Error for an unknown name. */
+  Config& wasm_feature(const std::string& name, bool enable) {
+    if (!wasi_rt_engine_config_wasm_feature(config_.get(), name.c_str(), enable))
+      throw Error("unknown Wasm feature " + name);
+    return *this;
+  }
   /** Hands the configuration over (to `Engine`). */
   wasm_config_t* release() { return config_.release(); }
 

@@ -18,6 +18,67 @@ pub enum OptLevel {
     SpeedAndSize,
 }
 
+/// The WebAssembly proposals beyond 2.0 that modules may use. Each is on by
+/// default once wasi-rt supports it; a host that wants a smaller surface
+/// switches it off, and a module using it is then refused with an error
+/// naming the feature and the byte offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Features {
+    /// Fixed-width SIMD (`v128`).
+    pub simd: bool,
+    /// Several memories in one module; every memory instruction takes a
+    /// memory index.
+    pub multi_memory: bool,
+    /// `i32`/`i64` `add`, `sub` and `mul` in constant expressions.
+    pub extended_const: bool,
+    /// `return_call` and `return_call_indirect`.
+    pub tail_call: bool,
+    /// The relaxed SIMD operators, each lowered to the fastest sequence
+    /// the CPU has (results may differ between machines, as the proposal
+    /// allows, never between runs on one machine).
+    pub relaxed_simd: bool,
+}
+
+impl Default for Features {
+    fn default() -> Features {
+        Features {
+            simd: true,
+            multi_memory: true,
+            extended_const: true,
+            tail_call: true,
+            relaxed_simd: true,
+        }
+    }
+}
+
+impl Features {
+    /// Switches the feature called `name` (as in [`Features::list`]) on or
+    /// off; `false` when there is no such feature.
+    pub fn set(&mut self, name: &str, on: bool) -> bool {
+        let field = match name {
+            "simd" => &mut self.simd,
+            "multi_memory" => &mut self.multi_memory,
+            "extended_const" => &mut self.extended_const,
+            "tail_call" => &mut self.tail_call,
+            "relaxed_simd" => &mut self.relaxed_simd,
+            _ => return false,
+        };
+        *field = on;
+        true
+    }
+
+    /// The names and values of every feature, for fingerprints and messages.
+    pub fn list(&self) -> [(&'static str, bool); 5] {
+        [
+            ("simd", self.simd),
+            ("multi_memory", self.multi_memory),
+            ("extended_const", self.extended_const),
+            ("tail_call", self.tail_call),
+            ("relaxed_simd", self.relaxed_simd),
+        ]
+    }
+}
+
 /// Engine configuration.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -51,6 +112,9 @@ pub struct Config {
     /// later with a limit error; no function takes long, since huge ones
     /// get a compiler whose cost grows linearly with their size.
     pub max_compile_time: Option<std::time::Duration>,
+    /// The Wasm proposals modules may use (default: every one wasi-rt
+    /// supports).
+    pub features: Features,
 }
 
 impl Default for Config {
@@ -63,6 +127,7 @@ impl Default for Config {
             epoch_interruption: false,
             max_function_size: 7_654_321,
             max_compile_time: None,
+            features: Features::default(),
         }
     }
 }

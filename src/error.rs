@@ -81,10 +81,19 @@ impl Error {
     /// apart by the validator's wording is not reliable, so the caller says.
     pub(crate) fn from_parser(e: wasmparser::BinaryReaderError, invalid: bool) -> Error {
         let message = e.message().to_string();
-        // A proposal beyond Wasm 2.0 (threads, relaxed SIMD, GC, ...).
-        if message.contains("support is not enabled") {
+        // A proposal switched off in the engine's Config::features, or one
+        // wasi-rt does not support yet (wasmparser words these in several
+        // ways).
+        if message.contains("support is not enabled")
+            || message.contains("proposal not enabled")
+            || message.contains("feature is not enabled")
+            || message.contains("not supported without the")
+            || message.contains("must be enabled")
+            || message.contains("references required")
+        {
             return Error::unsupported(format!(
-                "{message}: wasi-rt supports Wasm 2.0 (at byte offset {:#x})",
+                "{message} (at byte offset {:#x}): switched off in this engine's \
+                 Config::features, or not supported by wasi-rt yet",
                 e.offset()
             ));
         }

@@ -28,7 +28,7 @@ pub mod types;
 pub mod wasi;
 pub mod wast;
 
-pub use engine::{Config, Engine, OptLevel};
+pub use engine::{Config, Engine, Features, OptLevel};
 pub use error::{Error, ErrorKind, Result};
 pub use module::Module;
 pub use runtime::func::{Caller, Func, TypedFunc, WasmParams, WasmResults, WasmTy};

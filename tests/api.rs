@@ -75,16 +75,93 @@ fn v128_values_pass_through_calls_and_globals() {
 }
 
 #[test]
-fn proposals_beyond_wasm2_are_refused_with_a_clear_message() {
-    let err = Module::new(
-        &engine(),
-        "(module (func (param v128 v128) (result v128) (i8x16.relaxed_swizzle (local.get 0) (local.get 1))))",
-    )
-    .err()
-    .expect("relaxed SIMD is refused");
+fn proposals_not_supported_yet_are_refused_with_a_clear_message() {
+    let err = Module::new(&engine(), "(module (tag $e) (func (throw $e)))")
+        .err()
+        .expect("exception handling is refused");
     let msg = err.to_string();
-    assert!(msg.contains("support is not enabled"), "{msg}");
-    assert!(msg.contains("Wasm 2.0"), "{msg}");
+    assert!(matches!(err.kind(), ErrorKind::Unsupported(_)), "{msg}");
+    assert!(msg.contains("byte offset"), "{msg}");
+    assert!(msg.contains("not supported by wasi-rt yet"), "{msg}");
+}
+
+#[test]
+fn a_feature_switched_off_refuses_modules_that_use_it_naming_it() {
+    let tail = "(module (func $f (return_call $f)))";
+    let multi = "(module (memory 1) (memory 1))";
+    let extended = "(module (global i32 (i32.add (i32.const 1) (i32.const 2))))";
+    let simd = "(module (func (result v128) (v128.const i64x2 0 0)))";
+    for (text, off, name) in [
+        (
+            tail,
+            Features {
+                tail_call: false,
+                ..Features::default()
+            },
+            "tail call",
+        ),
+        (
+            multi,
+            Features {
+                multi_memory: false,
+                ..Features::default()
+            },
+            "multiple memories",
+        ),
+        (
+            extended,
+            Features {
+                extended_const: false,
+                ..Features::default()
+            },
+            "constant expression",
+        ),
+        (
+            simd,
+            Features {
+                simd: false,
+                ..Features::default()
+            },
+            "SIMD",
+        ),
+    ] {
+        // On by default.
+        Module::new(&engine(), text).unwrap();
+        let engine = Engine::new(&Config {
+            features: off,
+            ..Config::default()
+        })
+        .unwrap();
+        let err = Module::new(&engine, text).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("byte offset"), "{msg}");
+        assert!(msg.to_lowercase().contains(&name.to_lowercase()), "{name}: {msg}");
+    }
+}
+
+#[test]
+fn a_million_deep_mutual_tail_recursion_runs_in_constant_stack() {
+    let module = Module::new(
+        &engine(),
+        r#"(module
+  (func $even (export "even") (param i64) (result i32)
+    (if (result i32) (i64.eqz (local.get 0))
+      (then (i32.const 1))
+      (else (return_call $odd (i64.sub (local.get 0) (i64.const 1))))))
+  (func $odd (param i64) (result i32)
+    (if (result i32) (i64.eqz (local.get 0))
+      (then (i32.const 0))
+      (else (return_call_indirect (param i64) (result i32)
+              (i64.sub (local.get 0) (i64.const 1)) (i32.const 0)))))
+  (table funcref (elem $even)))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(module.engine());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let even = inst.get_func(&store, "even").unwrap();
+    let even = even.typed::<i64, i32>(&store).unwrap();
+    assert_eq!(even.call(&mut store, 1_000_000).unwrap(), 1);
+    assert_eq!(even.call(&mut store, 10_000_001).unwrap(), 0);
 }
 
 #[test]

@@ -582,3 +582,19 @@ fn max_wasm_stack_sets_how_deep_the_guest_may_recurse() {
         "{o:?}"
     );
 }
+
+#[test]
+fn wasm_feature_switches_a_feature_off() {
+    let f = write_temp(
+        "tail.wat",
+        br#"(module (func $f (export "f") (result i32) (i32.const 7)) (func (export "g") (result i32) (return_call $f)))"#,
+    );
+    let p = f.to_str().unwrap();
+    let o = wasi_rt(&["run", "--invoke", "g", p]);
+    assert_eq!(stdout(&o), "7\n", "{o:?}");
+    let o = wasi_rt(&["run", "--wasm-feature", "tail_call=off", "--invoke", "g", p]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("tail call"), "{o:?}");
+    let o = wasi_rt(&["run", "--wasm-feature", "warp=on", "--invoke", "g", p]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown feature"), "{o:?}");
+}

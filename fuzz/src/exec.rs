@@ -208,9 +208,9 @@ pub fn oracle_engine() -> &'static wasmi::Engine {
         // Exactly the features wasi-rt supports (see `smith::supported`).
         let mut c = wasmi::Config::default();
         c.wasm_memory64(false)
-            .wasm_multi_memory(false)
-            .wasm_tail_call(false)
-            .wasm_extended_const(false)
+            .wasm_multi_memory(true)
+            .wasm_tail_call(true)
+            .wasm_extended_const(true)
             .wasm_custom_page_sizes(false)
             .wasm_wide_arithmetic(false)
             .wasm_relaxed_simd(false)

@@ -6,23 +6,22 @@ use arbitrary::Unstructured;
 
 /// Restricts a wasm-smith configuration to the features wasi-rt runs:
 /// Wasm 2.0 (mutable globals, sign extension, saturating conversions,
-/// multi-value, bulk memory, reference types) and fixed-width SIMD.
+/// multi-value, bulk memory, reference types), fixed-width SIMD, tail
+/// calls, extended constant expressions and multiple memories.
 pub fn supported(c: &mut wasm_smith::Config) {
     c.exceptions_enabled = false;
     c.gc_enabled = false;
     c.threads_enabled = false;
     c.shared_everything_threads_enabled = false;
-    c.tail_call_enabled = false;
     c.memory64_enabled = false;
     c.relaxed_simd_enabled = false;
     c.wide_arithmetic_enabled = false;
     c.custom_page_sizes_enabled = false;
-    c.extended_const_enabled = false;
     c.compact_imports_enabled = false;
     c.custom_descriptors_enabled = false;
     c.acquire_release_atomics_enabled = false;
     c.multibyte_array_access_enabled = false;
-    c.max_memories = c.max_memories.min(1);
+    c.max_memories = c.max_memories.min(4);
 }
 
 /// A module for differential execution: no imports, everything exported,
@@ -49,6 +48,9 @@ pub fn module_with(
         c.simd_enabled = u.arbitrary()?;
         c.max_funcs = u.int_in_range(1..=30)?;
         c.max_tables = u.int_in_range(0..=3)?;
+        c.max_memories = u.int_in_range(0..=3)?;
+        c.tail_call_enabled = u.arbitrary()?;
+        c.extended_const_enabled = u.arbitrary()?;
         c.max_globals = u.int_in_range(0..=20)?;
         c.max_memory32_bytes = 1 << u.int_in_range(16..=24)?;
         c.max_instructions = u.int_in_range(10..=400)?;

@@ -111,3 +111,12 @@ def test_precompiled_bytes_must_be_trusted_and_genuine(engine):
         wasi_rt.Module.from_precompiled(wasi_rt.Engine(epoch_interruption=True), code, trusted=True)
     with pytest.raises(wasi_rt.WasmError, match="invalid"):
         wasi_rt.Module.precompile(engine, "(module (func (result i32)))")
+
+
+def test_a_wasm_feature_can_be_switched_off():
+    tail = "(module (func $f (return_call $f)))"
+    wasi_rt.Module(wasi_rt.Engine(), tail)
+    with pytest.raises(wasi_rt.WasmError, match="tail call"):
+        wasi_rt.Module(wasi_rt.Engine(features={"tail_call": False}), tail)
+    with pytest.raises(ValueError, match="unknown Wasm feature"):
+        wasi_rt.Engine(features={"warp_drive": True})

@@ -82,8 +82,10 @@ def _fn(name, restype, *argtypes):
 
 engine_new = _fn("wasm_engine_new", c_void_p)
 config_new = _fn("wasm_config_new", c_void_p)
+config_delete = _fn("wasm_config_delete", None, c_void_p)
 config_epoch_interruption = _fn("wasi_rt_engine_config_epoch_interruption", None, c_void_p, c_bool)
 config_max_wasm_stack = _fn("wasi_rt_engine_config_max_wasm_stack", None, c_void_p, c_size_t)
+config_wasm_feature = _fn("wasi_rt_engine_config_wasm_feature", c_bool, c_void_p, c_char_p, c_bool)
 engine_new_with_config = _fn("wasm_engine_new_with_config", c_void_p, c_void_p)
 engine_increment_epoch = _fn("wasi_rt_engine_increment_epoch", None, c_void_p)
 store_set_epoch_deadline = _fn("wasi_rt_store_set_epoch_deadline", None, c_void_p, ctypes.c_uint64)

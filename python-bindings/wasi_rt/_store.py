@@ -66,11 +66,20 @@ class Engine(_Owned):
     with code ``TRAP_STACK_OVERFLOW``. Wasm runs on the calling thread's
     stack and never uses its last 64 KiB, so on a small thread (see
     ``threading.stack_size``) the budget is what the thread has left:
-    give threads that call Wasm at least 128 KiB of free stack."""
+    give threads that call Wasm at least 128 KiB of free stack.
+
+    ``features`` switches Wasm features on or off by name (every feature
+    wasi-rt supports is on by default), e.g. ``{"tail_call": False}``:
+    "simd", "multi_memory", "extended_const", "tail_call", "relaxed_simd"."""
 
     _delete = staticmethod(ffi.engine_delete)
 
-    def __init__(self, epoch_interruption: bool = False, max_wasm_stack: Optional[int] = None):
+    def __init__(
+        self,
+        epoch_interruption: bool = False,
+        max_wasm_stack: Optional[int] = None,
+        features: Optional[Dict[str, bool]] = None,
+    ):
         self.epoch_interruption = bool(epoch_interruption)
         if max_wasm_stack is not None and (
             not isinstance(max_wasm_stack, int) or isinstance(max_wasm_stack, bool) or not 0 <= max_wasm_stack < (1 << 63)
@@ -80,6 +89,10 @@ class Engine(_Owned):
         ffi.config_epoch_interruption(config, self.epoch_interruption)
         if max_wasm_stack is not None:
             ffi.config_max_wasm_stack(config, max_wasm_stack)
+        for name, on in (features or {}).items():
+            if not ffi.config_wasm_feature(config, c_string(name, "feature name"), bool(on)):
+                ffi.config_delete(config)
+                raise ValueError(f"unknown Wasm feature {name!r}")
         super().__init__(ffi.engine_new_with_config(config))  # takes the config
 
     def increment_epoch(self) -> None:

@@ -25,6 +25,9 @@ options (before FILE, or right after it):
   --timeout SECONDS       stop the guest with a trap after SECONDS (e.g. 2.5)
   --max-memory SIZE       cap the guest's linear memory and tables (bytes, or with K, M, G)
   --max-wasm-stack SIZE   stack the guest may use (default 512K; deeper recursion traps)
+  --wasm-feature NAME=on|off
+                          switch a Wasm feature (simd, multi_memory, extended_const,
+                          tail_call, relaxed_simd; all on by default)
   --allow-precompiled     FILE may be made by `wasi-rt compile` (trusted input:
                           its machine code runs as it is)
 
@@ -62,6 +65,7 @@ struct RunOptions {
     allow_precompiled: bool,
     max_memory: Option<u64>,
     max_wasm_stack: Option<usize>,
+    features: wasi_rt::Features,
 }
 
 fn dir_spec(spec: &str, readonly: bool) -> (String, String, bool) {
@@ -97,6 +101,7 @@ fn parse_options(args: &[String], opts: &mut RunOptions) -> Result<usize, String
                 | "--timeout"
                 | "--max-memory"
                 | "--max-wasm-stack"
+                | "--wasm-feature"
         );
         let value = if takes_value {
             match inline {
@@ -131,6 +136,18 @@ fn parse_options(args: &[String], opts: &mut RunOptions) -> Result<usize, String
             "--trace" => opts.trace = true,
             "--allow-precompiled" => opts.allow_precompiled = true,
             "--max-memory" => opts.max_memory = Some(parse_size(name, &value)?),
+            "--wasm-feature" => {
+                let bad = || format!("--wasm-feature needs NAME=on or NAME=off, not {value:?}");
+                let (feature, state) = value.split_once('=').ok_or_else(bad)?;
+                let on = match state {
+                    "on" | "y" | "yes" | "true" => true,
+                    "off" | "n" | "no" | "false" => false,
+                    _ => return Err(bad()),
+                };
+                if !opts.features.set(feature, on) {
+                    return Err(format!("--wasm-feature: unknown feature {feature:?}"));
+                }
+            }
             "--max-wasm-stack" => {
                 let size = parse_size(name, &value)?;
                 opts.max_wasm_stack = Some(usize::try_from(size).map_err(|_| {
@@ -158,11 +175,16 @@ fn finish(result: Result<ExitCode, String>) -> ExitCode {
 
 /// An engine for the host CPU, with epoch checks when `epoch_interruption`
 /// and the given Wasm stack budget (default when `None`).
-fn engine(epoch_interruption: bool, max_wasm_stack: Option<usize>) -> Result<Engine, String> {
+fn engine(
+    epoch_interruption: bool,
+    max_wasm_stack: Option<usize>,
+    features: wasi_rt::Features,
+) -> Result<Engine, String> {
     let defaults = Config::default();
     Engine::new(&Config {
         epoch_interruption,
         max_wasm_stack: max_wasm_stack.unwrap_or(defaults.max_wasm_stack),
+        features,
         ..defaults
     })
     .map_err(|e| e.to_string())
@@ -189,7 +211,7 @@ fn run_inner(args: &[String]) -> Result<ExitCode, String> {
         opts.trace = true;
     }
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
-    let engine = engine(opts.timeout.is_some(), opts.max_wasm_stack)?;
+    let engine = engine(opts.timeout.is_some(), opts.max_wasm_stack, opts.features)?;
     let precompiled = Module::is_precompiled(&bytes);
     if precompiled && !opts.allow_precompiled {
         return Err(format!(
@@ -339,7 +361,7 @@ fn compile(args: &[String]) -> ExitCode {
     finish((|| {
         let bytes = std::fs::read(&input).map_err(|e| format!("cannot read {input}: {e}"))?;
         let code =
-            Module::precompile(&engine(epoch, None)?, &bytes).map_err(|e| format!("{input}: {e}"))?;
+            Module::precompile(&engine(epoch, None, wasi_rt::Features::default())?, &bytes).map_err(|e| format!("{input}: {e}"))?;
         std::fs::write(&output, code).map_err(|e| format!("cannot write {output}: {e}"))?;
         Ok(ExitCode::SUCCESS)
     })())

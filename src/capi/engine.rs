@@ -109,6 +109,35 @@ pub unsafe extern "C" fn wasi_rt_engine_config_max_compile_time_ms(
     }
 }
 
+/// Switches the Wasm feature `name` on or off for engines made from
+/// `config` (every feature wasi-rt supports is on by default): "simd",
+/// "multi_memory", "extended_const", "tail_call", "relaxed_simd". A module
+/// using a feature that is off fails to compile with an error naming it.
+/// Returns false
+/// (changing nothing) for an unknown name, a NULL `config` or a NULL or
+/// non-UTF-8 `name` (borrowed, NUL-terminated).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_engine_config_wasm_feature(
+    config: *mut wasm_config_t,
+    name: *const std::ffi::c_char,
+    enable: bool,
+) -> bool {
+    guard(false, || {
+        // SAFETY: NULL or a live config.
+        let Some(c) = (unsafe { config.as_mut() }) else {
+            return false;
+        };
+        if name.is_null() {
+            return false;
+        }
+        // SAFETY: a NUL-terminated string (C contract).
+        let Ok(name) = unsafe { std::ffi::CStr::from_ptr(name) }.to_str() else {
+            return false;
+        };
+        c.config.features.set(name, enable)
+    })
+}
+
 /// A new engine with the default configuration; own (delete with
 /// `wasm_engine_delete`). NULL when the host CPU is not supported.
 #[unsafe(no_mangle)]

@@ -25,6 +25,38 @@ pub struct FuncEnv<'a> {
     pub frontend: cranelift_codegen::isa::TargetFrontendConfig,
     /// Emit epoch-deadline checks (`Config::epoch_interruption`).
     pub epoch_interruption: bool,
+    /// What the target offers the relaxed SIMD operators.
+    pub cpu: CpuSupport,
+}
+
+/// The target properties relaxed SIMD lowering depends on: the relaxed
+/// operators use the fastest sequence the CPU has, so their results may
+/// differ between machines (as the proposal allows) but never between runs
+/// on one machine.
+#[derive(Clone, Copy, Debug)]
+pub struct CpuSupport {
+    /// An x86-64 target: pshufb, pmulhrsw, pmaddubsw and cvttps2dq serve
+    /// the relaxed operators directly.
+    pub x86: bool,
+    /// Fused multiply-add is available (relaxed madd/nmadd fuse).
+    pub fma: bool,
+}
+
+impl CpuSupport {
+    /// What `isa` supports.
+    pub fn of(isa: &dyn cranelift_codegen::isa::TargetIsa) -> CpuSupport {
+        let flag = |name: &str| {
+            isa.isa_flags()
+                .iter()
+                .any(|v| v.name == name && v.as_bool() == Some(true))
+        };
+        // wasi-rt compiles for the host it runs on.
+        let x86 = cfg!(target_arch = "x86_64");
+        CpuSupport {
+            x86,
+            fma: x86 && flag("has_fma"),
+        }
+    }
 }
 
 /// Flags of a load from the runtime's own structures that never changes
@@ -157,8 +189,15 @@ impl<'a> FuncEnv<'a> {
         self.load_ptr(b, self.offsets.func(index))
     }
 
-    /// A direct call to function `index` of this module.
-    pub fn call(&self, b: &mut FunctionBuilder<'_>, index: u32, args: &[Value]) -> Vec<Value> {
+    /// A direct call to function `index` of this module (with `tail`, a
+    /// tail call: the caller's frame is gone and no results come back).
+    pub fn call(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        index: u32,
+        args: &[Value],
+        tail: bool,
+    ) -> Vec<Value> {
         let ty = self.info.func_type(index);
         let sig = b.import_signature(wasm_signature(ty));
         let vmctx = self.vmctx(b);
@@ -168,6 +207,10 @@ impl<'a> FuncEnv<'a> {
             let callee_vmctx = b.ins().load(types::I64, readonly(), fref, FUNCREF_VMCTX);
             let mut all = vec![callee_vmctx, vmctx];
             all.extend_from_slice(args);
+            if tail {
+                b.ins().return_call_indirect(sig, code, &all);
+                return Vec::new();
+            }
             let call = b.ins().call_indirect(sig, code, &all);
             return b.inst_results(call).to_vec();
         }
@@ -182,11 +225,16 @@ impl<'a> FuncEnv<'a> {
         });
         let mut all = vec![vmctx, vmctx];
         all.extend_from_slice(args);
+        if tail {
+            b.ins().return_call(callee, &all);
+            return Vec::new();
+        }
         let call = b.ins().call(callee, &all);
         b.inst_results(call).to_vec()
     }
 
-    /// `call_indirect`: bounds, null and signature checks, then the call.
+    /// `call_indirect`: bounds, null and signature checks, then the call
+    /// (a tail call with `tail`).
     pub fn call_indirect(
         &self,
         b: &mut FunctionBuilder<'_>,
@@ -194,6 +242,7 @@ impl<'a> FuncEnv<'a> {
         table: u32,
         index: Value,
         args: &[Value],
+        tail: bool,
     ) -> Vec<Value> {
         let trap = |c| super::traps::to_cranelift(c);
         let vmtable = self.load_ptr(b, self.offsets.table(table));
@@ -233,6 +282,10 @@ impl<'a> FuncEnv<'a> {
         let vmctx = self.vmctx(b);
         let mut all = vec![callee_vmctx, vmctx];
         all.extend_from_slice(args);
+        if tail {
+            b.ins().return_call_indirect(sig, code, &all);
+            return Vec::new();
+        }
         let call = b.ins().call_indirect(sig, code, &all);
         b.inst_results(call).to_vec()
     }

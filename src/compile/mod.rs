@@ -142,6 +142,7 @@ fn translate_and_compile(
         call_conv,
         frontend: isa.frontend_config(),
         epoch_interruption,
+        cpu: env::CpuSupport::of(isa),
     };
     let mut fctx = FunctionBuilderContext::new();
     let builder = FunctionBuilder::new(&mut func, &mut fctx);

@@ -212,6 +212,17 @@ impl<'a, 'b> Translator<'a, 'b> {
         fresh
     }
 
+    /// After a call: its results go on the stack. A tail call ends the
+    /// function (what follows is unreachable).
+    fn finish_call(&mut self, results: Vec<Value>, tail: bool) {
+        if tail {
+            self.reachable = false;
+        } else {
+            self.stack.extend(results);
+            self.after_call();
+        }
+    }
+
     /// After a call: host code may have moved the store's deadline (it can
     /// only run inside a call), so the cached copy is read again.
     fn after_call(&mut self) {
@@ -420,26 +431,35 @@ impl<'a, 'b> Translator<'a, 'b> {
                 self.b.ins().jump(dest, &args);
                 self.reachable = false;
             }
-            O::Call { function_index } => {
+            O::Call { function_index } | O::ReturnCall { function_index } => {
+                let tail = matches!(op, O::ReturnCall { .. });
                 let ty = self.env.info.func_type(function_index).clone();
                 let n = ty.params().len();
                 let args = self.stack.split_off(self.stack.len() - n);
-                let results = self.env.call(&mut self.b, function_index, &args);
-                self.stack.extend(results);
-                self.after_call();
+                let results = self.env.call(&mut self.b, function_index, &args, tail);
+                self.finish_call(results, tail);
             }
             O::CallIndirect {
                 type_index,
                 table_index,
+            }
+            | O::ReturnCallIndirect {
+                type_index,
+                table_index,
             } => {
+                let tail = matches!(op, O::ReturnCallIndirect { .. });
                 let index = self.pop();
                 let n = self.env.info.types[type_index as usize].params().len();
                 let args = self.stack.split_off(self.stack.len() - n);
-                let results =
-                    self.env
-                        .call_indirect(&mut self.b, type_index, table_index, index, &args);
-                self.stack.extend(results);
-                self.after_call();
+                let results = self.env.call_indirect(
+                    &mut self.b,
+                    type_index,
+                    table_index,
+                    index,
+                    &args,
+                    tail,
+                );
+                self.finish_call(results, tail);
             }
             O::Drop => {
                 self.pop();
@@ -887,7 +907,11 @@ fn may_run_long(body: &FunctionBody<'_>) -> wasmparser::Result<bool> {
     while !ops.eof() {
         if matches!(
             ops.read()?,
-            Operator::Loop { .. } | Operator::Call { .. } | Operator::CallIndirect { .. }
+            Operator::Loop { .. }
+                | Operator::Call { .. }
+                | Operator::CallIndirect { .. }
+                | Operator::ReturnCall { .. }
+                | Operator::ReturnCallIndirect { .. }
         ) {
             return Ok(true);
         }

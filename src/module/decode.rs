@@ -9,9 +9,16 @@ use wasmparser::{
     WasmFeatures,
 };
 
-/// The features wasi-rt accepts: Wasm 2.0, fixed-width SIMD included.
-pub fn features() -> WasmFeatures {
-    WasmFeatures::WASM2
+/// The wasmparser features for `features`: Wasm 2.0 and the proposals
+/// switched on.
+pub fn features(features: &crate::engine::Features) -> WasmFeatures {
+    let mut f = WasmFeatures::WASM2;
+    f.set(WasmFeatures::SIMD, features.simd);
+    f.set(WasmFeatures::MULTI_MEMORY, features.multi_memory);
+    f.set(WasmFeatures::EXTENDED_CONST, features.extended_const);
+    f.set(WasmFeatures::TAIL_CALL, features.tail_call);
+    f.set(WasmFeatures::RELAXED_SIMD, features.relaxed_simd && features.simd);
+    f
 }
 
 /// A function body waiting to be validated and compiled.
@@ -23,12 +30,15 @@ pub struct PendingBody<'a> {
 /// Decodes `bytes`, validating the module structure. Function bodies are
 /// returned unvalidated, with their validators, so they can be validated and
 /// compiled in parallel.
-pub fn decode(bytes: &[u8]) -> Result<(ModuleInfo, Vec<PendingBody<'_>>)> {
-    let mut validator = Validator::new_with_features(features());
+pub fn decode<'a>(
+    bytes: &'a [u8],
+    enabled: &crate::engine::Features,
+) -> Result<(ModuleInfo, Vec<PendingBody<'a>>)> {
+    let mut validator = Validator::new_with_features(features(enabled));
     let mut info = ModuleInfo::default();
     let mut bodies = Vec::new();
     let mut parser = Parser::new(0);
-    parser.set_features(features());
+    parser.set_features(features(enabled));
     for payload in parser.parse_all(bytes) {
         let payload = payload.map_err(|e| Error::from_parser(e, false))?;
         let valid = validator
@@ -258,26 +268,44 @@ fn global_type(g: &wasmparser::GlobalType) -> GlobalType {
 fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> {
     use wasmparser::Operator as O;
     let mut reader = e.get_operators_reader();
-    let op = reader.read()?;
-    let c = match op {
-        O::I32Const { value } => ConstExpr::I32(value),
-        O::I64Const { value } => ConstExpr::I64(value),
-        O::F32Const { value } => ConstExpr::F32(value.bits()),
-        O::F64Const { value } => ConstExpr::F64(value.bits()),
-        O::V128Const { value } => ConstExpr::V128(u128::from_le_bytes(*value.bytes())),
-        O::RefNull { hty } => ConstExpr::RefNull(if hty == wasmparser::HeapType::FUNC {
-            ValType::FuncRef
-        } else {
-            ValType::ExternRef
-        }),
-        O::RefFunc { function_index } => ConstExpr::RefFunc(function_index),
-        O::GlobalGet { global_index } => ConstExpr::GlobalGet(global_index),
-        _ => {
-            return Err(Error::unsupported(format!(
-                "constant expression {op:?} (at byte offset {:#x})",
-                reader.original_position()
-            )));
-        }
-    };
-    Ok(c)
+    let mut ops = Vec::new();
+    loop {
+        let op = reader.read()?;
+        let c = match op {
+            O::End => break,
+            O::I32Const { value } => ConstOp::Push(ConstExpr::I32(value)),
+            O::I64Const { value } => ConstOp::Push(ConstExpr::I64(value)),
+            O::F32Const { value } => ConstOp::Push(ConstExpr::F32(value.bits())),
+            O::F64Const { value } => ConstOp::Push(ConstExpr::F64(value.bits())),
+            O::V128Const { value } => {
+                ConstOp::Push(ConstExpr::V128(u128::from_le_bytes(*value.bytes())))
+            }
+            O::RefNull { hty } => ConstOp::Push(ConstExpr::RefNull(
+                if hty == wasmparser::HeapType::FUNC {
+                    ValType::FuncRef
+                } else {
+                    ValType::ExternRef
+                },
+            )),
+            O::RefFunc { function_index } => ConstOp::Push(ConstExpr::RefFunc(function_index)),
+            O::GlobalGet { global_index } => ConstOp::Push(ConstExpr::GlobalGet(global_index)),
+            O::I32Add => ConstOp::I32Add,
+            O::I32Sub => ConstOp::I32Sub,
+            O::I32Mul => ConstOp::I32Mul,
+            O::I64Add => ConstOp::I64Add,
+            O::I64Sub => ConstOp::I64Sub,
+            O::I64Mul => ConstOp::I64Mul,
+            _ => {
+                return Err(Error::unsupported(format!(
+                    "constant expression {op:?} (at byte offset {:#x})",
+                    reader.original_position()
+                )));
+            }
+        };
+        ops.push(c);
+    }
+    Ok(match ops.as_slice() {
+        [ConstOp::Push(c)] => c.clone(),
+        _ => ConstExpr::Extended(ops.into_boxed_slice()),
+    })
 }

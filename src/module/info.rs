@@ -5,7 +5,7 @@ use crate::types::{ExternType, FuncType, GlobalType, MemoryType, TableType, ValT
 use std::collections::HashMap;
 
 /// A constant expression (Wasm 2.0: exactly one instruction).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum ConstExpr {
     I32(i32),
     I64(i64),
@@ -16,6 +16,22 @@ pub enum ConstExpr {
     RefNull(ValType),
     RefFunc(u32),
     GlobalGet(u32),
+    /// An extended constant expression (more than one instruction), run on
+    /// a value stack.
+    Extended(Box<[ConstOp]>),
+}
+
+/// One instruction of an extended constant expression.
+#[derive(Clone, Debug)]
+pub enum ConstOp {
+    /// Pushes the value of a simple constant expression.
+    Push(ConstExpr),
+    I32Add,
+    I32Sub,
+    I32Mul,
+    I64Add,
+    I64Sub,
+    I64Mul,
 }
 
 /// What an import brings in.

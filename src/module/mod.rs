@@ -58,7 +58,7 @@ fn compile_binary(
     engine: &Engine,
     binary: &[u8],
 ) -> Result<(ModuleInfo, compile::CodeImage, Vec<u32>)> {
-    let (info, bodies) = decode::decode(binary)?;
+    let (info, bodies) = decode::decode(binary, &engine.config().features)?;
     let offsets = body_offsets(&bodies);
     let code = compile::compile_image(engine, &info, bodies)?;
     Ok((info, code, offsets))
@@ -145,7 +145,7 @@ impl Module {
         let mut body_offsets = Vec::new();
         let (info, code) = precompiled::read(engine, bytes, |b| {
             binary = b;
-            let (info, bodies) = decode::decode(b)?;
+            let (info, bodies) = decode::decode(b, &engine.config().features)?;
             body_offsets = self::body_offsets(&bodies);
             Ok(info)
         })?;
@@ -176,7 +176,9 @@ impl Module {
 
     /// Checks that `bytes` are a valid module without compiling it.
     pub fn validate(bytes: &[u8]) -> Result<()> {
-        let mut v = wasmparser::Validator::new_with_features(decode::features());
+        let mut v = wasmparser::Validator::new_with_features(decode::features(
+            &crate::engine::Features::default(),
+        ));
         v.validate_all(bytes)
             .map_err(|e| Error::from_parser(e, true))?;
         Ok(())

@@ -101,6 +101,14 @@ pub fn fingerprint(engine: &Engine) -> String {
         "epoch_interruption={}",
         engine.config().epoch_interruption
     ));
+    lines.extend(
+        engine
+            .config()
+            .features
+            .list()
+            .iter()
+            .map(|(name, on)| format!("feature {name}={on}")),
+    );
     lines.push(format!("runtime layout={}", abi()));
     lines.join("\n")
 }

@@ -11,7 +11,7 @@ use super::val::Val;
 use super::vmctx::*;
 use crate::error::{Error, Result};
 use crate::module::Module;
-use crate::module::info::{ConstExpr, DataMode, ElemMode, ExportIndex, ImportKind};
+use crate::module::info::{ConstExpr, ConstOp, DataMode, ElemMode, ExportIndex, ImportKind};
 use crate::types::*;
 
 /// An instance owned by a store.
@@ -170,6 +170,32 @@ fn eval_const(e: &ConstExpr, store: &StoreInner, globals: &[u32], funcs: &[u32])
             &*store.funcs[funcs[i as usize] as usize].funcref as *const VMFuncRef as usize as u128
         }
         ConstExpr::GlobalGet(i) => store.globals[globals[i as usize] as usize].get_raw(),
+        ConstExpr::Extended(ref ops) => {
+            // Validated: every operator finds its operands, and one value
+            // is left.
+            let mut stack: Vec<u128> = Vec::with_capacity(ops.len());
+            for op in ops.iter() {
+                let v = match op {
+                    ConstOp::Push(c) => eval_const(c, store, globals, funcs),
+                    arith => {
+                        let b = stack.pop().unwrap_or(0);
+                        let a = stack.pop().unwrap_or(0);
+                        let (a32, b32, a64, b64) = (a as u32, b as u32, a as u64, b as u64);
+                        match arith {
+                            ConstOp::I32Add => a32.wrapping_add(b32) as u128,
+                            ConstOp::I32Sub => a32.wrapping_sub(b32) as u128,
+                            ConstOp::I32Mul => a32.wrapping_mul(b32) as u128,
+                            ConstOp::I64Add => a64.wrapping_add(b64) as u128,
+                            ConstOp::I64Sub => a64.wrapping_sub(b64) as u128,
+                            ConstOp::I64Mul => a64.wrapping_mul(b64) as u128,
+                            ConstOp::Push(_) => unreachable!("handled above"),
+                        }
+                    }
+                };
+                stack.push(v);
+            }
+            stack.pop().unwrap_or(0)
+        }
     }
 }
 

@@ -75,6 +75,35 @@ impl Translator<'_, '_> {
         self.b.ins().bitselect(mask, x, y)
     }
 
+    /// `a * b + c` (negated product with `negate`), lane-wise: fused
+    /// when the CPU has FMA.
+    fn relaxed_madd(&mut self, ty: Type, negate: bool) {
+        let c = self.vpop(ty);
+        let (a, b) = self.vpop2(ty);
+        let a = if negate { self.b.ins().fneg(a) } else { a };
+        let v = if self.env.cpu.fma {
+            self.b.ins().fma(a, b, c)
+        } else {
+            let p = self.b.ins().fmul(a, b);
+            self.b.ins().fadd(p, c)
+        };
+        self.vpush(v);
+    }
+
+    /// Adjacent pairs of `a` (signed bytes) times `b` (7-bit bytes),
+    /// summed into 16-bit lanes: one pmaddubsw on x86 (which reads `b` as
+    /// unsigned, as the proposal allows for bytes above 127).
+    fn relaxed_dot_i16(&mut self, a: Value, b: Value) -> Value {
+        if self.env.cpu.x86 {
+            return self.b.ins().x86_pmaddubsw(a, b);
+        }
+        let (alo, blo) = (self.b.ins().swiden_low(a), self.b.ins().swiden_low(b));
+        let (ahi, bhi) = (self.b.ins().swiden_high(a), self.b.ins().swiden_high(b));
+        let lo = self.b.ins().imul(alo, blo);
+        let hi = self.b.ins().imul(ahi, bhi);
+        self.b.ins().iadd_pairwise(lo, hi)
+    }
+
     /// Translates one SIMD operator; false when `op` is not one.
     pub(super) fn simd(&mut self, op: &Operator<'_>) -> bool {
         use Operator as O;
@@ -588,6 +617,65 @@ impl Translator<'_, '_> {
             }
             O::F32x4DemoteF64x2Zero => un!(F64X2, fvdemote),
             O::F64x2PromoteLowF32x4 => un!(F32X4, fvpromote_low),
+
+            // Relaxed SIMD: each operator takes the fastest sequence the
+            // CPU has among the results the proposal allows (see
+            // `CpuSupport`); where nothing faster exists, the deterministic
+            // operator it relaxes.
+            O::I8x16RelaxedSwizzle if self.env.cpu.x86 => bin!(I8X16, x86_pshufb),
+            O::I8x16RelaxedSwizzle => bin!(I8X16, swizzle),
+            O::I32x4RelaxedTruncF32x4S if self.env.cpu.x86 => {
+                let a = self.vpop(F32X4);
+                let v = self.b.ins().x86_cvtt2dq(I32X4, a);
+                self.vpush(v);
+            }
+            O::I32x4RelaxedTruncF32x4S => {
+                let a = self.vpop(F32X4);
+                let v = self.b.ins().fcvt_to_sint_sat(I32X4, a);
+                self.vpush(v);
+            }
+            O::I32x4RelaxedTruncF32x4U => {
+                let a = self.vpop(F32X4);
+                let v = self.b.ins().fcvt_to_uint_sat(I32X4, a);
+                self.vpush(v);
+            }
+            O::I32x4RelaxedTruncF64x2SZero => {
+                return self.simd(&O::I32x4TruncSatF64x2SZero);
+            }
+            O::I32x4RelaxedTruncF64x2UZero => {
+                return self.simd(&O::I32x4TruncSatF64x2UZero);
+            }
+            O::F32x4RelaxedMadd => self.relaxed_madd(F32X4, false),
+            O::F32x4RelaxedNmadd => self.relaxed_madd(F32X4, true),
+            O::F64x2RelaxedMadd => self.relaxed_madd(F64X2, false),
+            O::F64x2RelaxedNmadd => self.relaxed_madd(F64X2, true),
+            O::I8x16RelaxedLaneselect
+            | O::I16x8RelaxedLaneselect
+            | O::I32x4RelaxedLaneselect
+            | O::I64x2RelaxedLaneselect => return self.simd(&O::V128Bitselect),
+            // x86's minps/maxps: the operand chosen when one is NaN or both
+            // are zeros, as pmin/pmax do.
+            O::F32x4RelaxedMin => pminmax!(F32X4, true),
+            O::F32x4RelaxedMax => pminmax!(F32X4, false),
+            O::F64x2RelaxedMin => pminmax!(F64X2, true),
+            O::F64x2RelaxedMax => pminmax!(F64X2, false),
+            O::I16x8RelaxedQ15mulrS if self.env.cpu.x86 => bin!(I16X8, x86_pmulhrsw),
+            O::I16x8RelaxedQ15mulrS => bin!(I16X8, sqmul_round_sat),
+            O::I16x8RelaxedDotI8x16I7x16S => {
+                let (a, b) = self.vpop2(I8X16);
+                let v = self.relaxed_dot_i16(a, b);
+                self.vpush(v);
+            }
+            O::I32x4RelaxedDotI8x16I7x16AddS => {
+                let c = self.vpop(I32X4);
+                let (a, b) = self.vpop2(I8X16);
+                let pairs = self.relaxed_dot_i16(a, b);
+                let lo = self.b.ins().swiden_low(pairs);
+                let hi = self.b.ins().swiden_high(pairs);
+                let quads = self.b.ins().iadd_pairwise(lo, hi);
+                let v = self.b.ins().iadd(quads, c);
+                self.vpush(v);
+            }
             _ => return false,
         }
         true

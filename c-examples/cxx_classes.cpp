@@ -123,7 +123,14 @@ int main() {
   // Deep recursion with a small Wasm stack budget is a trap.
   wasi_rt::Engine small(wasi_rt::Config().max_wasm_stack(64 * 1024));
   wasi_rt::Store small_store(small);
-  wasi_rt::Instance rec(small_store, wasi_rt::Module(small_store, kRecurse));
+  wasi_rt::Instance rec(small_store, wasi_rt::Module(small, kRecurse));
+  // An engine that refuses tail calls says why a module is refused.
+  try {
+    wasi_rt::Module(wasi_rt::Engine(wasi_rt::Config().wasm_feature("tail_call", false)),
+                    "(module (func $f (return_call $f)))");
+  } catch (const wasi_rt::Error& e) {
+    std::printf("without tail calls: %.40s...\n", e.what());
+  }
   try {
     rec.func("rec").call({Val::i32(1000000)});
   } catch (const wasi_rt::Trap& trap) {

@@ -137,7 +137,8 @@ void wasi_rt_engine_config_max_compile_time_ms(struct wasm_config_t *config, uin
 /**
  * Switches the Wasm feature `name` on or off for engines made from
  * `config` (every feature wasi-rt supports is on by default): "simd",
- * "multi_memory", "extended_const", "tail_call", "relaxed_simd". A module
+ * "multi_memory", "extended_const", "tail_call", "relaxed_simd",
+ * "function_references". A module
  * using a feature that is off fails to compile with an error naming it.
  * Returns false
  * (changing nothing) for an unknown name, a NULL `config` or a NULL or
@@ -247,6 +248,17 @@ struct wasi_rt_error_t *wasi_rt_linker_run(const struct wasi_rt_linker_t *l,
                                            const struct wasm_module_t *module,
                                            int32_t *exit_code,
                                            struct wasm_trap_t **trap_out);
+
+/**
+ * Compiles `binary` (borrowed; the binary format, or text) with `engine`
+ * into `*module_out` (own; delete with `wasm_module_delete`). Unlike
+ * `wasm_module_new` it needs no store and says why a module is refused:
+ * returns NULL, or an own error (malformed or invalid module, a feature
+ * switched off, a limit, NULL arguments) with `*module_out` set to NULL.
+ */
+struct wasi_rt_error_t *wasi_rt_module_new(const struct wasm_engine_t *engine,
+                                           const struct wasm_byte_vec_t *binary,
+                                           struct wasm_module_t **module_out);
 
 /**
  * Validates and compiles `binary` (borrowed; binary or text format) with

@@ -159,7 +159,8 @@ class Config {
     return *this;
   }
   /** Switches a Wasm feature ("simd", "multi_memory", "extended_const",
-   *  "tail_call", "relaxed_simd") on or off; throws Error for an unknown name. */
+   *  "tail_call", "relaxed_simd", "function_references") on or off;
+   *  throws Error for an unknown name. */
   Config& wasm_feature(const std::string& name, bool enable) {
     if (!wasi_rt_engine_config_wasm_feature(config_.get(), name.c_str(), enable))
       throw Error("unknown Wasm feature " + name);
@@ -219,6 +220,17 @@ class Module {
     module_.reset(wasm_module_new(store.get(), &v));
     wasm_byte_vec_delete(&v);
     if (!module_) throw Error("the module is malformed or invalid");
+    load_names();
+  }
+  /** Compiles for `engine`; a refused module throws Error with the reason
+   *  (malformed or invalid, a feature switched off, a limit). */
+  Module(const Engine& engine, const std::string& binary_or_text) {
+    wasm_byte_vec_t v = detail::bytes(binary_or_text);
+    wasm_module_t* m = nullptr;
+    wasi_rt_error_t* e = wasi_rt_module_new(engine.get(), &v, &m);
+    wasm_byte_vec_delete(&v);
+    detail::check(e);
+    module_.reset(m);
     load_names();
   }
   /** Loads `Module::precompile` output without compiling. The machine code

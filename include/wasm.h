@@ -1406,7 +1406,11 @@ struct wasm_valtype_t *wasm_valtype_copy(const struct wasm_valtype_t *t);
 struct wasm_valtype_t *wasm_valtype_new(wasm_valkind_t kind);
 
 /**
- * The kind of value type `t`.
+ * The kind of value type `t`. A typed function reference (`(ref $t)`,
+ * `(ref null $t)`, `(ref func)`) is `WASM_FUNCREF`, as `wasm.h` has no
+ * kinds for them; values passed for it are still checked (a null for a
+ * non-nullable reference, or a function of another type, is a type-error
+ * trap).
  *
  * Ownership: `t` is borrowed.
  * NULL: returns 0 for a NULL `t`.

@@ -33,6 +33,10 @@ pub struct Features {
     pub extended_const: bool,
     /// `return_call` and `return_call_indirect`.
     pub tail_call: bool,
+    /// Typed function references: `(ref $t)`, `call_ref`,
+    /// `ref.as_non_null`, `br_on_null`, `br_on_non_null`, non-nullable
+    /// locals, typed tables with initialisers.
+    pub function_references: bool,
     /// The relaxed SIMD operators, each lowered to the fastest sequence
     /// the CPU has (results may differ between machines, as the proposal
     /// allows, never between runs on one machine).
@@ -47,6 +51,7 @@ impl Default for Features {
             extended_const: true,
             tail_call: true,
             relaxed_simd: true,
+            function_references: true,
         }
     }
 }
@@ -61,6 +66,7 @@ impl Features {
             "extended_const" => &mut self.extended_const,
             "tail_call" => &mut self.tail_call,
             "relaxed_simd" => &mut self.relaxed_simd,
+            "function_references" => &mut self.function_references,
             _ => return false,
         };
         *field = on;
@@ -68,13 +74,14 @@ impl Features {
     }
 
     /// The names and values of every feature, for fingerprints and messages.
-    pub fn list(&self) -> [(&'static str, bool); 5] {
+    pub fn list(&self) -> [(&'static str, bool); 6] {
         [
             ("simd", self.simd),
             ("multi_memory", self.multi_memory),
             ("extended_const", self.extended_const),
             ("tail_call", self.tail_call),
             ("relaxed_simd", self.relaxed_simd),
+            ("function_references", self.function_references),
         ]
     }
 }
@@ -163,12 +170,19 @@ fn build_isa(opt: &str, regalloc: &str) -> Result<OwnedTargetIsa> {
         .map_err(|e| Error::compile(format!("building the target ISA: {e}")))
 }
 
+/// Every function type the engine has seen, by canonical id.
+#[derive(Default)]
+struct TypeRegistry {
+    ids: HashMap<FuncType, u32>,
+    types: Vec<FuncType>,
+}
+
 pub(crate) struct EngineInner {
     isa: OwnedTargetIsa,
     /// The ISA for functions above `compile::HUGE_FUNCTION_COST`.
     huge_isa: OwnedTargetIsa,
     config: Config,
-    type_ids: Mutex<HashMap<FuncType, u32>>,
+    types: Mutex<TypeRegistry>,
     exit_trampolines: Mutex<HashMap<FuncType, Arc<CodeMemory>>>,
     /// The epoch compiled code compares with its store's deadline.
     pub(crate) epoch: AtomicU64,
@@ -204,7 +218,7 @@ impl Engine {
             isa,
             huge_isa,
             config: config.clone(),
-            type_ids: Mutex::new(HashMap::new()),
+            types: Mutex::new(TypeRegistry::default()),
             exit_trampolines: Mutex::new(HashMap::new()),
             epoch: AtomicU64::new(0),
         })))
@@ -244,9 +258,22 @@ impl Engine {
 
     /// The canonical id of a signature: equal types get equal ids.
     pub(crate) fn type_id(&self, ty: &FuncType) -> u32 {
-        let mut ids = self.0.type_ids.lock().unwrap_or_else(|e| e.into_inner());
-        let next = ids.len() as u32;
-        *ids.entry(ty.clone()).or_insert(next)
+        let mut reg = self.0.types.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(id) = reg.ids.get(ty) {
+            return *id;
+        }
+        let id = reg.types.len() as u32;
+        reg.types.push(ty.clone());
+        reg.ids.insert(ty.clone(), id);
+        id
+    }
+
+    /// The function type with engine-wide index `index` (see
+    /// [`crate::HeapType::ConcreteFunc`]); `None` for an index this engine
+    /// never gave out.
+    pub fn func_type(&self, index: crate::TypeIndex) -> Option<FuncType> {
+        let reg = self.0.types.lock().unwrap_or_else(|e| e.into_inner());
+        reg.types.get(index.0 as usize).cloned()
     }
 
     /// The exit trampoline for host functions of type `ty` (compiled once).

@@ -37,6 +37,6 @@ pub use runtime::store::{ExternRef, Store};
 pub use runtime::trap::{FrameInfo, Trap, TrapCode};
 pub use runtime::val::Val;
 pub use types::{
-    ExportType, ExternType, FuncType, GlobalType, ImportType, MemoryType, Mutability, TableType,
-    ValType,
+    ExportType, ExternType, FuncType, GlobalType, HeapType, ImportType, MemoryType, Mutability,
+    RefType, TableType, TypeIndex, ValType,
 };

@@ -10,30 +10,185 @@ pub enum ValType {
     I64,
     F32,
     F64,
-    /// 128-bit vector (decoded, not yet executable).
+    /// 128-bit vector.
     V128,
-    FuncRef,
-    ExternRef,
+    /// A reference: `funcref`, `externref`, or a typed reference such as
+    /// `(ref $t)` (typed function references).
+    Ref(RefType),
 }
 
+#[allow(non_upper_case_globals)]
 impl ValType {
+    /// `funcref`: a nullable reference to any function.
+    pub const FuncRef: ValType = ValType::Ref(RefType::FUNCREF);
+    /// `externref`: a nullable reference to a host value.
+    pub const ExternRef: ValType = ValType::Ref(RefType::EXTERNREF);
+
     /// Whether this is a reference type.
     pub fn is_ref(self) -> bool {
-        matches!(self, ValType::FuncRef | ValType::ExternRef)
+        matches!(self, ValType::Ref(_))
+    }
+
+    /// The reference type, when this is one.
+    pub fn as_ref(self) -> Option<RefType> {
+        match self {
+            ValType::Ref(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Whether a value of this type may stand where `other` is expected
+    /// (numbers: the same type; references: see [`RefType::matches`]).
+    pub fn matches(self, other: ValType) -> bool {
+        match (self, other) {
+            (ValType::Ref(a), ValType::Ref(b)) => a.matches(b),
+            (a, b) => a == b,
+        }
+    }
+
+    /// Whether the type has a default value (zero, or null): every type
+    /// but non-nullable references.
+    pub fn is_defaultable(self) -> bool {
+        match self {
+            ValType::Ref(r) => r.nullable,
+            _ => true,
+        }
     }
 }
 
 impl fmt::Display for ValType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ValType::I32 => "i32",
-            ValType::I64 => "i64",
-            ValType::F32 => "f32",
-            ValType::F64 => "f64",
-            ValType::V128 => "v128",
-            ValType::FuncRef => "funcref",
-            ValType::ExternRef => "externref",
-        })
+        match self {
+            ValType::I32 => f.write_str("i32"),
+            ValType::I64 => f.write_str("i64"),
+            ValType::F32 => f.write_str("f32"),
+            ValType::F64 => f.write_str("f64"),
+            ValType::V128 => f.write_str("v128"),
+            ValType::Ref(r) => write!(f, "{r}"),
+        }
+    }
+}
+
+/// Whether `t` is a reference to functions (`funcref` or a typed one).
+pub fn is_func_ref(t: ValType) -> bool {
+    matches!(t, ValType::Ref(r) if r.heap.is_func())
+}
+
+/// A reference type: nullable or not, to a heap type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RefType {
+    pub nullable: bool,
+    pub heap: HeapType,
+}
+
+impl RefType {
+    /// `funcref` (`(ref null func)`).
+    pub const FUNCREF: RefType = RefType {
+        nullable: true,
+        heap: HeapType::Func,
+    };
+    /// `externref` (`(ref null extern)`).
+    pub const EXTERNREF: RefType = RefType {
+        nullable: true,
+        heap: HeapType::Extern,
+    };
+
+    /// A reference type.
+    pub fn new(nullable: bool, heap: HeapType) -> RefType {
+        RefType { nullable, heap }
+    }
+
+    /// Whether a reference of this type may stand where `other` is
+    /// expected: its heap type is a subtype of `other`'s, and it is only
+    /// nullable if `other` is.
+    pub fn matches(self, other: RefType) -> bool {
+        (!self.nullable || other.nullable) && self.heap.matches(other.heap)
+    }
+}
+
+impl fmt::Display for RefType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.nullable, self.heap) {
+            (true, HeapType::Func) => f.write_str("funcref"),
+            (true, HeapType::Extern) => f.write_str("externref"),
+            (true, HeapType::NoFunc) => f.write_str("nullfuncref"),
+            (true, HeapType::NoExtern) => f.write_str("nullexternref"),
+            (true, h) => write!(f, "(ref null {h})"),
+            (false, h) => write!(f, "(ref {h})"),
+        }
+    }
+}
+
+/// What a reference points to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HeapType {
+    /// Any function.
+    Func,
+    /// No function (only null: the bottom of the function types).
+    NoFunc,
+    /// Any host value.
+    Extern,
+    /// No host value (only null).
+    NoExtern,
+    /// Functions of one type, named by its engine-wide index (equal
+    /// function types have equal indices; [`crate::Engine::func_type`]
+    /// gives the type back).
+    ConcreteFunc(TypeIndex),
+}
+
+impl HeapType {
+    /// Whether this heap type is a subtype of `other`.
+    pub fn matches(self, other: HeapType) -> bool {
+        use HeapType::*;
+        self == other
+            || matches!(
+                (self, other),
+                (NoFunc, Func | ConcreteFunc(_)) | (ConcreteFunc(_), Func) | (NoExtern, Extern)
+            )
+    }
+
+    /// The top of this heap type's hierarchy (`Func` or `Extern`): what a
+    /// value of it is, seen from the host.
+    pub fn top(self) -> HeapType {
+        match self {
+            HeapType::Func | HeapType::NoFunc | HeapType::ConcreteFunc(_) => HeapType::Func,
+            HeapType::Extern | HeapType::NoExtern => HeapType::Extern,
+        }
+    }
+
+    /// Whether this is a function heap type (any of them).
+    pub fn is_func(self) -> bool {
+        self.top() == HeapType::Func
+    }
+}
+
+impl fmt::Display for HeapType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HeapType::Func => f.write_str("func"),
+            HeapType::NoFunc => f.write_str("nofunc"),
+            HeapType::Extern => f.write_str("extern"),
+            HeapType::NoExtern => f.write_str("noextern"),
+            HeapType::ConcreteFunc(i) => write!(f, "{i}"),
+        }
+    }
+}
+
+/// The engine-wide index of a function type: structurally equal types
+/// registered in one engine get the same index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeIndex(pub(crate) u32);
+
+impl TypeIndex {
+    /// The index as a number (stable for the engine's lifetime).
+    pub fn as_u32(self) -> u32 {
+        self.0
+    }
+}
+
+impl fmt::Display for TypeIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "$type{}", self.0)
     }
 }
 

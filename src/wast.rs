@@ -128,6 +128,9 @@ fn trap_matches(trap: &Trap, expected: &str) -> bool {
                 Some(TrapCode::UndefinedElement),
                 "out of bounds table access"
             )
+        ) || matches!(
+            (trap.code(), expected),
+            (Some(TrapCode::NullReference), e) if e.starts_with("null")
         )
     }
 }
@@ -172,7 +175,11 @@ impl Runner {
                 "global_f64",
                 Extern::Global(g(s, F64, Val::from(666.6f64))?),
             );
-            let t = Table::new(s, TableType::new(FuncRef, 10, Some(20)), Val::FuncRef(None))?;
+            let t = Table::new(
+                s,
+                TableType::new(ValType::FuncRef, 10, Some(20)),
+                Val::FuncRef(None),
+            )?;
             m.insert("table", Extern::Table(t));
             m.insert(
                 "memory",

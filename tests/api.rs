@@ -912,3 +912,85 @@ fn text_that_does_not_parse_and_bytes_that_are_no_module_get_one_line_errors() {
         assert!(!err.contains('\n'), "one line: {err}");
     }
 }
+
+#[test]
+fn typed_function_references_are_checked_at_the_host_boundary() {
+    let module = Module::new(
+        &engine(),
+        r#"(module
+  (type $unary (func (param i32) (result i32)))
+  (func $double (export "double") (type $unary) (i32.mul (local.get 0) (i32.const 2)))
+  (func $other (export "other") (param i64) (result i64) (local.get 0))
+  (func (export "apply") (param $f (ref $unary)) (param i32) (result i32)
+    (call_ref $unary (local.get 1) (local.get $f)))
+  (func (export "apply_or") (param $f (ref null $unary)) (param i32) (result i32)
+    (block $null
+      (return (call_ref $unary (local.get 1) (br_on_null $null (local.get $f)))))
+    (i32.const -1))
+  (table $t (export "table") 2 (ref $unary) (ref.func $double)))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(module.engine());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let apply = inst.get_func(&store, "apply").unwrap();
+    let double = inst.get_func(&store, "double").unwrap();
+    let other = inst.get_func(&store, "other").unwrap();
+    // The parameter's type names the function type, which the engine knows.
+    let ValType::Ref(r) = apply.ty(&store).params()[0] else {
+        panic!("a reference parameter")
+    };
+    assert!(!r.nullable);
+    let HeapType::ConcreteFunc(index) = r.heap else {
+        panic!("a concrete function type")
+    };
+    assert_eq!(module.engine().func_type(index), Some(double.ty(&store)));
+
+    let mut out = [Val::I32(0)];
+    apply
+        .call(&mut store, &[Val::FuncRef(Some(double)), Val::I32(21)], &mut out)
+        .unwrap();
+    assert_eq!(out[0], Val::I32(42));
+    // Null, or a function of another type, cannot stand for (ref $unary).
+    for bad in [Val::FuncRef(None), Val::FuncRef(Some(other))] {
+        let err = apply
+            .call(&mut store, &[bad, Val::I32(1)], &mut out)
+            .unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::Type(_)), "{err}");
+    }
+    // A nullable one takes null.
+    let apply_or = inst.get_func(&store, "apply_or").unwrap();
+    apply_or
+        .call(&mut store, &[Val::FuncRef(None), Val::I32(1)], &mut out)
+        .unwrap();
+    assert_eq!(out[0], Val::I32(-1));
+
+    // The typed table starts filled with its initialiser and refuses null.
+    let table = inst.get_table(&store, "table").unwrap();
+    assert_eq!(table.get(&store, 1), Some(Val::FuncRef(Some(double))));
+    assert!(table.set(&mut store, 0, Val::FuncRef(None)).is_err());
+    assert!(table.set(&mut store, 0, Val::FuncRef(Some(other))).is_err());
+    table.set(&mut store, 0, Val::FuncRef(Some(double))).unwrap();
+}
+
+#[test]
+fn a_null_typed_reference_traps_with_null_reference() {
+    let module = Module::new(
+        &engine(),
+        r#"(module
+  (type $t (func))
+  (func (export "call_null") (call_ref $t (ref.null $t)))
+  (func (export "as_non_null") (drop (ref.as_non_null (ref.null func)))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(module.engine());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    for name in ["call_null", "as_non_null"] {
+        let f = inst.get_func(&store, name).unwrap();
+        let err = f.call(&mut store, &[], &mut []).unwrap_err();
+        assert_eq!(
+            err.as_trap().and_then(|t| t.code()),
+            Some(TrapCode::NullReference),
+            "{name}"
+        );
+    }
+}

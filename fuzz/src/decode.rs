@@ -7,6 +7,30 @@
 use crate::{Finding, Stats};
 use arbitrary::Unstructured;
 
+/// An engine with epoch interruption (advanced every 10 ms by a thread of
+/// its own, as `crate::epoch_engine`) and the feature set of the oracle.
+fn engine() -> &'static wasi_rt::Engine {
+    static ENGINE: std::sync::OnceLock<wasi_rt::Engine> = std::sync::OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let mut features = wasi_rt::Features::default();
+        features.function_references = false;
+        let engine = wasi_rt::Engine::new(&wasi_rt::Config {
+            epoch_interruption: true,
+            features,
+            ..wasi_rt::Config::default()
+        })
+        .expect("an engine");
+        let ticker = engine.clone();
+        std::thread::spawn(move || {
+            loop {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+                ticker.increment_epoch();
+            }
+        });
+        engine
+    })
+}
+
 pub fn run(data: &[u8], stats: &mut Stats) -> Result<(), Finding> {
     let mut u = Unstructured::new(data);
     let Ok(mut wasm) = crate::smith::module(&mut u, true) else {
@@ -17,7 +41,9 @@ pub fn run(data: &[u8], stats: &mut Stats) -> Result<(), Finding> {
         crate::mutate::mutate(&mut wasm, &mut u, None);
     }
     stats.inputs += 1;
-    let engine = crate::epoch_engine();
+    // The features the oracle validates (wasmi has no typed function
+    // references), so both judge the same language.
+    let engine = engine();
     let ours = wasi_rt::Module::new(engine, &wasm);
     let theirs = wasmi::Module::validate(crate::exec_oracle_engine(), &wasm);
     match (&ours, &theirs) {

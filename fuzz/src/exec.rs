@@ -172,11 +172,11 @@ fn arg(u: &mut Unstructured<'_>, t: wasi_rt::ValType) -> (wasi_rt::Val, wasmi::V
             let x = (u128::from(pick(u)) << 64) | u128::from(pick(u));
             (wasi_rt::Val::V128(x), wasmi::Val::V128(x.into()))
         }
-        T::FuncRef => (
+        T::Ref(r) if r.heap.is_func() => (
             wasi_rt::Val::FuncRef(None),
             wasmi::Val::default(wasmi::ValType::FuncRef),
         ),
-        T::ExternRef => (
+        T::Ref(_) => (
             wasi_rt::Val::ExternRef(None),
             wasmi::Val::default(wasmi::ValType::ExternRef),
         ),

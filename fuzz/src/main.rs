@@ -122,14 +122,13 @@ pub fn run_exports(
             .iter()
             .map(|t| {
                 let x: u64 = u.arbitrary().unwrap_or(0);
-                match t {
+                match *t {
                     wasi_rt::ValType::I32 => wasi_rt::Val::I32(x as i32),
                     wasi_rt::ValType::I64 => wasi_rt::Val::I64(x as i64),
                     wasi_rt::ValType::F32 => wasi_rt::Val::F32(x as u32),
                     wasi_rt::ValType::F64 => wasi_rt::Val::F64(x),
                     wasi_rt::ValType::V128 => wasi_rt::Val::V128(u128::from(x)),
-                    wasi_rt::ValType::FuncRef => wasi_rt::Val::FuncRef(None),
-                    wasi_rt::ValType::ExternRef => wasi_rt::Val::ExternRef(None),
+                    ty => wasi_rt::Val::default_for(ty),
                 }
             })
             .collect();

@@ -176,6 +176,7 @@ module_from_precompiled = _fn(
     "wasi_rt_module_from_precompiled", c_void_p, c_void_p, POINTER(ByteVec), POINTER(c_void_p)
 )
 module_deserialize = _fn("wasm_module_deserialize", c_void_p, c_void_p, POINTER(ByteVec))
+module_new_checked = _fn("wasi_rt_module_new", c_void_p, c_void_p, POINTER(ByteVec), POINTER(c_void_p))
 
 
 wasi_config_inherit_argv = _fn("wasi_config_inherit_argv", None, c_void_p)

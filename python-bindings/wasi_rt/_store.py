@@ -70,7 +70,8 @@ class Engine(_Owned):
 
     ``features`` switches Wasm features on or off by name (every feature
     wasi-rt supports is on by default), e.g. ``{"tail_call": False}``:
-    "simd", "multi_memory", "extended_const", "tail_call", "relaxed_simd"."""
+    "simd", "multi_memory", "extended_const", "tail_call", "relaxed_simd",
+    "function_references"."""
 
     _delete = staticmethod(ffi.engine_delete)
 
@@ -199,17 +200,23 @@ class Module(_Owned):
     def __init__(self, engine: Engine, source: Union[bytes, str], _serialized: bool = False, _ptr: int = 0):
         self.engine = engine
         ptr = _ptr
-        if not ptr:
+        if not ptr and _serialized:
             data = ffi.byte_vec(_source(source))
-            make = ffi.module_deserialize if _serialized else ffi.module_new
-            # The C API compiles "in" a store, but a module belongs to the
-            # engine only: the store is not needed afterwards.
+            # The C API deserializes "in" a store, but a module belongs to
+            # the engine only: the store is not needed afterwards.
             with Store(engine) as store:
-                ptr = make(store.ptr, ctypes.byref(data))
+                ptr = ffi.module_deserialize(store.ptr, ctypes.byref(data))
             ffi.byte_vec_delete(ctypes.byref(data))
-        if not ptr:
-            what = "serialized module" if _serialized else "module"
-            raise WasmError(f"the {what} is malformed or invalid")
+            if not ptr:
+                raise WasmError("the serialized module is malformed or invalid")
+        elif not ptr:
+            data = ffi.byte_vec(_source(source))
+            out = ctypes.c_void_p()
+            err = ffi.module_new_checked(engine.ptr, ctypes.byref(data), ctypes.byref(out))
+            ffi.byte_vec_delete(ctypes.byref(data))
+            if err:
+                raise WasmError(error_text(err))
+            ptr = out.value
         super().__init__(ptr)
         self._imports = imports_of(ptr)
         self._exports = exports_of(ptr)

@@ -27,7 +27,8 @@ options (before FILE, or right after it):
   --max-wasm-stack SIZE   stack the guest may use (default 512K; deeper recursion traps)
   --wasm-feature NAME=on|off
                           switch a Wasm feature (simd, multi_memory, extended_const,
-                          tail_call, relaxed_simd; all on by default)
+                          tail_call, relaxed_simd, function_references;
+                          all on by default)
   --allow-precompiled     FILE may be made by `wasi-rt compile` (trusted input:
                           its machine code runs as it is)
 

@@ -43,6 +43,46 @@ pub unsafe extern "C" fn wasm_module_new(
     })
 }
 
+/// Compiles `binary` (borrowed; the binary format, or text) with `engine`
+/// into `*module_out` (own; delete with `wasm_module_delete`). Unlike
+/// `wasm_module_new` it needs no store and says why a module is refused:
+/// returns NULL, or an own error (malformed or invalid module, a feature
+/// switched off, a limit, NULL arguments) with `*module_out` set to NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_module_new(
+    engine: *const wasm_engine_t,
+    binary: *const wasm_byte_vec_t,
+    module_out: *mut *mut wasm_module_t,
+) -> *mut wasi_rt_error_t {
+    guard_with(
+        || error("internal error"),
+        || {
+            if !module_out.is_null() {
+                // SAFETY: caller storage for one pointer.
+                unsafe { *module_out = std::ptr::null_mut() };
+            }
+            // SAFETY: NULL or live arguments.
+            let (Some(e), Some(b)) = (unsafe { engine.as_ref() }, unsafe { binary.as_ref() })
+            else {
+                return error("wasi_rt_module_new: NULL argument");
+            };
+            if module_out.is_null() {
+                return error("wasi_rt_module_new: NULL argument");
+            }
+            match Module::new(&e.engine, b.as_slice()) {
+                Ok(m) => {
+                    // SAFETY: checked non-NULL above.
+                    unsafe {
+                        *module_out = wasm_module_t::boxed(Object::new(None, Kind::Module(m)))
+                    };
+                    std::ptr::null_mut()
+                }
+                Err(err) => error(err.to_string()),
+            }
+        },
+    )
+}
+
 /// Whether `binary` is a valid module, in the binary or the text format
 /// (false for NULL).
 #[unsafe(no_mangle)]

@@ -22,7 +22,7 @@ unsafe fn table_of<'a>(t: *const wasm_table_t) -> Option<(&'a Object, Table)> {
 unsafe fn ref_val(r: *const wasm_ref_t, elem: ValType, store: &Rc<StoreCell>) -> Option<Val> {
     // SAFETY: forwarded.
     let Some(o) = (unsafe { obj(r) }) else {
-        return Some(if elem == ValType::FuncRef {
+        return Some(if crate::types::is_func_ref(elem) {
             Val::FuncRef(None)
         } else {
             Val::ExternRef(None)
@@ -32,8 +32,10 @@ unsafe fn ref_val(r: *const wasm_ref_t, elem: ValType, store: &Rc<StoreCell>) ->
         return None;
     }
     match (&o.kind, elem) {
-        (Kind::Func(f), ValType::FuncRef) => Some(Val::FuncRef(Some(*f))),
-        (Kind::Foreign(e), ValType::ExternRef) => Some(Val::ExternRef(Some(*e))),
+        (Kind::Func(f), t) if crate::types::is_func_ref(t) => Some(Val::FuncRef(Some(*f))),
+        (Kind::Foreign(e), t) if t.is_ref() && !crate::types::is_func_ref(t) => {
+            Some(Val::ExternRef(Some(*e)))
+        }
         _ => None,
     }
 }

@@ -88,7 +88,9 @@ impl wasm_limits_t {
     }
 }
 
-/// The C kind of a value type.
+/// The C kind of a value type. `wasm.h` knows only `funcref` and
+/// `externref`: typed references report the kind of their hierarchy
+/// (a `(ref $t)` is a `WASM_FUNCREF`).
 pub fn valkind_of(ty: ValType) -> wasm_valkind_t {
     match ty {
         ValType::I32 => WASM_I32,
@@ -96,8 +98,8 @@ pub fn valkind_of(ty: ValType) -> wasm_valkind_t {
         ValType::F32 => WASM_F32,
         ValType::F64 => WASM_F64,
         ValType::V128 => WASI_RT_V128,
-        ValType::ExternRef => WASM_EXTERNREF,
-        ValType::FuncRef => WASM_FUNCREF,
+        ValType::Ref(r) if r.heap.is_func() => WASM_FUNCREF,
+        ValType::Ref(_) => WASM_EXTERNREF,
     }
 }
 
@@ -206,7 +208,11 @@ pub unsafe extern "C" fn wasm_valtype_new(kind: wasm_valkind_t) -> *mut wasm_val
     })
 }
 
-/// The kind of value type `t`.
+/// The kind of value type `t`. A typed function reference (`(ref $t)`,
+/// `(ref null $t)`, `(ref func)`) is `WASM_FUNCREF`, as `wasm.h` has no
+/// kinds for them; values passed for it are still checked (a null for a
+/// non-nullable reference, or a function of another type, is a type-error
+/// trap).
 ///
 /// Ownership: `t` is borrowed.
 /// NULL: returns 0 for a NULL `t`.

@@ -175,7 +175,7 @@ impl<'a> FuncEnv<'a> {
     /// `global.set`. Storing a funcref goes through the runtime, which
     /// keeps the function's instance alive while the global holds it.
     pub fn global_set(&self, b: &mut FunctionBuilder<'_>, index: u32, v: Value) {
-        if self.info.globals[index as usize].content == crate::types::ValType::FuncRef {
+        if crate::types::is_func_ref(self.info.globals[index as usize].content) {
             let g = b.ins().iconst(types::I32, index as i64);
             self.libcall(b, Libcall::GlobalSetFuncRef, &[g, v]);
             return;
@@ -271,6 +271,37 @@ impl<'a> FuncEnv<'a> {
         );
         let bad = b.ins().icmp(IntCC::NotEqual, tid, expected);
         b.ins().trapnz(bad, trap(TrapCode::BadSignature));
+        let code = b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), fref, FUNCREF_CODE);
+        let callee_vmctx = b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), fref, FUNCREF_VMCTX);
+        let ty = &self.info.types[type_index as usize];
+        let sig = b.import_signature(wasm_signature(ty));
+        let vmctx = self.vmctx(b);
+        let mut all = vec![callee_vmctx, vmctx];
+        all.extend_from_slice(args);
+        if tail {
+            b.ins().return_call_indirect(sig, code, &all);
+            return Vec::new();
+        }
+        let call = b.ins().call_indirect(sig, code, &all);
+        b.inst_results(call).to_vec()
+    }
+
+    /// `call_ref`: a call through a typed function reference (null traps;
+    /// the type is known statically, so there is no signature check).
+    pub fn call_ref(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        type_index: u32,
+        fref: Value,
+        args: &[Value],
+        tail: bool,
+    ) -> Vec<Value> {
+        b.ins()
+            .trapz(fref, super::traps::to_cranelift(TrapCode::NullReference));
         let code = b
             .ins()
             .load(types::I64, MemFlagsData::trusted(), fref, FUNCREF_CODE);

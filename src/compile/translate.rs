@@ -80,7 +80,7 @@ pub fn ir_type(t: ValType) -> ir::Type {
         ValType::F32 => types::F32,
         ValType::F64 => types::F64,
         ValType::V128 => types::I8X16,
-        ValType::FuncRef | ValType::ExternRef => types::I64,
+        ValType::Ref(_) => types::I64,
     }
 }
 
@@ -117,7 +117,7 @@ impl<'a, 'b> Translator<'a, 'b> {
         let mut locals_reader = body.get_locals_reader()?;
         for _ in 0..locals_reader.get_count() {
             let (count, t) = locals_reader.read()?;
-            let t = crate::module::decode::val_type(t);
+            let t = crate::module::decode::val_type(t, &self.env.info.type_ids);
             for _ in 0..count {
                 let v = self.b.declare_var(ir_type(t));
                 let zero = self.zero(t);
@@ -280,7 +280,10 @@ impl<'a, 'b> Translator<'a, 'b> {
     fn block_sig(&self, bt: BlockType) -> (Vec<ValType>, Vec<ValType>) {
         match bt {
             BlockType::Empty => (vec![], vec![]),
-            BlockType::Type(t) => (vec![], vec![crate::module::decode::val_type(t)]),
+            BlockType::Type(t) => (
+                vec![],
+                vec![crate::module::decode::val_type(t, &self.env.info.type_ids)],
+            ),
             BlockType::FuncType(i) => {
                 let f = &self.env.info.types[i as usize];
                 (f.params().to_vec(), f.results().to_vec())
@@ -405,6 +408,45 @@ impl<'a, 'b> Translator<'a, 'b> {
                 self.b.ins().brif(cond, dest, &args, cont, &[]);
                 self.b.seal_block(cont);
                 self.b.switch_to_block(cont);
+            }
+            O::BrOnNull { relative_depth } => {
+                let r = self.pop();
+                let (dest, n) = self.br_target(relative_depth);
+                let args = bargs(self.peekn(n));
+                let is_null = self.b.ins().icmp_imm_u(IntCC::Equal, r, 0);
+                let cont = self.b.create_block();
+                self.b.ins().brif(is_null, dest, &args, cont, &[]);
+                self.b.seal_block(cont);
+                self.b.switch_to_block(cont);
+                self.push(r);
+            }
+            O::BrOnNonNull { relative_depth } => {
+                let r = self.pop();
+                let (dest, n) = self.br_target(relative_depth);
+                // The label takes the values below the reference, then it.
+                let mut vals = self.peekn(n - 1).to_vec();
+                vals.push(r);
+                let args = bargs(&vals);
+                let cont = self.b.create_block();
+                self.b.ins().brif(r, dest, &args, cont, &[]);
+                self.b.seal_block(cont);
+                self.b.switch_to_block(cont);
+            }
+            O::RefAsNonNull => {
+                let r = self.pop();
+                self.b.ins().trapz(
+                    r,
+                    super::traps::to_cranelift(TrapCode::NullReference),
+                );
+                self.push(r);
+            }
+            O::CallRef { type_index } | O::ReturnCallRef { type_index } => {
+                let tail = matches!(op, O::ReturnCallRef { .. });
+                let fref = self.pop();
+                let n = self.env.info.types[type_index as usize].params().len();
+                let args = self.stack.split_off(self.stack.len() - n);
+                let results = self.env.call_ref(&mut self.b, type_index, fref, &args, tail);
+                self.finish_call(results, tail);
             }
             O::BrTable { ref targets } => {
                 let index = self.pop();
@@ -912,6 +954,8 @@ fn may_run_long(body: &FunctionBody<'_>) -> wasmparser::Result<bool> {
                 | Operator::CallIndirect { .. }
                 | Operator::ReturnCall { .. }
                 | Operator::ReturnCallIndirect { .. }
+                | Operator::CallRef { .. }
+                | Operator::ReturnCallRef { .. }
         ) {
             return Ok(true);
         }

@@ -3,7 +3,9 @@
 
 use super::info::*;
 use crate::error::{Error, Result};
-use crate::types::{FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
+use crate::types::{
+    FuncType, GlobalType, HeapType, MemoryType, Mutability, RefType, TableType, TypeIndex, ValType,
+};
 use wasmparser::{
     FuncToValidate, FunctionBody, Parser, Payload, ValidPayload, Validator, ValidatorResources,
     WasmFeatures,
@@ -18,6 +20,7 @@ pub fn features(features: &crate::engine::Features) -> WasmFeatures {
     f.set(WasmFeatures::EXTENDED_CONST, features.extended_const);
     f.set(WasmFeatures::TAIL_CALL, features.tail_call);
     f.set(WasmFeatures::RELAXED_SIMD, features.relaxed_simd && features.simd);
+    f.set(WasmFeatures::FUNCTION_REFERENCES, features.function_references);
     f
 }
 
@@ -32,8 +35,9 @@ pub struct PendingBody<'a> {
 /// compiled in parallel.
 pub fn decode<'a>(
     bytes: &'a [u8],
-    enabled: &crate::engine::Features,
+    engine: &crate::engine::Engine,
 ) -> Result<(ModuleInfo, Vec<PendingBody<'a>>)> {
+    let enabled = &engine.config().features;
     let mut validator = Validator::new_with_features(features(enabled));
     let mut info = ModuleInfo::default();
     let mut bodies = Vec::new();
@@ -47,21 +51,29 @@ pub fn decode<'a>(
         if let ValidPayload::Func(v, body) = valid {
             bodies.push(PendingBody { validator: v, body });
         }
-        read_payload(&mut info, payload)?;
+        read_payload(&mut info, engine, payload)?;
     }
     Ok((info, bodies))
 }
 
-fn read_payload(info: &mut ModuleInfo, payload: Payload<'_>) -> Result<()> {
+fn read_payload(
+    info: &mut ModuleInfo,
+    engine: &crate::engine::Engine,
+    payload: Payload<'_>,
+) -> Result<()> {
     match payload {
         Payload::TypeSection(r) => {
             for group in r {
                 for sub in group?.into_types() {
                     let f = sub.unwrap_func();
-                    info.types.push(FuncType::new(
-                        f.params().iter().map(|t| val_type(*t)),
-                        f.results().iter().map(|t| val_type(*t)),
-                    ));
+                    // Validated: a type refers only to types before it, so
+                    // their canonical ids exist already.
+                    let ty = FuncType::new(
+                        f.params().iter().map(|t| val_type(*t, &info.type_ids)),
+                        f.results().iter().map(|t| val_type(*t, &info.type_ids)),
+                    );
+                    info.type_ids.push(engine.type_id(&ty));
+                    info.types.push(ty);
                 }
             }
         }
@@ -75,7 +87,7 @@ fn read_payload(info: &mut ModuleInfo, payload: Payload<'_>) -> Result<()> {
                         ImportKind::Func(t)
                     }
                     wasmparser::TypeRef::Table(t) => {
-                        let t = table_type(&t);
+                        let t = table_type(&t, &info.type_ids);
                         info.tables.push(t);
                         info.num_imported_tables += 1;
                         ImportKind::Table(t)
@@ -87,7 +99,7 @@ fn read_payload(info: &mut ModuleInfo, payload: Payload<'_>) -> Result<()> {
                         ImportKind::Memory(m)
                     }
                     wasmparser::TypeRef::Global(g) => {
-                        let g = global_type(&g);
+                        let g = global_type(&g, &info.type_ids);
                         info.globals.push(g);
                         info.num_imported_globals += 1;
                         ImportKind::Global(g)
@@ -109,7 +121,12 @@ fn read_payload(info: &mut ModuleInfo, payload: Payload<'_>) -> Result<()> {
         }
         Payload::TableSection(r) => {
             for t in r {
-                info.tables.push(table_type(&t?.ty));
+                let t = t?;
+                info.tables.push(table_type(&t.ty, &info.type_ids));
+                info.table_inits.push(match t.init {
+                    wasmparser::TableInit::RefNull => None,
+                    wasmparser::TableInit::Expr(e) => Some(const_expr(&e, &info.type_ids)?),
+                });
             }
         }
         Payload::MemorySection(r) => {
@@ -120,8 +137,8 @@ fn read_payload(info: &mut ModuleInfo, payload: Payload<'_>) -> Result<()> {
         Payload::GlobalSection(r) => {
             for g in r {
                 let g = g?;
-                info.globals.push(global_type(&g.ty));
-                info.global_inits.push(const_expr(&g.init_expr)?);
+                info.globals.push(global_type(&g.ty, &info.type_ids));
+                info.global_inits.push(const_expr(&g.init_expr, &info.type_ids)?);
             }
         }
         Payload::ExportSection(r) => {
@@ -149,7 +166,7 @@ fn read_payload(info: &mut ModuleInfo, payload: Payload<'_>) -> Result<()> {
                         offset_expr,
                     } => ElemMode::Active {
                         table: table_index.unwrap_or(0),
-                        offset: const_expr(&offset_expr)?,
+                        offset: const_expr(&offset_expr, &info.type_ids)?,
                     },
                 };
                 let (ty, items) = match e.items {
@@ -163,14 +180,9 @@ fn read_payload(info: &mut ModuleInfo, payload: Payload<'_>) -> Result<()> {
                     wasmparser::ElementItems::Expressions(rt, r) => {
                         let mut items = Vec::new();
                         for c in r {
-                            items.push(const_expr(&c?)?);
+                            items.push(const_expr(&c?, &info.type_ids)?);
                         }
-                        let ty = if rt.is_func_ref() {
-                            ValType::FuncRef
-                        } else {
-                            ValType::ExternRef
-                        };
-                        (ty, items)
+                        (ValType::Ref(ref_type(rt, &info.type_ids)), items)
                     }
                 };
                 info.elems.push(ElemSegment { mode, ty, items });
@@ -186,7 +198,7 @@ fn read_payload(info: &mut ModuleInfo, payload: Payload<'_>) -> Result<()> {
                         offset_expr,
                     } => DataMode::Active {
                         memory: memory_index,
-                        offset: const_expr(&offset_expr)?,
+                        offset: const_expr(&offset_expr, &info.type_ids)?,
                     },
                 };
                 info.datas.push(DataSegment {
@@ -222,26 +234,43 @@ fn read_names(info: &mut ModuleInfo, names: wasmparser::NameSectionReader<'_>) {
     }
 }
 
-/// Converts a (validated) wasmparser value type.
-pub fn val_type(t: wasmparser::ValType) -> ValType {
+/// Converts a (validated) wasmparser value type; `type_ids` gives the
+/// engine-wide id of each of the module's types seen so far.
+pub fn val_type(t: wasmparser::ValType, type_ids: &[u32]) -> ValType {
     match t {
         wasmparser::ValType::I32 => ValType::I32,
         wasmparser::ValType::I64 => ValType::I64,
         wasmparser::ValType::F32 => ValType::F32,
         wasmparser::ValType::F64 => ValType::F64,
         wasmparser::ValType::V128 => ValType::V128,
-        wasmparser::ValType::Ref(r) if r.is_func_ref() => ValType::FuncRef,
-        wasmparser::ValType::Ref(_) => ValType::ExternRef,
+        wasmparser::ValType::Ref(r) => ValType::Ref(ref_type(r, type_ids)),
     }
 }
 
-fn table_type(t: &wasmparser::TableType) -> TableType {
+/// Converts a (validated) wasmparser reference type.
+pub fn ref_type(r: wasmparser::RefType, type_ids: &[u32]) -> RefType {
+    RefType::new(r.is_nullable(), heap_type(r.heap_type(), type_ids))
+}
+
+/// Converts a (validated) wasmparser heap type. Only the heap types of the
+/// enabled features pass validation; the rest cannot reach here.
+pub fn heap_type(h: wasmparser::HeapType, type_ids: &[u32]) -> HeapType {
+    use wasmparser::AbstractHeapType as A;
+    match h {
+        wasmparser::HeapType::Abstract { ty: A::Func, .. } => HeapType::Func,
+        wasmparser::HeapType::Abstract { ty: A::NoFunc, .. } => HeapType::NoFunc,
+        wasmparser::HeapType::Abstract { ty: A::NoExtern, .. } => HeapType::NoExtern,
+        wasmparser::HeapType::Abstract { .. } => HeapType::Extern,
+        wasmparser::HeapType::Concrete(i) | wasmparser::HeapType::Exact(i) => {
+            let index = i.as_module_index().unwrap_or(0) as usize;
+            HeapType::ConcreteFunc(TypeIndex(type_ids.get(index).copied().unwrap_or(0)))
+        }
+    }
+}
+
+fn table_type(t: &wasmparser::TableType, type_ids: &[u32]) -> TableType {
     TableType {
-        element: if t.element_type.is_func_ref() {
-            ValType::FuncRef
-        } else {
-            ValType::ExternRef
-        },
+        element: ValType::Ref(ref_type(t.element_type, type_ids)),
         min: t.initial as u32,
         max: t.maximum.map(|m| m as u32),
     }
@@ -254,9 +283,9 @@ fn memory_type(m: &wasmparser::MemoryType) -> MemoryType {
     }
 }
 
-fn global_type(g: &wasmparser::GlobalType) -> GlobalType {
+fn global_type(g: &wasmparser::GlobalType, type_ids: &[u32]) -> GlobalType {
     GlobalType {
-        content: val_type(g.content_type),
+        content: val_type(g.content_type, type_ids),
         mutability: if g.mutable {
             Mutability::Var
         } else {
@@ -265,7 +294,7 @@ fn global_type(g: &wasmparser::GlobalType) -> GlobalType {
     }
 }
 
-fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> {
+fn const_expr(e: &wasmparser::ConstExpr<'_>, type_ids: &[u32]) -> Result<ConstExpr> {
     use wasmparser::Operator as O;
     let mut reader = e.get_operators_reader();
     let mut ops = Vec::new();
@@ -280,13 +309,10 @@ fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> {
             O::V128Const { value } => {
                 ConstOp::Push(ConstExpr::V128(u128::from_le_bytes(*value.bytes())))
             }
-            O::RefNull { hty } => ConstOp::Push(ConstExpr::RefNull(
-                if hty == wasmparser::HeapType::FUNC {
-                    ValType::FuncRef
-                } else {
-                    ValType::ExternRef
-                },
-            )),
+            O::RefNull { hty } => ConstOp::Push(ConstExpr::RefNull(ValType::Ref(RefType::new(
+                true,
+                heap_type(hty, type_ids),
+            )))),
             O::RefFunc { function_index } => ConstOp::Push(ConstExpr::RefFunc(function_index)),
             O::GlobalGet { global_index } => ConstOp::Push(ConstExpr::GlobalGet(global_index)),
             O::I32Add => ConstOp::I32Add,

@@ -96,12 +96,17 @@ pub struct DataSegment {
 pub struct ModuleInfo {
     /// The type section.
     pub types: Vec<FuncType>,
+    /// The engine-wide canonical id of each type (see `Engine::type_id`).
+    pub type_ids: Vec<u32>,
     pub imports: Vec<Import>,
     /// Type index of every function, imported ones first.
     pub funcs: Vec<u32>,
     pub num_imported_funcs: u32,
     /// Every table, imported ones first.
     pub tables: Vec<TableType>,
+    /// The initial element of each defined table, when the module gives
+    /// one (typed tables); otherwise null.
+    pub table_inits: Vec<Option<ConstExpr>>,
     pub num_imported_tables: u32,
     pub memories: Vec<MemoryType>,
     pub num_imported_memories: u32,

@@ -58,7 +58,7 @@ fn compile_binary(
     engine: &Engine,
     binary: &[u8],
 ) -> Result<(ModuleInfo, compile::CodeImage, Vec<u32>)> {
-    let (info, bodies) = decode::decode(binary, &engine.config().features)?;
+    let (info, bodies) = decode::decode(binary, engine)?;
     let offsets = body_offsets(&bodies);
     let code = compile::compile_image(engine, &info, bodies)?;
     Ok((info, code, offsets))
@@ -104,7 +104,7 @@ impl Module {
         body_offsets: &[u32],
     ) -> Result<Module> {
         let compiled = compile::load_image(code, &info, body_offsets)?;
-        let type_ids: Vec<u32> = info.types.iter().map(|t| engine.type_id(t)).collect();
+        let type_ids = info.type_ids.clone();
         Ok(Module(Arc::new(ModuleInner {
             engine: engine.clone(),
             binary: binary.into(),
@@ -145,7 +145,7 @@ impl Module {
         let mut body_offsets = Vec::new();
         let (info, code) = precompiled::read(engine, bytes, |b| {
             binary = b;
-            let (info, bodies) = decode::decode(b, &engine.config().features)?;
+            let (info, bodies) = decode::decode(b, engine)?;
             body_offsets = self::body_offsets(&bodies);
             Ok(info)
         })?;

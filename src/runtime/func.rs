@@ -156,7 +156,7 @@ impl Func {
             )));
         }
         for (i, (p, t)) in params.iter().zip(ty.params()).enumerate() {
-            if p.ty() != *t {
+            if !p.matches(*t, &store.inner) {
                 return Err(Error::ty(format!(
                     "argument {i} is {} but {t} is expected",
                     p.ty()
@@ -299,7 +299,7 @@ unsafe fn dispatch(
         Err(_) => return Err(Trap::new("host function panicked")),
     }
     for (i, (r, t)) in results.iter().zip(ty.results()).enumerate() {
-        if r.ty() != *t || !r.belongs_to(&store.inner) {
+        if !r.belongs_to(&store.inner) || !r.matches(*t, &store.inner) {
             return Err(Trap::new(format!(
                 "host function returned {} for result {i}, expected {t}",
                 r.ty()

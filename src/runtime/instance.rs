@@ -260,7 +260,15 @@ impl Instance {
                     tables.push(t.index);
                 }
                 (ImportKind::Global(want), Extern::Global(g)) => {
-                    if store.inner.globals[g.index as usize].ty != *want {
+                    // A mutable global must have exactly the wanted type;
+                    // an immutable one may have a subtype.
+                    let have = store.inner.globals[g.index as usize].ty;
+                    let fits = have.mutability == want.mutability
+                        && match want.mutability {
+                            Mutability::Var => have.content == want.content,
+                            Mutability::Const => have.content.matches(want.content),
+                        };
+                    if !fits {
                         return Err(Error::link(format!(
                             "incompatible import type for {}",
                             what()
@@ -357,6 +365,15 @@ impl Instance {
             g.set_raw(raw);
             store.inner.pin_funcref(raw as u64, ty.content, Some(index));
             globals.push(store.inner.globals.insert_with(|_| Box::new(g)));
+        }
+        // Typed tables start filled with their initial element (which may
+        // name this instance's functions and globals, so it comes now).
+        for (i, init) in info.table_inits.iter().enumerate() {
+            if let Some(init) = init {
+                let raw = eval_const(init, &store.inner, &globals, &funcs) as u64;
+                let t = tables[info.num_imported_tables as usize + i];
+                store.inner.tables[t as usize].elements_mut().fill(raw);
+            }
         }
         let elems = info
             .elems
@@ -618,7 +635,7 @@ impl Memory {
 impl Global {
     /// A new global holding `val`.
     pub fn new(store: &mut Store, ty: GlobalType, val: Val) -> Result<Global> {
-        if val.ty() != ty.content || !val.belongs_to(&store.inner) {
+        if !val.belongs_to(&store.inner) || !val.matches(ty.content, &store.inner) {
             return Err(Error::ty(format!(
                 "global of type {} cannot hold a {}",
                 ty.content,
@@ -656,7 +673,7 @@ impl Global {
         if ty.mutability != Mutability::Var {
             return Err(Error::ty("cannot set an immutable global"));
         }
-        if val.ty() != ty.content || !val.belongs_to(&store.inner) {
+        if !val.belongs_to(&store.inner) || !val.matches(ty.content, &store.inner) {
             return Err(Error::ty(format!(
                 "global of type {} cannot hold a {}",
                 ty.content,
@@ -674,7 +691,7 @@ impl Global {
 impl Table {
     /// A new table of `ty.min` elements set to `init`.
     pub fn new(store: &mut Store, ty: TableType, init: Val) -> Result<Table> {
-        if init.ty() != ty.element || !init.belongs_to(&store.inner) {
+        if !init.belongs_to(&store.inner) || !init.matches(ty.element, &store.inner) {
             return Err(Error::ty(format!(
                 "table of {} cannot hold a {}",
                 ty.element,
@@ -712,7 +729,7 @@ impl Table {
     pub fn set(&self, store: &mut Store, index: u32, val: Val) -> Result<()> {
         store.check(self.store_id);
         let elem = store.inner.tables[self.index as usize].ty.element;
-        if val.ty() != elem || !val.belongs_to(&store.inner) {
+        if !val.belongs_to(&store.inner) || !val.matches(elem, &store.inner) {
             return Err(Error::ty(format!(
                 "table of {elem} cannot hold a {}",
                 val.ty()
@@ -732,7 +749,7 @@ impl Table {
     pub fn grow(&self, store: &mut Store, delta: u32, init: Val) -> Result<u32> {
         store.check(self.store_id);
         let elem = store.inner.tables[self.index as usize].ty.element;
-        if init.ty() != elem || !init.belongs_to(&store.inner) {
+        if !init.belongs_to(&store.inner) || !init.matches(elem, &store.inner) {
             return Err(Error::ty(format!(
                 "table of {elem} cannot hold a {}",
                 init.ty()

@@ -3,6 +3,7 @@
 //! vmctx; an out-of-bounds access raises a trap to the entry point after
 //! every local has been dropped.
 
+use crate::types::is_func_ref;
 use super::instance::InstanceData;
 use super::memory::MemoryData;
 use super::table::TableData;
@@ -260,7 +261,7 @@ unsafe extern "C" fn table_init(vmctx: *mut u8, t: u32, elem: u32, dst: u32, src
     let (inst, t) = unsafe { (instance(vmctx), table(vmctx, t)) };
     // The segment holds this instance's (or imported, already pinned)
     // functions: a table owned elsewhere keeps this instance alive.
-    if t.owner != Some(inst.index) && t.ty.element == crate::ValType::FuncRef {
+    if t.owner != Some(inst.index) && is_func_ref(t.ty.element) {
         // SAFETY: as above.
         unsafe { store(vmctx) }.pin(Some(inst.index));
     }

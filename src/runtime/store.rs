@@ -237,7 +237,7 @@ impl StoreInner {
     /// or global owned by `holder`: pins the function's instance unless it
     /// is the holder itself. Other value types need nothing.
     pub(crate) fn pin_funcref(&mut self, raw: u64, ty: crate::ValType, holder: Option<u32>) {
-        if ty != crate::ValType::FuncRef || raw == 0 {
+        if !crate::types::is_func_ref(ty) || raw == 0 {
             return;
         }
         // SAFETY: non-null funcref words point at live VMFuncRefs of this store.

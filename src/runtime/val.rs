@@ -34,7 +34,33 @@ impl Val {
             Val::ExternRef(_) => ValType::ExternRef,
         }
     }
-    /// The zero (or null) value of a type.
+    /// Whether this value may stand where a value of type `ty` is
+    /// expected: numbers of that type; null for a nullable reference type of
+    /// its kind; a function whose type matches a typed function reference.
+    pub(crate) fn matches(&self, ty: ValType, store: &StoreInner) -> bool {
+        use crate::types::HeapType;
+        match (self, ty) {
+            (Val::FuncRef(f), ValType::Ref(r)) if r.heap.is_func() => match f {
+                None => r.nullable,
+                Some(f) => match r.heap {
+                    HeapType::Func => true,
+                    HeapType::ConcreteFunc(t) => {
+                        f.store_id == store.id
+                            && store.funcs[f.index as usize].funcref.type_id == t.0
+                    }
+                    _ => false,
+                },
+            },
+            (Val::ExternRef(e), ValType::Ref(r)) if !r.heap.is_func() => match e {
+                None => r.nullable,
+                Some(_) => r.heap == HeapType::Extern,
+            },
+            (v, t) => v.ty() == t,
+        }
+    }
+
+    /// The zero (or null) value of a type (null also for non-nullable
+    /// references, which have no default).
     pub fn default_for(ty: ValType) -> Val {
         match ty {
             ValType::I32 => Val::I32(0),
@@ -42,8 +68,8 @@ impl Val {
             ValType::V128 => Val::V128(0),
             ValType::F32 => Val::F32(0),
             ValType::F64 => Val::F64(0),
-            ValType::FuncRef => Val::FuncRef(None),
-            ValType::ExternRef => Val::ExternRef(None),
+            ValType::Ref(r) if r.heap.is_func() => Val::FuncRef(None),
+            ValType::Ref(_) => Val::ExternRef(None),
         }
     }
     /// The `i32`, if this is one.
@@ -112,8 +138,10 @@ impl Val {
             ValType::I64 => Val::I64(raw as u64 as i64),
             ValType::F32 => Val::F32(raw as u32),
             ValType::F64 => Val::F64(raw as u64),
-            ValType::FuncRef => Val::FuncRef(Func::from_raw(store, raw as u64)),
-            ValType::ExternRef => Val::ExternRef(ExternRef::from_raw(store, raw as u64)),
+            ValType::Ref(r) if r.heap.is_func() => {
+                Val::FuncRef(Func::from_raw(store, raw as u64))
+            }
+            ValType::Ref(_) => Val::ExternRef(ExternRef::from_raw(store, raw as u64)),
         }
     }
 

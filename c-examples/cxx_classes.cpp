@@ -137,6 +137,15 @@ int main() {
     std::printf("rec(1000000) trapped: %s (code %u)\n", trap.what(), trap.code());
   }
 
+  // An exception no handler catches is a Trap with its own code.
+  wasi_rt::Instance thrower(store, wasi_rt::Module(store, "(module (tag $e) (func (export \"go\") (throw $e)))"));
+  try {
+    thrower.func("go").call({});
+  } catch (const wasi_rt::Trap& trap) {
+    std::printf("go() trapped: %s (is WASI_RT_TRAP_UNCAUGHT_EXCEPTION: %d)\n", trap.what(),
+                trap.code() == WASI_RT_TRAP_UNCAUGHT_EXCEPTION);
+  }
+
   std::string code = wasi_rt::Module::precompile(engine, "(module (func (export \"seven\") (result i32) i32.const 7))");
   wasi_rt::Module loaded = wasi_rt::Module::from_precompiled(store, code);
   wasi_rt::Instance seven(store, loaded);

@@ -57,6 +57,11 @@
 #define WASI_RT_TRAP_INTERRUPT 11
 
 /**
+ * A Wasm exception no handler caught left Wasm.
+ */
+#define WASI_RT_TRAP_UNCAUGHT_EXCEPTION 12
+
+/**
  * A WASI configuration (opaque): arguments, environment, stdio and
  * preopened directories. By default a program gets no arguments, an empty
  * environment, no stdin (end of file), discarded stdout and stderr, and no
@@ -92,6 +97,20 @@ typedef ptrdiff_t (*wasi_output_callback_t)(void*, const uint8_t*, size_t);
  * bits, in `of.i64`.
  */
 #define WASI_RT_V128 4
+
+/**
+ * `exnref` (exception handling; an extension of this runtime). Exceptions
+ * cannot cross `wasm_val_t`: calls with `exnref` parameters or results are
+ * refused with a type-error trap, and a value of this kind read from a
+ * global or table is always NULL.
+ */
+#define WASI_RT_EXNREF 130
+
+/**
+ * A tag (exception handling; a wasi-rt extension: `wasm.h` has no tags).
+ * A tag export can be passed on as an import, as any extern.
+ */
+#define WASI_RT_EXTERN_TAG 4
 
 #ifdef __cplusplus
 extern "C" {
@@ -138,7 +157,7 @@ void wasi_rt_engine_config_max_compile_time_ms(struct wasm_config_t *config, uin
  * Switches the Wasm feature `name` on or off for engines made from
  * `config` (every feature wasi-rt supports is on by default): "simd",
  * "multi_memory", "extended_const", "tail_call", "relaxed_simd",
- * "function_references". A module
+ * "function_references", "exceptions". A module
  * using a feature that is off fails to compile with an error naming it.
  * Returns false
  * (changing nothing) for an unknown name, a NULL `config` or a NULL or
@@ -287,6 +306,19 @@ struct wasi_rt_error_t *wasi_rt_module_from_precompiled(struct wasm_store_t *sto
                                                         struct wasm_module_t **module_out);
 
 /**
+ * A new tag in `store` whose exceptions carry values of the parameter
+ * types of `type` (a Wasm tag is typed by a function type with no
+ * results). A module importing a tag accepts this one when the types
+ * match; each call makes a distinct tag.
+ *
+ * Ownership: `store` and `type` are borrowed; the result is the caller's,
+ * to delete with `wasm_extern_delete`.
+ * NULL/errors: returns NULL for a NULL argument or when `type` has
+ * results.
+ */
+struct wasm_extern_t *wasi_rt_tag_new(struct wasm_store_t *store, const wasm_functype_t *type);
+
+/**
  * When the trap was raised by Wasm code (not by a host function), stores
  * its `WASI_RT_TRAP_*` code in `*code` and returns true; false otherwise
  * or for NULL.
@@ -305,6 +337,17 @@ bool wasi_rt_trap_exit_status(const struct wasm_trap_t *t, int32_t *status);
  * returns true; false when the module names no such function or for NULL.
  */
 bool wasi_rt_frame_func_name(const struct wasm_frame_t *f, struct wasm_byte_vec_t *out);
+
+/**
+ * The types of the values an exception of tag type `t` carries (a wasi-rt
+ * extension: `wasm.h` has no tags).
+ *
+ * Ownership: the vector and its value types belong to `t` (do not delete
+ * them); they stay valid, at the same address, as long as `t`.
+ * NULL: returns NULL for a NULL `t` or one that is not a tag type
+ * (`wasm_externtype_kind(t) != WASI_RT_EXTERN_TAG`).
+ */
+const struct wasm_valtype_vec_t *wasi_rt_externtype_tag_params(const struct wasm_externtype_t *t);
 
 /**
  * A new configuration with the defaults above; own (delete with

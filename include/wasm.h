@@ -444,8 +444,8 @@ struct wasm_store_t *wasm_store_new(struct wasm_engine_t *engine);
 void wasm_store_delete(struct wasm_store_t *s);
 
 /**
- * The kind of the external: `WASM_EXTERN_FUNC`, `_GLOBAL`, `_TABLE` or
- * `_MEMORY` (0 = FUNC for NULL).
+ * The kind of the external: `WASM_EXTERN_FUNC`, `_GLOBAL`, `_TABLE`,
+ * `_MEMORY`, or `WASI_RT_EXTERN_TAG` for a tag (0 = FUNC for NULL).
  */
 wasm_externkind_t wasm_extern_kind(const struct wasm_extern_t *e);
 

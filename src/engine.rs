@@ -37,6 +37,9 @@ pub struct Features {
     /// `ref.as_non_null`, `br_on_null`, `br_on_non_null`, non-nullable
     /// locals, typed tables with initialisers.
     pub function_references: bool,
+    /// Exception handling: tags, `try_table`, `throw`, `throw_ref`,
+    /// `exnref`.
+    pub exceptions: bool,
     /// The relaxed SIMD operators, each lowered to the fastest sequence
     /// the CPU has (results may differ between machines, as the proposal
     /// allows, never between runs on one machine).
@@ -52,6 +55,7 @@ impl Default for Features {
             tail_call: true,
             relaxed_simd: true,
             function_references: true,
+            exceptions: true,
         }
     }
 }
@@ -67,6 +71,7 @@ impl Features {
             "tail_call" => &mut self.tail_call,
             "relaxed_simd" => &mut self.relaxed_simd,
             "function_references" => &mut self.function_references,
+            "exceptions" => &mut self.exceptions,
             _ => return false,
         };
         *field = on;
@@ -74,7 +79,7 @@ impl Features {
     }
 
     /// The names and values of every feature, for fingerprints and messages.
-    pub fn list(&self) -> [(&'static str, bool); 6] {
+    pub fn list(&self) -> [(&'static str, bool); 7] {
         [
             ("simd", self.simd),
             ("multi_memory", self.multi_memory),
@@ -82,6 +87,7 @@ impl Features {
             ("tail_call", self.tail_call),
             ("relaxed_simd", self.relaxed_simd),
             ("function_references", self.function_references),
+            ("exceptions", self.exceptions),
         ]
     }
 }
@@ -184,6 +190,8 @@ pub(crate) struct EngineInner {
     config: Config,
     types: Mutex<TypeRegistry>,
     exit_trampolines: Mutex<HashMap<FuncType, Arc<CodeMemory>>>,
+    /// What `throw` and `throw_ref` call (see `trampolines::throw_stub`).
+    throw_stub: CodeMemory,
     /// The epoch compiled code compares with its store's deadline.
     pub(crate) epoch: AtomicU64,
 }
@@ -213,6 +221,7 @@ impl Engine {
         // whose cost grows linearly: single-pass allocation, no
         // optimisation.
         let huge_isa = build_isa("none", "single_pass")?;
+        let throw_stub = crate::compile::compile_throw_stub(&*isa)?;
         crate::runtime::sys::install_handlers();
         Ok(Engine(Arc::new(EngineInner {
             isa,
@@ -220,6 +229,7 @@ impl Engine {
             config: config.clone(),
             types: Mutex::new(TypeRegistry::default()),
             exit_trampolines: Mutex::new(HashMap::new()),
+            throw_stub,
             epoch: AtomicU64::new(0),
         })))
     }
@@ -249,6 +259,11 @@ impl Engine {
 
     pub(crate) fn isa(&self) -> &dyn cranelift_codegen::isa::TargetIsa {
         &*self.0.isa
+    }
+
+    /// The address of the throw stub.
+    pub(crate) fn throw_stub(&self) -> usize {
+        self.0.throw_stub.base()
     }
 
     /// The ISA for huge functions (see `EngineInner::huge_isa`).

@@ -33,10 +33,11 @@ pub use error::{Error, ErrorKind, Result};
 pub use module::Module;
 pub use runtime::func::{Caller, Func, TypedFunc, WasmParams, WasmResults, WasmTy};
 pub use runtime::instance::{Extern, Global, Instance, Memory, Table};
+pub use runtime::exception::{ExnRef, Tag};
 pub use runtime::store::{ExternRef, Store};
 pub use runtime::trap::{FrameInfo, Trap, TrapCode};
 pub use runtime::val::Val;
 pub use types::{
     ExportType, ExternType, FuncType, GlobalType, HeapType, ImportType, MemoryType, Mutability,
-    RefType, TableType, TypeIndex, ValType,
+    RefType, TableType, TagType, TypeIndex, ValType,
 };

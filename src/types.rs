@@ -23,6 +23,8 @@ impl ValType {
     pub const FuncRef: ValType = ValType::Ref(RefType::FUNCREF);
     /// `externref`: a nullable reference to a host value.
     pub const ExternRef: ValType = ValType::Ref(RefType::EXTERNREF);
+    /// `exnref`: a nullable reference to a caught exception.
+    pub const ExnRef: ValType = ValType::Ref(RefType::EXNREF);
 
     /// Whether this is a reference type.
     pub fn is_ref(self) -> bool {
@@ -74,6 +76,11 @@ pub fn is_func_ref(t: ValType) -> bool {
     matches!(t, ValType::Ref(r) if r.heap.is_func())
 }
 
+/// Whether `t` is a reference to exceptions (`exnref`, `nullexnref`).
+pub fn is_exn_ref(t: ValType) -> bool {
+    matches!(t, ValType::Ref(r) if r.heap.top() == HeapType::Exn)
+}
+
 /// A reference type: nullable or not, to a heap type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RefType {
@@ -91,6 +98,11 @@ impl RefType {
     pub const EXTERNREF: RefType = RefType {
         nullable: true,
         heap: HeapType::Extern,
+    };
+    /// `exnref` (`(ref null exn)`).
+    pub const EXNREF: RefType = RefType {
+        nullable: true,
+        heap: HeapType::Exn,
     };
 
     /// A reference type.
@@ -113,6 +125,8 @@ impl fmt::Display for RefType {
             (true, HeapType::Extern) => f.write_str("externref"),
             (true, HeapType::NoFunc) => f.write_str("nullfuncref"),
             (true, HeapType::NoExtern) => f.write_str("nullexternref"),
+            (true, HeapType::Exn) => f.write_str("exnref"),
+            (true, HeapType::NoExn) => f.write_str("nullexnref"),
             (true, h) => write!(f, "(ref null {h})"),
             (false, h) => write!(f, "(ref {h})"),
         }
@@ -130,6 +144,10 @@ pub enum HeapType {
     Extern,
     /// No host value (only null).
     NoExtern,
+    /// Any exception (exception handling's `exnref`).
+    Exn,
+    /// No exception (only null).
+    NoExn,
     /// Functions of one type, named by its engine-wide index (equal
     /// function types have equal indices; [`crate::Engine::func_type`]
     /// gives the type back).
@@ -143,16 +161,20 @@ impl HeapType {
         self == other
             || matches!(
                 (self, other),
-                (NoFunc, Func | ConcreteFunc(_)) | (ConcreteFunc(_), Func) | (NoExtern, Extern)
+                (NoFunc, Func | ConcreteFunc(_))
+                    | (ConcreteFunc(_), Func)
+                    | (NoExtern, Extern)
+                    | (NoExn, Exn)
             )
     }
 
-    /// The top of this heap type's hierarchy (`Func` or `Extern`): what a
-    /// value of it is, seen from the host.
+    /// The top of this heap type's hierarchy (`Func`, `Extern` or `Exn`):
+    /// what a value of it is, seen from the host.
     pub fn top(self) -> HeapType {
         match self {
             HeapType::Func | HeapType::NoFunc | HeapType::ConcreteFunc(_) => HeapType::Func,
             HeapType::Extern | HeapType::NoExtern => HeapType::Extern,
+            HeapType::Exn | HeapType::NoExn => HeapType::Exn,
         }
     }
 
@@ -169,6 +191,8 @@ impl fmt::Display for HeapType {
             HeapType::NoFunc => f.write_str("nofunc"),
             HeapType::Extern => f.write_str("extern"),
             HeapType::NoExtern => f.write_str("noextern"),
+            HeapType::Exn => f.write_str("exn"),
+            HeapType::NoExn => f.write_str("noexn"),
             HeapType::ConcreteFunc(i) => write!(f, "{i}"),
         }
     }
@@ -300,6 +324,30 @@ impl MemoryType {
     }
 }
 
+/// The type of a tag (exception handling): the values an exception with
+/// the tag carries.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TagType {
+    ty: FuncType,
+}
+
+impl TagType {
+    /// A tag whose exceptions carry values of these types.
+    pub fn new(params: impl IntoIterator<Item = ValType>) -> TagType {
+        TagType {
+            ty: FuncType::new(params, []),
+        }
+    }
+    /// The types of the values an exception carries, in order.
+    pub fn params(&self) -> &[ValType] {
+        self.ty.params()
+    }
+    /// The tag's type as a function type (results are empty).
+    pub fn func_type(&self) -> &FuncType {
+        &self.ty
+    }
+}
+
 /// The type of an import or export.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ExternType {
@@ -307,6 +355,8 @@ pub enum ExternType {
     Global(GlobalType),
     Table(TableType),
     Memory(MemoryType),
+    /// A tag (exception handling).
+    Tag(TagType),
 }
 
 impl ExternType {
@@ -317,6 +367,7 @@ impl ExternType {
             ExternType::Global(_) => "global",
             ExternType::Table(_) => "table",
             ExternType::Memory(_) => "memory",
+            ExternType::Tag(_) => "tag",
         }
     }
 }

@@ -389,6 +389,13 @@ impl Runner {
                     _ => Err(format!("expected trap {message:?}, got error: {e}")),
                 },
             },
+            WastDirective::AssertException { exec, .. } => match self.execute(exec)? {
+                Ok(v) => Err(format!("expected an exception, got {v:?}")),
+                Err(e) => match e.as_trap() {
+                    Some(t) if t.code() == Some(TrapCode::UncaughtException) => Ok(()),
+                    _ => Err(format!("expected an uncaught exception, got error: {e}")),
+                },
+            },
             WastDirective::AssertExhaustion { call, message, .. } => match self.invoke(&call)? {
                 Ok(v) => Err(format!("expected exhaustion, got {v:?}")),
                 Err(e) => match e.as_trap() {

@@ -14,6 +14,7 @@ fn engine() -> &'static wasi_rt::Engine {
     ENGINE.get_or_init(|| {
         let mut features = wasi_rt::Features::default();
         features.function_references = false;
+        features.exceptions = false;
         let engine = wasi_rt::Engine::new(&wasi_rt::Config {
             epoch_interruption: true,
             features,

@@ -13,15 +13,23 @@ leaving a ``with`` block, or when garbage-collected. Errors are exceptions:
     inst["add"](1, 2)
 """
 
-from ._errors import TRAP_INTERRUPT, TRAP_STACK_OVERFLOW, Frame, Trap, WasiExit, WasmError
-from ._externs import Func, Global, Memory, Table
+from ._errors import (
+    TRAP_INTERRUPT,
+    TRAP_STACK_OVERFLOW,
+    TRAP_UNCAUGHT_EXCEPTION,
+    Frame,
+    Trap,
+    WasiExit,
+    WasmError,
+)
+from ._externs import Func, Global, Memory, Table, Tag
 from ._instance import Instance, Linker
 from ._store import Engine, Module, Store
-from ._types import ExportType, FuncType, GlobalType, ImportType, MemoryType, TableType, ValType
+from ._types import ExportType, FuncType, GlobalType, ImportType, MemoryType, TableType, TagType, ValType
 from ._wasi import Output, WasiConfig, run_wasi
 
 I32, I64, F32, F64, V128 = ValType.I32, ValType.I64, ValType.F32, ValType.F64, ValType.V128
-EXTERNREF, FUNCREF = ValType.EXTERNREF, ValType.FUNCREF
+EXTERNREF, FUNCREF, EXNREF = ValType.EXTERNREF, ValType.FUNCREF, ValType.EXNREF
 
 __all__ = [
     "Engine",
@@ -33,11 +41,13 @@ __all__ = [
     "Memory",
     "Global",
     "Table",
+    "Tag",
     "ValType",
     "FuncType",
     "GlobalType",
     "MemoryType",
     "TableType",
+    "TagType",
     "ImportType",
     "ExportType",
     "WasiConfig",
@@ -49,6 +59,7 @@ __all__ = [
     "WasiExit",
     "TRAP_INTERRUPT",
     "TRAP_STACK_OVERFLOW",
+    "TRAP_UNCAUGHT_EXCEPTION",
     "I32",
     "I64",
     "F32",
@@ -56,4 +67,5 @@ __all__ = [
     "V128",
     "EXTERNREF",
     "FUNCREF",
+    "EXNREF",
 ]

@@ -29,6 +29,8 @@ class Frame:
 TRAP_STACK_OVERFLOW = 0
 #: ``Trap.code`` of a call stopped by its store's epoch deadline.
 TRAP_INTERRUPT = 11
+#: ``Trap.code`` of a Wasm exception that no handler caught.
+TRAP_UNCAUGHT_EXCEPTION = 12
 
 
 class Trap(Exception):

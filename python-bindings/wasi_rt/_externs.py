@@ -19,7 +19,9 @@ from ._types import (
     GlobalType,
     MemoryType,
     TableType,
+    TagType,
     ValType,
+    externtype_from_c,
     functype_from_c,
     functype_to_c,
     globaltype_from_c,
@@ -64,6 +66,7 @@ def check_float(value: Any, name: str) -> Any:
 
 
 _V128_ERROR = "v128 values cannot pass through the C API"
+_EXNREF_ERROR = "exnref values (exceptions) cannot pass through the C API"
 
 
 def to_val(store: Store, kind: int, value: Any) -> ffi.Val:
@@ -92,6 +95,8 @@ def to_val(store: Store, kind: int, value: Any) -> ffi.Val:
         v.of.ref = None if value is None else store.extern_ref(value)
     elif kind == ffi.V128:
         raise WasmError(_V128_ERROR)
+    elif kind == ffi.EXNREF:
+        raise WasmError(_EXNREF_ERROR)
     else:
         raise WasmError(f"unknown value kind {kind}")
     return v
@@ -112,6 +117,8 @@ def from_val(store: Store, v: ffi.Val, owned: bool) -> Any:
         return v.of.f64
     if kind == ffi.V128:
         raise WasmError(_V128_ERROR)
+    if kind == ffi.EXNREF:
+        raise WasmError(_EXNREF_ERROR)
     ref = v.of.ref
     if not ref:
         return None
@@ -557,3 +564,38 @@ class Table(_Extern):
 
     def __repr__(self) -> str:
         return f"<Table {self.type}>"
+
+
+class Tag(_Extern):
+    """A tag (exception handling): an export, or ``Tag(store, TagType(...))``
+    for a module that imports one. Exceptions themselves stay inside Wasm;
+    one that no handler catches raises Trap with code
+    ``TRAP_UNCAUGHT_EXCEPTION``."""
+
+    _delete = staticmethod(ffi.extern_delete)
+    _as_extern = staticmethod(lambda ptr: ptr)
+
+    def __init__(self, store: Store, ty: TagType):
+        expect(store, Store, "store")
+        cty = functype_to_c(FuncType(expect(ty, TagType, "ty").params))
+        try:
+            ptr = ffi.tag_new(store.ptr, cty)
+        finally:
+            ffi.functype_delete(cty)
+        if not ptr:
+            raise WasmError("cannot create the tag")
+        self._init(store, ptr)
+        self.type = ty
+
+    @classmethod
+    def _wrap(cls, store: Store, ptr: int) -> "Tag":
+        """A Tag owning ``ptr``, an own ``wasm_extern_t*`` of a tag."""
+        self = cls.__new__(cls)
+        self._init(store, ptr)
+        cty = ffi.extern_type(ptr)
+        self.type = externtype_from_c(cty)
+        ffi.externtype_delete(cty)
+        return self
+
+    def __repr__(self) -> str:
+        return f"<Tag {self.type}>"

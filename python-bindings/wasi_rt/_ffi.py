@@ -69,8 +69,8 @@ class PtrVec(Structure):
 
 
 I32, I64, F32, F64, V128 = 0, 1, 2, 3, 4
-EXTERNREF, FUNCREF = 128, 129
-EXTERN_FUNC, EXTERN_GLOBAL, EXTERN_TABLE, EXTERN_MEMORY = 0, 1, 2, 3
+EXTERNREF, FUNCREF, EXNREF = 128, 129, 130
+EXTERN_FUNC, EXTERN_GLOBAL, EXTERN_TABLE, EXTERN_MEMORY, EXTERN_TAG = 0, 1, 2, 3, 4
 
 
 def _fn(name, restype, *argtypes):
@@ -113,6 +113,12 @@ instance_delete = _fn("wasm_instance_delete", None, c_void_p)
 instance_exports = _fn("wasm_instance_exports", None, c_void_p, POINTER(PtrVec))
 extern_vec_delete = _fn("wasm_extern_vec_delete", None, POINTER(PtrVec))
 extern_kind = _fn("wasm_extern_kind", c_uint8, c_void_p)
+extern_copy = _fn("wasm_extern_copy", c_void_p, c_void_p)
+extern_delete = _fn("wasm_extern_delete", None, c_void_p)
+extern_type = _fn("wasm_extern_type", c_void_p, c_void_p)
+externtype_delete = _fn("wasm_externtype_delete", None, c_void_p)
+externtype_tag_params = _fn("wasi_rt_externtype_tag_params", POINTER(PtrVec), c_void_p)
+tag_new = _fn("wasi_rt_tag_new", c_void_p, c_void_p, c_void_p)
 extern_as_func = _fn("wasm_extern_as_func", c_void_p, c_void_p)
 extern_as_memory = _fn("wasm_extern_as_memory", c_void_p, c_void_p)
 extern_as_global = _fn("wasm_extern_as_global", c_void_p, c_void_p)

@@ -6,11 +6,11 @@ from typing import Dict, Iterator, Optional, Sequence, Union
 
 from . import _ffi as ffi
 from ._errors import WasmError, check, raise_trap
-from ._externs import Func, Global, Memory, Table, _Extern, expect
+from ._externs import Func, Global, Memory, Table, Tag, _Extern, expect
 from ._store import Module, Store, _Owned, c_string
 from ._types import FuncType
 
-Extern = Union[Func, Memory, Global, Table]
+Extern = Union[Func, Memory, Global, Table, Tag]
 
 # For each extern kind: its class, the view of a wasm_extern_t* as it, and
 # the copy that makes the wrapper's own handle.
@@ -19,12 +19,13 @@ _WRAPPERS = {
     ffi.EXTERN_MEMORY: (Memory, ffi.extern_as_memory, ffi.memory_copy),
     ffi.EXTERN_GLOBAL: (Global, ffi.extern_as_global, ffi.global_copy),
     ffi.EXTERN_TABLE: (Table, ffi.extern_as_table, ffi.table_copy),
+    ffi.EXTERN_TAG: (Tag, lambda ext: ext, ffi.extern_copy),
 }
 
 
 class Instance(_Owned, Mapping):
     """An instance of a module in a store. It is a read-only mapping from
-    export names to ``Func``, ``Memory``, ``Global`` and ``Table`` objects,
+    export names to ``Func``, ``Memory``, ``Global``, ``Table`` and ``Tag`` objects,
     which stay usable while the instance and its store are open (an
     export kept after the instance is dropped keeps working).
 
@@ -41,12 +42,12 @@ class Instance(_Owned, Mapping):
         ptr = _ptr
         if ptr is None:
             if isinstance(imports, (str, bytes)):
-                raise TypeError("imports must be a sequence of Func, Memory, Global or Table")
+                raise TypeError("imports must be a sequence of Func, Memory, Global, Table or Tag")
             if len(imports) != len(module.imports):
                 raise WasmError(f"the module has {len(module.imports)} imports, {len(imports)} were given")
             for item in imports:
                 if not isinstance(item, _Extern):
-                    raise TypeError(f"an import must be a Func, Memory, Global or Table, not {type(item).__name__}")
+                    raise TypeError(f"an import must be a Func, Memory, Global, Table or Tag, not {type(item).__name__}")
                 if item.store is not store:
                     raise WasmError("an import belongs to another store")
             arr = (ctypes.c_void_p * max(len(imports), 1))(*[i._extern() for i in imports])
@@ -111,7 +112,7 @@ class Linker(_Owned):
     def define(self, module: str, name: str, item: Extern) -> None:
         """Defines ``module::name`` as ``item``, an object of this store."""
         if not isinstance(item, _Extern):
-            raise TypeError(f"cannot define a {type(item).__name__}: expected Func, Memory, Global or Table")
+            raise TypeError(f"cannot define a {type(item).__name__}: expected Func, Memory, Global, Table or Tag")
         if item.store is not self.store:
             raise WasmError("the item belongs to another store")
         module_name, item_name = c_string(module, "module"), c_string(name, "name")

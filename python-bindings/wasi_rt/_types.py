@@ -21,14 +21,17 @@ class ValType(enum.IntEnum):
     V128 = ffi.V128
     EXTERNREF = ffi.EXTERNREF
     FUNCREF = ffi.FUNCREF
+    #: Exception references (exception handling). Like v128, modules may
+    #: use them but their values cannot cross the C API.
+    EXNREF = ffi.EXNREF
 
     def __str__(self) -> str:
         return self.name.lower()
 
     @property
     def is_ref(self) -> bool:
-        """Whether this is a reference type (funcref or externref)."""
-        return self in (ValType.EXTERNREF, ValType.FUNCREF)
+        """Whether this is a reference type (funcref, externref or exnref)."""
+        return self in (ValType.EXTERNREF, ValType.FUNCREF, ValType.EXNREF)
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,23 @@ class TableType:
         return f"(table {self.minimum}{'' if self.maximum is None else f' {self.maximum}'} {self.element})"
 
 
-ExternType = Union[FuncType, GlobalType, MemoryType, TableType]
+@dataclass(frozen=True)
+class TagType:
+    """The type of a tag (exception handling): the types of the values an
+    exception with the tag carries."""
+
+    params: Tuple[ValType, ...] = ()
+
+    def __init__(self, params: Sequence[ValType] = ()):
+        object.__setattr__(self, "params", tuple(ValType(p) for p in params))
+
+    def __str__(self) -> str:
+        if not self.params:
+            return "(tag)"
+        return f"(tag (param {' '.join(map(str, self.params))}))"
+
+
+ExternType = Union[FuncType, GlobalType, MemoryType, TableType, TagType]
 
 
 @dataclass(frozen=True)
@@ -142,6 +161,8 @@ def externtype_from_c(ptr: int) -> ExternType:
         return globaltype_from_c(ffi.externtype_as_globaltype(ptr))
     if kind == ffi.EXTERN_MEMORY:
         return memorytype_from_c(ffi.externtype_as_memorytype(ptr))
+    if kind == ffi.EXTERN_TAG:
+        return TagType(_kinds(ffi.externtype_tag_params(ptr)))
     return tabletype_from_c(ffi.externtype_as_tabletype(ptr))
 
 

@@ -27,7 +27,8 @@ options (before FILE, or right after it):
   --max-wasm-stack SIZE   stack the guest may use (default 512K; deeper recursion traps)
   --wasm-feature NAME=on|off
                           switch a Wasm feature (simd, multi_memory, extended_const,
-                          tail_call, relaxed_simd, function_references;
+                          tail_call, relaxed_simd, function_references,
+                          exceptions;
                           all on by default)
   --allow-precompiled     FILE may be made by `wasi-rt compile` (trusted input:
                           its machine code runs as it is)
@@ -404,9 +405,10 @@ fn show_val(v: &Val) -> String {
         Val::F32(b) => f32::from_bits(*b).to_string(),
         Val::F64(b) => f64::from_bits(*b).to_string(),
         Val::V128(x) => format!("{x:#034x}"),
-        Val::FuncRef(None) | Val::ExternRef(None) => "null".into(),
+        Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => "null".into(),
         Val::FuncRef(Some(_)) => "<funcref>".into(),
         Val::ExternRef(Some(_)) => "<externref>".into(),
+        Val::ExnRef(Some(_)) => "<exnref>".into(),
     }
 }
 

@@ -8,8 +8,8 @@ use super::types::{
     wasm_externtype_t,
 };
 
-/// The kind of the external: `WASM_EXTERN_FUNC`, `_GLOBAL`, `_TABLE` or
-/// `_MEMORY` (0 = FUNC for NULL).
+/// The kind of the external: `WASM_EXTERN_FUNC`, `_GLOBAL`, `_TABLE`,
+/// `_MEMORY`, or `WASI_RT_EXTERN_TAG` for a tag (0 = FUNC for NULL).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_extern_kind(e: *const wasm_extern_t) -> wasm_externkind_t {
     // SAFETY: NULL or a live extern.
@@ -17,6 +17,7 @@ pub unsafe extern "C" fn wasm_extern_kind(e: *const wasm_extern_t) -> wasm_exter
         Some(Kind::Global(_)) => WASM_EXTERN_GLOBAL,
         Some(Kind::Table(_)) => WASM_EXTERN_TABLE,
         Some(Kind::Memory(_)) => WASM_EXTERN_MEMORY,
+        Some(Kind::Tag(_)) => super::types::WASI_RT_EXTERN_TAG,
         _ => WASM_EXTERN_FUNC,
     }
 }

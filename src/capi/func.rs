@@ -74,11 +74,10 @@ impl CHost {
             .store
             .upgrade()
             .ok_or_else(|| Trap::new("the store of this host function is gone"))?;
-        if params.iter().any(|v| v.ty() == crate::types::ValType::V128)
-            || results
-                .iter()
-                .any(|v| v.ty() == crate::types::ValType::V128)
-        {
+        let not_c = |v: &Val| {
+            v.ty() == crate::types::ValType::V128 || crate::types::is_exn_ref(v.ty())
+        };
+        if params.iter().any(not_c) || results.iter().any(not_c) {
             return Err(Trap::new(V128_ERROR));
         }
         let args: Vec<wasm_val_t> = params
@@ -255,14 +254,17 @@ pub unsafe extern "C" fn wasm_func_result_arity(f: *const wasm_func_t) -> usize 
 /// Arguments and results up to this count live on the stack during a call.
 const INLINE: usize = 8;
 
-/// A `wasm_val_t` (8-byte payload) cannot carry a 16-byte `v128`.
-const V128_ERROR: &str = "type error: v128 parameters and results cannot pass through wasm_val_t";
+/// A `wasm_val_t` (8-byte payload) cannot carry a 16-byte `v128`, nor an
+/// exception.
+const V128_ERROR: &str =
+    "type error: v128 and exnref parameters and results cannot pass through wasm_val_t";
 
+/// Whether `ty` has a parameter or result `wasm_val_t` cannot carry.
 fn has_v128(ty: &crate::types::FuncType) -> bool {
     ty.params()
         .iter()
         .chain(ty.results())
-        .any(|t| *t == crate::types::ValType::V128)
+        .any(|t| *t == crate::types::ValType::V128 || crate::types::is_exn_ref(*t))
 }
 
 fn trap_object(store: &Rc<StoreCell>, trap: Trap) -> *mut wasm_trap_t {

@@ -25,6 +25,7 @@ pub mod module;
 pub mod object;
 pub mod refs;
 pub mod table;
+pub mod tag;
 pub mod trap;
 pub mod types;
 pub mod val;

@@ -63,6 +63,7 @@ impl StoreCell {
             Kind::Memory(m) => inner.memories[m.index as usize].owner,
             Kind::Table(t) => inner.tables[t.index as usize].owner,
             Kind::Global(g) => inner.globals[g.index as usize].owner,
+            Kind::Tag(t) => inner.tags[t.index as usize].owner,
             Kind::Module(_) | Kind::Trap(_) | Kind::Foreign(_) => None,
         }
     }
@@ -138,6 +139,7 @@ fn identity(kind: &Kind) -> Option<(u8, u32)> {
         Kind::Memory(m) => (3, m.index),
         Kind::Instance(i) => (4, i.index),
         Kind::Foreign(e) => (5, e.index),
+        Kind::Tag(t) => (6, t.index),
         Kind::Module(_) | Kind::Trap(_) => return None,
     })
 }
@@ -155,6 +157,8 @@ pub enum Kind {
     Trap(Rc<super::trap::TrapData>),
     /// A host object (`wasm_foreign_t`), passed to Wasm as an externref.
     Foreign(ExternRef),
+    /// A tag (exception handling), seen only as an extern.
+    Tag(crate::Tag),
 }
 
 /// Host data attached with `*_set_host_info[_with_finalizer]`.
@@ -250,6 +254,7 @@ impl Object {
             Kind::Global(g) => Some(Extern::Global(*g)),
             Kind::Table(t) => Some(Extern::Table(*t)),
             Kind::Memory(m) => Some(Extern::Memory(*m)),
+            Kind::Tag(t) => Some(Extern::Tag(*t)),
             _ => None,
         }
     }
@@ -261,6 +266,7 @@ impl Object {
                 Extern::Global(g) => Kind::Global(g),
                 Extern::Table(t) => Kind::Table(t),
                 Extern::Memory(m) => Kind::Memory(m),
+                Extern::Tag(t) => Kind::Tag(t),
             },
         )
     }
@@ -271,6 +277,7 @@ impl Object {
             (Kind::Global(a), Kind::Global(b)) => a == b,
             (Kind::Table(a), Kind::Table(b)) => a == b,
             (Kind::Memory(a), Kind::Memory(b)) => a == b,
+            (Kind::Tag(a), Kind::Tag(b)) => a == b,
             (Kind::Instance(a), Kind::Instance(b)) => a == b,
             (Kind::Foreign(a), Kind::Foreign(b)) => a == b,
             (Kind::Module(a), Kind::Module(b)) => a.same(b),

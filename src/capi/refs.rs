@@ -81,7 +81,7 @@ impl RefView for wasm_extern_t {
     fn matches(o: &Object) -> bool {
         matches!(
             o.kind,
-            Kind::Func(_) | Kind::Global(_) | Kind::Table(_) | Kind::Memory(_)
+            Kind::Func(_) | Kind::Global(_) | Kind::Table(_) | Kind::Memory(_) | Kind::Tag(_)
         )
     }
 }

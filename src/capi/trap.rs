@@ -227,6 +227,8 @@ pub const WASI_RT_TRAP_BAD_CONVERSION_TO_INTEGER: u8 = 9;
 pub const WASI_RT_TRAP_UNREACHABLE: u8 = 10;
 /// The store's epoch deadline passed (see `wasi_rt_store_set_epoch_deadline`).
 pub const WASI_RT_TRAP_INTERRUPT: u8 = 11;
+/// A Wasm exception no handler caught left Wasm.
+pub const WASI_RT_TRAP_UNCAUGHT_EXCEPTION: u8 = 12;
 
 /// When the trap was raised by Wasm code (not by a host function), stores
 /// its `WASI_RT_TRAP_*` code in `*code` and returns true; false otherwise
@@ -251,6 +253,7 @@ pub unsafe extern "C" fn wasi_rt_trap_code(t: *const wasm_trap_t, code: *mut u8)
         C::BadConversionToInteger => WASI_RT_TRAP_BAD_CONVERSION_TO_INTEGER,
         C::Unreachable => WASI_RT_TRAP_UNREACHABLE,
         C::Interrupt => WASI_RT_TRAP_INTERRUPT,
+        C::UncaughtException => WASI_RT_TRAP_UNCAUGHT_EXCEPTION,
     };
     if !code.is_null() {
         // SAFETY: caller storage.

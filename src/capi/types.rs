@@ -16,7 +16,7 @@ use super::guard;
 use super::vec::{CVec, OwnedVec, wasm_name_t, wasm_valtype_vec_t};
 use crate::types::{
     ExportType, ExternType, FuncType, GlobalType, ImportType, MemoryType, Mutability, TableType,
-    ValType,
+    TagType, ValType,
 };
 use std::ptr;
 use std::sync::OnceLock;
@@ -38,6 +38,11 @@ pub const WASM_F64: wasm_valkind_t = 3;
 /// `wasm_val_t` of this kind (read from a v128 global) holds only the low 64
 /// bits, in `of.i64`.
 pub const WASI_RT_V128: wasm_valkind_t = 4;
+/// `exnref` (exception handling; an extension of this runtime). Exceptions
+/// cannot cross `wasm_val_t`: calls with `exnref` parameters or results are
+/// refused with a type-error trap, and a value of this kind read from a
+/// global or table is always NULL.
+pub const WASI_RT_EXNREF: wasm_valkind_t = 130;
 /// `externref`.
 pub const WASM_EXTERNREF: wasm_valkind_t = 128;
 /// `funcref`.
@@ -60,6 +65,9 @@ pub const WASM_EXTERN_GLOBAL: wasm_externkind_t = 1;
 pub const WASM_EXTERN_TABLE: wasm_externkind_t = 2;
 /// A memory.
 pub const WASM_EXTERN_MEMORY: wasm_externkind_t = 3;
+/// A tag (exception handling; a wasi-rt extension: `wasm.h` has no tags).
+/// A tag export can be passed on as an import, as any extern.
+pub const WASI_RT_EXTERN_TAG: wasm_externkind_t = 4;
 
 /// The limits of a table (in elements) or memory (in 64 KiB pages).
 /// `max == wasm_limits_max_default` means "no maximum".
@@ -99,6 +107,7 @@ pub fn valkind_of(ty: ValType) -> wasm_valkind_t {
         ValType::F64 => WASM_F64,
         ValType::V128 => WASI_RT_V128,
         ValType::Ref(r) if r.heap.is_func() => WASM_FUNCREF,
+        ValType::Ref(r) if r.heap.top() == crate::types::HeapType::Exn => WASI_RT_EXNREF,
         ValType::Ref(_) => WASM_EXTERNREF,
     }
 }
@@ -141,6 +150,7 @@ pub fn externkind_of(ty: &ExternType) -> wasm_externkind_t {
         ExternType::Global(_) => WASM_EXTERN_GLOBAL,
         ExternType::Table(_) => WASM_EXTERN_TABLE,
         ExternType::Memory(_) => WASM_EXTERN_MEMORY,
+        ExternType::Tag(_) => WASI_RT_EXTERN_TAG,
     }
 }
 
@@ -236,6 +246,22 @@ enum Which {
     Global(GlobalData),
     Table(TableData),
     Memory(MemoryData),
+    Tag(TagData),
+}
+
+/// A tag type with the C view of its parameters, built on first use.
+struct TagData {
+    ty: TagType,
+    params: OnceLock<OwnedVec<wasm_valtype_vec_t>>,
+}
+
+impl Clone for TagData {
+    fn clone(&self) -> Self {
+        TagData {
+            ty: self.ty.clone(),
+            params: OnceLock::new(),
+        }
+    }
 }
 
 /// A function type with its C views, built on first use (or taken over from
@@ -302,6 +328,10 @@ impl Which {
                 limits: wasm_limits_t::new(ty.min, ty.max),
                 ty,
             }),
+            ExternType::Tag(ty) => Which::Tag(TagData {
+                ty,
+                params: OnceLock::new(),
+            }),
         }
     }
 }
@@ -320,6 +350,7 @@ impl wasm_externtype_t {
             Which::Global(d) => ExternType::Global(d.ty),
             Which::Table(d) => ExternType::Table(d.ty),
             Which::Memory(d) => ExternType::Memory(d.ty),
+            Which::Tag(t) => ExternType::Tag(t.ty.clone()),
         }
     }
     /// The C kind (`WASM_EXTERN_FUNC`, ...).
@@ -329,6 +360,7 @@ impl wasm_externtype_t {
             Which::Global(_) => WASM_EXTERN_GLOBAL,
             Which::Table(_) => WASM_EXTERN_TABLE,
             Which::Memory(_) => WASM_EXTERN_MEMORY,
+            Which::Tag(_) => WASI_RT_EXTERN_TAG,
         }
     }
 }
@@ -879,6 +911,28 @@ pub unsafe extern "C" fn wasm_externtype_copy(
 pub unsafe extern "C" fn wasm_externtype_kind(t: *const wasm_externtype_t) -> wasm_externkind_t {
     // SAFETY: `t` is NULL or a live extern type (C contract).
     guard(0, || unsafe { t.as_ref() }.map_or(0, |t| t.kind()))
+}
+
+/// The types of the values an exception of tag type `t` carries (a wasi-rt
+/// extension: `wasm.h` has no tags).
+///
+/// Ownership: the vector and its value types belong to `t` (do not delete
+/// them); they stay valid, at the same address, as long as `t`.
+/// NULL: returns NULL for a NULL `t` or one that is not a tag type
+/// (`wasm_externtype_kind(t) != WASI_RT_EXTERN_TAG`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_externtype_tag_params(
+    t: *const wasm_externtype_t,
+) -> *const wasm_valtype_vec_t {
+    guard(ptr::null(), || {
+        // SAFETY: `t` is NULL or a live extern type (C contract).
+        match unsafe { t.as_ref() }.map(|t| &t.which) {
+            Some(Which::Tag(d)) => {
+                &d.params.get_or_init(|| valtype_vec(d.ty.params())).0 as *const _
+            }
+            _ => ptr::null(),
+        }
+    })
 }
 
 /// `wasm_X_as_externtype`: a typed view is its extern type.

@@ -92,6 +92,13 @@ impl wasm_val_t {
                     }),
                 },
             ),
+            // Exceptions never cross wasm_val_t (see WASI_RT_EXNREF).
+            Val::ExnRef(_) => (
+                super::types::WASI_RT_EXNREF,
+                wasm_val_union {
+                    ref_: std::ptr::null_mut(),
+                },
+            ),
             Val::ExternRef(e) => (
                 WASM_EXTERNREF,
                 wasm_val_union {

@@ -35,6 +35,9 @@ pub struct CompiledFunc {
     /// (offset in the function, module byte offset of the Wasm operator),
     /// sorted by code offset.
     pub srclocs: Vec<(u32, u32)>,
+    /// Calls with exception handlers; offsets relative to the function.
+    pub call_sites: Vec<crate::runtime::code::CallSite>,
+    pub handlers: Vec<crate::runtime::code::HandlerRec>,
 }
 
 /// Lays functions out at 16-byte boundaries; returns the image and offsets.

@@ -9,11 +9,23 @@ use crate::runtime::vmctx::*;
 use crate::types::FuncType;
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
-    self, AbiParam, ArgumentPurpose, ExtFuncData, ExternalName, InstBuilder, MemFlagsData,
-    Signature, UserExternalName, Value, types,
+    self, AbiParam, ArgumentPurpose, BlockArg, ExceptionTableData, ExceptionTableItem,
+    ExceptionTag, ExtFuncData, ExternalName, InstBuilder, MemFlagsData, Signature, StackSlotData,
+    StackSlotKind, UserExternalName, Value, types,
 };
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::FunctionBuilder;
+
+/// Exception handlers in scope at a call: (the module's tag index, or
+/// `None` for catch-all; the block the exception goes to), innermost last.
+pub type Handlers<'a> = &'a [(Option<u32>, ir::Block)];
+
+/// What a call goes to.
+#[derive(Clone, Copy)]
+enum Callee {
+    Direct(ir::FuncRef),
+    Indirect(Value),
+}
 
 /// The compilation environment of one function.
 pub struct FuncEnv<'a> {
@@ -189,6 +201,69 @@ impl<'a> FuncEnv<'a> {
         self.load_ptr(b, self.offsets.func(index))
     }
 
+    /// Emits a call to `callee` with signature `sig`: a tail call with
+    /// `tail` (no results come back); otherwise, when exception handlers
+    /// are in scope, a `try_call` whose exceptional edges go to them (the
+    /// innermost, last in `handlers`, first), with the caller's vmctx as
+    /// the context their tag indices refer to; otherwise a plain call.
+    #[allow(clippy::too_many_arguments)]
+    fn emit_call(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        sig: ir::SigRef,
+        callee: Callee,
+        args: &[Value],
+        tail: bool,
+        handlers: Handlers<'_>,
+    ) -> Vec<Value> {
+        if tail {
+            match callee {
+                Callee::Direct(f) => b.ins().return_call(f, args),
+                Callee::Indirect(code) => b.ins().return_call_indirect(sig, code, args),
+            };
+            return Vec::new();
+        }
+        if handlers.is_empty() {
+            let call = match callee {
+                Callee::Direct(f) => b.ins().call(f, args),
+                Callee::Indirect(code) => b.ins().call_indirect(sig, code, args),
+            };
+            return b.inst_results(call).to_vec();
+        }
+        let returns: Vec<ir::Type> = b.func.dfg.signatures[sig]
+            .returns
+            .iter()
+            .map(|r| r.value_type)
+            .collect();
+        let cont = b.create_block();
+        for t in &returns {
+            b.append_block_param(cont, *t);
+        }
+        let rets: Vec<BlockArg> = (0..returns.len() as u32).map(BlockArg::TryCallRet).collect();
+        let normal = b.func.dfg.block_call(cont, &rets);
+        let vmctx = self.vmctx(b);
+        let mut items = vec![ExceptionTableItem::Context(vmctx)];
+        for (tag, block) in handlers.iter().rev() {
+            let call = b.func.dfg.block_call(*block, &[BlockArg::TryCallExn(0)]);
+            items.push(match tag {
+                Some(t) => ExceptionTableItem::Tag(ExceptionTag::from_u32(*t), call),
+                None => ExceptionTableItem::Default(call),
+            });
+        }
+        let table = b
+            .func
+            .dfg
+            .exception_tables
+            .push(ExceptionTableData::new(sig, normal, items));
+        match callee {
+            Callee::Direct(f) => b.ins().try_call(f, args, table),
+            Callee::Indirect(code) => b.ins().try_call_indirect(code, args, table),
+        };
+        b.switch_to_block(cont);
+        b.seal_block(cont);
+        b.block_params(cont).to_vec()
+    }
+
     /// A direct call to function `index` of this module (with `tail`, a
     /// tail call: the caller's frame is gone and no results come back).
     pub fn call(
@@ -197,6 +272,7 @@ impl<'a> FuncEnv<'a> {
         index: u32,
         args: &[Value],
         tail: bool,
+        handlers: Handlers<'_>,
     ) -> Vec<Value> {
         let ty = self.info.func_type(index);
         let sig = b.import_signature(wasm_signature(ty));
@@ -207,12 +283,7 @@ impl<'a> FuncEnv<'a> {
             let callee_vmctx = b.ins().load(types::I64, readonly(), fref, FUNCREF_VMCTX);
             let mut all = vec![callee_vmctx, vmctx];
             all.extend_from_slice(args);
-            if tail {
-                b.ins().return_call_indirect(sig, code, &all);
-                return Vec::new();
-            }
-            let call = b.ins().call_indirect(sig, code, &all);
-            return b.inst_results(call).to_vec();
+            return self.emit_call(b, sig, Callee::Indirect(code), &all, tail, handlers);
         }
         let name = b
             .func
@@ -225,16 +296,12 @@ impl<'a> FuncEnv<'a> {
         });
         let mut all = vec![vmctx, vmctx];
         all.extend_from_slice(args);
-        if tail {
-            b.ins().return_call(callee, &all);
-            return Vec::new();
-        }
-        let call = b.ins().call(callee, &all);
-        b.inst_results(call).to_vec()
+        self.emit_call(b, sig, Callee::Direct(callee), &all, tail, handlers)
     }
 
     /// `call_indirect`: bounds, null and signature checks, then the call
     /// (a tail call with `tail`).
+    #[allow(clippy::too_many_arguments)]
     pub fn call_indirect(
         &self,
         b: &mut FunctionBuilder<'_>,
@@ -243,6 +310,7 @@ impl<'a> FuncEnv<'a> {
         index: Value,
         args: &[Value],
         tail: bool,
+        handlers: Handlers<'_>,
     ) -> Vec<Value> {
         let trap = |c| super::traps::to_cranelift(c);
         let vmtable = self.load_ptr(b, self.offsets.table(table));
@@ -282,12 +350,7 @@ impl<'a> FuncEnv<'a> {
         let vmctx = self.vmctx(b);
         let mut all = vec![callee_vmctx, vmctx];
         all.extend_from_slice(args);
-        if tail {
-            b.ins().return_call_indirect(sig, code, &all);
-            return Vec::new();
-        }
-        let call = b.ins().call_indirect(sig, code, &all);
-        b.inst_results(call).to_vec()
+        self.emit_call(b, sig, Callee::Indirect(code), &all, tail, handlers)
     }
 
     /// `call_ref`: a call through a typed function reference (null traps;
@@ -299,6 +362,7 @@ impl<'a> FuncEnv<'a> {
         fref: Value,
         args: &[Value],
         tail: bool,
+        handlers: Handlers<'_>,
     ) -> Vec<Value> {
         b.ins()
             .trapz(fref, super::traps::to_cranelift(TrapCode::NullReference));
@@ -313,12 +377,55 @@ impl<'a> FuncEnv<'a> {
         let vmctx = self.vmctx(b);
         let mut all = vec![callee_vmctx, vmctx];
         all.extend_from_slice(args);
-        if tail {
-            b.ins().return_call_indirect(sig, code, &all);
-            return Vec::new();
-        }
-        let call = b.ins().call_indirect(sig, code, &all);
-        b.inst_results(call).to_vec()
+        self.emit_call(b, sig, Callee::Indirect(code), &all, tail, handlers)
+    }
+
+    /// `throw` (with `tag`, the module's tag index, and its `values`) or
+    /// `throw_ref` (with `exn`, already checked non-null): a call to the
+    /// engine's throw stub, which never returns.
+    pub fn throw(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        tag: Option<u32>,
+        values: &[Value],
+        exn: Option<Value>,
+        handlers: Handlers<'_>,
+    ) {
+        let flags = MemFlagsData::trusted();
+        let args_ptr = if values.is_empty() {
+            b.ins().iconst(types::I64, 0)
+        } else {
+            let slot = b.create_sized_stack_slot(StackSlotData::new(
+                StackSlotKind::ExplicitSlot,
+                16 * values.len() as u32,
+                4,
+            ));
+            let ptr = b.ins().stack_addr(types::I64, slot, 0);
+            for (i, v) in values.iter().enumerate() {
+                b.ins().store(flags, *v, ptr, 16 * i as i32);
+            }
+            ptr
+        };
+        let tag = b
+            .ins()
+            .iconst(types::I32, i64::from(tag.unwrap_or(u32::MAX)));
+        let exn = exn.unwrap_or_else(|| b.ins().iconst(types::I64, 0));
+        let limits = self.load_ptr(b, VMCTX_LIMITS);
+        let stub = b
+            .ins()
+            .load(types::I64, readonly(), limits, LIMITS_THROW_STUB);
+        let sig = b.import_signature(super::trampolines::throw_stub_signature());
+        let vmctx = self.vmctx(b);
+        self.emit_call(
+            b,
+            sig,
+            Callee::Indirect(stub),
+            &[vmctx, tag, args_ptr, exn],
+            false,
+            handlers,
+        );
+        b.ins()
+            .trap(super::traps::to_cranelift(TrapCode::Unreachable));
     }
 
     /// Calls a runtime function through the libcall table.

@@ -10,7 +10,7 @@ pub mod traps;
 use crate::error::{Error, Result};
 use crate::module::ModuleInfo;
 use crate::module::decode::PendingBody;
-use crate::runtime::code::{CodeInfo, CodeMemory, FuncRange};
+use crate::runtime::code::{CallSite, CodeInfo, CodeMemory, FuncRange, HandlerRec};
 use crate::runtime::vmctx::VMOffsets;
 use code::{CompiledFunc, RelocTarget, Relocation};
 use cranelift_codegen::binemit::Reloc;
@@ -76,11 +76,46 @@ pub fn compile_ir(isa: &dyn TargetIsa, func: ir::Function) -> Result<CompiledFun
             .ok_or_else(|| Error::compile(format!("unknown trap code {}", t.code)))?;
         traps.push((t.offset, code));
     }
+    let mut call_sites = Vec::new();
+    let mut handlers = Vec::new();
+    for site in compiled.buffer.call_sites() {
+        if site.exception_handlers.is_empty() {
+            continue;
+        }
+        let frame_offset = site
+            .frame_offset
+            .ok_or_else(|| Error::compile("a call with handlers has no frame offset"))?;
+        let start = handlers.len() as u32;
+        for h in site.exception_handlers {
+            use cranelift_codegen::{ExceptionContextLoc, FinalizedMachExceptionHandler as H};
+            handlers.push(match *h {
+                H::Tag(tag, target) => HandlerRec::Tag {
+                    tag: tag.as_u32(),
+                    target,
+                },
+                H::Default(target) => HandlerRec::Default(target),
+                H::Context(ExceptionContextLoc::SPOffset(off)) => HandlerRec::Context(off),
+                H::Context(ExceptionContextLoc::GPR(_)) => {
+                    return Err(Error::compile(
+                        "an exception context was left in a register",
+                    ));
+                }
+            });
+        }
+        call_sites.push(CallSite {
+            ret: site.ret_addr,
+            frame_offset,
+            start,
+            end: handlers.len() as u32,
+        });
+    }
     Ok(CompiledFunc {
         bytes,
         relocs,
         traps,
         srclocs,
+        call_sites,
+        handlers,
     })
 }
 
@@ -190,13 +225,7 @@ pub fn compile_image(
     let config = engine.config();
     let epoch_interruption = config.epoch_interruption;
     let started = std::time::Instant::now();
-    let offsets = VMOffsets::new(
-        info.memories.len() as u32,
-        info.tables.len() as u32,
-        info.globals.len() as u32,
-        info.funcs.len() as u32,
-        info.types.len() as u32,
-    );
+    let offsets = VMOffsets::for_module(info);
     let n = bodies.len();
     let jobs: Vec<Mutex<Option<PendingBody<'_>>>> =
         bodies.into_iter().map(|b| Mutex::new(Some(b))).collect();
@@ -280,6 +309,21 @@ pub fn compile_image(
                 .extend(f.traps.iter().map(|(o, c)| (start + o, *c)));
             out.srclocs
                 .extend(f.srclocs.iter().map(|(o, l)| (start + o, *l)));
+            let base = out.handlers.len() as u32;
+            out.handlers.extend(f.handlers.iter().map(|h| match *h {
+                HandlerRec::Tag { tag, target } => HandlerRec::Tag {
+                    tag,
+                    target: start + target,
+                },
+                HandlerRec::Default(target) => HandlerRec::Default(start + target),
+                ctx => ctx,
+            }));
+            out.call_sites.extend(f.call_sites.iter().map(|c| CallSite {
+                ret: start + c.ret,
+                start: base + c.start,
+                end: base + c.end,
+                ..*c
+            }));
         }
     }
     out.traps.sort_by_key(|t| t.0);
@@ -309,6 +353,9 @@ pub struct CodeImage {
     pub traps: Vec<(u32, crate::runtime::trap::TrapCode)>,
     /// (offset, module byte offset of the Wasm operator), by function.
     pub srclocs: Vec<(u32, u32)>,
+    /// Calls with exception handlers, sorted by return offset.
+    pub call_sites: Vec<CallSite>,
+    pub handlers: Vec<HandlerRec>,
 }
 
 /// Places `img` in executable memory, applies its relocations and
@@ -334,6 +381,8 @@ pub fn load_image(
         func_names: info.func_names.clone(),
         traps: img.traps.clone(),
         srclocs: img.srclocs.clone(),
+        call_sites: img.call_sites.clone(),
+        handlers: img.handlers.clone(),
         ..Default::default()
     };
     for i in 0..n {
@@ -363,6 +412,24 @@ pub fn load_image(
 }
 
 /// Compiles the exit trampoline for host functions of type `ty`.
+/// Compiles the throw stub (see `trampolines::throw_stub`) into its own
+/// executable memory.
+pub fn compile_throw_stub(isa: &dyn TargetIsa) -> Result<CodeMemory> {
+    let f = compile_ir(
+        isa,
+        trampolines::throw_stub(
+            isa.default_call_conv(),
+            isa.frontend_config(),
+            crate::runtime::exception::throw_entry as *const () as usize,
+        ),
+    )?;
+    if !f.relocs.is_empty() {
+        return Err(Error::compile("unexpected relocation in the throw stub"));
+    }
+    let (image, _) = code::layout(&[&f]);
+    CodeMemory::new(&image, |_, _| Ok(()))
+}
+
 pub fn compile_exit_trampoline(
     isa: &dyn TargetIsa,
     ty: &crate::types::FuncType,

@@ -97,3 +97,44 @@ pub fn exit(ty: &FuncType, call_conv: CallConv, frontend: TargetFrontendConfig) 
     b.finalize(frontend);
     func
 }
+
+/// The signature of the throw stub as Wasm code calls it (the Wasm calling
+/// convention, so every register counts as clobbered on the exceptional
+/// edge of a `try_call` to it): `(vmctx, tag index, values, exnref)`.
+pub fn throw_stub_signature() -> Signature {
+    let mut sig = Signature::new(super::env::WASM_CALL_CONV);
+    sig.params.push(AbiParam::new(types::I64));
+    sig.params.push(AbiParam::new(types::I32));
+    sig.params.push(AbiParam::new(types::I64));
+    sig.params.push(AbiParam::new(types::I64));
+    sig
+}
+
+/// Builds the throw stub: `throw` and `throw_ref` call it, and it calls
+/// `target` (`extern "C" fn(vmctx, tag, values, exnref, frame_pointer)`,
+/// which never returns) with its own frame pointer, from which the
+/// runtime finds the Wasm frames to search for a handler.
+pub fn throw_stub(call_conv: CallConv, frontend: TargetFrontendConfig, target: usize) -> ir::Function {
+    let mut func = ir::Function::with_name_signature(Default::default(), throw_stub_signature());
+    let mut fctx = FunctionBuilderContext::new();
+    let mut b = FunctionBuilder::new(&mut func, &mut fctx);
+    let block = b.create_block();
+    b.append_block_params_for_function_params(block);
+    b.switch_to_block(block);
+    b.seal_block(block);
+    let p = b.block_params(block).to_vec();
+    let mut sig = Signature::new(call_conv);
+    sig.params.push(AbiParam::new(types::I64));
+    sig.params.push(AbiParam::new(types::I32));
+    sig.params.push(AbiParam::new(types::I64));
+    sig.params.push(AbiParam::new(types::I64));
+    sig.params.push(AbiParam::new(types::I64));
+    let sig = b.import_signature(sig);
+    let fp = b.ins().get_frame_pointer(types::I64);
+    let callee = b.ins().iconst(types::I64, target as i64);
+    b.ins().call_indirect(sig, callee, &[p[0], p[1], p[2], p[3], fp]);
+    b.ins()
+        .trap(super::traps::to_cranelift(crate::runtime::trap::TrapCode::Unreachable));
+    b.finalize(frontend);
+    func
+}

@@ -26,6 +26,12 @@ enum FrameKind {
         else_block: ir::Block,
         else_seen: bool,
     },
+    /// A `try_table`: its catch clauses' blocks, and how many handlers
+    /// were in scope before it.
+    TryTable {
+        catch_blocks: Vec<ir::Block>,
+        handlers_height: usize,
+    },
 }
 
 /// One entry of the control stack.
@@ -55,6 +61,8 @@ pub struct Translator<'a, 'b> {
     dead_depth: u32,
     /// With epoch interruption: what the checks use.
     epoch: Option<EpochCheck>,
+    /// Exception handlers in scope (see `env::Handlers`), innermost last.
+    handlers: Vec<(Option<u32>, ir::Block)>,
 }
 
 /// Values an epoch check needs, set up in the entry block.
@@ -95,6 +103,7 @@ impl<'a, 'b> Translator<'a, 'b> {
             reachable: true,
             dead_depth: 0,
             epoch: None,
+            handlers: Vec::new(),
         }
     }
 
@@ -392,6 +401,25 @@ impl<'a, 'b> Translator<'a, 'b> {
                     reachable_on_entry: true,
                 });
             }
+            O::TryTable { ref try_table } => self.try_table(try_table),
+            O::Throw { tag_index } => {
+                let tag_ty = self.env.info.tag_type(tag_index);
+                let n = tag_ty.params().len();
+                let values = self.stack.split_off(self.stack.len() - n);
+                self.env
+                    .throw(&mut self.b, Some(tag_index), &values, None, &self.handlers);
+                self.reachable = false;
+            }
+            O::ThrowRef => {
+                let exn = self.pop();
+                self.b.ins().trapz(
+                    exn,
+                    super::traps::to_cranelift(TrapCode::NullReference),
+                );
+                self.env
+                    .throw(&mut self.b, None, &[], Some(exn), &self.handlers);
+                self.reachable = false;
+            }
             O::Else => self.else_(),
             O::End => self.end(),
             O::Br { relative_depth } => {
@@ -445,7 +473,9 @@ impl<'a, 'b> Translator<'a, 'b> {
                 let fref = self.pop();
                 let n = self.env.info.types[type_index as usize].params().len();
                 let args = self.stack.split_off(self.stack.len() - n);
-                let results = self.env.call_ref(&mut self.b, type_index, fref, &args, tail);
+                let results =
+                    self.env
+                        .call_ref(&mut self.b, type_index, fref, &args, tail, &self.handlers);
                 self.finish_call(results, tail);
             }
             O::BrTable { ref targets } => {
@@ -478,7 +508,9 @@ impl<'a, 'b> Translator<'a, 'b> {
                 let ty = self.env.info.func_type(function_index).clone();
                 let n = ty.params().len();
                 let args = self.stack.split_off(self.stack.len() - n);
-                let results = self.env.call(&mut self.b, function_index, &args, tail);
+                let results =
+                    self.env
+                        .call(&mut self.b, function_index, &args, tail, &self.handlers);
                 self.finish_call(results, tail);
             }
             O::CallIndirect {
@@ -500,6 +532,7 @@ impl<'a, 'b> Translator<'a, 'b> {
                     index,
                     &args,
                     tail,
+                    &self.handlers,
                 );
                 self.finish_call(results, tail);
             }
@@ -895,6 +928,74 @@ impl<'a, 'b> Translator<'a, 'b> {
         self.reachable = self.frames.last().is_none_or(|f| f.reachable_on_entry);
     }
 
+    /// `try_table`: a block whose calls and throws go to its catch clauses'
+    /// blocks when an exception matches. The catch blocks are built first
+    /// (their branch targets are labels outside the `try_table`), then the
+    /// body continues in a block of its own.
+    fn try_table(&mut self, t: &wasmparser::TryTable) {
+        use wasmparser::Catch;
+        let (params, results) = self.block_sig(t.ty);
+        let next = self.new_block(&results);
+        let body = self.new_block(&params);
+        let args = bargs(self.peekn(params.len()));
+        self.b.ins().jump(body, &args);
+        let height = self.stack.len() - params.len();
+        let handlers_height = self.handlers.len();
+        let mut catch_blocks = Vec::new();
+        let mut clauses = Vec::new();
+        for c in &t.catches {
+            let (tag, label, with_ref) = match *c {
+                Catch::One { tag, label } => (Some(tag), label, false),
+                Catch::OneRef { tag, label } => (Some(tag), label, true),
+                Catch::All { label } => (None, label, false),
+                Catch::AllRef { label } => (None, label, true),
+            };
+            let blk = self.b.create_block();
+            let exn = self.b.append_block_param(blk, types::I64);
+            self.b.switch_to_block(blk);
+            let mut vals = Vec::new();
+            if let Some(tag) = tag {
+                let tys = self.env.info.tag_type(tag);
+                let flags = MemFlagsData::trusted();
+                let base = self.b.ins().load(
+                    types::I64,
+                    flags,
+                    exn,
+                    crate::runtime::exception::EXN_VALUES,
+                );
+                for (i, ty) in tys.params().iter().enumerate() {
+                    vals.push(self.b.ins().load(ir_type(*ty), flags, base, 16 * i as i32));
+                }
+            }
+            if with_ref {
+                vals.push(exn);
+            }
+            let (dest, _) = self.br_target(label);
+            self.b.ins().jump(dest, &bargs(&vals));
+            catch_blocks.push(blk);
+            clauses.push((tag, blk));
+        }
+        // Innermost last, and within one try_table the first clause is the
+        // first to match: pushed in reverse.
+        self.handlers.extend(clauses.into_iter().rev());
+        self.b.switch_to_block(body);
+        self.b.seal_block(body);
+        self.stack.truncate(height);
+        self.stack.extend_from_slice(self.b.block_params(body));
+        self.frames.push(Frame {
+            kind: FrameKind::TryTable {
+                catch_blocks,
+                handlers_height,
+            },
+            next,
+            height,
+            num_params: params.len(),
+            num_results: results.len(),
+            next_reached: false,
+            reachable_on_entry: true,
+        });
+    }
+
     fn end(&mut self) {
         let frame = self.frames.pop().expect("validated: end matches a frame");
         if self.reachable {
@@ -916,6 +1017,17 @@ impl<'a, 'b> Translator<'a, 'b> {
         if let FrameKind::Loop { header } = frame.kind {
             self.b.seal_block(header);
         }
+        if let FrameKind::TryTable {
+            ref catch_blocks,
+            handlers_height,
+        } = frame.kind
+        {
+            // No call after this point can reach its catch clauses.
+            self.handlers.truncate(handlers_height);
+            for blk in catch_blocks {
+                self.b.seal_block(*blk);
+            }
+        }
         self.stack.truncate(frame.height);
         self.b.switch_to_block(frame.next);
         self.b.seal_block(frame.next);
@@ -933,7 +1045,9 @@ impl<'a, 'b> Translator<'a, 'b> {
     fn dead_op(&mut self, op: &Operator<'_>) {
         use Operator as O;
         match op {
-            O::Block { .. } | O::Loop { .. } | O::If { .. } => self.dead_depth += 1,
+            O::Block { .. } | O::Loop { .. } | O::If { .. } | O::TryTable { .. } => {
+                self.dead_depth += 1
+            }
             O::Else if self.dead_depth == 0 => self.else_(),
             O::End if self.dead_depth == 0 => self.end(),
             O::End => self.dead_depth -= 1,

@@ -11,6 +11,7 @@ const UNINITIALIZED_ELEMENT: u8 = 4;
 const BAD_SIGNATURE: u8 = 5;
 const NULL_REFERENCE: u8 = 6;
 const INTERRUPT: u8 = 7;
+const UNCAUGHT_EXCEPTION: u8 = 8;
 
 fn user(c: u8) -> ir::TrapCode {
     ir::TrapCode::unwrap_user(c)
@@ -31,11 +32,12 @@ pub fn to_cranelift(code: TrapCode) -> ir::TrapCode {
         TrapCode::BadSignature => user(BAD_SIGNATURE),
         TrapCode::NullReference => user(NULL_REFERENCE),
         TrapCode::Interrupt => user(INTERRUPT),
+        TrapCode::UncaughtException => user(UNCAUGHT_EXCEPTION),
     }
 }
 
 /// Every trap code, in a fixed order (their numbers in precompiled code).
-pub const ALL: [TrapCode; 12] = [
+pub const ALL: [TrapCode; 13] = [
     TrapCode::StackOverflow,
     TrapCode::IntegerOverflow,
     TrapCode::MemoryOutOfBounds,
@@ -48,6 +50,7 @@ pub const ALL: [TrapCode; 12] = [
     TrapCode::BadSignature,
     TrapCode::NullReference,
     TrapCode::Interrupt,
+    TrapCode::UncaughtException,
 ];
 
 /// The Wasm trap code a Cranelift trap record stands for.

@@ -21,6 +21,7 @@ pub fn features(features: &crate::engine::Features) -> WasmFeatures {
     f.set(WasmFeatures::TAIL_CALL, features.tail_call);
     f.set(WasmFeatures::RELAXED_SIMD, features.relaxed_simd && features.simd);
     f.set(WasmFeatures::FUNCTION_REFERENCES, features.function_references);
+    f.set(WasmFeatures::EXCEPTIONS, features.exceptions);
     f
 }
 
@@ -104,7 +105,12 @@ fn read_payload(
                         info.num_imported_globals += 1;
                         ImportKind::Global(g)
                     }
-                    // Rejected by the validator (exceptions are not enabled).
+                    wasmparser::TypeRef::Tag(t) => {
+                        info.tags.push(t.func_type_idx);
+                        info.num_imported_tags += 1;
+                        ImportKind::Tag(t.func_type_idx)
+                    }
+                    // Rejected by the validator (the features are off).
                     _ => continue,
                 };
                 info.imports.push(Import {
@@ -134,6 +140,11 @@ fn read_payload(
                 info.memories.push(memory_type(&m?));
             }
         }
+        Payload::TagSection(r) => {
+            for t in r {
+                info.tags.push(t?.func_type_idx);
+            }
+        }
         Payload::GlobalSection(r) => {
             for g in r {
                 let g = g?;
@@ -149,6 +160,7 @@ fn read_payload(
                     wasmparser::ExternalKind::Table => ExportIndex::Table(e.index),
                     wasmparser::ExternalKind::Memory => ExportIndex::Memory(e.index),
                     wasmparser::ExternalKind::Global => ExportIndex::Global(e.index),
+                    wasmparser::ExternalKind::Tag => ExportIndex::Tag(e.index),
                     _ => continue,
                 };
                 info.exports.push((e.name.to_string(), idx));
@@ -260,6 +272,8 @@ pub fn heap_type(h: wasmparser::HeapType, type_ids: &[u32]) -> HeapType {
         wasmparser::HeapType::Abstract { ty: A::Func, .. } => HeapType::Func,
         wasmparser::HeapType::Abstract { ty: A::NoFunc, .. } => HeapType::NoFunc,
         wasmparser::HeapType::Abstract { ty: A::NoExtern, .. } => HeapType::NoExtern,
+        wasmparser::HeapType::Abstract { ty: A::Exn, .. } => HeapType::Exn,
+        wasmparser::HeapType::Abstract { ty: A::NoExn, .. } => HeapType::NoExn,
         wasmparser::HeapType::Abstract { .. } => HeapType::Extern,
         wasmparser::HeapType::Concrete(i) | wasmparser::HeapType::Exact(i) => {
             let index = i.as_module_index().unwrap_or(0) as usize;

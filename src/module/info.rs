@@ -1,7 +1,7 @@
 //! `ModuleInfo`: everything the compiler and the instantiator need to know
 //! about a decoded module, in plain owned data.
 
-use crate::types::{ExternType, FuncType, GlobalType, MemoryType, TableType, ValType};
+use crate::types::{ExternType, FuncType, GlobalType, MemoryType, TableType, TagType, ValType};
 use std::collections::HashMap;
 
 /// A constant expression (Wasm 2.0: exactly one instruction).
@@ -42,6 +42,8 @@ pub enum ImportKind {
     Table(TableType),
     Memory(MemoryType),
     Global(GlobalType),
+    /// A tag whose (function) type has the given index.
+    Tag(u32),
 }
 
 /// One import.
@@ -59,6 +61,7 @@ pub enum ExportIndex {
     Table(u32),
     Memory(u32),
     Global(u32),
+    Tag(u32),
 }
 
 /// Where an element segment goes.
@@ -112,6 +115,9 @@ pub struct ModuleInfo {
     pub num_imported_memories: u32,
     pub globals: Vec<GlobalType>,
     pub num_imported_globals: u32,
+    /// The type index of every tag, imported ones first.
+    pub tags: Vec<u32>,
+    pub num_imported_tags: u32,
     /// Initializers of the defined globals.
     pub global_inits: Vec<ConstExpr>,
     /// Exports in declaration order.
@@ -140,6 +146,7 @@ impl ModuleInfo {
             ExportIndex::Table(i) => ExternType::Table(self.tables[i as usize]),
             ExportIndex::Memory(i) => ExternType::Memory(self.memories[i as usize]),
             ExportIndex::Global(i) => ExternType::Global(self.globals[i as usize]),
+            ExportIndex::Tag(i) => ExternType::Tag(self.tag_type(i)),
         }
     }
     /// The extern type of an import.
@@ -149,6 +156,14 @@ impl ModuleInfo {
             ImportKind::Table(t) => ExternType::Table(*t),
             ImportKind::Memory(m) => ExternType::Memory(*m),
             ImportKind::Global(g) => ExternType::Global(*g),
+            ImportKind::Tag(t) => ExternType::Tag(TagType::new(
+                self.types[*t as usize].params().iter().copied(),
+            )),
         }
+    }
+    /// The type of tag `index` (imported or defined).
+    pub fn tag_type(&self, index: u32) -> TagType {
+        let t = &self.types[self.tags[index as usize] as usize];
+        TagType::new(t.params().iter().copied())
     }
 }

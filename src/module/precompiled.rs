@@ -17,6 +17,9 @@
 //!         index or bytes helper name, i64 addend)
 //! u32 n | n × (u32 offset, u8 trap code)
 //! u32 n | n × (u32 code offset, u32 module offset)
+//! u32 n | n × call site (u32 return offset, u32 frame offset, u32 first
+//!         handler, u32 end of handlers)
+//! u32 n | n × handler (u8 kind: 0 context, 1 tag, 2 default; u32, u32)
 //! u64 FNV-1a checksum of everything before it
 //! ```
 //!
@@ -33,6 +36,7 @@ use crate::compile::CodeImage;
 use crate::compile::code::{RelocTarget, Relocation};
 use crate::compile::traps;
 use crate::engine::Engine;
+use crate::runtime::code::{CallSite, HandlerRec};
 use crate::error::{Error, ErrorKind, Result};
 use crate::runtime::vmctx::*;
 use cranelift_codegen::binemit::Reloc;
@@ -40,7 +44,7 @@ use cranelift_codegen::ir::LibCall;
 use std::str::FromStr;
 
 const MAGIC: &[u8] = b"\0wasi-rt-precompiled";
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 /// The runtime layout compiled code depends on: vmctx and structure
 /// offsets, the libcall table, the trap-code numbering.
@@ -54,7 +58,7 @@ fn abi() -> String {
          limits {LIMITS_EPOCH_DEADLINE} {LIMITS_EPOCH}; funcref {FUNCREF_CODE} {FUNCREF_VMCTX} \
          {FUNCREF_TYPE_ID}; memory {MEMORY_BASE} {MEMORY_LENGTH}; table {TABLE_BASE} \
          {TABLE_LENGTH}; global {}; slot {}; libcalls {}; traps {:?}",
-        VMOffsets::new(1, 1, 1, 1, 1),
+        VMOffsets::new(1, 1, 1, 1, 1, 1),
         std::mem::size_of::<VMGlobal>(),
         crate::compile::trampolines::SLOT,
         libcalls.join(","),
@@ -245,6 +249,24 @@ pub fn write(
         w.u32(*off);
         w.u32(*loc);
     }
+    w.count(code.call_sites.len());
+    for c in &code.call_sites {
+        w.u32(c.ret);
+        w.u32(c.frame_offset);
+        w.u32(c.start);
+        w.u32(c.end);
+    }
+    w.count(code.handlers.len());
+    for h in &code.handlers {
+        let (kind, a, b) = match *h {
+            HandlerRec::Context(off) => (0, off, 0),
+            HandlerRec::Tag { tag, target } => (1, tag, target),
+            HandlerRec::Default(target) => (2, target, 0),
+        };
+        w.u8(kind);
+        w.u32(a);
+        w.u32(b);
+    }
     let sum = checksum(&w.0);
     w.u64(sum);
     Ok(w.0)
@@ -413,6 +435,52 @@ pub fn read<'a>(
         }
         code.srclocs.push((off, loc));
     }
+    let n = r.count(16)?;
+    for _ in 0..n {
+        let c = CallSite {
+            ret: r.u32()?,
+            frame_offset: r.u32()?,
+            start: r.u32()?,
+            end: r.u32()?,
+        };
+        if !code.within_a_function(c.ret.saturating_sub(1), 1) || c.start > c.end {
+            return Err(bad("call site outside the code"));
+        }
+        code.call_sites.push(c);
+    }
+    let n = r.count(9)?;
+    for _ in 0..n {
+        let (kind, a, b) = (r.u8()?, r.u32()?, r.u32()?);
+        code.handlers.push(match kind {
+            0 => HandlerRec::Context(a),
+            1 => HandlerRec::Tag { tag: a, target: b },
+            2 => HandlerRec::Default(a),
+            _ => return Err(bad("unknown handler kind")),
+        });
+    }
+    // Every handler list in range, targets and context slots where a call
+    // site's function and frame are.
+    for c in &code.call_sites {
+        let list = code
+            .handlers
+            .get(c.start as usize..c.end as usize)
+            .ok_or_else(|| bad("call site handlers out of range"))?;
+        for h in list {
+            let ok = match *h {
+                HandlerRec::Context(off) => u64::from(off) + 8 <= u64::from(c.frame_offset),
+                HandlerRec::Tag { tag, target } => {
+                    (tag as usize) < info.tags.len() && code.same_function(c.ret - 1, target)
+                }
+                HandlerRec::Default(target) => code.same_function(c.ret - 1, target),
+            };
+            if !ok {
+                return Err(bad("exception handler outside its function"));
+            }
+        }
+    }
+    if !code.call_sites.is_sorted_by_key(|c| c.ret) {
+        return Err(bad("call sites out of order"));
+    }
     if r.pos != rest.len() {
         return Err(bad("trailing bytes"));
     }
@@ -423,6 +491,13 @@ pub fn read<'a>(
 }
 
 impl CodeImage {
+    /// Whether offsets `a` and `b` lie inside the same function.
+    fn same_function(&self, a: u32, b: u32) -> bool {
+        let i = self.offsets.partition_point(|s| *s <= a);
+        let j = self.offsets.partition_point(|s| *s <= b);
+        i > 0 && i == j && b < self.ends[i - 1] && a < self.ends[i - 1]
+    }
+
     /// Whether `[offset, offset + width)` lies inside one function.
     fn within_a_function(&self, offset: u32, width: u32) -> bool {
         let i = self.offsets.partition_point(|s| *s <= offset);

@@ -16,6 +16,31 @@ pub struct FuncRange {
     pub func_index: u32,
 }
 
+/// What an exception handler of a call site does, in order (the first
+/// match wins).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HandlerRec {
+    /// The vmctx that tag indices refer to is at this offset from the
+    /// call's stack pointer.
+    Context(u32),
+    /// Exceptions with the module's tag `tag` resume at `target` (a code
+    /// offset).
+    Tag { tag: u32, target: u32 },
+    /// Every exception resumes at `target`.
+    Default(u32),
+}
+
+/// A call that may be unwound into: where it returns, how far its stack
+/// pointer is below the frame pointer, and its handlers
+/// (`handlers[start..end]` of the code's `handlers`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CallSite {
+    pub ret: u32,
+    pub frame_offset: u32,
+    pub start: u32,
+    pub end: u32,
+}
+
 /// What the trap handler and backtraces need to know about loaded code.
 #[derive(Debug, Default)]
 pub struct CodeInfo {
@@ -25,6 +50,10 @@ pub struct CodeInfo {
     pub funcs: Vec<FuncRange>,
     /// (code offset, module byte offset of the operator), sorted.
     pub srclocs: Vec<(u32, u32)>,
+    /// Calls inside `try_table` scopes, sorted by return offset.
+    pub call_sites: Vec<CallSite>,
+    /// Their handlers.
+    pub handlers: Vec<HandlerRec>,
     /// Module byte offset of each defined function's body, by function index.
     pub body_offsets: std::collections::HashMap<u32, u32>,
     pub module_name: Option<String>,
@@ -142,6 +171,22 @@ pub fn lookup_trap(pc: usize) -> Option<TrapCode> {
         let off = (pc - start) as u32;
         let i = info.traps.binary_search_by_key(&off, |t| t.0).ok()?;
         Some(info.traps[i].1)
+    })
+}
+
+/// The handlers of the call returning to `ret` (a return address in Wasm
+/// code), with what the runtime needs to resume at one: the code base, the
+/// frame offset and the handler list. `None` when the call has none.
+pub fn call_site_handlers(ret: usize) -> Option<(usize, u32, Vec<HandlerRec>)> {
+    with_code(ret, |start, info| {
+        let off = (ret - start) as u32;
+        let i = info.call_sites.binary_search_by_key(&off, |c| c.ret).ok()?;
+        let c = info.call_sites[i];
+        let handlers = info
+            .handlers
+            .get(c.start as usize..c.end as usize)?
+            .to_vec();
+        Some((start, c.frame_offset, handlers))
     })
 }
 

@@ -212,6 +212,11 @@ impl Func {
             unreachable!("call_raw is only used for Wasm functions")
         };
         let (code, vmctx) = (data.funcref.code, data.funcref.vmctx);
+        if inner.limits.stack_limit == 0 {
+            // The outermost call: no Wasm frame holds an exception now,
+            // and every result of earlier calls has been taken over.
+            inner.collect_exceptions();
+        }
         let prev = std::mem::replace(&mut inner.current, store_ptr);
         let max_stack = inner.engine.config().max_wasm_stack;
         let limits: *mut _ = &mut inner.limits;
@@ -254,6 +259,19 @@ unsafe extern "C" fn host_dispatch(
     // SAFETY: forwarded contract.
     let result = unsafe { dispatch(ctx, caller_vmctx, slots) };
     if let Err(mut t) = result {
+        if let Some(exn) = t.exception() {
+            // A Wasm exception (thrown by the host function, or one that
+            // left a nested call): Wasm handlers above may catch it.
+            // SAFETY: the store is running this call; the trampoline's
+            // frame pointer starts the search; this frame owns nothing
+            // that needs dropping once `t` is gone.
+            unsafe {
+                let store = &mut *(*ctx).store;
+                let raw = exn.to_raw(store);
+                drop(t);
+                crate::runtime::exception::throw_raw(store, raw, trampoline_fp)
+            }
+        }
         if t.frames().is_empty() {
             // SAFETY: the exit trampoline passed its own frame pointer;
             // the frames above it are Wasm frames, then the entry's.

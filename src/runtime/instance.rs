@@ -25,6 +25,8 @@ pub struct InstanceData {
     pub memories: Vec<u32>,
     pub tables: Vec<u32>,
     pub globals: Vec<u32>,
+    /// Store indices of the module's tags, imported ones first.
+    pub tags: Vec<u32>,
     /// Raw elements of each element segment; emptied by `elem.drop`.
     pub elems: Vec<Vec<u64>>,
     /// Whether each data segment was dropped.
@@ -95,6 +97,8 @@ pub enum Extern {
     Global(Global),
     Table(Table),
     Memory(Memory),
+    /// A tag (exception handling).
+    Tag(super::exception::Tag),
 }
 
 impl Extern {
@@ -105,6 +109,7 @@ impl Extern {
             Extern::Global(g) => ExternType::Global(g.ty(store)),
             Extern::Table(t) => ExternType::Table(t.ty(store)),
             Extern::Memory(m) => ExternType::Memory(m.ty(store)),
+            Extern::Tag(t) => ExternType::Tag(t.ty(store)),
         }
     }
     fn store_id(&self) -> u64 {
@@ -113,6 +118,15 @@ impl Extern {
             Extern::Global(g) => g.store_id,
             Extern::Table(t) => t.store_id,
             Extern::Memory(m) => m.store_id,
+            Extern::Tag(t) => t.store_id,
+        }
+    }
+    /// The tag, if this is one.
+    pub fn into_tag(self) -> Option<super::exception::Tag> {
+        if let Extern::Tag(t) = self {
+            Some(t)
+        } else {
+            None
         }
     }
     /// The function, if this is one.
@@ -220,6 +234,7 @@ impl Instance {
         let mut memories = Vec::new();
         let mut tables = Vec::new();
         let mut globals = Vec::new();
+        let mut tags = Vec::new();
         for (imp, ext) in info.imports.iter().zip(imports) {
             let what = || format!("import {}::{}", imp.module, imp.name);
             if ext.store_id() != store.inner.id {
@@ -258,6 +273,18 @@ impl Instance {
                         )));
                     }
                     tables.push(t.index);
+                }
+                (ImportKind::Tag(t), Extern::Tag(tag)) => {
+                    // Tags match when their types are the same.
+                    let want = &info.types[*t as usize];
+                    let have = &store.inner.tags[tag.index as usize].ty;
+                    if want.params() != have.params() {
+                        return Err(Error::link(format!(
+                            "incompatible import type for {}",
+                            what()
+                        )));
+                    }
+                    tags.push(tag.index);
                 }
                 (ImportKind::Global(want), Extern::Global(g)) => {
                     // A mutable global must have exactly the wanted type;
@@ -323,13 +350,7 @@ impl Instance {
         for t in new_tables {
             tables.push(store.inner.tables.insert_with(|_| t));
         }
-        let offsets = VMOffsets::new(
-            info.memories.len() as u32,
-            info.tables.len() as u32,
-            info.globals.len() as u32,
-            info.funcs.len() as u32,
-            info.types.len() as u32,
-        );
+        let offsets = VMOffsets::for_module(info);
         let vmctx: Box<[u64]> = vec![0u64; offsets.size as usize / 8].into_boxed_slice();
         let vmctx_ptr = vmctx.as_ptr() as *mut u8;
         // Defined functions.
@@ -366,6 +387,13 @@ impl Instance {
             store.inner.pin_funcref(raw as u64, ty.content, Some(index));
             globals.push(store.inner.globals.insert_with(|_| Box::new(g)));
         }
+        for t in &info.tags[info.num_imported_tags as usize..] {
+            let data = Box::new(super::exception::TagData {
+                ty: info.types[*t as usize].clone(),
+                owner: Some(index),
+            });
+            tags.push(store.inner.tags.insert_with(|_| data));
+        }
         // Typed tables start filled with their initial element (which may
         // name this instance's functions and globals, so it comes now).
         for (i, init) in info.table_inits.iter().enumerate() {
@@ -394,6 +422,7 @@ impl Instance {
             memories,
             tables,
             globals,
+            tags,
             elems,
             data_dropped: vec![false; info.datas.len()],
             pinned: false,
@@ -436,6 +465,12 @@ impl Instance {
             }
             for (i, id) in module.type_ids().iter().enumerate() {
                 put(offsets.type_id(i as u32), *id as usize);
+            }
+            for (i, t) in d.tags.iter().enumerate() {
+                put(
+                    offsets.tag(i as u32),
+                    &*inner.tags[*t as usize] as *const super::exception::TagData as usize,
+                );
             }
         }
         let placed = store.inner.instances.insert_with(|_| data);
@@ -532,6 +567,10 @@ impl Instance {
             ExportIndex::Global(i) => Extern::Global(Global {
                 store_id: id,
                 index: inst.globals[i as usize],
+            }),
+            ExportIndex::Tag(i) => Extern::Tag(super::exception::Tag {
+                store_id: id,
+                index: inst.tags[i as usize],
             }),
         }
     }

@@ -2,6 +2,7 @@
 //! memories, tables, globals and functions; traps unwind to the host.
 
 pub mod code;
+pub mod exception;
 pub mod func;
 pub mod global;
 pub mod instance;

@@ -56,7 +56,7 @@ impl<T> Slots<T> {
     }
     /// Lets a later `insert_with` reuse slot `index`, whose object nothing
     /// refers to any more (it stays in place, inert, until then).
-    fn recycle(&mut self, index: u32) {
+    pub(crate) fn recycle(&mut self, index: u32) {
         self.free.push(index);
     }
 }
@@ -85,6 +85,12 @@ pub struct StoreInner {
     pub tables: Slots<Box<TableData>>,
     pub globals: Slots<Box<GlobalData>>,
     pub instances: Slots<Box<InstanceData>>,
+    /// Tags (exception handling), defined by instances or made by the host.
+    pub tags: Slots<Box<super::exception::TagData>>,
+    /// Exceptions (see `exception.rs` for how long they live).
+    pub exns: Slots<Box<super::exception::ExnData>>,
+    /// Exceptions made since the last collection.
+    pub exns_since_collect: usize,
     pub externs: Vec<Box<dyn Any + Send + Sync>>,
     /// The `Store` currently running Wasm, for host functions' `Caller`.
     pub current: *mut Store,
@@ -131,12 +137,16 @@ impl Store {
                     stack_limit: 0,
                     epoch_deadline: u64::MAX,
                     epoch: &engine.0.epoch,
+                    throw_stub: engine.throw_stub(),
                 },
                 funcs: Slots::default(),
                 memories: Slots::default(),
                 tables: Slots::default(),
                 globals: Slots::default(),
                 instances: Slots::default(),
+                tags: Slots::default(),
+                exns: Slots::default(),
+                exns_since_collect: 0,
                 externs: Vec::new(),
                 current: std::ptr::null_mut(),
                 memory_limit: None,
@@ -223,6 +233,7 @@ impl StoreInner {
             crate::Extern::Memory(m) => self.memories[m.index as usize].owner,
             crate::Extern::Table(t) => self.tables[t.index as usize].owner,
             crate::Extern::Global(g) => self.globals[g.index as usize].owner,
+            crate::Extern::Tag(t) => self.tags[t.index as usize].owner,
         }
     }
 
@@ -348,6 +359,8 @@ impl Store {
                 inner.globals.recycle(*g);
             }
         }
+        // Tags are not recycled: an exception that escaped may still name
+        // one (a tag costs a few bytes).
         inner.instances.recycle(index);
         true
     }

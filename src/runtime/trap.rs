@@ -23,6 +23,9 @@ pub enum TrapCode {
     Unreachable,
     /// The store's epoch deadline passed (`Config::epoch_interruption`).
     Interrupt,
+    /// A Wasm exception no handler caught left Wasm (the trap carries it:
+    /// `Trap::exception`).
+    UncaughtException,
 }
 
 impl TrapCode {
@@ -41,6 +44,7 @@ impl TrapCode {
             TrapCode::BadConversionToInteger => "invalid conversion to integer",
             TrapCode::Unreachable => "unreachable",
             TrapCode::Interrupt => "interrupted: the epoch deadline passed",
+            TrapCode::UncaughtException => "uncaught exception",
         }
     }
 }
@@ -70,6 +74,7 @@ pub struct Trap {
     message: String,
     frames: Vec<FrameInfo>,
     exit_status: Option<i32>,
+    exception: Option<crate::ExnRef>,
 }
 
 impl Trap {
@@ -80,7 +85,26 @@ impl Trap {
             message: message.into(),
             frames: Vec::new(),
             exit_status: None,
+            exception: None,
         }
+    }
+    /// A Wasm exception, for a host function to throw: Wasm handlers up the
+    /// stack catch it like one thrown by `throw` (make it with
+    /// `ExnRef::new`). If none does, the call into Wasm fails with an
+    /// "uncaught exception" trap carrying it.
+    pub fn throw(exception: crate::ExnRef) -> Trap {
+        Trap {
+            code: Some(TrapCode::UncaughtException),
+            message: TrapCode::UncaughtException.message().to_string(),
+            frames: Vec::new(),
+            exit_status: None,
+            exception: Some(exception),
+        }
+    }
+    /// The exception, when this is an uncaught exception (or one a host
+    /// function throws).
+    pub fn exception(&self) -> Option<crate::ExnRef> {
+        self.exception
     }
     /// A trap that asks the embedder to end the program with `status`
     /// (what WASI's `proc_exit` raises).
@@ -90,6 +114,7 @@ impl Trap {
             message: format!("exited with status {status}"),
             frames: Vec::new(),
             exit_status: Some(status),
+            exception: None,
         }
     }
     pub(crate) fn from_code(code: TrapCode, frames: Vec<FrameInfo>) -> Trap {
@@ -98,6 +123,7 @@ impl Trap {
             message: code.message().to_string(),
             frames,
             exit_status: None,
+            exception: None,
         }
     }
     /// The trap code, for traps raised by Wasm code.

@@ -19,6 +19,8 @@ pub enum Val {
     V128(u128),
     FuncRef(Option<Func>),
     ExternRef(Option<ExternRef>),
+    /// An exception (exception handling's `exnref`).
+    ExnRef(Option<crate::ExnRef>),
 }
 
 impl Val {
@@ -32,6 +34,7 @@ impl Val {
             Val::V128(_) => ValType::V128,
             Val::FuncRef(_) => ValType::FuncRef,
             Val::ExternRef(_) => ValType::ExternRef,
+            Val::ExnRef(_) => ValType::ExnRef,
         }
     }
     /// Whether this value may stand where a value of type `ty` is
@@ -51,9 +54,13 @@ impl Val {
                     _ => false,
                 },
             },
-            (Val::ExternRef(e), ValType::Ref(r)) if !r.heap.is_func() => match e {
+            (Val::ExternRef(e), ValType::Ref(r)) if r.heap.top() == HeapType::Extern => match e {
                 None => r.nullable,
                 Some(_) => r.heap == HeapType::Extern,
+            },
+            (Val::ExnRef(e), ValType::Ref(r)) if r.heap.top() == HeapType::Exn => match e {
+                None => r.nullable,
+                Some(_) => r.heap == HeapType::Exn,
             },
             (v, t) => v.ty() == t,
         }
@@ -69,6 +76,7 @@ impl Val {
             ValType::F32 => Val::F32(0),
             ValType::F64 => Val::F64(0),
             ValType::Ref(r) if r.heap.is_func() => Val::FuncRef(None),
+            ValType::Ref(r) if r.heap.top() == crate::types::HeapType::Exn => Val::ExnRef(None),
             ValType::Ref(_) => Val::ExternRef(None),
         }
     }
@@ -122,7 +130,8 @@ impl Val {
             Val::F32(v) => v as u128,
             Val::F64(v) => v as u128,
             Val::V128(v) => v,
-            Val::FuncRef(None) | Val::ExternRef(None) => 0,
+            Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => 0,
+            Val::ExnRef(Some(e)) => e.to_raw(store) as u128,
             Val::FuncRef(Some(f)) => {
                 &*store.funcs[f.index as usize].funcref as *const VMFuncRef as usize as u128
             }
@@ -141,6 +150,9 @@ impl Val {
             ValType::Ref(r) if r.heap.is_func() => {
                 Val::FuncRef(Func::from_raw(store, raw as u64))
             }
+            ValType::Ref(r) if r.heap.top() == crate::types::HeapType::Exn => {
+                Val::ExnRef(crate::ExnRef::from_raw(store, raw as u64))
+            }
             ValType::Ref(_) => Val::ExternRef(ExternRef::from_raw(store, raw as u64)),
         }
     }
@@ -150,6 +162,7 @@ impl Val {
         match self {
             Val::FuncRef(Some(f)) => f.store_id == store.id,
             Val::ExternRef(Some(e)) => e.store_id == store.id,
+            Val::ExnRef(Some(e)) => e.store_id == store.id,
             _ => true,
         }
     }

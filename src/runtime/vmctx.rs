@@ -14,6 +14,7 @@
 //! | `globals_start`   | `[*mut VMGlobal; globals]`               |
 //! | `funcs_start`     | `[*const VMFuncRef; funcs]`              |
 //! | `types_start`     | `[u64; types]`: engine-wide signature id  |
+//! | `tags_start`      | `[*const TagData; tags]`: tag identities  |
 //!
 //! Signature ids live in the vmctx rather than in the code, so compiled
 //! code does not depend on the order an engine met its signatures in (a
@@ -29,11 +30,15 @@ pub struct VMLimits {
     pub epoch_deadline: u64,
     /// The engine's epoch counter (the engine outlives its stores).
     pub epoch: *const std::sync::atomic::AtomicU64,
+    /// The engine's throw stub (see `compile::trampolines::throw_stub`):
+    /// `throw` and `throw_ref` call it.
+    pub throw_stub: usize,
 }
 
 /// Offsets of `VMLimits` fields.
 pub const LIMITS_EPOCH_DEADLINE: i32 = 8;
 pub const LIMITS_EPOCH: i32 = 16;
+pub const LIMITS_THROW_STUB: i32 = 24;
 
 /// A linear memory as compiled code sees it.
 #[repr(C)]
@@ -97,27 +102,53 @@ pub struct VMOffsets {
     pub globals_start: u32,
     pub funcs_start: u32,
     pub types_start: u32,
+    pub tags_start: u32,
     /// Total size of the vmctx in bytes.
     pub size: u32,
 }
 
 impl VMOffsets {
     /// The layout for a module with these counts (imports included).
-    pub fn new(memories: u32, tables: u32, globals: u32, funcs: u32, types: u32) -> VMOffsets {
+    pub fn new(
+        memories: u32,
+        tables: u32,
+        globals: u32,
+        funcs: u32,
+        types: u32,
+        tags: u32,
+    ) -> VMOffsets {
         let memories_start = HEADER_SIZE;
         let tables_start = memories_start + 8 * memories;
         let globals_start = tables_start + 8 * tables;
         let funcs_start = globals_start + 8 * globals;
         let types_start = funcs_start + 8 * funcs;
-        let size = types_start + 8 * types;
+        let tags_start = types_start + 8 * types;
+        let size = tags_start + 8 * tags;
         VMOffsets {
             memories_start,
             tables_start,
             globals_start,
             funcs_start,
             types_start,
+            tags_start,
             size,
         }
+    }
+
+    /// The layout for `info`'s module.
+    pub fn for_module(info: &crate::module::ModuleInfo) -> VMOffsets {
+        VMOffsets::new(
+            info.memories.len() as u32,
+            info.tables.len() as u32,
+            info.globals.len() as u32,
+            info.funcs.len() as u32,
+            info.types.len() as u32,
+            info.tags.len() as u32,
+        )
+    }
+    /// The slot holding the identity of the module's tag `i`.
+    pub fn tag(&self, i: u32) -> i32 {
+        (self.tags_start + 8 * i) as i32
     }
     /// The slot holding the signature id of the module's type `i`.
     pub fn type_id(&self, i: u32) -> i32 {
@@ -161,16 +192,18 @@ mod tests {
             LIMITS_EPOCH_DEADLINE
         );
         assert_eq!(offset_of!(VMLimits, epoch) as i32, LIMITS_EPOCH);
+        assert_eq!(offset_of!(VMLimits, throw_stub) as i32, LIMITS_THROW_STUB);
     }
 
     #[test]
     fn vmctx_arrays_follow_each_other() {
-        let o = VMOffsets::new(1, 2, 3, 4, 2);
+        let o = VMOffsets::new(1, 2, 3, 4, 2, 1);
         assert_eq!(o.memories_start, 32);
         assert_eq!(o.tables_start, 40);
         assert_eq!(o.globals_start, 56);
         assert_eq!(o.funcs_start, 80);
         assert_eq!(o.types_start, 112);
-        assert_eq!(o.size, 128);
+        assert_eq!(o.tags_start, 128);
+        assert_eq!(o.size, 136);
     }
 }

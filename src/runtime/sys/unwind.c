@@ -31,3 +31,41 @@ void wasi_rt_unwind(void) {
 int wasi_rt_in_wasm(void) {
     return wasi_rt_current != NULL;
 }
+
+/* wasi_rt_resume(pc, sp, fp, payload): continues at an exception handler of
+ * a Wasm frame: the exnref in the first payload register, zero in the
+ * second, the frame's stack and frame pointers, then a jump to the handler.
+ * No other register is restored: every call that has handlers uses the
+ * Wasm calling convention, under which Cranelift treats all registers as
+ * clobbered on the exceptional edge. The frames skipped (the runtime's
+ * search, Wasm callees) own nothing that needs releasing. */
+#if defined(__x86_64__)
+__asm__(
+    ".text\n"
+    ".globl wasi_rt_resume\n"
+    ".hidden wasi_rt_resume\n"
+    ".type wasi_rt_resume,@function\n"
+    "wasi_rt_resume:\n"
+    "    mov %rdx, %rbp\n"
+    "    mov %rsi, %rsp\n"
+    "    mov %rcx, %rax\n"
+    "    xor %edx, %edx\n"
+    "    jmp *%rdi\n"
+    ".size wasi_rt_resume, .-wasi_rt_resume\n");
+#elif defined(__aarch64__)
+__asm__(
+    ".text\n"
+    ".globl wasi_rt_resume\n"
+    ".hidden wasi_rt_resume\n"
+    ".type wasi_rt_resume,%function\n"
+    "wasi_rt_resume:\n"
+    "    mov x29, x2\n"
+    "    mov sp, x1\n"
+    "    mov x16, x0\n"
+    "    mov x0, x3\n"
+    "    mov x1, xzr\n"
+    "    br x16\n"
+    ".size wasi_rt_resume, .-wasi_rt_resume\n");
+#else
+#error "wasi-rt: no exception resume routine for this architecture"
+#endif

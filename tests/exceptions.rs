@@ -1,0 +1,194 @@
+//! Wasm exception handling through the Rust API: tags, throwing and
+//! catching in Wasm, exceptions crossing host functions, uncaught
+//! exceptions as traps, and how long exceptions live.
+
+use wasi_rt::*;
+
+const THROWER: &str = r#"(module
+  (tag $e (export "e") (param i32 i64))
+  (tag $empty (export "empty"))
+  (import "host" "call" (func $host))
+  (func $throw (export "throw") (param i32)
+    (throw $e (local.get 0) (i64.const 9)))
+  (func (export "catch_from_host") (result i32)
+    (block $h (result i32 i64)
+      (try_table (catch $e $h)
+        (call $host))
+      (return (i32.const -1)))
+    (drop))
+  (func (export "catch_all_ref") (result i32)
+    (block $h (result exnref)
+      (try_table (catch_all_ref $h)
+        (call $throw (i32.const 5)))
+      (return (i32.const -1)))
+    (drop)
+    (i32.const 1))
+  (func (export "rethrow_ref")
+    (block $h (result exnref)
+      (try_table (catch_all_ref $h)
+        (call $throw (i32.const 6)))
+      (unreachable))
+    (throw_ref))
+  (func (export "count") (param $n i32) (result i32)
+    (local $caught i32)
+    (loop $again
+      (block $h (result i32 i64)
+        (try_table (catch $e $h)
+          (call $throw (local.get $n)))
+        (unreachable))
+      (drop) (drop)
+      (local.set $caught (i32.add (local.get $caught) (i32.const 1)))
+      (br_if $again (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $caught)))"#;
+
+struct Setup {
+    store: Store,
+    inst: Instance,
+}
+
+/// Instantiates THROWER with `host` as its imported function.
+fn setup(host: impl Fn(Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync + 'static) -> Setup {
+    let engine = Engine::default();
+    let module = Module::new(&engine, THROWER).unwrap();
+    let mut store = Store::new(&engine);
+    let f = Func::new(&mut store, FuncType::new([], []), host).unwrap();
+    let inst = Instance::new(&mut store, &module, &[Extern::Func(f)]).unwrap();
+    Setup { store, inst }
+}
+
+fn call(s: &mut Setup, name: &str, args: &[Val]) -> Result<Vec<Val>, Error> {
+    let f = s.inst.get_func(&s.store, name).unwrap();
+    let mut out = vec![Val::I32(0); f.ty(&s.store).results().len()];
+    f.call(&mut s.store, args, &mut out).map(|()| out)
+}
+
+#[test]
+fn an_uncaught_exception_is_a_trap_carrying_the_exception_and_the_instance_stays_usable() {
+    let mut s = setup(|_, _, _| Ok(()));
+    let err = call(&mut s, "throw", &[Val::I32(42)]).unwrap_err();
+    let trap = err.as_trap().expect("a trap");
+    assert_eq!(trap.code(), Some(TrapCode::UncaughtException));
+    assert!(trap.message().contains("uncaught exception"), "{trap}");
+    assert!(!trap.frames().is_empty(), "with a backtrace");
+    let exn = trap.exception().expect("the exception");
+    let tag = s.inst.get_export(&s.store, "e").unwrap().into_tag().unwrap();
+    assert_eq!(exn.tag(&s.store), tag);
+    assert_eq!(exn.values(&s.store), vec![Val::I32(42), Val::I64(9)]);
+    // Still usable.
+    assert_eq!(call(&mut s, "catch_all_ref", &[]).unwrap(), vec![Val::I32(1)]);
+}
+
+#[test]
+fn throw_ref_rethrows_the_same_exception() {
+    let mut s = setup(|_, _, _| Ok(()));
+    let err = call(&mut s, "rethrow_ref", &[]).unwrap_err();
+    let exn = err.as_trap().and_then(|t| t.exception()).expect("an exception");
+    assert_eq!(exn.values(&s.store), vec![Val::I32(6), Val::I64(9)]);
+}
+
+#[test]
+fn a_host_function_can_throw_an_exception_that_wasm_catches() {
+    let mut s = setup(|mut caller, _, _| {
+        let tag = caller.get_export("e").unwrap().into_tag().unwrap();
+        let exn = ExnRef::new(caller.store(), tag, &[Val::I32(123), Val::I64(0)])
+            .map_err(|e| Trap::new(e.to_string()))?;
+        Err(Trap::throw(exn))
+    });
+    assert_eq!(call(&mut s, "catch_from_host", &[]).unwrap(), vec![Val::I32(123)]);
+}
+
+#[test]
+fn an_exception_from_a_nested_call_crosses_the_host_function_into_outer_wasm() {
+    // The host function calls back into Wasm, which throws; the host
+    // passes the error on, and the outer Wasm catches the exception.
+    let engine = Engine::default();
+    let module = Module::new(&engine, THROWER).unwrap();
+    let mut store = Store::new(&engine);
+    let slot: std::sync::Arc<std::sync::Mutex<Option<Instance>>> = Default::default();
+    let inner = slot.clone();
+    let f = Func::new(&mut store, FuncType::new([], []), move |mut caller, _, _| {
+        let inst = inner.lock().unwrap().expect("set");
+        let throw = inst.get_func(caller.store(), "throw").unwrap();
+        throw
+            .call(caller.store(), &[Val::I32(77)], &mut [])
+            .map_err(|e| e.into_trap().unwrap_or_else(|e| Trap::new(e.to_string())))
+    })
+    .unwrap();
+    let inst = Instance::new(&mut store, &module, &[Extern::Func(f)]).unwrap();
+    *slot.lock().unwrap() = Some(inst);
+    let catch = inst.get_func(&store, "catch_from_host").unwrap();
+    let mut out = [Val::I32(0)];
+    catch.call(&mut store, &[], &mut out).unwrap();
+    assert_eq!(out[0], Val::I32(77));
+}
+
+#[test]
+fn exceptions_caught_inside_wasm_do_not_accumulate() {
+    let mut s = setup(|_, _, _| Ok(()));
+    let statm = || {
+        let s = std::fs::read_to_string("/proc/self/statm").unwrap();
+        s.split_whitespace().nth(1).unwrap().parse::<usize>().unwrap() * 4096
+    };
+    assert_eq!(call(&mut s, "count", &[Val::I32(1000)]).unwrap(), vec![Val::I32(1000)]);
+    let before = statm();
+    for _ in 0..100 {
+        // 10,000 exceptions thrown and caught per call; freed when the
+        // next call starts.
+        assert_eq!(
+            call(&mut s, "count", &[Val::I32(10_000)]).unwrap(),
+            vec![Val::I32(10_000)]
+        );
+    }
+    let grown = statm().saturating_sub(before);
+    // A million exceptions kept would take over 50 MB.
+    assert!(grown < 16 << 20, "RSS grew by {} KiB", grown >> 10);
+}
+
+#[test]
+fn tags_are_imported_by_identity_and_checked_by_type() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine);
+    let tag = Tag::new(&mut store, &TagType::new([ValType::I32]));
+    let other = Tag::new(&mut store, &TagType::new([ValType::I32]));
+    let module = Module::new(
+        &engine,
+        r#"(module
+  (import "h" "t" (tag $t (param i32)))
+  (func (export "throw") (param i32) (throw $t (local.get 0))))"#,
+    )
+    .unwrap();
+    let inst = Instance::new(&mut store, &module, &[Extern::Tag(tag)]).unwrap();
+    let throw = inst.get_func(&store, "throw").unwrap();
+    let err = throw.call(&mut store, &[Val::I32(3)], &mut []).unwrap_err();
+    let exn = err.as_trap().and_then(|t| t.exception()).unwrap();
+    assert_eq!(exn.tag(&store), tag);
+    assert_ne!(exn.tag(&store), other);
+    // A tag of another type does not link.
+    let wrong = Tag::new(&mut store, &TagType::new([ValType::I64]));
+    let err = Instance::new(&mut store, &module, &[Extern::Tag(wrong)]).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Link(_)), "{err}");
+    // Exceptions the host makes are checked against the tag's type.
+    assert!(ExnRef::new(&mut store, tag, &[Val::I64(1)]).is_err());
+}
+
+#[test]
+fn a_precompiled_module_keeps_its_handlers() {
+    let engine = Engine::default();
+    let bytes = Module::precompile(
+        &engine,
+        r#"(module
+  (tag $e (param i32))
+  (func $t (param i32) (throw $e (local.get 0)))
+  (func (export "f") (result i32)
+    (block $h (result i32)
+      (try_table (catch $e $h) (call $t (i32.const 31)))
+      (i32.const -1))))"#,
+    )
+    .unwrap();
+    // SAFETY: bytes this test made a moment ago.
+    let module = unsafe { Module::from_precompiled(&engine, &bytes) }.unwrap();
+    let mut store = Store::new(&engine);
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let f = inst.get_func(&store, "f").unwrap();
+    assert_eq!(f.typed::<(), i32>(&store).unwrap().call(&mut store, ()).unwrap(), 31);
+}

@@ -2,7 +2,7 @@
 # The project's one test command: ./tests/run-all.sh
 #
 #   1. system tools: installs the Debian packages the tests need (as root only)
-#   2. Python venv:  target/venv with pytest and wheel
+#   2. Python venv:  target/venv with pytest, wheel and ziglang (zig's C compiler)
 #   3. cargo test --release  (all Rust tests, including the spec suite)
 #   4. C examples:   the C library installed with cmake/ into target/cmake-install,
 #                    c-examples/ built against it and run with ctest, pkg-config checks
@@ -105,6 +105,12 @@ step_venv() {
     if ! "$VENV/bin/python" -c 'import pytest, wheel' >/dev/null 2>&1; then
         echo "installing pytest and wheel into the venv"
         "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check pytest wheel || return 1
+    fi
+    # ziglang: a current Clang and wasi-libc (with libsetjmp), for the WASI
+    # programs that use Wasm exception handling (tests/wasi_programs.rs).
+    if ! "$VENV/bin/python" -c 'import ziglang' >/dev/null 2>&1; then
+        echo "installing ziglang into the venv"
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check ziglang==0.17.1 || return 1
     fi
     "$VENV/bin/python" -m pytest --version
 }

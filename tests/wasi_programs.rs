@@ -181,18 +181,36 @@ fn compile(
         Target::Native => (&tc.native_cc, tc.native_flags()),
     };
     args.extend(flags.iter().map(|s| s.to_string()));
-    let mut h = fnv(FNV_START, tc.identity.as_bytes());
-    h = fnv(h, format!("{target:?}{args:?}{libs:?}").as_bytes());
-    for f in sources.iter().chain(headers) {
-        let bytes = std::fs::read(f).unwrap_or_else(|e| panic!("read {}: {e}", f.display()));
-        h = fnv(h, f.file_name().unwrap().to_string_lossy().as_bytes());
-        h = fnv(h, &bytes);
-    }
     let ext = if target == Target::Wasm {
         "wasm"
     } else {
         "native"
     };
+    let key = format!("{}{target:?}", tc.identity);
+    compile_cached(name, ext, &key, &[cc.clone()], &args, sources, headers, libs)
+}
+
+/// Runs `COMMAND ARGS SOURCES -o OUT LIBS` unless OUT, named after NAME and
+/// a hash of KEY (the compiler's identity), the arguments and the sources,
+/// is already in the cache; returns OUT.
+#[allow(clippy::too_many_arguments)]
+fn compile_cached(
+    name: &str,
+    ext: &str,
+    key: &str,
+    command: &[String],
+    args: &[String],
+    sources: &[PathBuf],
+    headers: &[PathBuf],
+    libs: &[&str],
+) -> PathBuf {
+    let mut h = fnv(FNV_START, key.as_bytes());
+    h = fnv(h, format!("{command:?}{args:?}{libs:?}").as_bytes());
+    for f in sources.iter().chain(headers) {
+        let bytes = std::fs::read(f).unwrap_or_else(|e| panic!("read {}: {e}", f.display()));
+        h = fnv(h, f.file_name().unwrap().to_string_lossy().as_bytes());
+        h = fnv(h, &bytes);
+    }
     let out = cache_dir().join(format!("{name}-{h:016x}.{ext}"));
     if out.exists() {
         return out;
@@ -204,18 +222,20 @@ fn compile(
         SEQ.fetch_add(1, Ordering::Relaxed)
     ));
     let started = Instant::now();
-    let o = Command::new(cc)
-        .args(&args)
+    let o = Command::new(&command[0])
+        .args(&command[1..])
+        .args(args)
         .args(sources)
         .arg("-o")
         .arg(&tmp)
         .args(libs)
         .output()
-        .unwrap_or_else(|e| panic!("cannot run {cc}: {e}"));
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", command[0]));
     if !o.status.success() {
         let _ = std::fs::remove_file(&tmp);
         panic!(
-            "compiling {name} for {target:?} failed:\n{cc} {} {} -o {}\n{}",
+            "compiling {name} ({ext}) failed:\n{} {} {} -o {}\n{}",
+            command.join(" "),
             args.join(" "),
             sources
                 .iter()
@@ -227,11 +247,102 @@ fn compile(
         );
     }
     std::fs::rename(&tmp, &out).expect("move compiled program into the cache");
-    println!(
-        "compiled {name} for {target:?} in {:.1?}",
-        started.elapsed()
-    );
+    println!("compiled {name} ({ext}) in {:.1?}", started.elapsed());
     out
+}
+
+// ---------------------------------------------------------------------------
+// A current Clang with a current wasi-libc: zig's, from the `ziglang` PyPI
+// package, for what Debian's clang 14 cannot build (Wasm exception handling
+// and the libsetjmp that lowers setjmp/longjmp to it).
+
+/// `PYTHON -m ziglang cc` and its version.
+struct ZigCc {
+    command: Vec<String>,
+    identity: String,
+}
+
+/// The Python interpreters that may have `ziglang`: `$WASI_RT_ZIG_PYTHON`,
+/// the test venv that tests/run-all.sh makes, then `python3`.
+fn zig_pythons() -> Vec<String> {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/venv/bin/python");
+    let mut candidates = Vec::new();
+    if let Ok(p) = std::env::var("WASI_RT_ZIG_PYTHON") {
+        candidates.push(p);
+    }
+    candidates.push(venv.display().to_string());
+    candidates.push("python3".into());
+    candidates
+}
+
+fn probe_zig() -> Result<ZigCc, String> {
+    let mut tried = Vec::new();
+    for python in zig_pythons() {
+        let o = Command::new(&python)
+            .args(["-m", "ziglang", "version"])
+            .env("ZIG_GLOBAL_CACHE_DIR", zig_cache())
+            .output();
+        match o {
+            Ok(o) if o.status.success() => {
+                return Ok(ZigCc {
+                    identity: format!("zig {}", String::from_utf8_lossy(&o.stdout).trim()),
+                    command: vec![python, "-m".into(), "ziglang".into(), "cc".into()],
+                });
+            }
+            _ => tried.push(python),
+        }
+    }
+    Err(format!(
+        "no Python with the ziglang package (tried {}; `pip install ziglang`)",
+        tried.join(", ")
+    ))
+}
+
+/// Zig's cache of the libc it builds for wasm32-wasi, kept in target/.
+fn zig_cache() -> PathBuf {
+    cache_dir().join("zig-cache")
+}
+
+/// Zig's C compiler, or `None` after printing why the test is skipped (a
+/// panic under CI=true, where tests/run-all.sh installs it).
+fn zig_cc() -> Option<&'static ZigCc> {
+    static ZIG: OnceLock<Result<ZigCc, String>> = OnceLock::new();
+    match ZIG.get_or_init(probe_zig) {
+        Ok(z) => Some(z),
+        Err(why) if in_ci() => panic!("CI=true and zig's C compiler is missing: {why}"),
+        Err(why) => {
+            println!("skipped: {why}");
+            None
+        }
+    }
+}
+
+/// NAME.c compiled by zig's clang for wasm32-wasi with FLAGS, plus the
+/// assembly file that defines the `__c_longjmp` tag wasi-libc's libsetjmp
+/// throws (its libc leaves it undefined).
+fn compile_with_zig(zig: &ZigCc, name: &str, flags: &[&str]) -> PathBuf {
+    let sources = vec![
+        Path::new(SRC_DIR).join(format!("{name}.c")),
+        Path::new(SRC_DIR).join("c_longjmp_tag.s"),
+    ];
+    let mut args: Vec<String> = vec!["-target".into(), "wasm32-wasi".into(), "-O2".into()];
+    args.extend(flags.iter().map(|s| s.to_string()));
+    // Zig reads where to keep the libc it builds from the environment.
+    let mut command = vec![
+        "env".to_string(),
+        format!("ZIG_GLOBAL_CACHE_DIR={}", zig_cache().display()),
+    ];
+    command.extend(zig.command.iter().cloned());
+    compile_cached(
+        name,
+        "wasm",
+        &zig.identity,
+        &command,
+        &args,
+        &sources,
+        &[],
+        &["-lsetjmp"],
+    )
 }
 
 /// Both builds of tests/wasi-programs/NAME.c.
@@ -1504,4 +1615,48 @@ fn sqlite_matches_native() {
         "sqlite: the directories differ after the runs:\n{}",
         diff(&snapshot_text(&sn), &snapshot_text(&sw))
     );
+}
+
+#[test]
+fn setjmp_longjmp_built_with_wasm_exceptions_matches_native() {
+    let Some(tc) = toolchain() else { return };
+    let Some(zig) = zig_cc() else { return };
+    let wasm = compile_with_zig(
+        zig,
+        "setjmp",
+        &[
+            "-mexception-handling",
+            "-mllvm",
+            "-wasm-enable-sjlj",
+            "-mllvm",
+            "-wasm-use-legacy-eh=false",
+        ],
+    );
+    let src = vec![Path::new(SRC_DIR).join("setjmp.c")];
+    let native = compile(tc, "setjmp", Target::Native, &src, &[], &[], &[]);
+    let module = std::fs::read(&wasm).expect("read the wasm build");
+    assert!(
+        uses_instruction(&module, |op| matches!(op, wasmparser::Operator::TryTable { .. })),
+        "the build uses try_table (the standard encoding)"
+    );
+    let root = TempRoot::new("setjmp");
+    let n = run_native(&native, &root.dir("native"), &[], &[], None);
+    let w = run_wasm(&[], &wasm, &[], root.path(), None);
+    assert_same("setjmp", &n, &w);
+    assert!(n.out().contains("20000 jumps"), "the program ran to its end");
+}
+
+/// Whether any function body of MODULE has an instruction PRED accepts.
+fn uses_instruction(module: &[u8], pred: impl Fn(&wasmparser::Operator) -> bool) -> bool {
+    for payload in wasmparser::Parser::new(0).parse_all(module) {
+        if let Ok(wasmparser::Payload::CodeSectionEntry(body)) = payload {
+            let mut ops = body.get_operators_reader().expect("a function body");
+            while !ops.eof() {
+                if pred(&ops.read().expect("an instruction")) {
+                    return true;
+                }
+            }
+        }
+    }
+    false
 }

@@ -159,7 +159,8 @@ class Config {
     return *this;
   }
   /** Switches a Wasm feature ("simd", "multi_memory", "extended_const",
-   *  "tail_call", "relaxed_simd", "function_references", "exceptions") on or off;
+   *  "tail_call", "relaxed_simd", "function_references", "exceptions",
+   *  "legacy_exceptions") on or off;
    *  throws Error for an unknown name. */
   Config& wasm_feature(const std::string& name, bool enable) {
     if (!wasi_rt_engine_config_wasm_feature(config_.get(), name.c_str(), enable))

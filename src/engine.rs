@@ -40,6 +40,9 @@ pub struct Features {
     /// Exception handling: tags, `try_table`, `throw`, `throw_ref`,
     /// `exnref`.
     pub exceptions: bool,
+    /// The legacy exception encoding still emitted by toolchains: `try`,
+    /// `catch`, `catch_all`, `delegate`, `rethrow` (needs `exceptions`).
+    pub legacy_exceptions: bool,
     /// The relaxed SIMD operators, each lowered to the fastest sequence
     /// the CPU has (results may differ between machines, as the proposal
     /// allows, never between runs on one machine).
@@ -56,6 +59,7 @@ impl Default for Features {
             relaxed_simd: true,
             function_references: true,
             exceptions: true,
+            legacy_exceptions: true,
         }
     }
 }
@@ -72,6 +76,7 @@ impl Features {
             "relaxed_simd" => &mut self.relaxed_simd,
             "function_references" => &mut self.function_references,
             "exceptions" => &mut self.exceptions,
+            "legacy_exceptions" => &mut self.legacy_exceptions,
             _ => return false,
         };
         *field = on;
@@ -79,7 +84,7 @@ impl Features {
     }
 
     /// The names and values of every feature, for fingerprints and messages.
-    pub fn list(&self) -> [(&'static str, bool); 7] {
+    pub fn list(&self) -> [(&'static str, bool); 8] {
         [
             ("simd", self.simd),
             ("multi_memory", self.multi_memory),
@@ -88,6 +93,7 @@ impl Features {
             ("relaxed_simd", self.relaxed_simd),
             ("function_references", self.function_references),
             ("exceptions", self.exceptions),
+            ("legacy_exceptions", self.legacy_exceptions),
         ]
     }
 }

@@ -192,3 +192,105 @@ fn a_precompiled_module_keeps_its_handlers() {
     let f = inst.get_func(&store, "f").unwrap();
     assert_eq!(f.typed::<(), i32>(&store).unwrap().call(&mut store, ()).unwrap(), 31);
 }
+
+/// Legacy-encoded handlers around a host function that throws, a
+/// delegate past a try to its caller's handler, and a rethrow.
+const LEGACY: &str = r#"(module
+  (tag $e (export "e") (param i32))
+  (tag $other)
+  (import "host" "call" (func $host (param i32)))
+  (func $throw (param i32) (throw $e (local.get 0)))
+  (func (export "catch_from_host") (param i32) (result i32)
+    try (result i32)
+      (call $host (local.get 0))
+      (i32.const -1)
+    catch $other
+      (i32.const -2)
+    catch $e
+    end)
+  (func $delegating (param i32)
+    try
+      try
+        (call $throw (local.get 0))
+      delegate 1
+    catch_all
+      (unreachable)
+    end)
+  (func (export "delegate_to_caller") (param i32) (result i32)
+    try (result i32)
+      (call $delegating (local.get 0))
+      (i32.const -1)
+    catch $e
+      (i32.add (i32.const 1000))
+    end)
+  (func (export "catch_all_around_host") (param i32) (result i32)
+    try (result i32)
+      (call $host (local.get 0))
+      (i32.const -1)
+    catch_all
+      (i32.const -3)
+    end)
+  (func (export "rethrow") (param i32) (result i32)
+    try (result i32)
+      try
+        (call $throw (local.get 0))
+      catch_all
+        rethrow 0
+      end
+      (i32.const -1)
+    catch $e
+    end))"#;
+
+fn legacy_setup(
+    host: impl Fn(Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync + 'static,
+) -> Setup {
+    let engine = Engine::default();
+    let module = Module::new(&engine, LEGACY).unwrap();
+    let mut store = Store::new(&engine);
+    let f = Func::new(&mut store, FuncType::new([ValType::I32], []), host).unwrap();
+    let inst = Instance::new(&mut store, &module, &[Extern::Func(f)]).unwrap();
+    Setup { store, inst }
+}
+
+#[test]
+fn a_legacy_catch_chooses_the_clause_by_tag_and_gets_the_values() {
+    let mut s = legacy_setup(|mut caller, args, _| {
+        let tag = caller.get_export("e").unwrap().into_tag().unwrap();
+        let exn = ExnRef::new(caller.store(), tag, &[args[0]]).map_err(|e| Trap::new(e.to_string()))?;
+        Err(Trap::throw(exn))
+    });
+    assert_eq!(call(&mut s, "catch_from_host", &[Val::I32(8)]).unwrap(), vec![Val::I32(8)]);
+}
+
+#[test]
+fn a_legacy_try_lets_a_trap_pass_through_its_catch_all() {
+    let mut s = legacy_setup(|_, _, _| Err(Trap::new("host failure")));
+    let err = call(&mut s, "catch_all_around_host", &[Val::I32(8)]).unwrap_err();
+    assert!(err.to_string().contains("host failure"), "{err}");
+}
+
+#[test]
+fn delegate_to_the_function_label_skips_the_enclosing_catch_all() {
+    let mut s = legacy_setup(|_, _, _| Ok(()));
+    assert_eq!(
+        call(&mut s, "delegate_to_caller", &[Val::I32(5)]).unwrap(),
+        vec![Val::I32(1005)]
+    );
+}
+
+#[test]
+fn legacy_rethrow_throws_the_caught_exception_again() {
+    let mut s = legacy_setup(|_, _, _| Ok(()));
+    assert_eq!(call(&mut s, "rethrow", &[Val::I32(17)]).unwrap(), vec![Val::I32(17)]);
+}
+
+#[test]
+fn the_legacy_encoding_can_be_switched_off_alone() {
+    let mut config = Config::default();
+    config.features.legacy_exceptions = false;
+    let engine = Engine::new(&config).unwrap();
+    let err = Module::new(&engine, LEGACY).unwrap_err();
+    assert!(err.to_string().contains("legacy"), "{err}");
+    // The standard encoding still works.
+    Module::new(&engine, THROWER).unwrap();
+}

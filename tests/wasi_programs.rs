@@ -1617,33 +1617,51 @@ fn sqlite_matches_native() {
     );
 }
 
-#[test]
-fn setjmp_longjmp_built_with_wasm_exceptions_matches_native() {
+/// The setjmp program built by zig's Clang with exception handling for
+/// longjmp, in the standard encoding (`legacy` false: `try_table`) or the
+/// legacy one (`try`/`catch`/`delegate`), run under wasi-rt and natively.
+fn compare_setjmp_program(legacy: bool) {
     let Some(tc) = toolchain() else { return };
     let Some(zig) = zig_cc() else { return };
+    let encoding = if legacy {
+        "-wasm-use-legacy-eh=true"
+    } else {
+        "-wasm-use-legacy-eh=false"
+    };
     let wasm = compile_with_zig(
         zig,
         "setjmp",
-        &[
-            "-mexception-handling",
-            "-mllvm",
-            "-wasm-enable-sjlj",
-            "-mllvm",
-            "-wasm-use-legacy-eh=false",
-        ],
+        &["-mexception-handling", "-mllvm", "-wasm-enable-sjlj", "-mllvm", encoding],
     );
+    let module = std::fs::read(&wasm).expect("read the wasm build");
+    if legacy {
+        assert!(
+            uses_instruction(&module, |op| matches!(op, wasmparser::Operator::Try { .. })),
+            "the build uses the legacy try"
+        );
+    } else {
+        assert!(
+            uses_instruction(&module, |op| matches!(op, wasmparser::Operator::TryTable { .. })),
+            "the build uses try_table (the standard encoding)"
+        );
+    }
     let src = vec![Path::new(SRC_DIR).join("setjmp.c")];
     let native = compile(tc, "setjmp", Target::Native, &src, &[], &[], &[]);
-    let module = std::fs::read(&wasm).expect("read the wasm build");
-    assert!(
-        uses_instruction(&module, |op| matches!(op, wasmparser::Operator::TryTable { .. })),
-        "the build uses try_table (the standard encoding)"
-    );
-    let root = TempRoot::new("setjmp");
+    let root = TempRoot::new(if legacy { "setjmp-legacy" } else { "setjmp" });
     let n = run_native(&native, &root.dir("native"), &[], &[], None);
     let w = run_wasm(&[], &wasm, &[], root.path(), None);
     assert_same("setjmp", &n, &w);
     assert!(n.out().contains("20000 jumps"), "the program ran to its end");
+}
+
+#[test]
+fn setjmp_longjmp_built_with_wasm_exceptions_matches_native() {
+    compare_setjmp_program(false);
+}
+
+#[test]
+fn setjmp_longjmp_built_with_legacy_wasm_exceptions_matches_native() {
+    compare_setjmp_program(true);
 }
 
 /// Whether any function body of MODULE has an instruction PRED accepts.

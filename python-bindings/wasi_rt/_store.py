@@ -71,7 +71,7 @@ class Engine(_Owned):
     ``features`` switches Wasm features on or off by name (every feature
     wasi-rt supports is on by default), e.g. ``{"tail_call": False}``:
     "simd", "multi_memory", "extended_const", "tail_call", "relaxed_simd",
-    "function_references", "exceptions"."""
+    "function_references", "exceptions", "legacy_exceptions"."""
 
     _delete = staticmethod(ffi.engine_delete)
 

@@ -94,13 +94,9 @@ pub unsafe extern "C" fn wasm_module_validate(
         // SAFETY: NULL or live objects.
         match (unsafe { store.as_ref() }, unsafe { binary.as_ref() }) {
             (Some(_), Some(b)) => {
-                let bytes = b.as_slice();
-                if bytes.starts_with(b"\0asm") {
-                    Module::validate(bytes).is_ok()
-                } else {
-                    // Text, as wasm_module_new accepts it.
-                    wat::parse_bytes(bytes).is_ok_and(|bin| Module::validate(&bin).is_ok())
-                }
+                // Binary or text, as wasm_module_new accepts them.
+                crate::module::text::to_binary(b.as_slice())
+                    .is_ok_and(|bin| Module::validate(&bin).is_ok())
             }
             _ => false,
         }

@@ -196,6 +196,12 @@ impl<'a> FuncEnv<'a> {
         b.ins().store(MemFlagsData::trusted(), v, ptr, 0);
     }
 
+    /// The identity of the module's tag `index`: what the tag field of an
+    /// exception with that tag holds.
+    pub fn tag_identity(&self, b: &mut FunctionBuilder<'_>, index: u32) -> Value {
+        self.load_ptr(b, self.offsets.tag(index))
+    }
+
     /// `ref.func`: the function's `VMFuncRef` address.
     pub fn func_ref(&self, b: &mut FunctionBuilder<'_>, index: u32) -> Value {
         self.load_ptr(b, self.offsets.func(index))

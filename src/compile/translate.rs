@@ -32,6 +32,17 @@ enum FrameKind {
         catch_blocks: Vec<ir::Block>,
         handlers_height: usize,
     },
+    /// A legacy `try`: every call and throw of its body lands at
+    /// `landing` (a catch-all handler taking the exception); its `catch`
+    /// clauses are then chosen by comparing tags there.
+    LegacyTry {
+        landing: ir::Block,
+        handlers_height: usize,
+        /// Once the body is over: the caught exception (the landing's
+        /// parameter, which `rethrow` throws again) and the block where
+        /// the next clause's tag test goes (`None` after `catch_all`).
+        caught: Option<(Value, Option<ir::Block>)>,
+    },
 }
 
 /// One entry of the control stack.
@@ -47,6 +58,9 @@ struct Frame {
     next_reached: bool,
     /// Whether the code that entered this frame was reachable.
     reachable_on_entry: bool,
+    /// How many entries of the handler stack are in scope inside the
+    /// frame (where a `delegate` to its label sends exceptions).
+    handlers_inside: usize,
 }
 
 /// Translator state for one function.
@@ -162,6 +176,7 @@ impl<'a, 'b> Translator<'a, 'b> {
             num_results: ty.results().len(),
             next_reached: false,
             reachable_on_entry: true,
+            handlers_inside: self.handlers.len(),
         });
         let mut ops = body.get_operators_reader()?;
         while !ops.eof() {
@@ -348,6 +363,7 @@ impl<'a, 'b> Translator<'a, 'b> {
                     num_results: results.len(),
                     next_reached: false,
                     reachable_on_entry: true,
+                    handlers_inside: self.handlers.len(),
                 });
             }
             O::Loop { blockty } => {
@@ -369,6 +385,7 @@ impl<'a, 'b> Translator<'a, 'b> {
                     num_results: results.len(),
                     next_reached: false,
                     reachable_on_entry: true,
+                    handlers_inside: self.handlers.len(),
                 });
             }
             O::If { blockty } => {
@@ -399,9 +416,27 @@ impl<'a, 'b> Translator<'a, 'b> {
                     num_results: results.len(),
                     next_reached: false,
                     reachable_on_entry: true,
+                    handlers_inside: self.handlers.len(),
                 });
             }
             O::TryTable { ref try_table } => self.try_table(try_table),
+            O::Try { blockty } => self.legacy_try(blockty),
+            O::Catch { tag_index } => self.legacy_catch(Some(tag_index)),
+            O::CatchAll => self.legacy_catch(None),
+            O::Delegate { relative_depth } => self.delegate(relative_depth),
+            O::Rethrow { relative_depth } => {
+                let i = self.frames.len() - 1 - relative_depth as usize;
+                let FrameKind::LegacyTry {
+                    caught: Some((exn, _)),
+                    ..
+                } = self.frames[i].kind
+                else {
+                    unreachable!("validated: rethrow names a catch clause")
+                };
+                self.env
+                    .throw(&mut self.b, None, &[], Some(exn), &self.handlers);
+                self.reachable = false;
+            }
             O::Throw { tag_index } => {
                 let tag_ty = self.env.info.tag_type(tag_index);
                 let n = tag_ty.params().len();
@@ -993,11 +1028,28 @@ impl<'a, 'b> Translator<'a, 'b> {
             num_results: results.len(),
             next_reached: false,
             reachable_on_entry: true,
+            handlers_inside: self.handlers.len(),
         });
     }
 
     fn end(&mut self) {
         let frame = self.frames.pop().expect("validated: end matches a frame");
+        self.finish_frame(frame, None);
+    }
+
+    /// `delegate`: ends a legacy `try` whose body's exceptions go on to
+    /// the handlers in scope inside the frame `depth` labels out (with the
+    /// function's own label, to the caller).
+    fn delegate(&mut self, depth: u32) {
+        let frame = self.frames.pop().expect("validated: delegate ends a try");
+        let target = self.frames.len() - 1 - depth as usize;
+        let handlers = self.frames[target].handlers_inside;
+        self.finish_frame(frame, Some(handlers));
+    }
+
+    /// Closes `frame` (just popped) at its `end`, or at its `delegate`
+    /// that sends exceptions to the first `delegate_to` handlers.
+    fn finish_frame(&mut self, mut frame: Frame, delegate_to: Option<usize>) {
         if self.reachable {
             let args = bargs(&self.stack[self.stack.len() - frame.num_results..]);
             self.b.ins().jump(frame.next, &args);
@@ -1028,6 +1080,16 @@ impl<'a, 'b> Translator<'a, 'b> {
                 self.b.seal_block(*blk);
             }
         }
+        if let FrameKind::LegacyTry { .. } = frame.kind {
+            // An exception no clause caught (or a delegated one) is
+            // thrown on from where the tag tests ended.
+            let (exn, rest) = self.close_try_body(&mut frame);
+            if let Some(rest) = rest {
+                self.b.switch_to_block(rest);
+                let handlers = &self.handlers[..delegate_to.unwrap_or(self.handlers.len())];
+                self.env.throw(&mut self.b, None, &[], Some(exn), handlers);
+            }
+        }
         self.stack.truncate(frame.height);
         self.b.switch_to_block(frame.next);
         self.b.seal_block(frame.next);
@@ -1041,14 +1103,130 @@ impl<'a, 'b> Translator<'a, 'b> {
         }
     }
 
+    /// Legacy `try`: a block whose calls and throws all land at one
+    /// catch-all landing pad; the clauses after the body test the tag.
+    fn legacy_try(&mut self, blockty: BlockType) {
+        let (params, results) = self.block_sig(blockty);
+        let next = self.new_block(&results);
+        let landing = self.b.create_block();
+        self.b.append_block_param(landing, types::I64);
+        let handlers_height = self.handlers.len();
+        self.handlers.push((None, landing));
+        self.frames.push(Frame {
+            kind: FrameKind::LegacyTry {
+                landing,
+                handlers_height,
+                caught: None,
+            },
+            next,
+            height: self.stack.len() - params.len(),
+            num_params: params.len(),
+            num_results: results.len(),
+            next_reached: false,
+            reachable_on_entry: true,
+            handlers_inside: self.handlers.len(),
+        });
+    }
+
+    /// Ends the body of the legacy `try` in `frame` (once): its landing
+    /// pad leaves the handler stack, which code in its clauses does not
+    /// reach. Returns the caught exception and the block where the next
+    /// tag test goes.
+    fn close_try_body(&mut self, frame: &mut Frame) -> (Value, Option<ir::Block>) {
+        let FrameKind::LegacyTry {
+            landing,
+            handlers_height,
+            ref mut caught,
+        } = frame.kind
+        else {
+            unreachable!("only legacy try frames have a try body")
+        };
+        if let Some(c) = *caught {
+            return c;
+        }
+        // Every call that can land there is in the body, now complete.
+        self.handlers.truncate(handlers_height);
+        frame.handlers_inside = handlers_height;
+        self.b.seal_block(landing);
+        let exn = self.b.block_params(landing)[0];
+        *caught = Some((exn, Some(landing)));
+        (exn, Some(landing))
+    }
+
+    /// `catch` (with a tag) or `catch_all` of a legacy `try`: ends the
+    /// previous section as `else` does, and starts this clause's block,
+    /// entered from the tag test with the exception's values on the stack.
+    fn legacy_catch(&mut self, tag: Option<u32>) {
+        let mut frame = self.frames.pop().expect("validated: catch follows a try");
+        if self.reachable {
+            let args = bargs(&self.stack[self.stack.len() - frame.num_results..]);
+            self.b.ins().jump(frame.next, &args);
+            frame.next_reached = true;
+        }
+        self.stack.truncate(frame.height);
+        let (exn, test) = self.close_try_body(&mut frame);
+        let test = test.expect("validated: no clause follows catch_all");
+        self.b.switch_to_block(test);
+        let clause = self.b.create_block();
+        let rest = match tag {
+            Some(tag) => {
+                let flags = MemFlagsData::trusted();
+                let has = self.b.ins().load(
+                    types::I64,
+                    flags,
+                    exn,
+                    crate::runtime::exception::EXN_TAG,
+                );
+                let want = self.env.tag_identity(&mut self.b, tag);
+                let matches = self.b.ins().icmp(IntCC::Equal, has, want);
+                let rest = self.b.create_block();
+                self.b.ins().brif(matches, clause, &[], rest, &[]);
+                self.b.seal_block(rest);
+                Some(rest)
+            }
+            None => {
+                self.b.ins().jump(clause, &[]);
+                None
+            }
+        };
+        self.b.seal_block(clause);
+        self.b.switch_to_block(clause);
+        if let Some(tag) = tag {
+            let flags = MemFlagsData::trusted();
+            let base = self.b.ins().load(
+                types::I64,
+                flags,
+                exn,
+                crate::runtime::exception::EXN_VALUES,
+            );
+            let tys = self.env.info.tag_type(tag).params().to_vec();
+            for (i, ty) in tys.iter().enumerate() {
+                let v = self.b.ins().load(ir_type(*ty), flags, base, 16 * i as i32);
+                self.stack.push(v);
+            }
+        }
+        if let FrameKind::LegacyTry { ref mut caught, .. } = frame.kind {
+            *caught = Some((exn, rest));
+        }
+        self.reachable = frame.reachable_on_entry;
+        self.frames.push(frame);
+    }
+
     /// Handles an operator in unreachable code: only structure matters.
     fn dead_op(&mut self, op: &Operator<'_>) {
         use Operator as O;
         match op {
-            O::Block { .. } | O::Loop { .. } | O::If { .. } | O::TryTable { .. } => {
-                self.dead_depth += 1
-            }
+            O::Block { .. }
+            | O::Loop { .. }
+            | O::If { .. }
+            | O::TryTable { .. }
+            | O::Try { .. } => self.dead_depth += 1,
             O::Else if self.dead_depth == 0 => self.else_(),
+            O::Catch { tag_index } if self.dead_depth == 0 => self.legacy_catch(Some(*tag_index)),
+            O::CatchAll if self.dead_depth == 0 => self.legacy_catch(None),
+            O::Delegate { relative_depth } if self.dead_depth == 0 => self.delegate(*relative_depth),
+            // A delegate ends its try as `end` does.
+            O::Delegate { .. } => self.dead_depth -= 1,
             O::End if self.dead_depth == 0 => self.end(),
             O::End => self.dead_depth -= 1,
             _ => {}

@@ -22,6 +22,10 @@ pub fn features(features: &crate::engine::Features) -> WasmFeatures {
     f.set(WasmFeatures::RELAXED_SIMD, features.relaxed_simd && features.simd);
     f.set(WasmFeatures::FUNCTION_REFERENCES, features.function_references);
     f.set(WasmFeatures::EXCEPTIONS, features.exceptions);
+    f.set(
+        WasmFeatures::LEGACY_EXCEPTIONS,
+        features.exceptions && features.legacy_exceptions,
+    );
     f
 }
 

@@ -4,8 +4,10 @@
 pub mod decode;
 pub mod info;
 pub mod precompiled;
+pub mod text;
 
 pub use info::ModuleInfo;
+use text::to_binary;
 
 use crate::compile::{self, CompiledModule};
 use crate::engine::Engine;
@@ -15,42 +17,6 @@ use std::sync::Arc;
 
 /// Magic and format version at the start of serialized modules.
 const SERIALIZED_MAGIC: &[u8] = b"\0wasi-rt-module\x01";
-
-/// The binary form of a module given in either form. Bytes that are
-/// neither (no `\0asm` magic, no text) and text that does not parse are
-/// malformed, with a one-line message.
-fn to_binary(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>> {
-    if bytes.starts_with(b"\0asm") {
-        return Ok(bytes.into());
-    }
-    let malformed = |message: String| {
-        Error::new(ErrorKind::Malformed {
-            message,
-            offset: None,
-        })
-    };
-    if !matches!(wat::Detect::from_bytes(bytes), wat::Detect::WasmText) {
-        return Err(malformed(
-            "neither a WebAssembly binary (no \\0asm magic at the start) nor the text format".into(),
-        ));
-    }
-    let binary = wat::parse_bytes(bytes).map_err(|e| malformed(one_line(&e.to_string())))?;
-    Ok(binary.into_owned().into())
-}
-
-/// A text-format error on one line: its message and where it is (the
-/// parser's own form shows the source line under it).
-fn one_line(error: &str) -> String {
-    let mut lines = error.lines();
-    let message = lines.next().unwrap_or("").trim().to_string();
-    let place = lines
-        .find_map(|l| l.trim().strip_prefix("-->"))
-        .and_then(|p| p.trim().rsplit_once(':').and_then(|(rest, col)| {
-            let line = rest.rsplit_once(':')?.1;
-            Some(format!(" (at line {line}, column {col})"))
-        }));
-    message + &place.unwrap_or_default()
-}
 
 /// Decodes, validates and compiles a binary: its description, machine
 /// code, and function body offsets.

@@ -216,3 +216,32 @@ fn an_invalid_module_cannot_be_precompiled() {
     let err = Module::precompile(&Engine::default(), "(module (func (result i32)))").unwrap_err();
     assert!(err.to_string().contains("invalid"), "{err}");
 }
+
+#[test]
+fn a_call_site_at_offset_zero_is_refused() {
+    // Found by the precompiled fuzz target: a return address of 0 (no call
+    // instruction can end there) with handlers made the check underflow.
+    let engine = Engine::default();
+    let mut bytes = Module::precompile(
+        &engine,
+        r#"(module (tag $e) (func $t (throw $e))
+             (func (export "f") (block $h (try_table (catch $e $h) (call $t)))))"#,
+    )
+    .unwrap();
+    // The file ends with: call sites (count, then ret, frame offset,
+    // first and end handler, 4 bytes each), handlers (count, 9 bytes
+    // each), checksum.
+    let end = bytes.len() - 8;
+    let read = |b: &[u8], at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap()) as usize;
+    let handlers = (0..end)
+        .rev()
+        .find(|&at| at + 4 + read(&bytes, at) * 9 == end)
+        .expect("the handler count");
+    // The last call site with handlers (the try_call) is the last record.
+    let last_site = handlers - 16;
+    assert!(read(&bytes, last_site + 12) > read(&bytes, last_site + 8), "it has handlers");
+    bytes[last_site..last_site + 4].copy_from_slice(&0u32.to_le_bytes());
+    reseal(&mut bytes);
+    let err = load(&engine, &bytes).unwrap_err().to_string();
+    assert!(err.contains("call site outside the code"), "{err}");
+}

@@ -443,7 +443,8 @@ pub fn read<'a>(
             start: r.u32()?,
             end: r.u32()?,
         };
-        if !code.within_a_function(c.ret.saturating_sub(1), 1) || c.start > c.end {
+        // A return address follows its call: never at a function's first byte.
+        if c.ret == 0 || !code.within_a_function(c.ret - 1, 1) || c.start > c.end {
             return Err(bad("call site outside the code"));
         }
         code.call_sites.push(c);

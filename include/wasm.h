@@ -575,7 +575,8 @@ wasm_byte_t *wasm_memory_data(struct wasm_memory_t *m);
 size_t wasm_memory_data_size(const struct wasm_memory_t *m);
 
 /**
- * The memory's size in 64 KiB pages (0 for NULL).
+ * The memory's size in pages (0 for NULL; `UINT32_MAX` when larger, for
+ * a 64-bit memory: see `wasi_rt_memory_size64`).
  */
 uint32_t wasm_memory_size(const struct wasm_memory_t *m);
 

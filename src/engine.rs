@@ -47,6 +47,12 @@ pub struct Features {
     /// the CPU has (results may differ between machines, as the proposal
     /// allows, never between runs on one machine).
     pub relaxed_simd: bool,
+    /// 64-bit memories and tables (`i64` addresses, indices and sizes),
+    /// bounds-checked explicitly.
+    pub memory64: bool,
+    /// Memories whose page size is 1 byte instead of 64 KiB
+    /// (`(pagesize 1)`), for hosts that need memories smaller than a page.
+    pub custom_page_sizes: bool,
 }
 
 impl Default for Features {
@@ -60,6 +66,8 @@ impl Default for Features {
             function_references: true,
             exceptions: true,
             legacy_exceptions: true,
+            memory64: true,
+            custom_page_sizes: true,
         }
     }
 }
@@ -77,6 +85,8 @@ impl Features {
             "function_references" => &mut self.function_references,
             "exceptions" => &mut self.exceptions,
             "legacy_exceptions" => &mut self.legacy_exceptions,
+            "memory64" => &mut self.memory64,
+            "custom_page_sizes" => &mut self.custom_page_sizes,
             _ => return false,
         };
         *field = on;
@@ -84,7 +94,7 @@ impl Features {
     }
 
     /// The names and values of every feature, for fingerprints and messages.
-    pub fn list(&self) -> [(&'static str, bool); 8] {
+    pub fn list(&self) -> [(&'static str, bool); 10] {
         [
             ("simd", self.simd),
             ("multi_memory", self.multi_memory),
@@ -94,6 +104,8 @@ impl Features {
             ("function_references", self.function_references),
             ("exceptions", self.exceptions),
             ("legacy_exceptions", self.legacy_exceptions),
+            ("memory64", self.memory64),
+            ("custom_page_sizes", self.custom_page_sizes),
         ]
     }
 }
@@ -134,6 +146,13 @@ pub struct Config {
     /// The Wasm proposals modules may use (default: every one wasi-rt
     /// supports).
     pub features: Features,
+}
+
+impl Config {
+    /// `max_memory_pages` in bytes (64 KiB pages).
+    pub fn max_memory_bytes(&self) -> u64 {
+        u64::from(self.max_memory_pages) << 16
+    }
 }
 
 impl Default for Config {

@@ -295,32 +295,120 @@ impl GlobalType {
     }
 }
 
-/// The type of a table: element type and limits (in elements).
+/// The type of a table: element type, limits (in elements) and index
+/// type (`table64`: indexed with `i64`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TableType {
     pub element: ValType,
-    pub min: u32,
-    pub max: Option<u32>,
+    pub min: u64,
+    pub max: Option<u64>,
+    /// Indexed with `i64` (the memory64 proposal's table64).
+    pub table64: bool,
 }
 
 impl TableType {
-    /// A table type; `element` must be a reference type.
+    /// A table type indexed with `i32`; `element` must be a reference type.
     pub fn new(element: ValType, min: u32, max: Option<u32>) -> TableType {
-        TableType { element, min, max }
+        TableType {
+            element,
+            min: min.into(),
+            max: max.map(u64::from),
+            table64: false,
+        }
+    }
+
+    /// A table type indexed with `i64`.
+    pub fn new64(element: ValType, min: u64, max: Option<u64>) -> TableType {
+        TableType {
+            element,
+            min,
+            max,
+            table64: true,
+        }
+    }
+
+    /// The type of indices into the table: `i64` for table64, else `i32`.
+    pub fn index_type(&self) -> ValType {
+        if self.table64 { ValType::I64 } else { ValType::I32 }
     }
 }
 
-/// The type of a linear memory: limits in 64 KiB pages.
+/// The type of a linear memory: limits in pages, index type, sharing and
+/// page size.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct MemoryType {
-    pub min: u32,
-    pub max: Option<u32>,
+    pub min: u64,
+    pub max: Option<u64>,
+    /// Addressed with `i64` (memory64).
+    pub memory64: bool,
+    /// Shared between threads (threads proposal; needs a maximum).
+    pub shared: bool,
+    /// Log2 of the page size: 16 (64 KiB pages), or 0 (1-byte pages, the
+    /// custom-page-sizes proposal).
+    pub page_size_log2: u8,
 }
 
 impl MemoryType {
-    /// A memory type.
+    /// A memory addressed with `i32`, in 64 KiB pages.
     pub fn new(min: u32, max: Option<u32>) -> MemoryType {
-        MemoryType { min, max }
+        MemoryType {
+            min: min.into(),
+            max: max.map(u64::from),
+            memory64: false,
+            shared: false,
+            page_size_log2: 16,
+        }
+    }
+
+    /// A memory addressed with `i64` (memory64), in 64 KiB pages.
+    pub fn new64(min: u64, max: Option<u64>) -> MemoryType {
+        MemoryType {
+            min,
+            max,
+            memory64: true,
+            shared: false,
+            page_size_log2: 16,
+        }
+    }
+
+    /// This type, shared between threads.
+    pub fn shared(self) -> MemoryType {
+        MemoryType {
+            shared: true,
+            ..self
+        }
+    }
+
+    /// This type with pages of `1 << log2` bytes (0 or 16).
+    pub fn with_page_size_log2(self, log2: u8) -> MemoryType {
+        MemoryType {
+            page_size_log2: log2,
+            ..self
+        }
+    }
+
+    /// Bytes in one page.
+    pub fn page_size(&self) -> u64 {
+        1 << self.page_size_log2
+    }
+
+    /// The type of addresses: `i64` for memory64, else `i32`.
+    pub fn index_type(&self) -> ValType {
+        if self.memory64 { ValType::I64 } else { ValType::I32 }
+    }
+
+    /// Whether compiled code checks each access against the length:
+    /// 64-bit addresses and pages smaller than the host's cannot rely on
+    /// the guard region after a 32-bit memory.
+    pub fn needs_bounds_checks(&self) -> bool {
+        self.memory64 || self.page_size_log2 != 16
+    }
+
+    /// The most pages an address space of this index type can hold.
+    pub fn max_pages_for_index(&self) -> u64 {
+        let bits = if self.memory64 { 64 } else { 32 };
+        1u64.checked_shl(bits - u32::from(self.page_size_log2).min(bits))
+            .unwrap_or(u64::MAX)
     }
 }
 

@@ -185,6 +185,12 @@ impl Runner {
                 Val::FuncRef(None),
             )?;
             m.insert("table", Extern::Table(t));
+            let t = Table::new(
+                s,
+                TableType::new64(ValType::FuncRef, 10, Some(20)),
+                Val::FuncRef(None),
+            )?;
+            m.insert("table64", Extern::Table(t));
             m.insert(
                 "memory",
                 Extern::Memory(Memory::new(s, MemoryType::new(1, Some(2)))?),

@@ -836,11 +836,7 @@ fn table_storage_counts_in_the_store_memory_limit() {
     assert_eq!(grow.call(&mut store, 1000).unwrap(), -1);
 
     // Host-made tables count too.
-    let ty = TableType {
-        element: ValType::FuncRef,
-        min: 1_000_000,
-        max: None,
-    };
+    let ty = TableType::new(ValType::FuncRef, 1_000_000, None);
     assert!(Table::new(&mut store, ty, Val::FuncRef(None)).is_err());
 }
 

@@ -71,7 +71,8 @@ class Engine(_Owned):
     ``features`` switches Wasm features on or off by name (every feature
     wasi-rt supports is on by default), e.g. ``{"tail_call": False}``:
     "simd", "multi_memory", "extended_const", "tail_call", "relaxed_simd",
-    "function_references", "exceptions", "legacy_exceptions"."""
+    "function_references", "exceptions", "legacy_exceptions", "memory64",
+    "custom_page_sizes"."""
 
     _delete = staticmethod(ffi.engine_delete)
 

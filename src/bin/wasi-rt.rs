@@ -28,7 +28,8 @@ options (before FILE, or right after it):
   --wasm-feature NAME=on|off
                           switch a Wasm feature (simd, multi_memory, extended_const,
                           tail_call, relaxed_simd, function_references,
-                          exceptions, legacy_exceptions;
+                          exceptions, legacy_exceptions, memory64,
+                          custom_page_sizes;
                           all on by default)
   --allow-precompiled     FILE may be made by `wasi-rt compile` (trusted input:
                           its machine code runs as it is)

@@ -75,11 +75,14 @@ pub unsafe extern "C" fn wasm_memory_data_size(m: *const wasm_memory_t) -> usize
     })
 }
 
-/// The memory's size in 64 KiB pages (0 for NULL).
+/// The memory's size in pages (0 for NULL; `UINT32_MAX` when larger, for
+/// a 64-bit memory: see `wasi_rt_memory_size64`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_memory_size(m: *const wasm_memory_t) -> u32 {
     // SAFETY: NULL or a live memory; single-threaded store access.
-    unsafe { memory_of(m) }.map_or(0, |(o, x)| x.size(unsafe { o.store_mut() }.expect("store")))
+    unsafe { memory_of(m) }.map_or(0, |(o, x)| {
+        u32::try_from(x.size(unsafe { o.store_mut() }.expect("store"))).unwrap_or(u32::MAX)
+    })
 }
 
 /// Grows by `delta` pages; false (memory unchanged) beyond its maximum or for NULL.
@@ -88,7 +91,7 @@ pub unsafe extern "C" fn wasm_memory_grow(m: *mut wasm_memory_t, delta: u32) -> 
     guard(false, || {
         // SAFETY: NULL or a live memory; single-threaded store access.
         unsafe { memory_of(m) }.is_some_and(|(o, x)| {
-            x.grow(unsafe { o.store_mut() }.expect("store"), delta)
+            x.grow(unsafe { o.store_mut() }.expect("store"), delta.into())
                 .is_ok()
         })
     })

@@ -102,7 +102,7 @@ pub unsafe extern "C" fn wasm_table_get(t: *const wasm_table_t, index: u32) -> *
             return std::ptr::null_mut();
         };
         let cell = o.store.as_ref().expect("store");
-        match x.get(unsafe { cell.get() }, index) {
+        match x.get(unsafe { cell.get() }, index.into()) {
             Some(v) => val_ref(v, cell),
             None => std::ptr::null_mut(),
         }
@@ -138,7 +138,8 @@ pub unsafe extern "C" fn wasm_table_set(
 ) -> bool {
     guard(false, || {
         // SAFETY: NULL or live objects.
-        unsafe { table_and_val(t, r) }.is_some_and(|(x, st, v)| x.set(st, index, v).is_ok())
+        unsafe { table_and_val(t, r) }
+            .is_some_and(|(x, st, v)| x.set(st, index.into(), v).is_ok())
     })
 }
 
@@ -146,7 +147,9 @@ pub unsafe extern "C" fn wasm_table_set(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_table_size(t: *const wasm_table_t) -> u32 {
     // SAFETY: NULL or a live table; single-threaded store access.
-    unsafe { table_of(t) }.map_or(0, |(o, x)| x.size(unsafe { o.store_mut() }.expect("store")))
+    unsafe { table_of(t) }.map_or(0, |(o, x)| {
+        u32::try_from(x.size(unsafe { o.store_mut() }.expect("store"))).unwrap_or(u32::MAX)
+    })
 }
 
 /// Grows by `delta` elements set to `init` (borrowed; NULL = null); false
@@ -159,6 +162,6 @@ pub unsafe extern "C" fn wasm_table_grow(
 ) -> bool {
     guard(false, || {
         // SAFETY: NULL or live objects.
-        unsafe { table_and_val(t, init) }.is_some_and(|(x, st, v)| x.grow(st, delta, v).is_ok())
+        unsafe { table_and_val(t, init) }.is_some_and(|(x, st, v)| x.grow(st, delta.into(), v).is_ok())
     })
 }

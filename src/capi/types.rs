@@ -83,11 +83,14 @@ pub struct wasm_limits_t {
 pub const wasm_limits_max_default: u32 = 0xffffffff;
 
 impl wasm_limits_t {
-    /// Limits from a minimum and an optional maximum.
-    pub fn new(min: u32, max: Option<u32>) -> Self {
+    /// Limits from a minimum and an optional maximum. `wasm.h` limits
+    /// are 32-bit: larger values (of 64-bit memories and tables) read as
+    /// `u32::MAX` (`wasi_rt_memorytype_minimum` and its kin give them whole).
+    pub fn new(min: u64, max: Option<u64>) -> Self {
+        let clamp = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
         wasm_limits_t {
-            min,
-            max: max.unwrap_or(wasm_limits_max_default),
+            min: clamp(min),
+            max: max.map_or(wasm_limits_max_default, clamp),
         }
     }
     /// The maximum, `None` for `wasm_limits_max_default`.

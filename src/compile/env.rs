@@ -14,7 +14,7 @@ use cranelift_codegen::ir::{
     StackSlotKind, UserExternalName, Value, types,
 };
 use cranelift_codegen::isa::CallConv;
-use cranelift_frontend::FunctionBuilder;
+use cranelift_frontend::{FunctionBuilder, Variable};
 
 /// Exception handlers in scope at a call: (the module's tag index, or
 /// `None` for catch-all; the block the exception goes to), innermost last.
@@ -150,23 +150,102 @@ impl<'a> FuncEnv<'a> {
         }
     }
 
-    /// `memory.size` in pages.
-    pub fn memory_size(&self, b: &mut FunctionBuilder<'_>, mem: u32) -> Value {
+    /// Address of an access of `size` bytes at `index + offset` in memory
+    /// `mem`, one that needs explicit bounds checks (a 64-bit memory, or
+    /// pages smaller than the OS's): traps out of bounds unless the whole
+    /// access lies below the memory's length.
+    ///
+    /// `bound` caches the length last read. Memories never shrink, so a
+    /// stale bound only sends an access to the cold path, which rereads
+    /// the length before deciding: in a loop the check is an add, a
+    /// compare and a branch.
+    #[allow(clippy::too_many_arguments)]
+    pub fn checked_heap_addr(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        mem: u32,
+        index: Value,
+        offset: u64,
+        size: u32,
+        bound: Variable,
+    ) -> (Value, i32) {
+        let oob = super::traps::to_cranelift(TrapCode::MemoryOutOfBounds);
+        let memory64 = self.info.memories[mem as usize].memory64;
+        let index = if memory64 {
+            index
+        } else {
+            b.ins().uextend(types::I64, index)
+        };
+        let end = match offset.checked_add(u64::from(size)) {
+            // A 32-bit index plus at most 2^32 + 16 cannot wrap.
+            Some(extra) if !memory64 => b.ins().iadd_imm_u(index, extra as i64),
+            Some(extra) => {
+                let extra = b.ins().iconst(types::I64, extra as i64);
+                b.ins().uadd_overflow_trap(index, extra, oob)
+            }
+            // The offset alone nearly fills the address space: every
+            // access traps, at one of the two additions.
+            None => {
+                let off = b.ins().iconst(types::I64, offset as i64);
+                let sum = b.ins().uadd_overflow_trap(index, off, oob);
+                let size = b.ins().iconst(types::I64, i64::from(size));
+                b.ins().uadd_overflow_trap(sum, size, oob)
+            }
+        };
+        let cached = b.use_var(bound);
+        let beyond = b.ins().icmp(IntCC::UnsignedGreaterThan, end, cached);
+        let reload = b.create_block();
+        let cont = b.create_block();
+        b.set_cold_block(reload);
+        b.ins().brif(beyond, reload, &[], cont, &[]);
+        b.switch_to_block(reload);
+        b.seal_block(reload);
         let vmmem = self.load_ptr(b, self.offsets.memory(mem));
         let len = b
             .ins()
             .load(types::I64, MemFlagsData::trusted(), vmmem, MEMORY_LENGTH);
-        let pages = b.ins().ushr_imm_u(len, 16);
-        b.ins().ireduce(types::I32, pages)
+        b.def_var(bound, len);
+        let still = b.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
+        b.ins().trapnz(still, oob);
+        b.ins().jump(cont, &[]);
+        b.switch_to_block(cont);
+        b.seal_block(cont);
+        let vmmem = self.load_ptr(b, self.offsets.memory(mem));
+        let base = b.ins().load(types::I64, readonly(), vmmem, MEMORY_BASE);
+        let addr = b.ins().iadd(base, index);
+        if offset <= i32::MAX as u64 {
+            (addr, offset as i32)
+        } else {
+            (b.ins().iadd_imm_u(addr, offset as i64), 0)
+        }
     }
 
-    /// `table.size`.
+    /// `memory.size` in pages: an `i64` for a 64-bit memory, else an `i32`.
+    pub fn memory_size(&self, b: &mut FunctionBuilder<'_>, mem: u32) -> Value {
+        let ty = self.info.memories[mem as usize];
+        let vmmem = self.load_ptr(b, self.offsets.memory(mem));
+        let len = b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), vmmem, MEMORY_LENGTH);
+        let pages = b.ins().ushr_imm_u(len, i64::from(ty.page_size_log2));
+        if ty.memory64 {
+            pages
+        } else {
+            b.ins().ireduce(types::I32, pages)
+        }
+    }
+
+    /// `table.size`: an `i64` for a 64-bit table, else an `i32`.
     pub fn table_size(&self, b: &mut FunctionBuilder<'_>, table: u32) -> Value {
         let vmtable = self.load_ptr(b, self.offsets.table(table));
         let len = b
             .ins()
             .load(types::I64, MemFlagsData::trusted(), vmtable, TABLE_LENGTH);
-        b.ins().ireduce(types::I32, len)
+        if self.info.tables[table as usize].table64 {
+            len
+        } else {
+            b.ins().ireduce(types::I32, len)
+        }
     }
 
     fn global_ptr(&self, b: &mut FunctionBuilder<'_>, index: u32) -> Value {
@@ -323,7 +402,11 @@ impl<'a> FuncEnv<'a> {
         let len = b
             .ins()
             .load(types::I64, MemFlagsData::trusted(), vmtable, TABLE_LENGTH);
-        let index = b.ins().uextend(types::I64, index);
+        let index = if self.info.tables[table as usize].table64 {
+            index
+        } else {
+            b.ins().uextend(types::I64, index)
+        };
         let oob = b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
         b.ins().trapnz(oob, trap(TrapCode::UndefinedElement));
         let base = b
@@ -455,7 +538,16 @@ impl<'a> FuncEnv<'a> {
             .load(types::I64, readonly(), table, (which as usize * 8) as i32);
         let vmctx = self.vmctx(b);
         let mut all = vec![vmctx];
-        all.extend_from_slice(args);
+        // 32-bit addresses, indices and lengths widen to the libcalls'
+        // 64-bit parameters.
+        for (v, t) in args.iter().zip(params) {
+            let widen = *t == LType::I64 && b.func.dfg.value_type(*v) == types::I32;
+            all.push(if widen {
+                b.ins().uextend(types::I64, *v)
+            } else {
+                *v
+            });
+        }
         let call = b.ins().call_indirect(sig, f, &all);
         b.inst_results(call).to_vec()
     }

@@ -77,6 +77,9 @@ pub struct Translator<'a, 'b> {
     epoch: Option<EpochCheck>,
     /// Exception handlers in scope (see `env::Handlers`), innermost last.
     handlers: Vec<(Option<u32>, ir::Block)>,
+    /// Per memory: for those that need explicit bounds checks, the
+    /// length last read (see `FuncEnv::checked_heap_addr`).
+    bounds: Vec<Option<Variable>>,
 }
 
 /// Values an epoch check needs, set up in the entry block.
@@ -118,6 +121,7 @@ impl<'a, 'b> Translator<'a, 'b> {
             dead_depth: 0,
             epoch: None,
             handlers: Vec::new(),
+            bounds: Vec::new(),
         }
     }
 
@@ -147,6 +151,17 @@ impl<'a, 'b> Translator<'a, 'b> {
                 self.b.def_var(v, zero);
                 self.locals.push((v, t));
             }
+        }
+        // Bounds-checked memories start with a known length of zero: the
+        // first access reads the real one.
+        for m in &self.env.info.memories {
+            let bound = m.needs_bounds_checks().then(|| {
+                let v = self.b.declare_var(types::I64);
+                let zero = self.b.ins().iconst(types::I64, 0);
+                self.b.def_var(v, zero);
+                v
+            });
+            self.bounds.push(bound);
         }
         // A function with no loop and no call runs a bounded number of
         // instructions: it needs no epoch check at all.
@@ -635,7 +650,13 @@ impl<'a, 'b> Translator<'a, 'b> {
                 let r = self
                     .env
                     .libcall(&mut self.b, Libcall::MemoryGrow, &[m, delta]);
-                self.push(r[0]);
+                // -1 (failure) narrows to -1.
+                let r = if self.env.info.memories[mem as usize].memory64 {
+                    r[0]
+                } else {
+                    self.b.ins().ireduce(types::I32, r[0])
+                };
+                self.push(r);
             }
             O::MemoryFill { mem } => {
                 let len = self.pop();
@@ -685,7 +706,12 @@ impl<'a, 'b> Translator<'a, 'b> {
                 let r = self
                     .env
                     .libcall(&mut self.b, Libcall::TableGrow, &[t, delta, init]);
-                self.push(r[0]);
+                let r = if self.env.info.tables[table as usize].table64 {
+                    r[0]
+                } else {
+                    self.b.ins().ireduce(types::I32, r[0])
+                };
+                self.push(r);
             }
             O::TableFill { table } => {
                 let len = self.pop();
@@ -898,11 +924,32 @@ impl<'a, 'b> Translator<'a, 'b> {
         }
     }
 
-    fn load(&mut self, ty: ir::Type, memarg: wasmparser::MemArg, kind: LoadKind) {
+    /// Address of an access of `size` bytes whose index is on top of the
+    /// stack, as (base value, immediate offset).
+    fn mem_addr(&mut self, memarg: &wasmparser::MemArg, size: u32) -> (Value, i32) {
         let index = self.pop();
-        let (addr, off) = self
-            .env
-            .heap_addr(&mut self.b, mem_index(&memarg), index, memarg.offset);
+        let mem = mem_index(memarg);
+        match self.bounds[mem as usize] {
+            Some(bound) => self.env.checked_heap_addr(
+                &mut self.b,
+                mem,
+                index,
+                memarg.offset,
+                size,
+                bound,
+            ),
+            None => self.env.heap_addr(&mut self.b, mem, index, memarg.offset),
+        }
+    }
+
+    fn load(&mut self, ty: ir::Type, memarg: wasmparser::MemArg, kind: LoadKind) {
+        let size = match kind {
+            LoadKind::Plain => ty.bytes(),
+            LoadKind::S8 | LoadKind::U8 => 1,
+            LoadKind::S16 | LoadKind::U16 => 2,
+            LoadKind::S32 | LoadKind::U32 => 4,
+        };
+        let (addr, off) = self.mem_addr(&memarg, size);
         let flags = heap_flags();
         let ins = self.b.ins();
         let v = match kind {
@@ -919,10 +966,8 @@ impl<'a, 'b> Translator<'a, 'b> {
 
     fn store(&mut self, memarg: wasmparser::MemArg, narrow: Option<ir::Type>) {
         let value = self.pop();
-        let index = self.pop();
-        let (addr, off) = self
-            .env
-            .heap_addr(&mut self.b, mem_index(&memarg), index, memarg.offset);
+        let size = narrow.unwrap_or(self.b.func.dfg.value_type(value)).bytes();
+        let (addr, off) = self.mem_addr(&memarg, size);
         let flags = heap_flags();
         match narrow {
             None => self.b.ins().store(flags, value, addr, off),

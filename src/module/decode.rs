@@ -26,6 +26,8 @@ pub fn features(features: &crate::engine::Features) -> WasmFeatures {
         WasmFeatures::LEGACY_EXCEPTIONS,
         features.exceptions && features.legacy_exceptions,
     );
+    f.set(WasmFeatures::MEMORY64, features.memory64);
+    f.set(WasmFeatures::CUSTOM_PAGE_SIZES, features.custom_page_sizes);
     f
 }
 
@@ -289,15 +291,19 @@ pub fn heap_type(h: wasmparser::HeapType, type_ids: &[u32]) -> HeapType {
 fn table_type(t: &wasmparser::TableType, type_ids: &[u32]) -> TableType {
     TableType {
         element: ValType::Ref(ref_type(t.element_type, type_ids)),
-        min: t.initial as u32,
-        max: t.maximum.map(|m| m as u32),
+        min: t.initial,
+        max: t.maximum,
+        table64: t.table64,
     }
 }
 
 fn memory_type(m: &wasmparser::MemoryType) -> MemoryType {
     MemoryType {
-        min: m.initial as u32,
-        max: m.maximum.map(|m| m as u32),
+        min: m.initial,
+        max: m.maximum,
+        memory64: m.memory64,
+        shared: m.shared,
+        page_size_log2: m.page_size_log2.map_or(16, |l| l as u8),
     }
 }
 

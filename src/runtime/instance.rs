@@ -163,7 +163,7 @@ impl Extern {
     }
 }
 
-fn limits_match(min: u32, max: Option<u32>, want_min: u32, want_max: Option<u32>) -> bool {
+fn limits_match(min: u64, max: Option<u64>, want_min: u64, want_max: Option<u64>) -> bool {
     min >= want_min
         && match (max, want_max) {
             (_, None) => true,
@@ -254,7 +254,12 @@ impl Instance {
                 }
                 (ImportKind::Memory(want), Extern::Memory(m)) => {
                     let have = store.inner.memories[m.index as usize].current_type();
-                    if !limits_match(have.min, have.max, want.min, want.max) {
+                    // Index type, sharing and page size must be the same.
+                    if !limits_match(have.min, have.max, want.min, want.max)
+                        || have.memory64 != want.memory64
+                        || have.shared != want.shared
+                        || have.page_size_log2 != want.page_size_log2
+                    {
                         return Err(Error::link(format!(
                             "incompatible import type for {}",
                             what()
@@ -265,6 +270,7 @@ impl Instance {
                 (ImportKind::Table(want), Extern::Table(t)) => {
                     let have = store.inner.tables[t.index as usize].current_type();
                     if have.element != want.element
+                        || have.table64 != want.table64
                         || !limits_match(have.min, have.max, want.min, want.max)
                     {
                         return Err(Error::link(format!(
@@ -327,16 +333,18 @@ impl Instance {
         let mut new_tables = Vec::new();
         let mut extra = 0u64;
         for ty in &info.memories[info.num_imported_memories as usize..] {
-            let bytes = u64::from(ty.min) * super::memory::PAGE;
-            check_fits(store, extra + bytes, || format!("{} more pages", ty.min))?;
+            let bytes = ty.min.saturating_mul(ty.page_size());
+            check_fits(store, extra.saturating_add(bytes), || {
+                format!("{} more pages", ty.min)
+            })?;
             extra += bytes;
-            let mut m = MemoryData::new(*ty, config.max_memory_pages)?;
+            let mut m = MemoryData::new(*ty, config.max_memory_bytes())?;
             m.owner = Some(index);
             new_memories.push(Box::new(m));
         }
         for ty in &info.tables[info.num_imported_tables as usize..] {
-            let bytes = u64::from(ty.min) * super::table::TABLE_ELEMENT_BYTES;
-            check_fits(store, extra + bytes, || {
+            let bytes = ty.min.saturating_mul(super::table::TABLE_ELEMENT_BYTES);
+            check_fits(store, extra.saturating_add(bytes), || {
                 format!("a table of {} more elements", ty.min)
             })?;
             extra += bytes;
@@ -492,7 +500,8 @@ impl Instance {
             match &seg.mode {
                 ElemMode::Active { table, offset } => {
                     let inst = &store.inner.instances[self.index as usize];
-                    let off = eval_const(offset, &store.inner, &inst.globals, &inst.funcs) as u32;
+                    let off = usize::try_from(eval_const(offset, &store.inner, &inst.globals, &inst.funcs) as u64)
+                    .unwrap_or(usize::MAX);
                     let t = inst.tables[*table as usize];
                     let items =
                         std::mem::take(&mut store.inner.instances[self.index as usize].elems[i]);
@@ -503,7 +512,7 @@ impl Instance {
                     let table = &mut store.inner.tables[t as usize];
                     let dst = table
                         .elements_mut()
-                        .get_mut(off as usize..)
+                        .get_mut(off..)
                         .and_then(|s| s.get_mut(..items.len()))
                         .ok_or_else(|| Trap::from_code(TrapCode::TableOutOfBounds, vec![]))?;
                     dst.copy_from_slice(&items);
@@ -517,13 +526,14 @@ impl Instance {
         for (i, seg) in info.datas.iter().enumerate() {
             if let DataMode::Active { memory, offset } = &seg.mode {
                 let inst = &store.inner.instances[self.index as usize];
-                let off = eval_const(offset, &store.inner, &inst.globals, &inst.funcs) as u32;
+                let off = usize::try_from(eval_const(offset, &store.inner, &inst.globals, &inst.funcs) as u64)
+                    .unwrap_or(usize::MAX);
                 let m = inst.memories[*memory as usize];
                 store.inner.instances[self.index as usize].data_dropped[i] = true;
                 let mem = &mut store.inner.memories[m as usize];
                 let dst = mem
                     .data_mut()
-                    .get_mut(off as usize..)
+                    .get_mut(off..)
                     .and_then(|s| s.get_mut(..seg.bytes.len()))
                     .ok_or_else(|| Trap::from_code(TrapCode::MemoryOutOfBounds, vec![]))?;
                 dst.copy_from_slice(&seg.bytes);
@@ -608,8 +618,8 @@ impl Instance {
 impl Memory {
     /// A new memory in `store`.
     pub fn new(store: &mut Store, ty: MemoryType) -> Result<Memory> {
-        check_memory_fits(store, ty.min)?;
-        let m = MemoryData::new(ty, store.inner.engine.config().max_memory_pages)?;
+        check_memory_fits(store, ty.min, ty.page_size_log2)?;
+        let m = MemoryData::new(ty, store.inner.engine.config().max_memory_bytes())?;
         let index = store.inner.memories.insert_with(|_| Box::new(m));
         Ok(Memory {
             store_id: store.inner.id,
@@ -625,7 +635,7 @@ impl Memory {
         self.data_ref(store).current_type()
     }
     /// Size in pages.
-    pub fn size(&self, store: &Store) -> u32 {
+    pub fn size(&self, store: &Store) -> u64 {
         self.data_ref(store).pages()
     }
     /// Size in bytes.
@@ -642,9 +652,10 @@ impl Memory {
         store.inner.memories[self.index as usize].data_mut()
     }
     /// Grows by `delta` pages, returning the old size in pages.
-    pub fn grow(&self, store: &mut Store, delta: u32) -> Result<u32> {
+    pub fn grow(&self, store: &mut Store, delta: u64) -> Result<u64> {
         store.check(self.store_id);
-        check_memory_fits(store, delta)?;
+        let log2 = store.inner.memories[self.index as usize].ty.page_size_log2;
+        check_memory_fits(store, delta, log2)?;
         store.inner.memories[self.index as usize]
             .grow(delta)
             .ok_or_else(|| Error::limit(format!("cannot grow memory by {delta} pages")))
@@ -753,19 +764,19 @@ impl Table {
         store.inner.tables[self.index as usize].current_type()
     }
     /// Number of elements.
-    pub fn size(&self, store: &Store) -> u32 {
+    pub fn size(&self, store: &Store) -> u64 {
         store.check(self.store_id);
         store.inner.tables[self.index as usize].size()
     }
     /// Element `index`, or `None` when out of bounds.
-    pub fn get(&self, store: &Store, index: u32) -> Option<Val> {
+    pub fn get(&self, store: &Store, index: u64) -> Option<Val> {
         store.check(self.store_id);
         let t = &store.inner.tables[self.index as usize];
-        let raw = *t.elements().get(index as usize)?;
+        let raw = *t.elements().get(usize::try_from(index).ok()?)?;
         Some(Val::from_raw(raw as u128, t.ty.element, &store.inner))
     }
     /// Sets element `index`.
-    pub fn set(&self, store: &mut Store, index: u32, val: Val) -> Result<()> {
+    pub fn set(&self, store: &mut Store, index: u64, val: Val) -> Result<()> {
         store.check(self.store_id);
         let elem = store.inner.tables[self.index as usize].ty.element;
         if !val.belongs_to(&store.inner) || !val.matches(elem, &store.inner) {
@@ -779,13 +790,13 @@ impl Table {
         store.inner.pin_val(&val, owner);
         let slot = store.inner.tables[self.index as usize]
             .elements_mut()
-            .get_mut(index as usize)
+            .get_mut(usize::try_from(index).unwrap_or(usize::MAX))
             .ok_or_else(|| Error::limit("table index out of bounds"))?;
         *slot = raw;
         Ok(())
     }
     /// Grows by `delta` elements set to `init`, returning the old size.
-    pub fn grow(&self, store: &mut Store, delta: u32, init: Val) -> Result<u32> {
+    pub fn grow(&self, store: &mut Store, delta: u64, init: Val) -> Result<u64> {
         store.check(self.store_id);
         let elem = store.inner.tables[self.index as usize].ty.element;
         if !init.belongs_to(&store.inner) || !init.matches(elem, &store.inner) {
@@ -806,18 +817,20 @@ impl Table {
 
 /// Fails with a limit error when `pages` more pages would pass the store's
 /// memory limit.
-fn check_memory_fits(store: &Store, pages: u32) -> Result<()> {
-    check_fits(store, u64::from(pages) * super::memory::PAGE, || {
-        format!("{pages} more pages")
-    })
+fn check_memory_fits(store: &Store, pages: u64, page_size_log2: u8) -> Result<()> {
+    let bytes = pages
+        .checked_shl(page_size_log2.into())
+        .filter(|b| b >> page_size_log2 == pages)
+        .unwrap_or(u64::MAX);
+    check_fits(store, bytes, || format!("{pages} more pages"))
 }
 
 /// Fails with a limit error when `elements` more table elements would pass
 /// the store's memory limit.
-fn check_table_fits(store: &Store, elements: u32) -> Result<()> {
+fn check_table_fits(store: &Store, elements: u64) -> Result<()> {
     check_fits(
         store,
-        u64::from(elements) * super::table::TABLE_ELEMENT_BYTES,
+        elements.saturating_mul(super::table::TABLE_ELEMENT_BYTES),
         || format!("a table of {elements} more elements"),
     )
 }

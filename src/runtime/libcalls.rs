@@ -92,23 +92,29 @@ fn finish<T>(r: Result<T, TrapCode>) -> T {
     }
 }
 
-fn range(start: u32, len: u32, size: usize) -> Option<std::ops::Range<usize>> {
-    let end = start as usize + len as usize;
-    (end <= size).then_some(start as usize..end)
+fn range(start: u64, len: u64, size: usize) -> Option<std::ops::Range<usize>> {
+    let end = start.checked_add(len)?;
+    (end <= size as u64).then_some(start as usize..end as usize)
 }
 
-unsafe extern "C" fn memory_grow(vmctx: *mut u8, mem: u32, delta: u32) -> u32 {
-    // SAFETY: called by compiled code with its vmctx; the store reference
-    // ends before the memory reference below is made.
-    if !unsafe { store(vmctx) }.memory_fits(u64::from(delta) * super::memory::PAGE) {
-        return u32::MAX;
-    }
+unsafe extern "C" fn memory_grow(vmctx: *mut u8, mem: u32, delta: u64) -> u64 {
     // SAFETY: called by compiled code with its vmctx and a valid index.
+    let log2 = unsafe { memory(vmctx, mem) }.ty.page_size_log2;
+    let bytes = delta
+        .checked_shl(log2.into())
+        .filter(|b| b >> log2 == delta)
+        .unwrap_or(u64::MAX);
+    // SAFETY: as above; the store reference ends before the memory
+    // reference below is made.
+    if !unsafe { store(vmctx) }.memory_fits(bytes) {
+        return u64::MAX;
+    }
+    // SAFETY: as above.
     let m = unsafe { memory(vmctx, mem) };
-    m.grow(delta).unwrap_or(u32::MAX)
+    m.grow(delta).unwrap_or(u64::MAX)
 }
 
-unsafe extern "C" fn memory_fill(vmctx: *mut u8, mem: u32, dst: u32, val: u32, len: u32) {
+unsafe extern "C" fn memory_fill(vmctx: *mut u8, mem: u32, dst: u64, val: u32, len: u64) {
     // SAFETY: as above.
     let m = unsafe { memory(vmctx, mem) };
     let r = range(dst, len, m.data().len())
@@ -121,9 +127,9 @@ unsafe extern "C" fn memory_copy(
     vmctx: *mut u8,
     dst_mem: u32,
     src_mem: u32,
-    dst: u32,
-    src: u32,
-    len: u32,
+    dst: u64,
+    src: u64,
+    len: u64,
 ) {
     // SAFETY: as above. Source and destination may be the same memory, so
     // the copy goes through raw pointers with memmove semantics.
@@ -147,7 +153,7 @@ unsafe extern "C" fn memory_init(
     vmctx: *mut u8,
     mem: u32,
     data: u32,
-    dst: u32,
+    dst: u64,
     src: u32,
     len: u32,
 ) {
@@ -159,8 +165,8 @@ unsafe extern "C" fn memory_init(
         &inst.module.info().datas[data as usize].bytes
     };
     let r = match (
-        range(src, len, bytes.len()),
-        range(dst, len, m.data().len()),
+        range(src.into(), len.into(), bytes.len()),
+        range(dst, len.into(), m.data().len()),
     ) {
         (Some(sr), Some(dr)) => {
             m.data_mut()[dr].copy_from_slice(&bytes[sr]);
@@ -176,44 +182,44 @@ unsafe extern "C" fn data_drop(vmctx: *mut u8, data: u32) {
     unsafe { instance(vmctx) }.data_dropped[data as usize] = true;
 }
 
-unsafe extern "C" fn table_get(vmctx: *mut u8, t: u32, index: u32) -> u64 {
+unsafe extern "C" fn table_get(vmctx: *mut u8, t: u32, index: u64) -> u64 {
     // SAFETY: as above.
     let t = unsafe { table(vmctx, t) };
     finish(
         t.elements()
-            .get(index as usize)
+            .get(usize::try_from(index).unwrap_or(usize::MAX))
             .copied()
             .ok_or(TrapCode::TableOutOfBounds),
     )
 }
 
-unsafe extern "C" fn table_set(vmctx: *mut u8, t: u32, index: u32, val: u64) {
+unsafe extern "C" fn table_set(vmctx: *mut u8, t: u32, index: u64, val: u64) {
     // SAFETY: as above.
     let t = unsafe { table(vmctx, t) };
     // SAFETY: as above.
     unsafe { pin_into(vmctx, t, val) };
     let r = t
         .elements_mut()
-        .get_mut(index as usize)
+        .get_mut(usize::try_from(index).unwrap_or(usize::MAX))
         .map(|s| *s = val)
         .ok_or(TrapCode::TableOutOfBounds);
     finish(r)
 }
 
-unsafe extern "C" fn table_grow(vmctx: *mut u8, t: u32, delta: u32, init: u64) -> u32 {
-    let extra = u64::from(delta) * super::table::TABLE_ELEMENT_BYTES;
+unsafe extern "C" fn table_grow(vmctx: *mut u8, t: u32, delta: u64, init: u64) -> u64 {
+    let extra = delta.saturating_mul(super::table::TABLE_ELEMENT_BYTES);
     // SAFETY: as in `memory_grow`: the store reference ends here.
     if !unsafe { store(vmctx) }.memory_fits(extra) {
-        return u32::MAX;
+        return u64::MAX;
     }
     // SAFETY: as above.
     let t = unsafe { table(vmctx, t) };
     // SAFETY: as above.
     unsafe { pin_into(vmctx, t, init) };
-    t.grow(delta, init).unwrap_or(u32::MAX)
+    t.grow(delta, init).unwrap_or(u64::MAX)
 }
 
-unsafe extern "C" fn table_fill(vmctx: *mut u8, t: u32, dst: u32, val: u64, len: u32) {
+unsafe extern "C" fn table_fill(vmctx: *mut u8, t: u32, dst: u64, val: u64, len: u64) {
     // SAFETY: as above.
     let t = unsafe { table(vmctx, t) };
     // SAFETY: as above.
@@ -228,9 +234,9 @@ unsafe extern "C" fn table_copy(
     vmctx: *mut u8,
     dst_t: u32,
     src_t: u32,
-    dst: u32,
-    src: u32,
-    len: u32,
+    dst: u64,
+    src: u64,
+    len: u64,
 ) {
     // SAFETY: as above; tables may be the same, so copy via raw pointers.
     let r = unsafe {
@@ -256,7 +262,7 @@ unsafe extern "C" fn table_copy(
     finish(r)
 }
 
-unsafe extern "C" fn table_init(vmctx: *mut u8, t: u32, elem: u32, dst: u32, src: u32, len: u32) {
+unsafe extern "C" fn table_init(vmctx: *mut u8, t: u32, elem: u32, dst: u64, src: u32, len: u32) {
     // SAFETY: as above.
     let (inst, t) = unsafe { (instance(vmctx), table(vmctx, t)) };
     // The segment holds this instance's (or imported, already pinned)
@@ -267,8 +273,8 @@ unsafe extern "C" fn table_init(vmctx: *mut u8, t: u32, elem: u32, dst: u32, src
     }
     let items = &inst.elems[elem as usize];
     let r = match (
-        range(src, len, items.len()),
-        range(dst, len, t.elements().len()),
+        range(src.into(), len.into(), items.len()),
+        range(dst, len.into(), t.elements().len()),
     ) {
         (Some(sr), Some(dr)) => {
             t.elements_mut()[dr].copy_from_slice(&items[sr]);

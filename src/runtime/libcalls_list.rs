@@ -50,27 +50,29 @@ impl Libcall {
     pub fn signature(self) -> (&'static [LType], &'static [LType]) {
         use LType::*;
         match self {
+            // Addresses, indices, lengths and deltas are 64-bit (32-bit
+            // ones zero-extended), for memory64 and table64.
             // (memory, delta) -> old pages or -1
-            Libcall::MemoryGrow => (&[I32, I32], &[I32]),
+            Libcall::MemoryGrow => (&[I32, I64], &[I64]),
             // (memory, dst, value, len)
-            Libcall::MemoryFill => (&[I32, I32, I32, I32], &[]),
+            Libcall::MemoryFill => (&[I32, I64, I32, I64], &[]),
             // (dst memory, src memory, dst, src, len)
-            Libcall::MemoryCopy => (&[I32, I32, I32, I32, I32], &[]),
+            Libcall::MemoryCopy => (&[I32, I32, I64, I64, I64], &[]),
             // (memory, data, dst, src, len)
-            Libcall::MemoryInit => (&[I32, I32, I32, I32, I32], &[]),
+            Libcall::MemoryInit => (&[I32, I32, I64, I32, I32], &[]),
             Libcall::DataDrop => (&[I32], &[]),
             // (table, index) -> ref
-            Libcall::TableGet => (&[I32, I32], &[I64]),
+            Libcall::TableGet => (&[I32, I64], &[I64]),
             // (table, index, ref)
-            Libcall::TableSet => (&[I32, I32, I64], &[]),
+            Libcall::TableSet => (&[I32, I64, I64], &[]),
             // (table, delta, init) -> old size or -1
-            Libcall::TableGrow => (&[I32, I32, I64], &[I32]),
+            Libcall::TableGrow => (&[I32, I64, I64], &[I64]),
             // (table, dst, ref, len)
-            Libcall::TableFill => (&[I32, I32, I64, I32], &[]),
+            Libcall::TableFill => (&[I32, I64, I64, I64], &[]),
             // (dst table, src table, dst, src, len)
-            Libcall::TableCopy => (&[I32, I32, I32, I32, I32], &[]),
+            Libcall::TableCopy => (&[I32, I32, I64, I64, I64], &[]),
             // (table, elem, dst, src, len)
-            Libcall::TableInit => (&[I32, I32, I32, I32, I32], &[]),
+            Libcall::TableInit => (&[I32, I32, I64, I32, I32], &[]),
             Libcall::ElemDrop => (&[I32], &[]),
             // (global, funcref)
             Libcall::GlobalSetFuncRef => (&[I32, I64], &[]),

@@ -1,5 +1,7 @@
 //! Linear memories: a `PROT_NONE` reservation covering every address a
-//! 32-bit index plus a 32-bit offset can form, made accessible as it grows.
+//! 32-bit index plus a 32-bit offset can form, made accessible as it grows
+//! (rounded up to the host's pages; compiled code checks the exact length
+//! of memories whose pages are smaller).
 
 use super::memory_pool;
 use super::sys::Reservation;
@@ -12,6 +14,18 @@ pub const PAGE: u64 = 65536;
 /// Size of every reservation: 4 GiB of index + 4 GiB of offset + a page.
 const RESERVATION: usize = (8 << 30) + PAGE as usize;
 
+/// The most bytes a memory may have: the reservation covers a 32-bit
+/// memory's 4 GiB of index plus 4 GiB of offset; memories with bounds
+/// checks (memory64, small pages) are capped at the same 4 GiB.
+pub const MAX_BYTES: u64 = 1 << 32;
+
+/// The host's page size: what `mprotect` works in.
+fn os_page() -> u64 {
+    static PAGE_SIZE: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    // SAFETY: sysconf has no preconditions.
+    *PAGE_SIZE.get_or_init(|| (unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).max(4096) as u64)
+}
+
 /// A memory owned by a store. `vm` is first so that a pointer to the
 /// `MemoryData` is also a pointer to its `VMMemory`.
 #[repr(C)]
@@ -22,15 +36,21 @@ pub struct MemoryData {
     pub ty: MemoryType,
     /// The instance that defined it (`None`: made by the host).
     pub owner: Option<u32>,
-    /// Effective maximum: the declared maximum capped by the engine limit.
-    max_pages: u32,
+    /// Effective maximum in pages: the declared maximum capped by the
+    /// engine limit and `MAX_BYTES`.
+    max_pages: u64,
 }
 
 impl MemoryData {
     /// Creates a memory of `ty.min` pages, allowing growth to
-    /// `min(ty.max, engine_max_pages)`.
-    pub fn new(ty: MemoryType, engine_max_pages: u32) -> Result<MemoryData> {
-        let max_pages = ty.max.unwrap_or(65536).min(engine_max_pages).min(65536);
+    /// `min(ty.max, engine_max_bytes)`.
+    pub fn new(ty: MemoryType, engine_max_bytes: u64) -> Result<MemoryData> {
+        let cap_bytes = engine_max_bytes.min(MAX_BYTES);
+        let max_pages = ty
+            .max
+            .unwrap_or(u64::MAX)
+            .min(ty.max_pages_for_index())
+            .min(cap_bytes >> ty.page_size_log2);
         if ty.min > max_pages {
             return Err(Error::limit(format!(
                 "memory of {} pages exceeds the limit of {max_pages} pages",
@@ -39,8 +59,8 @@ impl MemoryData {
         }
         let mut reservation =
             memory_pool::take(RESERVATION).map_err(|e| Error::new(ErrorKind::Io(e)))?;
-        let len = ty.min as u64 * PAGE;
-        if let Err(e) = reservation.set_accessible(len as usize) {
+        let len = ty.min << ty.page_size_log2;
+        if let Err(e) = reservation.set_accessible(len.next_multiple_of(os_page()) as usize) {
             memory_pool::give_back(reservation);
             return Err(Error::new(ErrorKind::Io(e)));
         }
@@ -57,22 +77,22 @@ impl MemoryData {
     }
 
     /// Current size in pages.
-    pub fn pages(&self) -> u32 {
-        (self.vm.length / PAGE) as u32
+    pub fn pages(&self) -> u64 {
+        self.vm.length >> self.ty.page_size_log2
     }
 
     /// Grows by `delta` pages; returns the old size, or `None` when the
     /// maximum would be exceeded (the memory is then unchanged).
-    pub fn grow(&mut self, delta: u32) -> Option<u32> {
+    pub fn grow(&mut self, delta: u64) -> Option<u64> {
         let old = self.pages();
         let new = old.checked_add(delta)?;
         if new > self.max_pages {
             return None;
         }
-        let len = new as u64 * PAGE;
+        let len = new << self.ty.page_size_log2;
         self.reservation
             .as_mut()?
-            .set_accessible(len as usize)
+            .set_accessible(len.next_multiple_of(os_page()) as usize)
             .ok()?;
         self.vm.length = len;
         Some(old)
@@ -108,7 +128,7 @@ impl MemoryData {
     pub fn current_type(&self) -> MemoryType {
         MemoryType {
             min: self.pages(),
-            max: self.ty.max,
+            ..self.ty
         }
     }
 }

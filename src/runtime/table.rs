@@ -16,13 +16,14 @@ pub struct TableData {
     pub ty: TableType,
     /// The instance that defined it (`None`: made by the host).
     pub owner: Option<u32>,
-    max: u32,
+    max: u64,
 }
 
 impl TableData {
     /// Creates a table of `ty.min` elements set to `init`.
     pub fn new(ty: TableType, init: u64, engine_max: u32) -> Result<Box<TableData>> {
-        let max = ty.max.unwrap_or(u32::MAX).min(engine_max);
+        let index_max = if ty.table64 { u64::MAX } else { u64::from(u32::MAX) };
+        let max = ty.max.unwrap_or(index_max).min(u64::from(engine_max));
         if ty.min > max {
             return Err(Error::limit(format!(
                 "table of {} elements exceeds the limit of {max} elements",
@@ -64,8 +65,8 @@ impl TableData {
     }
 
     /// Number of elements.
-    pub fn size(&self) -> u32 {
-        self.elements.len() as u32
+    pub fn size(&self) -> u64 {
+        self.elements.len() as u64
     }
 
     /// All elements.
@@ -80,13 +81,13 @@ impl TableData {
 
     /// Grows by `delta` elements set to `init`; returns the old size, or
     /// `None` when the maximum would be exceeded.
-    pub fn grow(&mut self, delta: u32, init: u64) -> Option<u32> {
+    pub fn grow(&mut self, delta: u64, init: u64) -> Option<u64> {
         let old = self.size();
         let new = old.checked_add(delta)?;
         if new > self.max {
             return None;
         }
-        self.elements.try_reserve(delta as usize).ok()?;
+        self.elements.try_reserve(usize::try_from(delta).ok()?).ok()?;
         self.elements.resize(new as usize, init);
         self.sync();
         Some(old)

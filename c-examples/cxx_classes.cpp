@@ -43,6 +43,11 @@ static const char* kTalker = R"((module
     (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))
 )";
 
+static const char* kMem64 = R"((module
+  (memory (export "memory") i64 2)
+  (func (export "peek") (param i64) (result i32) (i32.load8_u (local.get 0))))
+)";
+
 static const char* kRecurse = R"((module
   (func $rec (export "rec") (param i32) (result i32)
     (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
@@ -65,6 +70,19 @@ int main() {
   std::printf("scaled(14) = %d\n", plugin.func("scaled").call({Val::i32(14)})[0].i32());
   wasi_rt::Memory memory = plugin.memory("memory");
   std::printf("memory: %u page(s), starts with %c%c\n", memory.size(), memory.data()[0], memory.data()[1]);
+
+  // A 64-bit memory: i64 addresses, whole sizes, out-of-bounds traps.
+  wasi_rt::Instance mem64(store, wasi_rt::Module(store, kMem64));
+  wasi_rt::Memory big = mem64.memory("memory");
+  big.grow64(1);
+  std::printf("memory64: is64=%d, %llu pages of %llu bytes\n", big.is64(),
+              static_cast<unsigned long long>(big.size64()),
+              static_cast<unsigned long long>(big.page_size()));
+  try {
+    mem64.func("peek").call({Val::i64(int64_t(1) << 32)});
+  } catch (const wasi_rt::Trap& trap) {
+    std::printf("peek(2^32) trapped: %s\n", trap.what());
+  }
 
   try {
     plugin.func("div").call({Val::i32(1), Val::i32(0)});

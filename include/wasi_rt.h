@@ -270,6 +270,18 @@ struct wasi_rt_error_t *wasi_rt_linker_run(const struct wasi_rt_linker_t *l,
                                            struct wasm_trap_t **trap_out);
 
 /**
+ * The memory's size in pages, whole (0 for NULL).
+ */
+uint64_t wasi_rt_memory_size64(const struct wasm_memory_t *m);
+
+/**
+ * Grows by `delta` pages, writing the old size in pages to `*prev` (when
+ * not NULL); false (memory unchanged, nothing written) beyond its
+ * maximum or the store's limits, or for a NULL `m`.
+ */
+bool wasi_rt_memory_grow64(struct wasm_memory_t *m, uint64_t delta, uint64_t *prev);
+
+/**
  * Compiles `binary` (borrowed; the binary format, or text) with `engine`
  * into `*module_out` (own; delete with `wasm_module_delete`). Unlike
  * `wasm_module_new` it needs no store and says why a module is refused:
@@ -307,6 +319,22 @@ struct wasi_rt_error_t *wasi_rt_module_from_precompiled(struct wasm_store_t *sto
                                                         struct wasm_module_t **module_out);
 
 /**
+ * Number of elements, whole (0 for NULL).
+ */
+uint64_t wasi_rt_table_size64(const struct wasm_table_t *t);
+
+/**
+ * Grows by `delta` elements set to `init` (borrowed; NULL = null),
+ * writing the old size to `*prev` (when not NULL); false (table
+ * unchanged, nothing written) beyond its maximum or the store's limits,
+ * or for a NULL `t`.
+ */
+bool wasi_rt_table_grow64(struct wasm_table_t *t,
+                          uint64_t delta,
+                          struct wasm_ref_t *init,
+                          uint64_t *prev);
+
+/**
  * A new tag in `store` whose exceptions carry values of the parameter
  * types of `type` (a Wasm tag is typed by a function type with no
  * results). A module importing a tag accepts this one when the types
@@ -338,6 +366,89 @@ bool wasi_rt_trap_exit_status(const struct wasm_trap_t *t, int32_t *status);
  * returns true; false when the module names no such function or for NULL.
  */
 bool wasi_rt_frame_func_name(const struct wasm_frame_t *f, struct wasm_byte_vec_t *out);
+
+/**
+ * Writes a new memory type to `*ret`: limits `min` and (with
+ * `max_present`) `max`, in pages; `is_64` for `i64` addresses (memory64);
+ * `shared` for a memory shared between threads; pages of
+ * `1 << page_size_log2` bytes (16 for 64 KiB, 0 for 1-byte pages).
+ *
+ * Ownership: on success `*ret` is the caller's, to delete with
+ * `wasm_memorytype_delete`.
+ * Errors: returns an own error (and leaves `*ret` alone) for a NULL
+ * `ret`, a page size other than 1 byte or 64 KiB, `min > max`, limits
+ * beyond what the index type addresses, or a shared memory without a
+ * maximum; NULL on success.
+ */
+struct wasi_rt_error_t *wasi_rt_memorytype_new(uint64_t min,
+                                               bool max_present,
+                                               uint64_t max,
+                                               bool is_64,
+                                               bool shared,
+                                               uint8_t page_size_log2,
+                                               wasm_memorytype_t **ret);
+
+/**
+ * The memory type's minimum, in pages, whole (0 for NULL).
+ */
+uint64_t wasi_rt_memorytype_minimum(const wasm_memorytype_t *t);
+
+/**
+ * Writes the memory type's maximum, in pages, to `*max` and returns true;
+ * returns false (writing nothing) when it has none, or for a NULL `t` or
+ * `max`.
+ */
+bool wasi_rt_memorytype_maximum(const wasm_memorytype_t *t, uint64_t *max);
+
+/**
+ * Whether the memory type is addressed with `i64` (false for NULL).
+ */
+bool wasi_rt_memorytype_is64(const wasm_memorytype_t *t);
+
+/**
+ * Whether the memory type is shared between threads (false for NULL).
+ */
+bool wasi_rt_memorytype_isshared(const wasm_memorytype_t *t);
+
+/**
+ * Log2 of the memory type's page size: 16 (64 KiB) or 0 (1 byte);
+ * 16 for NULL.
+ */
+uint8_t wasi_rt_memorytype_page_size_log2(const wasm_memorytype_t *t);
+
+/**
+ * Writes a new table type to `*ret`: elements of `element`, limits `min`
+ * and (with `max_present`) `max`; `is_64` for `i64` indices (table64).
+ *
+ * Ownership: takes `element` over (also on failure); on success `*ret`
+ * is the caller's, to delete with `wasm_tabletype_delete`.
+ * Errors: returns an own error (and leaves `*ret` alone) for a NULL
+ * `element` or `ret`, an element type that is not a reference type,
+ * `min > max`, or limits of a 32-bit table beyond 32 bits; NULL on
+ * success.
+ */
+struct wasi_rt_error_t *wasi_rt_tabletype_new(struct wasm_valtype_t *element,
+                                              uint64_t min,
+                                              bool max_present,
+                                              uint64_t max,
+                                              bool is_64,
+                                              wasm_tabletype_t **ret);
+
+/**
+ * The table type's minimum, in elements, whole (0 for NULL).
+ */
+uint64_t wasi_rt_tabletype_minimum(const wasm_tabletype_t *t);
+
+/**
+ * Writes the table type's maximum to `*max` and returns true; returns
+ * false (writing nothing) when it has none, or for a NULL `t` or `max`.
+ */
+bool wasi_rt_tabletype_maximum(const wasm_tabletype_t *t, uint64_t *max);
+
+/**
+ * Whether the table type is indexed with `i64` (false for NULL).
+ */
+bool wasi_rt_tabletype_is64(const wasm_tabletype_t *t);
 
 /**
  * The types of the values an exception of tag type `t` carries (a wasi-rt

@@ -317,12 +317,30 @@ class Memory {
   explicit Memory(wasm_memory_t* m) : memory_(m) {}
   uint8_t* data() const { return reinterpret_cast<uint8_t*>(wasm_memory_data(memory_)); }
   size_t data_size() const { return wasm_memory_data_size(memory_); }
-  /** Size in 64 KiB pages. */
+  /** Size in pages (64 KiB, or 1 byte for a `(pagesize 1)` memory);
+   *  UINT32_MAX when larger: see size64(). */
   uint32_t size() const { return wasm_memory_size(memory_); }
   /** Grows by `pages`; false beyond the maximum or the store's limit. */
   bool grow(uint32_t pages) { return wasm_memory_grow(memory_, pages); }
+  /** Size in pages, whole (for 64-bit memories). */
+  uint64_t size64() const { return wasi_rt_memory_size64(memory_); }
+  /** Grows by `pages`, whole; false beyond the maximum or the store's limit. */
+  bool grow64(uint64_t pages) { return wasi_rt_memory_grow64(memory_, pages, nullptr); }
+  /** Whether the memory is addressed with i64 (memory64). */
+  bool is64() const { return type_query(wasi_rt_memorytype_is64); }
+  /** Whether the memory is shared between threads. */
+  bool shared() const { return type_query(wasi_rt_memorytype_isshared); }
+  /** Bytes in one page: 65536, or 1. */
+  uint64_t page_size() const {
+    return uint64_t(1) << type_query(wasi_rt_memorytype_page_size_log2);
+  }
 
  private:
+  template <class R>
+  R type_query(R (*query)(const wasm_memorytype_t*)) const {
+    detail::Owned<wasm_memorytype_t, wasm_memorytype_delete> ty(wasm_memory_type(memory_));
+    return query(ty.get());
+  }
   wasm_memory_t* memory_;
 };
 

@@ -331,6 +331,21 @@ impl TableType {
     pub fn index_type(&self) -> ValType {
         if self.table64 { ValType::I64 } else { ValType::I32 }
     }
+
+    /// Why this is not a valid table type, if it is not: a non-reference
+    /// element type, or a minimum above the maximum.
+    pub fn check(&self) -> Result<(), String> {
+        if !self.element.is_ref() {
+            return Err(format!("a table cannot hold {}", self.element));
+        }
+        if self.max.is_some_and(|max| self.min > max) {
+            return Err("table minimum is above its maximum".into());
+        }
+        if !self.table64 && (self.min > u32::MAX.into() || self.max.is_some_and(|m| m > u32::MAX.into())) {
+            return Err("a 32-bit table's limits must fit in 32 bits".into());
+        }
+        Ok(())
+    }
 }
 
 /// The type of a linear memory: limits in pages, index type, sharing and
@@ -402,6 +417,33 @@ impl MemoryType {
     /// the guard region after a 32-bit memory.
     pub fn needs_bounds_checks(&self) -> bool {
         self.memory64 || self.page_size_log2 != 16
+    }
+
+    /// Why this is not a valid memory type, if it is not: a page size
+    /// other than 1 byte or 64 KiB, a minimum above the maximum, limits
+    /// beyond what the index type addresses, or a shared memory without
+    /// a maximum.
+    pub fn check(&self) -> Result<(), String> {
+        if self.page_size_log2 != 0 && self.page_size_log2 != 16 {
+            return Err(format!(
+                "page size 2^{} is neither 1 byte nor 64 KiB",
+                self.page_size_log2
+            ));
+        }
+        if self.max.is_some_and(|max| self.min > max) {
+            return Err("memory minimum is above its maximum".into());
+        }
+        let limit = self.max_pages_for_index();
+        if self.min > limit || self.max.is_some_and(|m| m > limit) {
+            return Err(format!(
+                "memory limits exceed the {limit} pages a {}-bit memory addresses",
+                if self.memory64 { 64 } else { 32 }
+            ));
+        }
+        if self.shared && self.max.is_none() {
+            return Err("a shared memory needs a maximum".into());
+        }
+        Ok(())
     }
 
     /// The most pages an address space of this index type can hold.

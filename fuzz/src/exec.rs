@@ -184,6 +184,11 @@ fn arg(u: &mut Unstructured<'_>, t: wasi_rt::ValType) -> (wasi_rt::Val, wasmi::V
     }
 }
 
+/// The most 64 KiB pages any memory may grow to, in both engines: the
+/// state comparison after every call reads every byte, so memories stay
+/// small (a 64-bit memory's `memory.grow` could otherwise reach 4 GiB).
+const MAX_MEMORY_PAGES: u32 = 1024;
+
 /// wasi-rt engines: the default one, and one without optimisation and with
 /// epoch checks compiled in (a second code path for everything).
 fn ours_engine(second: bool) -> &'static wasi_rt::Engine {
@@ -194,12 +199,19 @@ fn ours_engine(second: bool) -> &'static wasi_rt::Engine {
             wasi_rt::Engine::new(&wasi_rt::Config {
                 opt_level: wasi_rt::OptLevel::None,
                 epoch_interruption: true,
+                max_memory_pages: MAX_MEMORY_PAGES,
                 ..wasi_rt::Config::default()
             })
             .expect("an engine")
         })
     } else {
-        DEFAULT.get_or_init(wasi_rt::Engine::default)
+        DEFAULT.get_or_init(|| {
+            wasi_rt::Engine::new(&wasi_rt::Config {
+                max_memory_pages: MAX_MEMORY_PAGES,
+                ..wasi_rt::Config::default()
+            })
+            .expect("an engine")
+        })
     }
 }
 
@@ -208,11 +220,11 @@ pub fn oracle_engine() -> &'static wasmi::Engine {
     ENGINE.get_or_init(|| {
         // Exactly the features wasi-rt supports (see `smith::supported`).
         let mut c = wasmi::Config::default();
-        c.wasm_memory64(false)
+        c.wasm_memory64(true)
             .wasm_multi_memory(true)
             .wasm_tail_call(true)
             .wasm_extended_const(true)
-            .wasm_custom_page_sizes(false)
+            .wasm_custom_page_sizes(true)
             .wasm_wide_arithmetic(false)
             .wasm_relaxed_simd(false)
             .wasm_multi_value(true)
@@ -238,6 +250,10 @@ pub fn run(data: &[u8], stats: &mut Stats) -> Result<(), Finding> {
         return Ok(());
     };
     stats.inputs += 1;
+    // For investigating hangs and crashes, which leave no artifact.
+    if let Some(path) = std::env::var_os("WASI_RT_FUZZ_DUMP") {
+        let _ = std::fs::write(path, &wasm);
+    }
 
     let engine = ours_engine(second_engine);
     let module = match wasi_rt::Module::new(engine, &wasm) {
@@ -260,6 +276,7 @@ pub fn run(data: &[u8], stats: &mut Stats) -> Result<(), Finding> {
     // table.grow fails at the same size in both.
     let limits = wasmi::StoreLimitsBuilder::new()
         .table_elements(wasi_rt::Config::default().max_table_elements as usize)
+        .memory_size((MAX_MEMORY_PAGES as usize) << 16)
         .build();
     let mut oracle_store = wasmi::Store::new(oracle_engine(), limits);
     oracle_store.limiter(|l| l);
@@ -447,12 +464,12 @@ fn compare_state(
             wasi_rt::ExternType::Table(_) => {
                 let t = ours.get_table(store, name).expect("export");
                 let u = theirs.get_table(oracle_store, name).expect("export");
-                let (n, m) = (t.size(store) as u64, u.size(oracle_store));
+                let (n, m) = (t.size(store), u.size(oracle_store));
                 if n != m {
                     return Err(format!("after {after}: table {name}: size {n} in wasi-rt, {m} in wasmi"));
                 }
                 for i in 0..n.min(4096) {
-                    let a = t.get(store, i as u32).map(|v| from_ours(&v));
+                    let a = t.get(store, i).map(|v| from_ours(&v));
                     let b = u.get(oracle_store, i).map(|v| from_oracle(&v));
                     if a != b {
                         return Err(format!(

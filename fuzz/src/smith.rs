@@ -7,16 +7,15 @@ use arbitrary::Unstructured;
 /// Restricts a wasm-smith configuration to the features wasi-rt runs:
 /// Wasm 2.0 (mutable globals, sign extension, saturating conversions,
 /// multi-value, bulk memory, reference types), fixed-width SIMD, tail
-/// calls, extended constant expressions and multiple memories.
+/// calls, extended constant expressions, multiple memories, 64-bit
+/// memories and tables, and 1-byte pages.
 pub fn supported(c: &mut wasm_smith::Config) {
     c.exceptions_enabled = false;
     c.gc_enabled = false;
     c.threads_enabled = false;
     c.shared_everything_threads_enabled = false;
-    c.memory64_enabled = false;
     c.relaxed_simd_enabled = false;
     c.wide_arithmetic_enabled = false;
-    c.custom_page_sizes_enabled = false;
     c.compact_imports_enabled = false;
     c.custom_descriptors_enabled = false;
     c.acquire_release_atomics_enabled = false;
@@ -51,6 +50,8 @@ pub fn module_with(
         c.max_memories = u.int_in_range(0..=3)?;
         c.tail_call_enabled = u.arbitrary()?;
         c.extended_const_enabled = u.arbitrary()?;
+        c.memory64_enabled = u.arbitrary()?;
+        c.custom_page_sizes_enabled = u.arbitrary()?;
         c.max_globals = u.int_in_range(0..=20)?;
         c.max_memory32_bytes = 1 << u.int_in_range(16..=24)?;
         c.max_instructions = u.int_in_range(10..=400)?;
@@ -65,6 +66,7 @@ pub fn module_with(
     c.max_imports = 0;
     c.export_everything = true;
     c.max_memory32_bytes = c.max_memory32_bytes.min(16 << 20);
+    c.max_memory64_bytes = c.max_memory64_bytes.min(16 << 20);
     c.max_table_elements = c.max_table_elements.min(10_000);
     c.max_funcs = c.max_funcs.min(60);
     c.max_data_segments = c.max_data_segments.min(20);

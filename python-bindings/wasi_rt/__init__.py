@@ -15,6 +15,7 @@ leaving a ``with`` block, or when garbage-collected. Errors are exceptions:
 
 from ._errors import (
     TRAP_INTERRUPT,
+    TRAP_MEMORY_OUT_OF_BOUNDS,
     TRAP_STACK_OVERFLOW,
     TRAP_UNCAUGHT_EXCEPTION,
     Frame,
@@ -58,6 +59,7 @@ __all__ = [
     "Frame",
     "WasiExit",
     "TRAP_INTERRUPT",
+    "TRAP_MEMORY_OUT_OF_BOUNDS",
     "TRAP_STACK_OVERFLOW",
     "TRAP_UNCAUGHT_EXCEPTION",
     "I32",

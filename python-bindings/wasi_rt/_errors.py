@@ -27,6 +27,8 @@ class Frame:
 #: ``Trap.code`` of a call that went deeper than its stack budget
 #: (``Engine(max_wasm_stack=...)``, or what its thread had left).
 TRAP_STACK_OVERFLOW = 0
+#: ``Trap.code`` of a load or store outside its memory.
+TRAP_MEMORY_OUT_OF_BOUNDS = 1
 #: ``Trap.code`` of a call stopped by its store's epoch deadline.
 TRAP_INTERRUPT = 11
 #: ``Trap.code`` of a Wasm exception that no handler caught.

@@ -43,12 +43,12 @@ def check_int(value: Any, bits: int) -> int:
     return value
 
 
-def check_u32(value: Any, what: str) -> int:
-    """``value`` if it is an int from 0 to 2**32 - 1."""
+def check_u64(value: Any, what: str) -> int:
+    """``value`` if it is an int from 0 to 2**64 - 1."""
     if not isinstance(value, int):
         raise TypeError(f"{what} must be an int, not {type(value).__name__}")
-    if not 0 <= value < (1 << 32):
-        raise ValueError(f"{what} must be from 0 to 2**32 - 1, not {value}")
+    if not 0 <= value < (1 << 64):
+        raise ValueError(f"{what} must be from 0 to 2**64 - 1, not {value}")
     return value
 
 
@@ -384,8 +384,8 @@ class Memory(_Extern):
 
     @property
     def size(self) -> int:
-        """Size in 64 KiB pages."""
-        return ffi.memory_size(self._live())
+        """Size in pages (64 KiB, or 1 byte for a ``page_size_log2=0`` memory)."""
+        return ffi.memory_size64(self._live())
 
     @property
     def data_size(self) -> int:
@@ -394,11 +394,11 @@ class Memory(_Extern):
 
     def grow(self, pages: int) -> int:
         """Grows by ``pages``; returns the old size. Raises WasmError beyond the maximum."""
-        check_u32(pages, "pages")
-        old = self.size
-        if not ffi.memory_grow(self._live(), pages):
+        check_u64(pages, "pages")
+        old = ctypes.c_uint64()
+        if not ffi.memory_grow64(self._live(), pages, ctypes.byref(old)):
             raise WasmError(f"cannot grow memory by {pages} pages")
-        return old
+        return old.value
 
     def _check(self, offset: int, length: int) -> int:
         if not isinstance(offset, int) or not isinstance(length, int):
@@ -525,7 +525,7 @@ class Table(_Extern):
     @property
     def size(self) -> int:
         """Number of elements."""
-        return ffi.table_size(self._live())
+        return ffi.table_size64(self._live())
 
     def __len__(self) -> int:
         return self.size
@@ -555,12 +555,12 @@ class Table(_Extern):
     def grow(self, delta: int, init: Any = None) -> int:
         """Grows by ``delta`` elements set to ``init``; returns the old size.
         Raises WasmError beyond the maximum."""
-        check_u32(delta, "delta")
-        old = self.size
+        check_u64(delta, "delta")
+        old = ctypes.c_uint64()
         v = to_val(self.store, self._element, init)
-        if not ffi.table_grow(self._live(), delta, v.of.ref):
+        if not ffi.table_grow64(self._live(), delta, v.of.ref, ctypes.byref(old)):
             raise WasmError(f"cannot grow table by {delta} elements")
-        return old
+        return old.value
 
     def __repr__(self) -> str:
         return f"<Table {self.type}>"

@@ -17,6 +17,7 @@ from ctypes import (
     c_size_t,
     c_uint8,
     c_uint32,
+    c_uint64,
     c_void_p,
 )
 from pathlib import Path
@@ -39,12 +40,6 @@ class ByteVec(Structure):
     def to_bytes(self) -> bytes:
         return ctypes.string_at(self.data, self.size) if self.size else b""
 
-
-class Limits(Structure):
-    _fields_ = [("min", c_uint32), ("max", c_uint32)]
-
-
-LIMITS_MAX_NONE = 0xFFFFFFFF
 
 
 class ValUnion(Union):
@@ -140,6 +135,8 @@ memory_data = _fn("wasm_memory_data", c_void_p, c_void_p)
 memory_data_size = _fn("wasm_memory_data_size", c_size_t, c_void_p)
 memory_size = _fn("wasm_memory_size", c_uint32, c_void_p)
 memory_grow = _fn("wasm_memory_grow", c_bool, c_void_p, c_uint32)
+memory_size64 = _fn("wasi_rt_memory_size64", c_uint64, c_void_p)
+memory_grow64 = _fn("wasi_rt_memory_grow64", c_bool, c_void_p, c_uint64, POINTER(c_uint64))
 global_get = _fn("wasm_global_get", None, c_void_p, POINTER(Val))
 global_set = _fn("wasm_global_set", None, c_void_p, POINTER(Val))
 wasi_config_new = _fn("wasi_config_new", c_void_p)
@@ -196,6 +193,8 @@ wasi_config_set_stderr_file = _fn("wasi_config_set_stderr_file", c_bool, c_void_
 extern_as_table = _fn("wasm_extern_as_table", c_void_p, c_void_p)
 table_size = _fn("wasm_table_size", c_uint32, c_void_p)
 table_grow = _fn("wasm_table_grow", c_bool, c_void_p, c_uint32, c_void_p)
+table_size64 = _fn("wasi_rt_table_size64", c_uint64, c_void_p)
+table_grow64 = _fn("wasi_rt_table_grow64", c_bool, c_void_p, c_uint64, c_void_p, POINTER(c_uint64))
 
 table_get = _fn("wasm_table_get", c_void_p, c_void_p, c_uint32)
 table_set = _fn("wasm_table_set", c_bool, c_void_p, c_uint32, c_void_p)
@@ -231,12 +230,20 @@ globaltype_new = _fn("wasm_globaltype_new", c_void_p, c_void_p, c_uint8)
 globaltype_content = _fn("wasm_globaltype_content", c_void_p, c_void_p)
 globaltype_mutability = _fn("wasm_globaltype_mutability", c_uint8, c_void_p)
 globaltype_delete = _fn("wasm_globaltype_delete", None, c_void_p)
-tabletype_new = _fn("wasm_tabletype_new", c_void_p, c_void_p, POINTER(Limits))
 tabletype_element = _fn("wasm_tabletype_element", c_void_p, c_void_p)
-tabletype_limits = _fn("wasm_tabletype_limits", POINTER(Limits), c_void_p)
 tabletype_delete = _fn("wasm_tabletype_delete", None, c_void_p)
-memorytype_new = _fn("wasm_memorytype_new", c_void_p, POINTER(Limits))
-memorytype_limits = _fn("wasm_memorytype_limits", POINTER(Limits), c_void_p)
+memorytype_new64 = _fn(
+    "wasi_rt_memorytype_new", c_void_p, c_uint64, c_bool, c_uint64, c_bool, c_bool, c_uint8, POINTER(c_void_p)
+)
+memorytype_minimum = _fn("wasi_rt_memorytype_minimum", c_uint64, c_void_p)
+memorytype_maximum = _fn("wasi_rt_memorytype_maximum", c_bool, c_void_p, POINTER(c_uint64))
+memorytype_is64 = _fn("wasi_rt_memorytype_is64", c_bool, c_void_p)
+memorytype_isshared = _fn("wasi_rt_memorytype_isshared", c_bool, c_void_p)
+memorytype_page_size_log2 = _fn("wasi_rt_memorytype_page_size_log2", c_uint8, c_void_p)
+tabletype_new64 = _fn("wasi_rt_tabletype_new", c_void_p, c_void_p, c_uint64, c_bool, c_uint64, c_bool, POINTER(c_void_p))
+tabletype_minimum = _fn("wasi_rt_tabletype_minimum", c_uint64, c_void_p)
+tabletype_maximum = _fn("wasi_rt_tabletype_maximum", c_bool, c_void_p, POINTER(c_uint64))
+tabletype_is64 = _fn("wasi_rt_tabletype_is64", c_bool, c_void_p)
 memorytype_delete = _fn("wasm_memorytype_delete", None, c_void_p)
 externtype_as_functype = _fn("wasm_externtype_as_functype_const", c_void_p, c_void_p)
 externtype_as_globaltype = _fn("wasm_externtype_as_globaltype_const", c_void_p, c_void_p)

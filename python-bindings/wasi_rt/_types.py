@@ -67,25 +67,49 @@ class GlobalType:
 
 @dataclass(frozen=True)
 class MemoryType:
-    """Limits of a memory in 64 KiB pages; ``maximum`` is None when unbounded."""
+    """Limits of a memory in pages (``maximum`` is None when unbounded);
+    ``memory64`` for i64 addresses, ``shared`` for a memory shared between
+    threads (needs a maximum), ``page_size_log2`` 16 for 64 KiB pages or 0
+    for 1-byte pages."""
 
     minimum: int
     maximum: Optional[int] = None
+    memory64: bool = False
+    shared: bool = False
+    page_size_log2: int = 16
+
+    @property
+    def page_size(self) -> int:
+        """Bytes in one page."""
+        return 1 << self.page_size_log2
 
     def __str__(self) -> str:
-        return f"(memory {self.minimum}{'' if self.maximum is None else f' {self.maximum}'})"
+        parts = ["memory"]
+        if self.memory64:
+            parts.append("i64")
+        parts.append(str(self.minimum))
+        if self.maximum is not None:
+            parts.append(str(self.maximum))
+        if self.shared:
+            parts.append("shared")
+        if self.page_size_log2 != 16:
+            parts.append(f"(pagesize {self.page_size})")
+        return "(" + " ".join(parts) + ")"
 
 
 @dataclass(frozen=True)
 class TableType:
-    """The element type of a table and its limits in elements."""
+    """The element type of a table and its limits in elements; ``table64``
+    for i64 indices."""
 
     element: ValType
     minimum: int
     maximum: Optional[int] = None
+    table64: bool = False
 
     def __str__(self) -> str:
-        return f"(table {self.minimum}{'' if self.maximum is None else f' {self.maximum}'} {self.element})"
+        index = "i64 " if self.table64 else ""
+        return f"(table {index}{self.minimum}{'' if self.maximum is None else f' {self.maximum}'} {self.element})"
 
 
 @dataclass(frozen=True)
@@ -128,11 +152,6 @@ def _kinds(vec_ptr) -> Tuple[ValType, ...]:
     return tuple(ValType(ffi.valtype_kind(t)) for t in vec_ptr.contents.items())
 
 
-def _limits(ptr) -> Tuple[int, Optional[int]]:
-    lim = ptr.contents
-    return lim.min, None if lim.max == ffi.LIMITS_MAX_NONE else lim.max
-
-
 def functype_from_c(ptr: int) -> FuncType:
     """The FuncType of a borrowed ``wasm_functype_t*``."""
     return FuncType(_kinds(ffi.functype_params(ptr)), _kinds(ffi.functype_results(ptr)))
@@ -144,12 +163,22 @@ def globaltype_from_c(ptr: int) -> GlobalType:
 
 
 def memorytype_from_c(ptr: int) -> MemoryType:
-    return MemoryType(*_limits(ffi.memorytype_limits(ptr)))
+    m = ctypes.c_uint64()
+    maximum = m.value if ffi.memorytype_maximum(ptr, ctypes.byref(m)) else None
+    return MemoryType(
+        ffi.memorytype_minimum(ptr),
+        maximum,
+        memory64=bool(ffi.memorytype_is64(ptr)),
+        shared=bool(ffi.memorytype_isshared(ptr)),
+        page_size_log2=ffi.memorytype_page_size_log2(ptr),
+    )
 
 
 def tabletype_from_c(ptr: int) -> TableType:
     element = ValType(ffi.valtype_kind(ffi.tabletype_element(ptr)))
-    return TableType(element, *_limits(ffi.tabletype_limits(ptr)))
+    m = ctypes.c_uint64()
+    maximum = m.value if ffi.tabletype_maximum(ptr, ctypes.byref(m)) else None
+    return TableType(element, ffi.tabletype_minimum(ptr), maximum, table64=bool(ffi.tabletype_is64(ptr)))
 
 
 def externtype_from_c(ptr: int) -> ExternType:
@@ -176,12 +205,22 @@ def _valtype_vec(kinds: Sequence[ValType]) -> ffi.PtrVec:
     return v
 
 
-def _c_limits(minimum: int, maximum: Optional[int]) -> ffi.Limits:
+def _c_limits(minimum: int, maximum: Optional[int]) -> Tuple[int, bool, int]:
+    """(minimum, has a maximum, maximum) checked as u64s."""
     if not isinstance(minimum, int) or not (maximum is None or isinstance(maximum, int)):
         raise TypeError("limits must be ints (maximum: an int or None)")
-    if not 0 <= minimum < ffi.LIMITS_MAX_NONE or (maximum is not None and not minimum <= maximum < ffi.LIMITS_MAX_NONE):
+    if not 0 <= minimum < 1 << 64 or (maximum is not None and not 0 <= maximum < 1 << 64):
         raise ValueError(f"invalid limits: minimum {minimum}, maximum {maximum}")
-    return ffi.Limits(minimum, ffi.LIMITS_MAX_NONE if maximum is None else maximum)
+    return minimum, maximum is not None, 0 if maximum is None else maximum
+
+
+def _made(err: int, out: ctypes.c_void_p) -> int:
+    """The type a ``wasi_rt_*type_new`` wrote, or ValueError with its message."""
+    if err:
+        from ._errors import error_text
+
+        raise ValueError(error_text(err))
+    return out.value
 
 
 def functype_to_c(ty: FuncType) -> int:
@@ -195,15 +234,23 @@ def globaltype_to_c(ty: GlobalType) -> int:
 
 
 def memorytype_to_c(ty: MemoryType) -> int:
-    lim = _c_limits(ty.minimum, ty.maximum)
-    return ffi.memorytype_new(ctypes.byref(lim))
+    lo, has_max, hi = _c_limits(ty.minimum, ty.maximum)
+    if not isinstance(ty.page_size_log2, int) or not 0 <= ty.page_size_log2 < 256:
+        raise ValueError(f"invalid page_size_log2 {ty.page_size_log2!r}")
+    out = ctypes.c_void_p()
+    err = ffi.memorytype_new64(
+        lo, has_max, hi, bool(ty.memory64), bool(ty.shared), ty.page_size_log2, ctypes.byref(out)
+    )
+    return _made(err, out)
 
 
 def tabletype_to_c(ty: TableType) -> int:
     if not ValType(ty.element).is_ref:
         raise ValueError(f"a table holds references, not {ty.element}")
-    lim = _c_limits(ty.minimum, ty.maximum)
-    return ffi.tabletype_new(ffi.valtype_new(int(ty.element)), ctypes.byref(lim))
+    lo, has_max, hi = _c_limits(ty.minimum, ty.maximum)
+    out = ctypes.c_void_p()
+    err = ffi.tabletype_new64(ffi.valtype_new(int(ty.element)), lo, has_max, hi, bool(ty.table64), ctypes.byref(out))
+    return _made(err, out)
 
 
 def imports_of(module_ptr: int) -> List[ImportType]:

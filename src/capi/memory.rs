@@ -96,3 +96,37 @@ pub unsafe extern "C" fn wasm_memory_grow(m: *mut wasm_memory_t, delta: u32) -> 
         })
     })
 }
+
+/// The memory's size in pages, whole (0 for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_memory_size64(m: *const wasm_memory_t) -> u64 {
+    // SAFETY: NULL or a live memory; single-threaded store access.
+    unsafe { memory_of(m) }.map_or(0, |(o, x)| x.size(unsafe { o.store_mut() }.expect("store")))
+}
+
+/// Grows by `delta` pages, writing the old size in pages to `*prev` (when
+/// not NULL); false (memory unchanged, nothing written) beyond its
+/// maximum or the store's limits, or for a NULL `m`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_memory_grow64(
+    m: *mut wasm_memory_t,
+    delta: u64,
+    prev: *mut u64,
+) -> bool {
+    guard(false, || {
+        // SAFETY: NULL or a live memory; single-threaded store access.
+        let Some((o, x)) = (unsafe { memory_of(m) }) else {
+            return false;
+        };
+        match x.grow(unsafe { o.store_mut() }.expect("store"), delta) {
+            Ok(old) => {
+                // SAFETY: `prev` is NULL or writable (C contract).
+                if let Some(p) = unsafe { prev.as_mut() } {
+                    *p = old;
+                }
+                true
+            }
+            Err(_) => false,
+        }
+    })
+}

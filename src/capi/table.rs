@@ -165,3 +165,39 @@ pub unsafe extern "C" fn wasm_table_grow(
         unsafe { table_and_val(t, init) }.is_some_and(|(x, st, v)| x.grow(st, delta.into(), v).is_ok())
     })
 }
+
+/// Number of elements, whole (0 for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_table_size64(t: *const wasm_table_t) -> u64 {
+    // SAFETY: NULL or a live table; single-threaded store access.
+    unsafe { table_of(t) }.map_or(0, |(o, x)| x.size(unsafe { o.store_mut() }.expect("store")))
+}
+
+/// Grows by `delta` elements set to `init` (borrowed; NULL = null),
+/// writing the old size to `*prev` (when not NULL); false (table
+/// unchanged, nothing written) beyond its maximum or the store's limits,
+/// or for a NULL `t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_table_grow64(
+    t: *mut wasm_table_t,
+    delta: u64,
+    init: *mut wasm_ref_t,
+    prev: *mut u64,
+) -> bool {
+    guard(false, || {
+        // SAFETY: NULL or live objects.
+        let Some((x, st, v)) = (unsafe { table_and_val(t, init) }) else {
+            return false;
+        };
+        match x.grow(st, delta, v) {
+            Ok(old) => {
+                // SAFETY: `prev` is NULL or writable (C contract).
+                if let Some(p) = unsafe { prev.as_mut() } {
+                    *p = old;
+                }
+                true
+            }
+            Err(_) => false,
+        }
+    })
+}

@@ -12,6 +12,7 @@
 //! `wasm_globaltype_content`, `wasm_tabletype_limits`, ...) point into the
 //! object: they are not owned and stay valid as long as the object.
 
+use super::error::{error, wasi_rt_error_t};
 use super::guard;
 use super::vec::{CVec, OwnedVec, wasm_name_t, wasm_valtype_vec_t};
 use crate::types::{
@@ -879,6 +880,171 @@ pub unsafe extern "C" fn wasm_memorytype_limits(
         // SAFETY: `t` is NULL or a live memory type (C contract).
         unsafe { t.as_ref() }.map_or(ptr::null(), |t| &t.data().limits as *const _)
     })
+}
+
+// ---------------------------------------------------------------------------
+// 64-bit, shared and small-page memory types; 64-bit table types
+
+/// Writes a new memory type to `*ret`: limits `min` and (with
+/// `max_present`) `max`, in pages; `is_64` for `i64` addresses (memory64);
+/// `shared` for a memory shared between threads; pages of
+/// `1 << page_size_log2` bytes (16 for 64 KiB, 0 for 1-byte pages).
+///
+/// Ownership: on success `*ret` is the caller's, to delete with
+/// `wasm_memorytype_delete`.
+/// Errors: returns an own error (and leaves `*ret` alone) for a NULL
+/// `ret`, a page size other than 1 byte or 64 KiB, `min > max`, limits
+/// beyond what the index type addresses, or a shared memory without a
+/// maximum; NULL on success.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_memorytype_new(
+    min: u64,
+    max_present: bool,
+    max: u64,
+    is_64: bool,
+    shared: bool,
+    page_size_log2: u8,
+    ret: *mut *mut wasm_memorytype_t,
+) -> *mut wasi_rt_error_t {
+    guard(error("wasi_rt_memorytype_new: internal error"), || {
+        if ret.is_null() {
+            return error("wasi_rt_memorytype_new: NULL ret");
+        }
+        let ty = MemoryType {
+            min,
+            max: max_present.then_some(max),
+            memory64: is_64,
+            shared,
+            page_size_log2,
+        };
+        if let Err(e) = ty.check() {
+            return error(format!("wasi_rt_memorytype_new: {e}"));
+        }
+        // SAFETY: `ret` is non-NULL and writable (C contract).
+        unsafe { *ret = Box::into_raw(wasm_memorytype_t::new(ty)) };
+        ptr::null_mut()
+    })
+}
+
+/// The memory type's minimum, in pages, whole (0 for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_memorytype_minimum(t: *const wasm_memorytype_t) -> u64 {
+    // SAFETY: `t` is NULL or a live memory type (C contract).
+    unsafe { t.as_ref() }.map_or(0, |t| t.ty().min)
+}
+
+/// Writes the memory type's maximum, in pages, to `*max` and returns true;
+/// returns false (writing nothing) when it has none, or for a NULL `t` or
+/// `max`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_memorytype_maximum(
+    t: *const wasm_memorytype_t,
+    max: *mut u64,
+) -> bool {
+    // SAFETY: NULL or a live memory type and a writable u64 (C contract).
+    match (unsafe { t.as_ref() }.and_then(|t| t.ty().max), unsafe { max.as_mut() }) {
+        (Some(m), Some(out)) => {
+            *out = m;
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Whether the memory type is addressed with `i64` (false for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_memorytype_is64(t: *const wasm_memorytype_t) -> bool {
+    // SAFETY: `t` is NULL or a live memory type (C contract).
+    unsafe { t.as_ref() }.is_some_and(|t| t.ty().memory64)
+}
+
+/// Whether the memory type is shared between threads (false for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_memorytype_isshared(t: *const wasm_memorytype_t) -> bool {
+    // SAFETY: `t` is NULL or a live memory type (C contract).
+    unsafe { t.as_ref() }.is_some_and(|t| t.ty().shared)
+}
+
+/// Log2 of the memory type's page size: 16 (64 KiB) or 0 (1 byte);
+/// 16 for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_memorytype_page_size_log2(t: *const wasm_memorytype_t) -> u8 {
+    // SAFETY: `t` is NULL or a live memory type (C contract).
+    unsafe { t.as_ref() }.map_or(16, |t| t.ty().page_size_log2)
+}
+
+/// Writes a new table type to `*ret`: elements of `element`, limits `min`
+/// and (with `max_present`) `max`; `is_64` for `i64` indices (table64).
+///
+/// Ownership: takes `element` over (also on failure); on success `*ret`
+/// is the caller's, to delete with `wasm_tabletype_delete`.
+/// Errors: returns an own error (and leaves `*ret` alone) for a NULL
+/// `element` or `ret`, an element type that is not a reference type,
+/// `min > max`, or limits of a 32-bit table beyond 32 bits; NULL on
+/// success.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_tabletype_new(
+    element: *mut wasm_valtype_t,
+    min: u64,
+    max_present: bool,
+    max: u64,
+    is_64: bool,
+    ret: *mut *mut wasm_tabletype_t,
+) -> *mut wasi_rt_error_t {
+    guard(error("wasi_rt_tabletype_new: internal error"), || {
+        if element.is_null() {
+            return error("wasi_rt_tabletype_new: NULL element type");
+        }
+        // SAFETY: a non-NULL `element` is an own value type (C contract),
+        // taken over here.
+        let element = unsafe { Box::from_raw(element) };
+        if ret.is_null() {
+            return error("wasi_rt_tabletype_new: NULL ret");
+        }
+        let ty = TableType {
+            element: element.ty,
+            min,
+            max: max_present.then_some(max),
+            table64: is_64,
+        };
+        if let Err(e) = ty.check() {
+            return error(format!("wasi_rt_tabletype_new: {e}"));
+        }
+        // SAFETY: `ret` is non-NULL and writable (C contract).
+        unsafe { *ret = Box::into_raw(wasm_tabletype_t::new(ty)) };
+        ptr::null_mut()
+    })
+}
+
+/// The table type's minimum, in elements, whole (0 for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_tabletype_minimum(t: *const wasm_tabletype_t) -> u64 {
+    // SAFETY: `t` is NULL or a live table type (C contract).
+    unsafe { t.as_ref() }.map_or(0, |t| t.ty().min)
+}
+
+/// Writes the table type's maximum to `*max` and returns true; returns
+/// false (writing nothing) when it has none, or for a NULL `t` or `max`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_tabletype_maximum(
+    t: *const wasm_tabletype_t,
+    max: *mut u64,
+) -> bool {
+    // SAFETY: NULL or a live table type and a writable u64 (C contract).
+    match (unsafe { t.as_ref() }.and_then(|t| t.ty().max), unsafe { max.as_mut() }) {
+        (Some(m), Some(out)) => {
+            *out = m;
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Whether the table type is indexed with `i64` (false for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_tabletype_is64(t: *const wasm_tabletype_t) -> bool {
+    // SAFETY: `t` is NULL or a live table type (C contract).
+    unsafe { t.as_ref() }.is_some_and(|t| t.ty().table64)
 }
 
 /// Deletes extern type `t`.

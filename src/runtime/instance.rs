@@ -618,6 +618,7 @@ impl Instance {
 impl Memory {
     /// A new memory in `store`.
     pub fn new(store: &mut Store, ty: MemoryType) -> Result<Memory> {
+        ty.check().map_err(Error::ty)?;
         check_memory_fits(store, ty.min, ty.page_size_log2)?;
         let m = MemoryData::new(ty, store.inner.engine.config().max_memory_bytes())?;
         let index = store.inner.memories.insert_with(|_| Box::new(m));
@@ -741,6 +742,7 @@ impl Global {
 impl Table {
     /// A new table of `ty.min` elements set to `init`.
     pub fn new(store: &mut Store, ty: TableType, init: Val) -> Result<Table> {
+        ty.check().map_err(Error::ty)?;
         if !init.belongs_to(&store.inner) || !init.matches(ty.element, &store.inner) {
             return Err(Error::ty(format!(
                 "table of {} cannot hold a {}",

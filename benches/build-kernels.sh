@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Builds the benchmark kernels in benches/kernels/ twice:
 #   OUT/NAME.wasm             one freestanding wasm32 module per kernel (no imports, no libc)
+#   OUT/NAME-64.wasm          the kernels that use memory, built for wasm64 (memory64)
 #   OUT/libkernels_native.so  all kernels as one native shared library (the baseline)
+# and the native baselines of benches/wasm3/ (clang++):
+#   OUT/libwasm3_native.so
 # Usage: benches/build-kernels.sh [OUT]   (OUT defaults to target/bench-kernels,
 # relative to the current directory). CC overrides the native compiler. The
 # default is clang, the compiler of the wasm build, so the ratio measures the
@@ -16,6 +19,9 @@ SRC="$HERE/kernels"
 KERNELS=(fib sieve matmul hash bytes)
 # Kernels built for wasm with fixed-width SIMD as well (-msimd128).
 SIMD_KERNELS=(bytes)
+# Kernels built for wasm64 as well (the memory64 comparison; not bytes:
+# Clang 14 cannot select some of its SIMD for wasm64).
+MEM64_KERNELS=(sieve matmul hash)
 NATIVE_CC="${CC:-clang}"
 
 # wasm32 without WASI: -nostdlib, no entry point, exports come from
@@ -61,6 +67,15 @@ for k in "${KERNELS[@]}"; do
     for s in "${SIMD_KERNELS[@]}"; do [[ "$k" == "$s" ]] && extra=(-msimd128); done
     clang "${WASM_CFLAGS[@]}" "${extra[@]}" -o "$OUT/$k.wasm" "$SRC/$k.c"
 done
+
+for k in "${MEM64_KERNELS[@]}"; do
+    extra=()
+    for s in "${SIMD_KERNELS[@]}"; do [[ "$k" == "$s" ]] && extra=(-msimd128); done
+    clang "${WASM_CFLAGS[@]/--target=wasm32/--target=wasm64}" "${extra[@]}" -o "$OUT/$k-64.wasm" "$SRC/$k.c"
+done
+
+NATIVE_CXX="${CXX:-clang++}"
+"$NATIVE_CXX" -O2 -shared -fPIC -o "$OUT/libwasm3_native.so" "$HERE/wasm3/native.cpp"
 
 srcs=()
 for k in "${KERNELS[@]}"; do srcs+=("$SRC/$k.c"); done

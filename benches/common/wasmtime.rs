@@ -362,7 +362,15 @@ impl Wasmtime {
     /// Loads the library from `$WASMTIME_LIB`, else from the venv under
     /// `target/`. On failure prints why (prefixed "wasmtime:") and returns None.
     pub fn load() -> Option<Wasmtime> {
-        match Wasmtime::try_load() {
+        Wasmtime::load_with(false)
+    }
+
+    /// As [`Wasmtime::load`], with the Wasm 3.0 proposals wasi-rt runs by
+    /// default switched on when `wasm3` (exceptions, tail calls, memory64:
+    /// `wasmtime_config_wasm_*_set` on a `wasm_config_t`), whatever
+    /// Wasmtime's own defaults are.
+    pub fn load_with(wasm3: bool) -> Option<Wasmtime> {
+        match Wasmtime::try_load(wasm3) {
             Ok(wt) => Some(wt),
             Err(why) => {
                 println!("wasmtime: not available: {why}");
@@ -371,7 +379,7 @@ impl Wasmtime {
         }
     }
 
-    fn try_load() -> Result<Wasmtime, String> {
+    fn try_load(wasm3: bool) -> Result<Wasmtime, String> {
         let path = match std::env::var_os("WASMTIME_LIB") {
             Some(p) if !p.is_empty() => {
                 let p = PathBuf::from(p);
@@ -393,9 +401,35 @@ impl Wasmtime {
             return Err(format!("dlopen({}) failed: {}", path.display(), dl_error()));
         }
         let api = Api::resolve(handle).map_err(|e| format!("{}: {e}", path.display()))?;
-        // SAFETY: wasm_engine_new takes no arguments and returns an owned
-        // engine (or NULL, checked below).
-        let engine = unsafe { (api.engine_new)() };
+        let engine = if wasm3 {
+            // SAFETY: each type matches the C declaration in Wasmtime's
+            // wasm.h / wasmtime/config.h: `wasm_config_t *wasm_config_new()`,
+            // `void wasmtime_config_wasm_*_set(wasm_config_t*, bool)`,
+            // `wasm_engine_t *wasm_engine_new_with_config(wasm_config_t*)`
+            // (which takes the config over).
+            unsafe {
+                let config_new: unsafe extern "C" fn() -> *mut c_void = sym(handle, "wasm_config_new")?;
+                let with_config: unsafe extern "C" fn(*mut c_void) -> *mut WasmEngine =
+                    sym(handle, "wasm_engine_new_with_config")?;
+                let config = config_new();
+                if config.is_null() {
+                    return Err("wasm_config_new returned NULL".to_string());
+                }
+                for name in [
+                    "wasmtime_config_wasm_exceptions_set",
+                    "wasmtime_config_wasm_tail_call_set",
+                    "wasmtime_config_wasm_memory64_set",
+                ] {
+                    let set: unsafe extern "C" fn(*mut c_void, bool) = sym(handle, name)?;
+                    set(config, true);
+                }
+                with_config(config)
+            }
+        } else {
+            // SAFETY: wasm_engine_new takes no arguments and returns an owned
+            // engine (or NULL, checked below).
+            unsafe { (api.engine_new)() }
+        };
         if engine.is_null() {
             return Err("wasm_engine_new returned NULL".to_string());
         }

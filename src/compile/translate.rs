@@ -1048,7 +1048,18 @@ impl<'a, 'b> Translator<'a, 'b> {
                 }
             }
             if with_ref {
+                // Wasm holds it now: it stays until the store collects.
+                let one = self.b.ins().iconst(types::I8, 1);
+                self.b.ins().store(
+                    MemFlagsData::trusted(),
+                    one,
+                    exn,
+                    crate::runtime::exception::EXN_EXPOSED,
+                );
                 vals.push(exn);
+            } else {
+                // Its values are taken: nothing reaches it any more.
+                self.env.libcall(&mut self.b, Libcall::ExnRelease, &[exn]);
             }
             let (dest, _) = self.br_target(label);
             self.b.ins().jump(dest, &bargs(&vals));
@@ -1236,6 +1247,14 @@ impl<'a, 'b> Translator<'a, 'b> {
         };
         self.b.seal_block(clause);
         self.b.switch_to_block(clause);
+        // The clause's body may `rethrow` it, from anywhere inside.
+        let one = self.b.ins().iconst(types::I8, 1);
+        self.b.ins().store(
+            MemFlagsData::trusted(),
+            one,
+            exn,
+            crate::runtime::exception::EXN_EXPOSED,
+        );
         if let Some(tag) = tag {
             let flags = MemFlagsData::trusted();
             let base = self.b.ins().load(

@@ -174,19 +174,28 @@ pub fn lookup_trap(pc: usize) -> Option<TrapCode> {
     })
 }
 
-/// The handlers of the call returning to `ret` (a return address in Wasm
-/// code), with what the runtime needs to resume at one: the code base, the
-/// frame offset and the handler list. `None` when the call has none.
-pub fn call_site_handlers(ret: usize) -> Option<(usize, u32, Vec<HandlerRec>)> {
+/// Calls `f` with the call site returning to `ret` (a return address):
+/// `None` when `ret` is not in a Wasm function; otherwise `f`'s result for
+/// the call's handlers, with what the runtime needs to resume at one (the
+/// code base, the frame offset and the handler list), or for `None` when
+/// the call has none. One registry lookup, no allocation.
+pub fn with_call_site<R>(
+    ret: usize,
+    f: impl FnOnce(Option<(usize, u32, &[HandlerRec])>) -> R,
+) -> Option<R> {
     with_code(ret, |start, info| {
         let off = (ret - start) as u32;
-        let i = info.call_sites.binary_search_by_key(&off, |c| c.ret).ok()?;
-        let c = info.call_sites[i];
-        let handlers = info
-            .handlers
-            .get(c.start as usize..c.end as usize)?
-            .to_vec();
-        Some((start, c.frame_offset, handlers))
+        find_func(info, off)?;
+        let site = info
+            .call_sites
+            .binary_search_by_key(&off, |c| c.ret)
+            .ok()
+            .and_then(|i| {
+                let c = info.call_sites[i];
+                let handlers = info.handlers.get(c.start as usize..c.end as usize)?;
+                Some((start, c.frame_offset, handlers))
+            });
+        Some(f(site))
     })
 }
 

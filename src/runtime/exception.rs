@@ -77,13 +77,19 @@ pub struct ExnData {
     pub tag_index: u32,
     /// Kept past the outermost call: the host saw it.
     pub pinned: bool,
+    /// Wasm saw it as an `exnref` (`catch_ref`, `catch_all_ref`, or a
+    /// legacy `catch`, whose body may `rethrow` it): it may live in a
+    /// local, a global or a table, so only `collect_exceptions` frees it.
+    /// Compiled code sets it (at `EXN_EXPOSED`).
+    pub exposed: bool,
     /// Owns what `values` points to.
-    payload: Box<[u128]>,
+    payload: Vec<u128>,
 }
 
 /// Offsets of `ExnData` fields.
 pub const EXN_TAG: i32 = 0;
 pub const EXN_VALUES: i32 = 8;
+pub const EXN_EXPOSED: i32 = std::mem::offset_of!(ExnData, exposed) as i32;
 
 /// A handle to an exception (an `exnref` the host holds).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -113,7 +119,7 @@ impl ExnRef {
         for v in values {
             store.inner.pin_val(v, None);
         }
-        let index = store.inner.new_exception(tag, raw.into_boxed_slice());
+        let index = store.inner.new_exception(tag, &raw);
         store.inner.exns[index as usize].pinned = true;
         Ok(ExnRef {
             store_id: store.inner.id,
@@ -166,19 +172,35 @@ impl ExnRef {
 
 impl StoreInner {
     /// Stores a new exception with `tag` and raw `values`; returns its index.
-    pub(crate) fn new_exception(&mut self, tag: Tag, values: Box<[u128]>) -> u32 {
+    pub(crate) fn new_exception(&mut self, tag: Tag, values: &[u128]) -> u32 {
         let tag_addr = tag.addr(self);
-        let index = self.exns.insert_with(|index| {
-            Box::new(ExnData {
-                tag: tag_addr,
-                values: values.as_ptr(),
-                len: values.len() as u32,
-                index,
-                tag_index: tag.index,
-                pinned: false,
-                payload: values,
-            })
-        });
+        // A freed exception's box and buffer are reused: a throw/catch
+        // loop allocates nothing.
+        let index = self.exns.insert_reusing(
+            |exn, _| {
+                exn.payload.clear();
+                exn.payload.extend_from_slice(values);
+                exn.tag = tag_addr;
+                exn.values = exn.payload.as_ptr();
+                exn.len = values.len() as u32;
+                exn.tag_index = tag.index;
+                exn.pinned = false;
+                exn.exposed = false;
+            },
+            |index| {
+                let payload = values.to_vec();
+                Box::new(ExnData {
+                    tag: tag_addr,
+                    values: payload.as_ptr(),
+                    len: values.len() as u32,
+                    index,
+                    tag_index: tag.index,
+                    pinned: false,
+                    exposed: false,
+                    payload,
+                })
+            },
+        );
         self.exns_since_collect += 1;
         index
     }
@@ -212,13 +234,36 @@ impl StoreInner {
             }
         }
         for index in free {
-            let exn = &mut self.exns[index as usize];
-            exn.tag = 0;
-            exn.payload = Box::new([]);
-            exn.values = exn.payload.as_ptr();
-            exn.len = 0;
-            self.exns.recycle(index);
+            self.free_exception(index);
         }
+    }
+
+    fn free_exception(&mut self, index: u32) {
+        let exn = &mut self.exns[index as usize];
+        exn.tag = 0;
+        // The slot keeps its box and payload buffer for the next one.
+        exn.payload.clear();
+        exn.values = exn.payload.as_ptr();
+        exn.len = 0;
+        self.exns.recycle(index);
+    }
+
+    /// Frees the exception at `raw` (an `ExnData` address of this store)
+    /// at once, unless the host or Wasm code may still refer to it (pinned
+    /// or exposed): a `catch` without a reference has taken its values,
+    /// and nothing else can reach it. So a loop that throws and catches
+    /// runs in constant memory.
+    ///
+    /// # Safety
+    /// `raw` is a live exception of this store.
+    pub(crate) unsafe fn release_exception(&mut self, raw: u64) {
+        // SAFETY: the caller's contract.
+        let exn = unsafe { &*(raw as *const ExnData) };
+        if exn.pinned || exn.exposed || exn.tag == 0 {
+            return;
+        }
+        let index = exn.index;
+        self.free_exception(index);
     }
 }
 
@@ -243,17 +288,18 @@ struct Landing {
 /// `fp` must be the live frame pointer of such a frame on this thread,
 /// called from Wasm code compiled with frame pointers.
 unsafe fn find_handler(fp: usize, tag: usize) -> Option<Landing> {
-    use super::code::{HandlerRec, call_site_handlers, is_wasm_pc};
+    use super::code::{HandlerRec, with_call_site};
     use super::vmctx::VMCTX_INSTANCE;
     // SAFETY: per the contract, `fp` holds the caller's frame pointer and
     // the return address above it; so does every Wasm frame's.
     let (mut frame_fp, mut ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
-    while is_wasm_pc(ret) {
-        if let Some((base, frame_offset, handlers)) = call_site_handlers(ret) {
+    loop {
+        let found = with_call_site(ret, |site| {
+            let (base, frame_offset, handlers) = site?;
             let sp = frame_fp - frame_offset as usize;
             let mut ctx = 0usize;
             for h in handlers {
-                let target = match h {
+                let target = match *h {
                     HandlerRec::Context(off) => {
                         // SAFETY: the call site's context slot, in the
                         // live frame (checked against the frame size when
@@ -286,6 +332,13 @@ unsafe fn find_handler(fp: usize, tag: usize) -> Option<Landing> {
                     fp: frame_fp,
                 });
             }
+            None
+        });
+        match found {
+            // Out of Wasm code: no handler.
+            None => return None,
+            Some(Some(landing)) => return Some(landing),
+            Some(None) => {}
         }
         // SAFETY: as above, one frame further out.
         let next = unsafe { *(frame_fp as *const usize) };
@@ -296,7 +349,6 @@ unsafe fn find_handler(fp: usize, tag: usize) -> Option<Landing> {
         }
         frame_fp = next;
     }
-    None
 }
 
 /// Throws the exception at `raw` (an `ExnData` address of `store`) from
@@ -354,7 +406,12 @@ pub unsafe extern "C" fn throw_entry(
         let tag_index = inst.tags[tag as usize];
         let n = store.tags[tag_index as usize].ty.params().len();
         // SAFETY: the compiled `throw` stored the tag's `n` values there.
-        let vals: Box<[u128]> = unsafe { std::slice::from_raw_parts(values, n) }.into();
+        // (NULL when there are none.)
+        let vals = if n == 0 {
+            &[]
+        } else {
+            unsafe { std::slice::from_raw_parts(values, n) }
+        };
         let handle = Tag {
             store_id: store.id,
             index: tag_index,

@@ -25,10 +25,11 @@ pub static TABLE: LibcallTable = LibcallTable([
     table_init as *const (),
     elem_drop as *const (),
     global_set_funcref as *const (),
+    exn_release as *const (),
 ]);
 
 /// The table's storage: plain function addresses.
-pub struct LibcallTable(pub [*const (); 13]);
+pub struct LibcallTable(pub [*const (); 14]);
 
 // SAFETY: the table is immutable and holds only code addresses.
 unsafe impl Sync for LibcallTable {}
@@ -301,4 +302,12 @@ unsafe extern "C" fn global_set_funcref(vmctx: *mut u8, global: u32, val: u64) {
         store(vmctx).pin_funcref(val, crate::ValType::FuncRef, g.owner);
         g.set_raw(val as u128);
     }
+}
+
+unsafe extern "C" fn exn_release(vmctx: *mut u8, raw: u64) {
+    // SAFETY: called by compiled code with its vmctx, right after a
+    // `catch` clause without a reference read the values of `raw`, a live
+    // exception of this store that no Wasm value refers to unless it was
+    // exposed (which `release_exception` checks).
+    unsafe { store(vmctx).release_exception(raw) }
 }

@@ -26,10 +26,11 @@ pub enum Libcall {
     TableInit,
     ElemDrop,
     GlobalSetFuncRef,
+    ExnRelease,
 }
 
 /// Every libcall, in table order.
-pub const ALL: [Libcall; 13] = [
+pub const ALL: [Libcall; 14] = [
     Libcall::MemoryGrow,
     Libcall::MemoryFill,
     Libcall::MemoryCopy,
@@ -43,6 +44,7 @@ pub const ALL: [Libcall; 13] = [
     Libcall::TableInit,
     Libcall::ElemDrop,
     Libcall::GlobalSetFuncRef,
+    Libcall::ExnRelease,
 ];
 
 impl Libcall {
@@ -76,6 +78,8 @@ impl Libcall {
             Libcall::ElemDrop => (&[I32], &[]),
             // (global, funcref)
             Libcall::GlobalSetFuncRef => (&[I32, I64], &[]),
+            // (exnref) after a `catch` without a reference took its values
+            Libcall::ExnRelease => (&[I64], &[]),
         }
     }
 }

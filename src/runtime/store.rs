@@ -54,6 +54,26 @@ impl<T> Slots<T> {
             }
         }
     }
+    /// As `insert_with`, but a recycled slot's object is updated in place
+    /// by `reuse` (keeping what it owns, such as buffers) rather than
+    /// replaced by `make`.
+    pub fn insert_reusing(
+        &mut self,
+        reuse: impl FnOnce(&mut T, u32),
+        make: impl FnOnce(u32) -> T,
+    ) -> u32 {
+        match self.free.pop() {
+            Some(i) => {
+                reuse(&mut self.items[i as usize], i);
+                i
+            }
+            None => {
+                let i = self.items.len() as u32;
+                self.items.push(make(i));
+                i
+            }
+        }
+    }
     /// Lets a later `insert_with` reuse slot `index`, whose object nothing
     /// refers to any more (it stays in place, inert, until then).
     pub(crate) fn recycle(&mut self, index: u32) {

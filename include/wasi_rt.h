@@ -62,6 +62,16 @@
 #define WASI_RT_TRAP_UNCAUGHT_EXCEPTION 12
 
 /**
+ * An atomic access at an address that is not a multiple of its size.
+ */
+#define WASI_RT_TRAP_UNALIGNED_ATOMIC 13
+
+/**
+ * `memory.atomic.wait32`/`wait64` on a memory that is not shared.
+ */
+#define WASI_RT_TRAP_WAIT_ON_UNSHARED_MEMORY 14
+
+/**
  * A WASI configuration (opaque): arguments, environment, stdio and
  * preopened directories. By default a program gets no arguments, an empty
  * environment, no stdin (end of file), discarded stdout and stderr, and no
@@ -158,7 +168,7 @@ void wasi_rt_engine_config_max_compile_time_ms(struct wasm_config_t *config, uin
  * `config` (every feature wasi-rt supports is on by default): "simd",
  * "multi_memory", "extended_const", "tail_call", "relaxed_simd",
  * "function_references", "exceptions", "legacy_exceptions", "memory64",
- * "custom_page_sizes". A module
+ * "custom_page_sizes", "threads". A module
  * using a feature that is off fails to compile with an error naming it.
  * Returns false
  * (changing nothing) for an unknown name, a NULL `config` or a NULL or

@@ -53,6 +53,9 @@ pub struct Features {
     /// Memories whose page size is 1 byte instead of 64 KiB
     /// (`(pagesize 1)`), for hosts that need memories smaller than a page.
     pub custom_page_sizes: bool,
+    /// Threads: shared memories, atomic loads, stores and read-modify-write
+    /// operators, `memory.atomic.wait32`/`wait64`/`notify`, `atomic.fence`.
+    pub threads: bool,
 }
 
 impl Default for Features {
@@ -68,6 +71,7 @@ impl Default for Features {
             legacy_exceptions: true,
             memory64: true,
             custom_page_sizes: true,
+            threads: true,
         }
     }
 }
@@ -87,6 +91,7 @@ impl Features {
             "legacy_exceptions" => &mut self.legacy_exceptions,
             "memory64" => &mut self.memory64,
             "custom_page_sizes" => &mut self.custom_page_sizes,
+            "threads" => &mut self.threads,
             _ => return false,
         };
         *field = on;
@@ -94,7 +99,7 @@ impl Features {
     }
 
     /// The names and values of every feature, for fingerprints and messages.
-    pub fn list(&self) -> [(&'static str, bool); 10] {
+    pub fn list(&self) -> [(&'static str, bool); 11] {
         [
             ("simd", self.simd),
             ("multi_memory", self.multi_memory),
@@ -106,6 +111,7 @@ impl Features {
             ("legacy_exceptions", self.legacy_exceptions),
             ("memory64", self.memory64),
             ("custom_page_sizes", self.custom_page_sizes),
+            ("threads", self.threads),
         ]
     }
 }

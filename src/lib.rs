@@ -33,6 +33,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use module::Module;
 pub use runtime::func::{Caller, Func, TypedFunc, WasmParams, WasmResults, WasmTy};
 pub use runtime::instance::{Extern, Global, Instance, Memory, Table};
+pub use runtime::memory::SharedMemory;
 pub use runtime::exception::{ExnRef, Tag};
 pub use runtime::store::{ExternRef, Store};
 pub use runtime::trap::{FrameInfo, Trap, TrapCode};

@@ -195,6 +195,10 @@ impl Runner {
                 "memory",
                 Extern::Memory(Memory::new(s, MemoryType::new(1, Some(2)))?),
             );
+            m.insert(
+                "shared_memory",
+                Extern::Memory(Memory::new(s, MemoryType::new(1, Some(2)).shared())?),
+            );
             self.spectest = Some(m);
         }
         Ok(self.spectest.as_ref().expect("just set"))

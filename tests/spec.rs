@@ -49,12 +49,28 @@ const KNOWN_FAILURES: &[(&str, &str)] = &[
     ("type-equivalence.wast", "garbage collection (issue 11)"),
     ("type-rec.wast", "garbage collection (issue 11)"),
     ("type-subtyping.wast", "garbage collection (issue 11)"),
-    ("proposals/threads/atomic.wast", "shared memories and atomics are not implemented yet"),
-    ("proposals/threads/exports.wast", "shared memories and atomics are not implemented yet"),
-    ("proposals/threads/imports.wast", "shared memories and atomics are not implemented yet"),
-    ("proposals/threads/memory.wast", "shared memories and atomics are not implemented yet"),
 
 ];
+
+/// Single assertions that contradict the current standard: the threads
+/// proposal's tests were written before Wasm 3.0 allowed several memories
+/// and tables, and still expect modules with several to be refused. Each
+/// must fail (a listed one that passes is a problem, like a known-failure
+/// file that passes); it is counted apart, not as a failure.
+const OBSOLETE: &[(&str, u32)] = &[
+    ("proposals/threads/imports.wast", 309),
+    ("proposals/threads/imports.wast", 313),
+    ("proposals/threads/imports.wast", 317),
+    ("proposals/threads/imports.wast", 404),
+    ("proposals/threads/imports.wast", 408),
+    ("proposals/threads/imports.wast", 412),
+    ("proposals/threads/memory.wast", 14),
+    ("proposals/threads/memory.wast", 15),
+];
+
+/// Why an obsolete assertion fails here.
+const OBSOLETE_REASON: &str =
+    "expects several memories or tables to be refused, which Wasm 3.0 allows";
 
 fn known_failure(file: &str) -> Option<&'static str> {
     KNOWN_FAILURES
@@ -122,7 +138,7 @@ fn run_suite(dir: PathBuf) -> Vec<String> {
     let engine = Engine::default();
     let files = suite_files(&dir);
     assert!(!files.is_empty(), "no .wast files in {}", dir.display());
-    let (mut passed, mut failed, mut known_failed) = (0, 0, 0);
+    let (mut passed, mut failed, mut known_failed, mut obsolete) = (0, 0, 0, 0);
     let mut problems = Vec::new();
     for (known, _) in KNOWN_FAILURES {
         if !files.iter().any(|(name, _)| name == known) {
@@ -134,7 +150,26 @@ fn run_suite(dir: PathBuf) -> Vec<String> {
         let known = known_failure(&name);
         known_files += usize::from(known.is_some());
         match wasi_rt::wast::run_file(&engine, &path) {
-            Ok(r) => {
+            Ok(mut r) => {
+                // Obsolete assertions (see OBSOLETE) fail by design.
+                let listed: Vec<u32> = OBSOLETE
+                    .iter()
+                    .filter(|(f, _)| *f == name)
+                    .map(|(_, line)| *line)
+                    .collect();
+                let before = r.failures.len();
+                r.failures
+                    .retain(|f| !listed.iter().any(|l| f.starts_with(&format!("line {l}: "))));
+                let skipped = before - r.failures.len();
+                if skipped != listed.len() {
+                    problems.push(format!(
+                        "{name}: {} of its {} obsolete assertions pass now: update OBSOLETE",
+                        listed.len() - skipped,
+                        listed.len()
+                    ));
+                }
+                r.failed -= skipped;
+                obsolete += skipped;
                 println!(
                     "{name}: {} passed, {} failed{}",
                     r.passed,
@@ -163,7 +198,8 @@ fn run_suite(dir: PathBuf) -> Vec<String> {
     }
     println!(
         "spec suite total: {passed} assertions passed, {failed} failed \
-         ({known_failed} of the failures in {known_files} known-failure files)"
+         ({known_failed} of the failures in {known_files} known-failure files); \
+         {obsolete} obsolete assertions ({OBSOLETE_REASON})"
     );
     problems
 }

@@ -229,6 +229,10 @@ pub const WASI_RT_TRAP_UNREACHABLE: u8 = 10;
 pub const WASI_RT_TRAP_INTERRUPT: u8 = 11;
 /// A Wasm exception no handler caught left Wasm.
 pub const WASI_RT_TRAP_UNCAUGHT_EXCEPTION: u8 = 12;
+/// An atomic access at an address that is not a multiple of its size.
+pub const WASI_RT_TRAP_UNALIGNED_ATOMIC: u8 = 13;
+/// `memory.atomic.wait32`/`wait64` on a memory that is not shared.
+pub const WASI_RT_TRAP_WAIT_ON_UNSHARED_MEMORY: u8 = 14;
 
 /// When the trap was raised by Wasm code (not by a host function), stores
 /// its `WASI_RT_TRAP_*` code in `*code` and returns true; false otherwise
@@ -254,6 +258,8 @@ pub unsafe extern "C" fn wasi_rt_trap_code(t: *const wasm_trap_t, code: *mut u8)
         C::Unreachable => WASI_RT_TRAP_UNREACHABLE,
         C::Interrupt => WASI_RT_TRAP_INTERRUPT,
         C::UncaughtException => WASI_RT_TRAP_UNCAUGHT_EXCEPTION,
+        C::UnalignedAtomic => WASI_RT_TRAP_UNALIGNED_ATOMIC,
+        C::WaitOnUnsharedMemory => WASI_RT_TRAP_WAIT_ON_UNSHARED_MEMORY,
     };
     if !code.is_null() {
         // SAFETY: caller storage.

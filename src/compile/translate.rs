@@ -14,6 +14,7 @@ use cranelift_codegen::ir::{
 use cranelift_frontend::{FunctionBuilder, Variable};
 use wasmparser::{BlockType, FunctionBody, Operator};
 
+mod atomics;
 mod simd;
 
 /// What kind of construct a control frame belongs to.
@@ -918,6 +919,7 @@ impl<'a, 'b> Translator<'a, 'b> {
             O::I64Extend16S => sext_from!(types::I16, I64),
             O::I64Extend32S => sext_from!(types::I32, I64),
             _ if self.simd(op) => {}
+            _ if self.atomic(op) => {}
             // Everything else was refused by validation (the proposals
             // wasi-rt does not enable).
             ref other => unreachable!("operator {other:?} passed validation but is not enabled"),

@@ -12,6 +12,8 @@ const BAD_SIGNATURE: u8 = 5;
 const NULL_REFERENCE: u8 = 6;
 const INTERRUPT: u8 = 7;
 const UNCAUGHT_EXCEPTION: u8 = 8;
+const UNALIGNED_ATOMIC: u8 = 9;
+const WAIT_ON_UNSHARED_MEMORY: u8 = 10;
 
 fn user(c: u8) -> ir::TrapCode {
     ir::TrapCode::unwrap_user(c)
@@ -33,11 +35,13 @@ pub fn to_cranelift(code: TrapCode) -> ir::TrapCode {
         TrapCode::NullReference => user(NULL_REFERENCE),
         TrapCode::Interrupt => user(INTERRUPT),
         TrapCode::UncaughtException => user(UNCAUGHT_EXCEPTION),
+        TrapCode::UnalignedAtomic => user(UNALIGNED_ATOMIC),
+        TrapCode::WaitOnUnsharedMemory => user(WAIT_ON_UNSHARED_MEMORY),
     }
 }
 
 /// Every trap code, in a fixed order (their numbers in precompiled code).
-pub const ALL: [TrapCode; 13] = [
+pub const ALL: [TrapCode; 15] = [
     TrapCode::StackOverflow,
     TrapCode::IntegerOverflow,
     TrapCode::MemoryOutOfBounds,
@@ -51,6 +55,8 @@ pub const ALL: [TrapCode; 13] = [
     TrapCode::NullReference,
     TrapCode::Interrupt,
     TrapCode::UncaughtException,
+    TrapCode::UnalignedAtomic,
+    TrapCode::WaitOnUnsharedMemory,
 ];
 
 /// The Wasm trap code a Cranelift trap record stands for.

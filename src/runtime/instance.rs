@@ -450,7 +450,7 @@ impl Instance {
             for (i, m) in d.memories.iter().enumerate() {
                 put(
                     offsets.memory(i as u32),
-                    &*inner.memories[*m as usize] as *const MemoryData as usize,
+                    inner.memories[*m as usize].vm_ptr() as usize,
                 );
             }
             for (i, t) in d.tables.iter().enumerate() {
@@ -634,6 +634,24 @@ impl Memory {
     /// Type, with the current size as minimum.
     pub fn ty(&self, store: &Store) -> MemoryType {
         self.data_ref(store).current_type()
+    }
+    /// For a shared memory, a handle that other stores (on any thread) can
+    /// import with `Memory::from_shared`; `None` for a memory that is not
+    /// shared.
+    pub fn shared(&self, store: &Store) -> Option<crate::SharedMemory> {
+        self.data_ref(store).shared().cloned()
+    }
+    /// This store's handle to `shared`, to pass as an import to its
+    /// instances. The memory's size counts towards this store's limit
+    /// (`Store::limit_memory`) like its own memories.
+    pub fn from_shared(store: &mut Store, shared: &crate::SharedMemory) -> Result<Memory> {
+        check_memory_fits(store, shared.pages(), shared.ty().page_size_log2)?;
+        let m = MemoryData::from_shared(shared.clone());
+        let index = store.inner.memories.insert_with(|_| Box::new(m));
+        Ok(Memory {
+            store_id: store.inner.id,
+            index,
+        })
     }
     /// Size in pages.
     pub fn size(&self, store: &Store) -> u64 {

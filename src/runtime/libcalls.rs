@@ -26,10 +26,13 @@ pub static TABLE: LibcallTable = LibcallTable([
     elem_drop as *const (),
     global_set_funcref as *const (),
     exn_release as *const (),
+    memory_atomic_notify as *const (),
+    memory_atomic_wait32 as *const (),
+    memory_atomic_wait64 as *const (),
 ]);
 
 /// The table's storage: plain function addresses.
-pub struct LibcallTable(pub [*const (); 14]);
+pub struct LibcallTable(pub [*const (); 17]);
 
 // SAFETY: the table is immutable and holds only code addresses.
 unsafe impl Sync for LibcallTable {}
@@ -44,11 +47,12 @@ unsafe fn instance<'a>(vmctx: *mut u8) -> &'a mut InstanceData {
 /// # Safety
 /// As for `instance`; `index` was validated against the module.
 unsafe fn memory<'a>(vmctx: *mut u8, index: u32) -> &'a mut MemoryData {
-    // SAFETY: memory slots point at store-owned, boxed MemoryData.
+    // SAFETY: the instance's memory list holds store indices of live,
+    // boxed MemoryData (the vmctx slot points at what compiled code reads,
+    // which for a shared memory is not the store's MemoryData).
     unsafe {
-        let inst = instance(vmctx);
-        let off = inst.offsets.memory(index) as usize;
-        &mut **(vmctx.add(off) as *mut *mut MemoryData)
+        let m = instance(vmctx).memories[index as usize];
+        &mut *store(vmctx).memories[m as usize]
     }
 }
 
@@ -136,9 +140,9 @@ unsafe extern "C" fn memory_copy(
     // the copy goes through raw pointers with memmove semantics.
     let r = unsafe {
         let s = memory(vmctx, src_mem);
-        let (sbase, slen) = (s.vm.base, s.data().len());
+        let (sbase, slen) = (s.base(), s.data().len());
         let d = memory(vmctx, dst_mem);
-        let (dbase, dlen) = (d.vm.base, d.data().len());
+        let (dbase, dlen) = (d.base(), d.data().len());
         match (range(src, len, slen), range(dst, len, dlen)) {
             (Some(sr), Some(dr)) => {
                 std::ptr::copy(sbase.add(sr.start), dbase.add(dr.start), len as usize);
@@ -310,4 +314,92 @@ unsafe extern "C" fn exn_release(vmctx: *mut u8, raw: u64) {
     // exception of this store that no Wasm value refers to unless it was
     // exposed (which `release_exception` checks).
     unsafe { store(vmctx).release_exception(raw) }
+}
+
+/// The host address of a `size`-byte atomic access at `index + offset` in
+/// `m`: unaligned addresses trap first, then those out of bounds.
+fn atomic_addr(m: &MemoryData, index: u64, offset: u64, size: u64) -> Result<usize, TrapCode> {
+    let addr = index.wrapping_add(offset);
+    if addr % size != 0 {
+        return Err(TrapCode::UnalignedAtomic);
+    }
+    match index.checked_add(offset) {
+        Some(a) if a.checked_add(size).is_some_and(|end| end <= m.byte_len()) => {
+            Ok(m.base() as usize + a as usize)
+        }
+        _ => Err(TrapCode::MemoryOutOfBounds),
+    }
+}
+
+unsafe extern "C" fn memory_atomic_notify(
+    vmctx: *mut u8,
+    mem: u32,
+    index: u64,
+    offset: u64,
+    count: u32,
+) -> u32 {
+    // SAFETY: called by compiled code with its vmctx and a valid index.
+    let m = unsafe { memory(vmctx, mem) };
+    let r = atomic_addr(m, index, offset, 4).map(|addr| {
+        // Nothing waits on a memory that is not shared.
+        if m.shared().is_some() {
+            super::parking::notify(addr, count)
+        } else {
+            0
+        }
+    });
+    finish(r)
+}
+
+fn wait_timeout(ns: i64) -> Option<std::time::Duration> {
+    // Negative: no timeout.
+    u64::try_from(ns).ok().map(std::time::Duration::from_nanos)
+}
+
+/// # Safety
+/// Called by compiled code with its vmctx and a valid memory index.
+unsafe fn memory_atomic_wait(
+    vmctx: *mut u8,
+    mem: u32,
+    index: u64,
+    offset: u64,
+    expected: u64,
+    wide: bool,
+    timeout: i64,
+) -> u32 {
+    // SAFETY: the caller's contract.
+    let m = unsafe { memory(vmctx, mem) };
+    let r = atomic_addr(m, index, offset, if wide { 8 } else { 4 }).and_then(|addr| {
+        if m.shared().is_none() {
+            return Err(TrapCode::WaitOnUnsharedMemory);
+        }
+        // SAFETY: `addr` is aligned and inside the shared memory, which
+        // this store keeps alive for the wait (its bytes never move).
+        Ok(unsafe { super::parking::wait(addr, expected, wide, wait_timeout(timeout)) } as u32)
+    });
+    finish(r)
+}
+
+unsafe extern "C" fn memory_atomic_wait32(
+    vmctx: *mut u8,
+    mem: u32,
+    index: u64,
+    offset: u64,
+    expected: u32,
+    timeout: i64,
+) -> u32 {
+    // SAFETY: forwarded.
+    unsafe { memory_atomic_wait(vmctx, mem, index, offset, expected.into(), false, timeout) }
+}
+
+unsafe extern "C" fn memory_atomic_wait64(
+    vmctx: *mut u8,
+    mem: u32,
+    index: u64,
+    offset: u64,
+    expected: u64,
+    timeout: i64,
+) -> u32 {
+    // SAFETY: forwarded.
+    unsafe { memory_atomic_wait(vmctx, mem, index, offset, expected, true, timeout) }
 }

@@ -27,10 +27,13 @@ pub enum Libcall {
     ElemDrop,
     GlobalSetFuncRef,
     ExnRelease,
+    MemoryAtomicNotify,
+    MemoryAtomicWait32,
+    MemoryAtomicWait64,
 }
 
 /// Every libcall, in table order.
-pub const ALL: [Libcall; 14] = [
+pub const ALL: [Libcall; 17] = [
     Libcall::MemoryGrow,
     Libcall::MemoryFill,
     Libcall::MemoryCopy,
@@ -45,6 +48,9 @@ pub const ALL: [Libcall; 14] = [
     Libcall::ElemDrop,
     Libcall::GlobalSetFuncRef,
     Libcall::ExnRelease,
+    Libcall::MemoryAtomicNotify,
+    Libcall::MemoryAtomicWait32,
+    Libcall::MemoryAtomicWait64,
 ];
 
 impl Libcall {
@@ -80,6 +86,11 @@ impl Libcall {
             Libcall::GlobalSetFuncRef => (&[I32, I64], &[]),
             // (exnref) after a `catch` without a reference took its values
             Libcall::ExnRelease => (&[I64], &[]),
+            // (memory, index, offset, count) -> woken
+            Libcall::MemoryAtomicNotify => (&[I32, I64, I64, I32], &[I32]),
+            // (memory, index, offset, expected, timeout ns) -> 0 ok, 1 not equal, 2 timed out
+            Libcall::MemoryAtomicWait32 => (&[I32, I64, I64, I32, I64], &[I32]),
+            Libcall::MemoryAtomicWait64 => (&[I32, I64, I64, I64, I64], &[I32]),
         }
     }
 }

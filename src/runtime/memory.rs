@@ -8,6 +8,8 @@ use super::sys::Reservation;
 use super::vmctx::VMMemory;
 use crate::error::{Error, ErrorKind, Result};
 use crate::types::MemoryType;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Bytes in a Wasm page.
 pub const PAGE: u64 = 65536;
@@ -26,25 +28,22 @@ fn os_page() -> u64 {
     *PAGE_SIZE.get_or_init(|| (unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).max(4096) as u64)
 }
 
-/// A memory owned by a store. `vm` is first so that a pointer to the
-/// `MemoryData` is also a pointer to its `VMMemory`.
+/// The address space of one memory: a reservation made accessible as the
+/// memory grows. `vm` is first, so a pointer to the `Linear` is also one
+/// to the `VMMemory` compiled code reads.
 #[repr(C)]
-pub struct MemoryData {
-    pub vm: VMMemory,
-    /// `None` once released (its instance was freed).
+struct Linear {
+    vm: VMMemory,
+    /// `None` once released.
     reservation: Option<Reservation>,
-    pub ty: MemoryType,
-    /// The instance that defined it (`None`: made by the host).
-    pub owner: Option<u32>,
+    page_size_log2: u8,
     /// Effective maximum in pages: the declared maximum capped by the
     /// engine limit and `MAX_BYTES`.
     max_pages: u64,
 }
 
-impl MemoryData {
-    /// Creates a memory of `ty.min` pages, allowing growth to
-    /// `min(ty.max, engine_max_bytes)`.
-    pub fn new(ty: MemoryType, engine_max_bytes: u64) -> Result<MemoryData> {
+impl Linear {
+    fn new(ty: MemoryType, engine_max_bytes: u64) -> Result<Linear> {
         let cap_bytes = engine_max_bytes.min(MAX_BYTES);
         let max_pages = ty
             .max
@@ -64,43 +63,45 @@ impl MemoryData {
             memory_pool::give_back(reservation);
             return Err(Error::new(ErrorKind::Io(e)));
         }
-        Ok(MemoryData {
+        Ok(Linear {
             vm: VMMemory {
                 base: reservation.base,
                 length: len,
             },
             reservation: Some(reservation),
-            ty,
-            owner: None,
+            page_size_log2: ty.page_size_log2,
             max_pages,
         })
     }
 
-    /// Current size in pages.
-    pub fn pages(&self) -> u64 {
-        self.vm.length >> self.ty.page_size_log2
+    /// The length, read atomically (another thread may be growing a
+    /// shared memory).
+    fn length(&self) -> u64 {
+        // SAFETY: `vm.length` is an aligned u64 that lives as long as
+        // `self`; every concurrent write is an atomic store (`grow`).
+        unsafe { AtomicU64::from_ptr(&self.vm.length as *const u64 as *mut u64) }.load(Ordering::Acquire)
     }
 
-    /// Grows by `delta` pages; returns the old size, or `None` when the
-    /// maximum would be exceeded (the memory is then unchanged).
-    pub fn grow(&mut self, delta: u64) -> Option<u64> {
-        let old = self.pages();
+    /// Grows by `delta` pages (the caller excludes other growers); returns
+    /// the old size in pages, or `None` past the maximum.
+    fn grow(&mut self, delta: u64) -> Option<u64> {
+        let old = self.length() >> self.page_size_log2;
         let new = old.checked_add(delta)?;
         if new > self.max_pages {
             return None;
         }
-        let len = new << self.ty.page_size_log2;
+        let len = new << self.page_size_log2;
         self.reservation
             .as_mut()?
             .set_accessible(len.next_multiple_of(os_page()) as usize)
             .ok()?;
-        self.vm.length = len;
+        // SAFETY: as in `length`; readers of a shared memory only ever see
+        // the old or the new length, and the new pages are accessible first.
+        unsafe { AtomicU64::from_ptr(&mut self.vm.length) }.store(len, Ordering::Release);
         Some(old)
     }
 
-    /// Gives the address space back (when its instance is freed); the
-    /// memory is empty from then on.
-    pub fn release(&mut self) {
+    fn release(&mut self) {
         if let Some(r) = self.reservation.take() {
             memory_pool::give_back(r);
         }
@@ -110,18 +111,235 @@ impl MemoryData {
         };
         self.max_pages = 0;
     }
+}
 
-    /// The accessible bytes.
-    pub fn data(&self) -> &[u8] {
-        // SAFETY: [base, base+length) is mapped read+write and owned by
-        // this memory; the shared borrow of `self` prevents growth.
-        unsafe { std::slice::from_raw_parts(self.vm.base, self.vm.length as usize) }
+impl Drop for Linear {
+    fn drop(&mut self) {
+        self.release();
+    }
+}
+
+/// A memory shared between threads (`(memory ... shared)`): every store
+/// that imports it sees the same bytes, and growth by any of them. Cloning
+/// makes another handle to the same memory; the address space is given
+/// back when the last handle goes. Its bytes never move.
+#[derive(Clone)]
+pub struct SharedMemory(Arc<SharedInner>);
+
+struct SharedInner {
+    /// Read by any thread (compiled code reads `vm` directly); changed
+    /// only by `grow`, which holds `grow_lock`.
+    linear: std::cell::UnsafeCell<Linear>,
+    grow_lock: Mutex<()>,
+    ty: MemoryType,
+}
+
+// SAFETY: the only mutation after creation is `Linear::grow`, serialised
+// by `grow_lock`, which publishes the length atomically after the new
+// pages are accessible; the base never changes. The bytes themselves are
+// guest memory that Wasm threads access with atomics or racily by design.
+unsafe impl Send for SharedInner {}
+// SAFETY: as above.
+unsafe impl Sync for SharedInner {}
+
+impl std::fmt::Debug for SharedMemory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedMemory")
+            .field("ty", &self.0.ty)
+            .field("pages", &self.pages())
+            .finish()
+    }
+}
+
+impl SharedMemory {
+    /// A new shared memory of `ty` (which must be a shared type: see
+    /// `MemoryType::shared`), allowed to grow to its maximum within
+    /// `engine`'s memory cap. Import it into any store of `engine`, on any
+    /// thread, with `Memory::from_shared`.
+    pub fn new(engine: &crate::Engine, ty: MemoryType) -> Result<SharedMemory> {
+        SharedMemory::with_cap(ty, engine.config().max_memory_bytes())
     }
 
-    /// The accessible bytes, mutably.
+    /// As `new`, with the memory cap given.
+    pub(crate) fn with_cap(ty: MemoryType, engine_max_bytes: u64) -> Result<SharedMemory> {
+        if !ty.shared {
+            return Err(Error::ty("a shared memory needs a shared memory type"));
+        }
+        ty.check().map_err(Error::ty)?;
+        Ok(SharedMemory(Arc::new(SharedInner {
+            linear: std::cell::UnsafeCell::new(Linear::new(ty, engine_max_bytes)?),
+            grow_lock: Mutex::new(()),
+            ty,
+        })))
+    }
+
+    fn linear(&self) -> &Linear {
+        // SAFETY: see `SharedInner`: shared reads of `Linear` race only
+        // with the atomic length store in `grow`.
+        unsafe { &*self.0.linear.get() }
+    }
+
+    /// Its type, with the current size as minimum.
+    pub fn ty(&self) -> MemoryType {
+        MemoryType {
+            min: self.pages(),
+            ..self.0.ty
+        }
+    }
+
+    /// Current size in pages.
+    pub fn pages(&self) -> u64 {
+        let l = self.linear();
+        l.length() >> l.page_size_log2
+    }
+
+    /// Grows by `delta` pages; returns the old size, or `None` past the
+    /// maximum.
+    pub fn grow(&self, delta: u64) -> Option<u64> {
+        let _g = self.0.grow_lock.lock().unwrap_or_else(|e| e.into_inner());
+        // SAFETY: `grow_lock` makes this the only writer; see `SharedInner`.
+        unsafe { (*self.0.linear.get()).grow(delta) }
+    }
+
+    /// The first byte (it never moves) and the current length in bytes.
+    /// Other threads may read and write the bytes at any time: access them
+    /// with atomics, or treat what is read as untrusted.
+    pub fn data_ptr(&self) -> (*mut u8, u64) {
+        let l = self.linear();
+        (l.vm.base, l.length())
+    }
+
+    /// Whether both handles are the same memory.
+    pub fn same(&self, other: &SharedMemory) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    fn vm_ptr(&self) -> *const VMMemory {
+        &self.linear().vm
+    }
+}
+
+/// A memory in a store: its own, or a handle to a shared one.
+enum Backing {
+    Own(Box<Linear>),
+    Shared(SharedMemory),
+}
+
+/// A memory as a store holds it.
+pub struct MemoryData {
+    backing: Backing,
+    pub ty: MemoryType,
+    /// The instance that defined it (`None`: made by the host).
+    pub owner: Option<u32>,
+}
+
+impl MemoryData {
+    /// Creates a memory of `ty.min` pages, allowing growth to
+    /// `min(ty.max, engine_max_bytes)`; a shared type makes a new shared
+    /// memory.
+    pub fn new(ty: MemoryType, engine_max_bytes: u64) -> Result<MemoryData> {
+        let backing = if ty.shared {
+            Backing::Shared(SharedMemory::with_cap(ty, engine_max_bytes)?)
+        } else {
+            Backing::Own(Box::new(Linear::new(ty, engine_max_bytes)?))
+        };
+        Ok(MemoryData {
+            backing,
+            ty,
+            owner: None,
+        })
+    }
+
+    /// This store's handle to `shared`.
+    pub fn from_shared(shared: SharedMemory) -> MemoryData {
+        MemoryData {
+            ty: shared.0.ty,
+            backing: Backing::Shared(shared),
+            owner: None,
+        }
+    }
+
+    /// The shared memory behind this one, if it is shared.
+    pub fn shared(&self) -> Option<&SharedMemory> {
+        match &self.backing {
+            Backing::Shared(s) => Some(s),
+            Backing::Own(_) => None,
+        }
+    }
+
+    fn linear(&self) -> &Linear {
+        match &self.backing {
+            Backing::Own(l) => l,
+            Backing::Shared(s) => s.linear(),
+        }
+    }
+
+    /// What compiled code reads: base and length. Stable for the memory's
+    /// life (shared memories: for the life of every handle).
+    pub fn vm_ptr(&self) -> *const VMMemory {
+        match &self.backing {
+            Backing::Own(l) => &l.vm,
+            Backing::Shared(s) => s.vm_ptr(),
+        }
+    }
+
+    /// The first byte (it never moves).
+    pub fn base(&self) -> *mut u8 {
+        self.linear().vm.base
+    }
+
+    /// The length in bytes.
+    pub fn byte_len(&self) -> u64 {
+        self.linear().length()
+    }
+
+    /// Current size in pages.
+    pub fn pages(&self) -> u64 {
+        self.byte_len() >> self.ty.page_size_log2
+    }
+
+    /// Grows by `delta` pages; returns the old size, or `None` when the
+    /// maximum would be exceeded (the memory is then unchanged).
+    pub fn grow(&mut self, delta: u64) -> Option<u64> {
+        match &mut self.backing {
+            Backing::Own(l) => l.grow(delta),
+            Backing::Shared(s) => s.grow(delta),
+        }
+    }
+
+    /// Gives the address space back (when its instance is freed); the
+    /// memory is empty from then on. A shared memory lives on while other
+    /// handles hold it.
+    pub fn release(&mut self) {
+        match &mut self.backing {
+            Backing::Own(l) => l.release(),
+            Backing::Shared(_) => {
+                self.backing = Backing::Own(Box::new(Linear {
+                    vm: VMMemory {
+                        base: std::ptr::NonNull::dangling().as_ptr(),
+                        length: 0,
+                    },
+                    reservation: None,
+                    page_size_log2: self.ty.page_size_log2,
+                    max_pages: 0,
+                }))
+            }
+        }
+    }
+
+    /// The accessible bytes. For a shared memory, other threads may change
+    /// them meanwhile (as Wasm threads may): read guest data as untrusted.
+    pub fn data(&self) -> &[u8] {
+        // SAFETY: [base, base+length) is mapped read+write and lives as
+        // long as this memory; the shared borrow of `self` prevents this
+        // store from growing it (a shared memory only grows, never moves).
+        unsafe { std::slice::from_raw_parts(self.base(), self.byte_len() as usize) }
+    }
+
+    /// The accessible bytes, mutably (for a shared memory, see `data`).
     pub fn data_mut(&mut self) -> &mut [u8] {
         // SAFETY: as in `data`, with exclusive access through `&mut self`.
-        unsafe { std::slice::from_raw_parts_mut(self.vm.base, self.vm.length as usize) }
+        unsafe { std::slice::from_raw_parts_mut(self.base(), self.byte_len() as usize) }
     }
 
     /// The type with the current size as minimum.
@@ -130,11 +348,5 @@ impl MemoryData {
             min: self.pages(),
             ..self.ty
         }
-    }
-}
-
-impl Drop for MemoryData {
-    fn drop(&mut self) {
-        self.release();
     }
 }

@@ -10,6 +10,7 @@ pub mod libcalls;
 pub mod libcalls_list;
 pub mod memory;
 pub mod memory_pool;
+pub mod parking;
 pub mod store;
 pub mod sys;
 pub mod table;

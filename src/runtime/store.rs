@@ -123,7 +123,7 @@ impl StoreInner {
     /// Bytes the store's memories and tables hold now (a table element
     /// counts `TABLE_ELEMENT_BYTES`).
     pub fn memory_in_use(&self) -> u64 {
-        let memories: u64 = self.memories.iter().map(|m| m.vm.length).sum();
+        let memories: u64 = self.memories.iter().map(|m| m.byte_len()).sum();
         let tables: u64 = self.tables.iter().map(|t| t.vm.length).sum();
         memories.saturating_add(tables.saturating_mul(super::table::TABLE_ELEMENT_BYTES))
     }

@@ -26,6 +26,10 @@ pub enum TrapCode {
     /// A Wasm exception no handler caught left Wasm (the trap carries it:
     /// `Trap::exception`).
     UncaughtException,
+    /// An atomic access whose address is not a multiple of its size.
+    UnalignedAtomic,
+    /// `memory.atomic.wait32`/`wait64` on a memory that is not shared.
+    WaitOnUnsharedMemory,
 }
 
 impl TrapCode {
@@ -45,6 +49,8 @@ impl TrapCode {
             TrapCode::Unreachable => "unreachable",
             TrapCode::Interrupt => "interrupted: the epoch deadline passed",
             TrapCode::UncaughtException => "uncaught exception",
+            TrapCode::UnalignedAtomic => "unaligned atomic",
+            TrapCode::WaitOnUnsharedMemory => "expected shared memory",
         }
     }
 }

@@ -3,6 +3,9 @@
 // exceptions, a WASI command run with its exit code, and precompiled code.
 
 #include <cstdio>
+#include <cstring>
+#include <thread>
+#include <vector>
 
 #include "wasi_rt.hh"
 
@@ -48,6 +51,14 @@ static const char* kMem64 = R"((module
   (func (export "peek") (param i64) (result i32) (i32.load8_u (local.get 0))))
 )";
 
+static const char* kCounter = R"((module
+  (import "env" "mem" (memory 1 1 shared))
+  (func (export "add_many") (param $n i32)
+    (loop $l
+      (drop (i32.atomic.rmw.add (i32.const 0) (i32.const 1)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))
+)";
+
 static const char* kRecurse = R"((module
   (func $rec (export "rec") (param i32) (result i32)
     (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
@@ -83,6 +94,23 @@ int main() {
   } catch (const wasi_rt::Trap& trap) {
     std::printf("peek(2^32) trapped: %s\n", trap.what());
   }
+
+  // Threads: one shared memory, a store and linker per thread.
+  wasi_rt::SharedMemory counter(engine, 1, 1);
+  std::vector<std::thread> workers;
+  for (int t = 0; t < 3; t++) {
+    workers.emplace_back([&engine, &counter] {
+      wasi_rt::Store own(engine);
+      wasi_rt::Linker l(own);
+      l.define_memory("env", "mem", counter);
+      l.instantiate(wasi_rt::Module(engine, kCounter)).func("add_many").call({Val::i32(10000)});
+    });
+  }
+  for (std::thread& w : workers) w.join();
+  unsigned total = 0;
+  std::memcpy(&total, counter.data(), sizeof total);
+  std::printf("3 threads counted to %u in a %llu-page shared memory\n", total,
+              static_cast<unsigned long long>(counter.size()));
 
   try {
     plugin.func("div").call({Val::i32(1), Val::i32(0)});

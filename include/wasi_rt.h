@@ -96,6 +96,16 @@ typedef struct wasi_rt_linker_t wasi_rt_linker_t;
 typedef struct wasi_rt_output_t wasi_rt_output_t;
 
 /**
+ * A memory shared between threads (opaque; own when returned): a handle
+ * that stores of its engine, on any thread, turn into a `wasm_memory_t`
+ * with `wasi_rt_sharedmemory_to_memory` and import. Unlike other objects
+ * it belongs to no store: each handle may be used and deleted on any
+ * thread. The memory lives until its last handle and every store memory
+ * made from it are gone.
+ */
+typedef struct wasi_rt_sharedmemory_t wasi_rt_sharedmemory_t;
+
+/**
  * The callback of `wasi_config_set_stdout_custom`: returns the number of
  * bytes it took, or a negative OS error code.
  */
@@ -290,6 +300,70 @@ uint64_t wasi_rt_memory_size64(const struct wasm_memory_t *m);
  * maximum or the store's limits, or for a NULL `m`.
  */
 bool wasi_rt_memory_grow64(struct wasm_memory_t *m, uint64_t delta, uint64_t *prev);
+
+/**
+ * Writes a new shared memory of `type` (borrowed; made with
+ * `wasi_rt_memorytype_new(..., shared = true, ...)`) to `*ret`.
+ *
+ * Ownership: on success `*ret` is the caller's, to delete with
+ * `wasi_rt_sharedmemory_delete`.
+ * Errors: returns an own error (and leaves `*ret` alone) for NULL
+ * arguments, a type that is not shared, or a size beyond the engine's
+ * limits; NULL on success.
+ */
+struct wasi_rt_error_t *wasi_rt_sharedmemory_new(const struct wasm_engine_t *engine,
+                                                 const wasm_memorytype_t *type,
+                                                 struct wasi_rt_sharedmemory_t **ret);
+
+/**
+ * Deletes a shared memory handle (own); NULL is ignored.
+ */
+void wasi_rt_sharedmemory_delete(struct wasi_rt_sharedmemory_t *m);
+
+/**
+ * Another handle to the same memory (own); NULL for NULL.
+ */
+struct wasi_rt_sharedmemory_t *wasi_rt_sharedmemory_clone(const struct wasi_rt_sharedmemory_t *m);
+
+/**
+ * Size in pages (0 for NULL).
+ */
+uint64_t wasi_rt_sharedmemory_size(const struct wasi_rt_sharedmemory_t *m);
+
+/**
+ * Size in bytes (0 for NULL).
+ */
+size_t wasi_rt_sharedmemory_data_size(const struct wasi_rt_sharedmemory_t *m);
+
+/**
+ * The first byte (NULL for NULL). It never moves, but other threads may
+ * read and write the bytes at any time: use atomics, or treat what is
+ * read as untrusted.
+ */
+wasm_byte_t *wasi_rt_sharedmemory_data(const struct wasi_rt_sharedmemory_t *m);
+
+/**
+ * Grows by `delta` pages, writing the old size to `*prev` (when not
+ * NULL); false (memory unchanged, nothing written) beyond its maximum or
+ * for NULL. Safe to call while other threads run Wasm on the memory.
+ */
+bool wasi_rt_sharedmemory_grow(const struct wasi_rt_sharedmemory_t *m,
+                               uint64_t delta,
+                               uint64_t *prev);
+
+/**
+ * A handle to the shared memory behind store memory `m` (own), for
+ * other stores and threads; NULL when `m` is NULL or not shared.
+ */
+struct wasi_rt_sharedmemory_t *wasi_rt_memory_sharedmemory(const struct wasm_memory_t *m);
+
+/**
+ * A memory of `store` (own) for the shared memory `m` (borrowed), to
+ * import into the store's instances; its size counts towards the store's
+ * memory limit. NULL for NULL arguments or beyond that limit.
+ */
+struct wasm_memory_t *wasi_rt_sharedmemory_to_memory(struct wasm_store_t *store,
+                                                     const struct wasi_rt_sharedmemory_t *m);
 
 /**
  * Compiles `binary` (borrowed; the binary format, or text) with `engine`

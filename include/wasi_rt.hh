@@ -344,6 +344,42 @@ class Memory {
   wasm_memory_t* memory_;
 };
 
+/** A memory shared between threads: give each thread its own Store and
+ *  Linker, and define the same SharedMemory in each (`define_memory`);
+ *  copies are handles to the same memory. */
+class SharedMemory {
+ public:
+  /** A shared memory of `min` pages, at most `max` (64 KiB pages); a
+   *  64-bit one with `is64`. Throws Error beyond the engine's limits. */
+  SharedMemory(const Engine& engine, uint64_t min, uint64_t max, bool is64 = false) {
+    wasm_memorytype_t* ty = nullptr;
+    detail::check(wasi_rt_memorytype_new(min, true, max, is64, true, 16, &ty));
+    wasi_rt_sharedmemory_t* m = nullptr;
+    wasi_rt_error_t* e = wasi_rt_sharedmemory_new(engine.get(), ty, &m);
+    wasm_memorytype_delete(ty);
+    detail::check(e);
+    memory_.reset(m);
+  }
+  SharedMemory(const SharedMemory& other) : memory_(wasi_rt_sharedmemory_clone(other.get())) {}
+  SharedMemory& operator=(const SharedMemory& other) {
+    memory_.reset(wasi_rt_sharedmemory_clone(other.get()));
+    return *this;
+  }
+  SharedMemory(SharedMemory&&) noexcept = default;
+  SharedMemory& operator=(SharedMemory&&) noexcept = default;
+  /** Size in pages. */
+  uint64_t size() const { return wasi_rt_sharedmemory_size(get()); }
+  size_t data_size() const { return wasi_rt_sharedmemory_data_size(get()); }
+  /** The bytes; other threads may change them at any time. */
+  uint8_t* data() const { return reinterpret_cast<uint8_t*>(wasi_rt_sharedmemory_data(get())); }
+  /** Grows by `pages`; false beyond the maximum. */
+  bool grow(uint64_t pages) const { return wasi_rt_sharedmemory_grow(get(), pages, nullptr); }
+  const wasi_rt_sharedmemory_t* get() const { return memory_.get(); }
+
+ private:
+  detail::Owned<wasi_rt_sharedmemory_t, wasi_rt_sharedmemory_delete> memory_;
+};
+
 /** An instance of a module, with its exports. */
 class Instance {
  public:
@@ -509,6 +545,14 @@ class Linker {
     if (!f) throw Error("cannot create host function " + name);
     wasi_rt_error_t* e = wasi_rt_linker_define(linker_.get(), module.c_str(), name.c_str(), wasm_func_as_extern(f));
     wasm_func_delete(f);
+    detail::check(e);
+  }
+  /** Defines `module::name` as this store's handle to `memory`. */
+  void define_memory(const std::string& module, const std::string& name, const SharedMemory& memory) {
+    wasm_memory_t* m = wasi_rt_sharedmemory_to_memory(store_.get(), memory.get());
+    if (!m) throw Error("cannot use the shared memory in this store");
+    wasi_rt_error_t* e = wasi_rt_linker_define(linker_.get(), module.c_str(), name.c_str(), wasm_memory_as_extern(m));
+    wasm_memory_delete(m);
     detail::check(e);
   }
   /** Serves WASI imports with `config`, which is taken over (left empty). */

@@ -17,13 +17,15 @@ from ._errors import (
     TRAP_INTERRUPT,
     TRAP_MEMORY_OUT_OF_BOUNDS,
     TRAP_STACK_OVERFLOW,
+    TRAP_UNALIGNED_ATOMIC,
     TRAP_UNCAUGHT_EXCEPTION,
+    TRAP_WAIT_ON_UNSHARED_MEMORY,
     Frame,
     Trap,
     WasiExit,
     WasmError,
 )
-from ._externs import Func, Global, Memory, Table, Tag
+from ._externs import Func, Global, Memory, SharedMemory, Table, Tag
 from ._instance import Instance, Linker
 from ._store import Engine, Module, Store
 from ._types import ExportType, FuncType, GlobalType, ImportType, MemoryType, TableType, TagType, ValType
@@ -41,6 +43,7 @@ __all__ = [
     "Func",
     "Memory",
     "Global",
+    "SharedMemory",
     "Table",
     "Tag",
     "ValType",
@@ -61,7 +64,9 @@ __all__ = [
     "TRAP_INTERRUPT",
     "TRAP_MEMORY_OUT_OF_BOUNDS",
     "TRAP_STACK_OVERFLOW",
+    "TRAP_UNALIGNED_ATOMIC",
     "TRAP_UNCAUGHT_EXCEPTION",
+    "TRAP_WAIT_ON_UNSHARED_MEMORY",
     "I32",
     "I64",
     "F32",

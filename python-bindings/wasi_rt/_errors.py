@@ -33,6 +33,10 @@ TRAP_MEMORY_OUT_OF_BOUNDS = 1
 TRAP_INTERRUPT = 11
 #: ``Trap.code`` of a Wasm exception that no handler caught.
 TRAP_UNCAUGHT_EXCEPTION = 12
+#: ``Trap.code`` of an atomic access at an address not a multiple of its size.
+TRAP_UNALIGNED_ATOMIC = 13
+#: ``Trap.code`` of ``memory.atomic.wait32``/``wait64`` on a memory that is not shared.
+TRAP_WAIT_ON_UNSHARED_MEMORY = 14
 
 
 class Trap(Exception):

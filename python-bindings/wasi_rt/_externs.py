@@ -12,7 +12,7 @@ import weakref
 from typing import Any, Callable, Dict, List, Optional
 
 from . import _ffi as ffi
-from ._errors import WasmError, host_failures, raise_trap
+from ._errors import WasmError, error_text, host_failures, raise_trap
 from ._store import Store, _Owned
 from ._types import (
     FuncType,
@@ -383,6 +383,13 @@ class Memory(_Extern):
         return ty
 
     @property
+    def shared(self) -> Optional["SharedMemory"]:
+        """For a shared memory, a SharedMemory handle other threads' stores
+        can import; None otherwise."""
+        ptr = ffi.memory_sharedmemory(self._live())
+        return SharedMemory._wrap(ptr) if ptr else None
+
+    @property
     def size(self) -> int:
         """Size in pages (64 KiB, or 1 byte for a ``page_size_log2=0`` memory)."""
         return ffi.memory_size64(self._live())
@@ -426,6 +433,72 @@ class Memory(_Extern):
         array = (ctypes.c_char * size).from_address(ffi.memory_data(raw))
         array._keep = _Keep(ffi.memory_copy(raw), ffi.memory_delete)
         return memoryview(array).cast("B")
+
+
+class SharedMemory(_Owned):
+    """A memory shared between threads: ``SharedMemory(engine,
+    MemoryType(1, 16, shared=True))``. Give each thread its own Store and
+    import ``shared.memory(store)`` there; every store sees the same bytes
+    and growth by any of them. Calls into Wasm release the GIL, so
+    instances on several Python threads run at once."""
+
+    _delete = staticmethod(ffi.sharedmemory_delete)
+
+    def __init__(self, engine: Any, ty: MemoryType):
+        from ._store import Engine
+
+        expect(engine, Engine, "engine")
+        cty = memorytype_to_c(expect(ty, MemoryType, "ty"))
+        out = ctypes.c_void_p()
+        try:
+            err = ffi.sharedmemory_new(engine.ptr, cty, ctypes.byref(out))
+        finally:
+            ffi.memorytype_delete(cty)
+        if err:
+            raise WasmError(error_text(err))
+        _Owned.__init__(self, out.value)
+
+    @classmethod
+    def _wrap(cls, ptr: int) -> "SharedMemory":
+        self = cls.__new__(cls)
+        _Owned.__init__(self, ptr)
+        return self
+
+    @property
+    def size(self) -> int:
+        """Size in pages."""
+        return ffi.sharedmemory_size(self.ptr)
+
+    @property
+    def data_size(self) -> int:
+        """Size in bytes."""
+        return ffi.sharedmemory_data_size(self.ptr)
+
+    def grow(self, pages: int) -> int:
+        """Grows by ``pages``; returns the old size. Raises WasmError beyond the maximum."""
+        check_u64(pages, "pages")
+        old = ctypes.c_uint64()
+        if not ffi.sharedmemory_grow(self.ptr, pages, ctypes.byref(old)):
+            raise WasmError(f"cannot grow the shared memory by {pages} pages")
+        return old.value
+
+    def read(self, offset: int, length: int) -> bytes:
+        """A copy of ``length`` bytes at ``offset`` (other threads may be
+        writing them); WasmError when out of bounds."""
+        if not isinstance(offset, int) or not isinstance(length, int):
+            raise TypeError("offset and length must be ints")
+        size = self.data_size
+        if offset < 0 or length < 0 or offset + length > size:
+            raise WasmError(f"memory access {offset}+{length} is out of bounds ({size} bytes)")
+        return ctypes.string_at(ffi.sharedmemory_data(self.ptr) + offset, length)
+
+    def memory(self, store: Store) -> "Memory":
+        """This memory as a Memory of ``store``, to import there."""
+        expect(store, Store, "store")
+        ptr = ffi.sharedmemory_to_memory(store.ptr, self.ptr)
+        if not ptr:
+            raise WasmError("the shared memory does not fit in the store's memory limit")
+        return Memory._wrap(store, ptr)
 
 
 class _Keep:

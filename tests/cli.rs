@@ -598,3 +598,36 @@ fn wasm_feature_switches_a_feature_off() {
     let o = wasi_rt(&["run", "--wasm-feature", "warp=on", "--invoke", "g", p]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown feature"), "{o:?}");
 }
+
+#[test]
+fn a_wasi_threads_program_runs_its_threads() {
+    // Two threads print through fd_write (shared WASI state); _start waits
+    // until both counted themselves done.
+    let wat = r#"(module
+      (import "env" "memory" (memory 1 1 shared))
+      (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+      (export "memory" (memory 0))
+      (data (i32.const 100) "thread\0a")
+      (func (export "wasi_thread_start") (param $tid i32) (param $arg i32)
+        ;; iovec at 16 + 8 * arg
+        (i32.store (i32.add (i32.const 16) (i32.shl (local.get $arg) (i32.const 3))) (i32.const 100))
+        (i32.store (i32.add (i32.const 20) (i32.shl (local.get $arg) (i32.const 3))) (i32.const 7))
+        (drop (call $w (i32.const 1) (i32.add (i32.const 16) (i32.shl (local.get $arg) (i32.const 3))) (i32.const 1) (i32.const 48)))
+        (drop (i32.atomic.rmw.add (i32.const 0) (i32.const 1)))
+        (drop (memory.atomic.notify (i32.const 0) (i32.const 1))))
+      (func (export "_start")
+        (local $done i32)
+        (drop (call $spawn (i32.const 0)))
+        (drop (call $spawn (i32.const 1)))
+        (block $b
+          (loop $l
+            (local.set $done (i32.atomic.load (i32.const 0)))
+            (br_if $b (i32.eq (local.get $done) (i32.const 2)))
+            (drop (memory.atomic.wait32 (i32.const 0) (local.get $done) (i64.const -1)))
+            (br $l)))))"#;
+    let f = write_temp("threads.wat", wat.as_bytes());
+    let o = wasi_rt(&["run", f.to_str().unwrap()]);
+    assert!(o.status.success(), "{o:?}");
+    assert_eq!(stdout(&o), "thread\nthread\n");
+}

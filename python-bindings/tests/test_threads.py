@@ -79,3 +79,30 @@ def test_a_shared_memory_needs_a_shared_type_and_a_maximum():
         SharedMemory(engine, MemoryType(1, 2))
     with pytest.raises(ValueError, match="needs a maximum"):
         SharedMemory(engine, MemoryType(1, shared=True))
+
+
+WASI_THREADS = """(module
+  (import "env" "memory" (memory 1 1 shared))
+  (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+  (export "memory" (memory 0))
+  (data (i32.const 100) "hi from a thread\\0a")
+  (func (export "wasi_thread_start") (param i32 i32)
+    (i32.store (i32.const 16) (i32.const 100))
+    (i32.store (i32.const 20) (i32.const 17))
+    (drop (call $w (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 48)))
+    (i32.atomic.store (i32.const 0) (i32.const 1))
+    (drop (memory.atomic.notify (i32.const 0) (i32.const 1))))
+  (func (export "_start")
+    (drop (call $spawn (i32.const 0)))
+    (block $b
+      (loop $l
+        (br_if $b (i32.atomic.load (i32.const 0)))
+        (drop (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const -1)))
+        (br $l)))))"""
+
+
+def test_a_wasi_threads_program_runs_its_thread():
+    code, out, _ = wasi_rt.run_wasi(WASI_THREADS)
+    assert code == 0
+    assert out == b"hi from a thread\n"

@@ -162,6 +162,15 @@ pub unsafe extern "C" fn wasi_rt_linker_define_wasi(
 }
 
 fn resolve(l: &wasi_rt_linker_t, module: &Module) -> Result<Vec<Extern>, String> {
+    // A wasi-threads program: WASI serves all of its imports (its shared
+    // memory, thread-spawn, the WASI functions), as it will for every
+    // thread the program spawns.
+    if let Some(w) = l.wasi.as_ref().filter(|_| WasiCtx::uses_threads(module)) {
+        // SAFETY: single-threaded store access.
+        return w
+            .imports(unsafe { l.store.get() }, module)
+            .map_err(|e| e.to_string());
+    }
     let mut out = Vec::new();
     for imp in module.imports() {
         if let Some(e) = l
@@ -300,7 +309,11 @@ pub unsafe extern "C" fn wasi_rt_linker_run(
                 // SAFETY: as above.
                 crate::wasi::call_start(unsafe { cell.get() }, &inst)
             });
-            let code = match crate::wasi::command_exit(result) {
+            let exit = match l.wasi.as_ref() {
+                Some(w) => w.command_exit(result),
+                None => crate::wasi::command_exit(result),
+            };
+            let code = match exit {
                 Ok(c) => c,
                 Err(e) => match e.into_trap() {
                     Ok(t) => {

@@ -35,11 +35,12 @@ mod misc;
 mod path;
 mod preview0;
 mod state;
+pub mod threads;
 
 pub use errno::Errno;
 pub use fdtable::{OutputBuffer, OutputSink, StdinSource};
 
-use crate::{Error, Extern, Instance, Module, Store};
+use crate::{Error, Extern, Instance, Module, Store, Trap};
 use abi::rights;
 use fdtable::{DIR_RIGHTS, FdEntry, FdTable, Handle, SOCKET_RIGHTS, STDIO_RIGHTS};
 use state::WasiState;
@@ -257,6 +258,7 @@ impl WasiCtxBuilder {
                 env,
                 trace: self.trace,
             })),
+            group: Arc::new(Mutex::new(None)),
         })
     }
 }
@@ -265,24 +267,73 @@ impl WasiCtxBuilder {
 #[derive(Clone)]
 pub struct WasiCtx {
     state: Arc<Mutex<WasiState>>,
+    /// The threads of the program (wasi-threads), once an instance
+    /// imported a shared memory.
+    group: Arc<Mutex<Option<Arc<threads::ThreadGroup>>>>,
 }
 
 impl WasiCtx {
     /// Host functions for every import of `module`, in order. Imports from
     /// `wasi_snapshot_preview1` and `wasi_unstable` are served by this
     /// context; any other import is a link error naming it.
+    ///
+    /// A module built for wasi-threads imports a shared memory (any module
+    /// and name) and `wasi::thread-spawn`: the first such instance makes
+    /// the program's shared memory (of the imported type) and every thread
+    /// it spawns gets the same memory and this context.
     pub fn imports(&self, store: &mut Store, module: &Module) -> crate::Result<Vec<Extern>> {
+        self.imports_in(store, module, None)
+    }
+
+    /// As `imports`, for a thread of `group` (`None`: a new program).
+    pub(crate) fn imports_in(
+        &self,
+        store: &mut Store,
+        module: &Module,
+        group: Option<Arc<threads::ThreadGroup>>,
+    ) -> crate::Result<Vec<Extern>> {
+        let shared_import = module.imports().find_map(|i| match i.ty() {
+            crate::ExternType::Memory(t) if t.shared => Some(*t),
+            _ => None,
+        });
+        let group = match (group, shared_import) {
+            (Some(g), _) => Some(g),
+            (None, Some(ty)) => {
+                let g = threads::ThreadGroup::new(module, ty)?;
+                *self.group.lock().unwrap_or_else(|e| e.into_inner()) = Some(g.clone());
+                Some(g)
+            }
+            (None, None) => None,
+        };
         let mut out = Vec::new();
         for imp in module.imports() {
-            let Some((def, preview0)) = link::lookup(imp.module(), imp.name()) else {
-                return Err(Error::link(format!(
-                    "unknown import {}::{} (only WASI functions can be provided)",
-                    imp.module(),
-                    imp.name()
-                )));
+            if let Some((def, preview0)) = link::lookup(imp.module(), imp.name()) {
+                let f = link::host_func(store, def, preview0, self.state.clone())?;
+                out.push(Extern::Func(f));
+                continue;
+            }
+            let item = match (imp.module(), imp.name(), imp.ty(), &group) {
+                (_, _, crate::ExternType::Memory(t), Some(g)) if t.shared => {
+                    Extern::Memory(g.memory_in(store)?)
+                }
+                ("wasi", "thread-spawn", _, Some(g)) => {
+                    Extern::Func(g.spawn_func(store, self.clone())?)
+                }
+                ("wasi", "thread-spawn", _, None) => {
+                    return Err(Error::link(
+                        "wasi::thread-spawn needs the module to import a shared memory",
+                    ));
+                }
+                _ => {
+                    return Err(Error::link(format!(
+                        "unknown import {}::{} (only WASI functions, wasi::thread-spawn and \
+                         a shared memory can be provided)",
+                        imp.module(),
+                        imp.name()
+                    )));
+                }
             };
-            let f = link::host_func(store, def, preview0, self.state.clone())?;
-            out.push(Extern::Func(f));
+            out.push(item);
         }
         Ok(out)
     }
@@ -321,7 +372,32 @@ impl WasiCtx {
         let result = self
             .instantiate(store, module)
             .and_then(|inst| call_start(store, &inst));
+        self.command_exit(result)
+    }
+
+    /// The exit code of a command of this context whose `_start` ended
+    /// with `result`, as [`command_exit`]; but when `_start` returned and
+    /// a thread it spawned (wasi-threads) had ended the program with
+    /// `proc_exit` or a trap, that is how it ended.
+    pub fn command_exit(&self, result: crate::Result<()>) -> crate::Result<i32> {
+        if result.is_ok() {
+            let group = self.group.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            if let Some(how) = group.and_then(|g| g.exit()) {
+                return match how {
+                    threads::GroupExit::Exit(code) => Ok(code),
+                    threads::GroupExit::Failed(msg) => Err(Error::from(Trap::new(msg))),
+                };
+            }
+        }
         command_exit(result)
+    }
+
+    /// Whether `module` is built for wasi-threads: it imports
+    /// `wasi::thread-spawn`.
+    pub fn uses_threads(module: &Module) -> bool {
+        module
+            .imports()
+            .any(|i| i.module() == "wasi" && i.name() == "thread-spawn")
     }
 }
 

@@ -631,3 +631,33 @@ fn a_wasi_threads_program_runs_its_threads() {
     assert!(o.status.success(), "{o:?}");
     assert_eq!(stdout(&o), "thread\nthread\n");
 }
+
+const TRAPPING_THREAD: &str = r#"(module
+  (import "env" "memory" (memory 1 1 shared))
+  (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+  (export "memory" (memory 0))
+  (func (export "wasi_thread_start") (param i32 i32)
+    (drop (i32.div_u (i32.const 1) (i32.const 0))))
+  (func (export "_start")
+    (drop (call $spawn (i32.const 0)))
+    (loop $w
+      (drop (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const -1)))
+      (br $w))))"#;
+
+#[test]
+fn a_trap_in_a_wasi_thread_ends_the_program_with_the_trap_reported() {
+    let f = write_temp("trapping-thread.wat", TRAPPING_THREAD.as_bytes());
+    let o = wasi_rt(&["run", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(134), "{o:?}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("integer divide by zero"), "{err}");
+}
+
+#[test]
+fn wasi_threads_can_be_switched_off() {
+    let f = write_temp("trapping-thread-off.wat", TRAPPING_THREAD.as_bytes());
+    let o = wasi_rt(&["run", "--wasi-threads", "off", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("wasi-threads") && err.contains("switched off"), "{err}");
+}

@@ -38,6 +38,7 @@ options (before FILE, or right after it):
 --allow-precompiled` to start without compiling (same wasi-rt version and
 CPU; with --timeout-ready, for runs that use --timeout).
   --trace                 print every WASI call to stderr (also WASI_RT_LOG=trace)
+  --wasi-threads on|off   serve wasi-threads programs (thread-spawn; default on)
   --                      end of options";
 
 fn main() -> ExitCode {
@@ -64,6 +65,8 @@ struct RunOptions {
     env: Vec<(String, Option<String>)>,
     listen: Vec<String>,
     trace: bool,
+    /// Serve wasi-threads (on unless `--wasi-threads off`).
+    wasi_threads: bool,
     timeout: Option<std::time::Duration>,
     allow_precompiled: bool,
     max_memory: Option<u64>,
@@ -105,6 +108,7 @@ fn parse_options(args: &[String], opts: &mut RunOptions) -> Result<usize, String
                 | "--max-memory"
                 | "--max-wasm-stack"
                 | "--wasm-feature"
+                | "--wasi-threads"
         );
         let value = if takes_value {
             match inline {
@@ -137,6 +141,13 @@ fn parse_options(args: &[String], opts: &mut RunOptions) -> Result<usize, String
                 opts.timeout = Some(std::time::Duration::from_secs_f64(secs));
             }
             "--trace" => opts.trace = true,
+            "--wasi-threads" => {
+                opts.wasi_threads = match value.as_str() {
+                    "on" => true,
+                    "off" => false,
+                    _ => return Err(format!("--wasi-threads needs on or off, not {value:?}")),
+                }
+            }
             "--allow-precompiled" => opts.allow_precompiled = true,
             "--max-memory" => opts.max_memory = Some(parse_size(name, &value)?),
             "--wasm-feature" => {
@@ -201,7 +212,10 @@ const TRAP_EXIT: u8 = 134;
 const TIMEOUT_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
 
 fn run_inner(args: &[String]) -> Result<ExitCode, String> {
-    let mut opts = RunOptions::default();
+    let mut opts = RunOptions {
+        wasi_threads: true,
+        ..RunOptions::default()
+    };
     let n = parse_options(args, &mut opts)?;
     let file = args
         .get(n)
@@ -252,7 +266,8 @@ fn run_inner(args: &[String]) -> Result<ExitCode, String> {
     let mut b = WasiCtxBuilder::new();
     b.arg(file.clone())
         .args(rest.iter().cloned())
-        .trace(opts.trace);
+        .trace(opts.trace)
+        .threads(opts.wasi_threads);
     for (k, v) in &opts.env {
         match v {
             Some(v) => b.env(k.clone(), v.clone()),

@@ -307,7 +307,11 @@ pub unsafe extern "C" fn wasi_rt_linker_run(
                 .map(|i| Object::new(Some(cell.clone()), Kind::Instance(*i)));
             let result = inst.and_then(|inst| {
                 // SAFETY: as above.
-                crate::wasi::call_start(unsafe { cell.get() }, &inst)
+                let store = unsafe { cell.get() };
+                match l.wasi.as_ref() {
+                    Some(w) => w.call_start(store, &inst),
+                    None => crate::wasi::call_start(store, &inst),
+                }
             });
             let exit = match l.wasi.as_ref() {
                 Some(w) => w.command_exit(result),

@@ -375,7 +375,11 @@ unsafe fn memory_atomic_wait(
         }
         // SAFETY: `addr` is aligned and inside the shared memory, which
         // this store keeps alive for the wait (its bytes never move).
-        Ok(unsafe { super::parking::wait(addr, expected, wide, wait_timeout(timeout)) } as u32)
+        match unsafe { super::parking::wait(addr, expected, wide, wait_timeout(timeout)) } {
+            // Another thread ended the program: stop this one.
+            super::parking::WaitResult::Cancelled => Err(TrapCode::Interrupt),
+            r => Ok(r as u32),
+        }
     });
     finish(r)
 }

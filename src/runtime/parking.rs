@@ -7,7 +7,7 @@
 //! notify between a waiter's check and its sleep cannot be lost.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, LazyLock, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -20,6 +20,28 @@ pub enum WaitResult {
     NotEqual = 1,
     /// The timeout passed first.
     TimedOut = 2,
+    /// The program this thread belongs to ended meanwhile (see
+    /// `set_cancel`): the wait is abandoned.
+    Cancelled = 3,
+}
+
+/// How often a cancellable wait looks at its flag.
+const CANCEL_POLL: Duration = Duration::from_millis(20);
+
+thread_local! {
+    /// Set while this thread runs a program whose other threads can end
+    /// it: its waits end (`Cancelled`) once the flag is set.
+    static CANCEL: std::cell::RefCell<Option<Arc<AtomicBool>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Makes this thread's waits end once `flag` is set (`None`: never);
+/// returns the previous setting.
+pub fn set_cancel(flag: Option<Arc<AtomicBool>>) -> Option<Arc<AtomicBool>> {
+    CANCEL.with(|c| std::mem::replace(&mut *c.borrow_mut(), flag))
+}
+
+fn cancelled(flag: &Option<Arc<AtomicBool>>) -> bool {
+    flag.as_ref().is_some_and(|f| f.load(Ordering::Acquire))
 }
 
 struct Waiter {
@@ -62,6 +84,10 @@ unsafe fn load(addr: usize, wide: bool) -> u64 {
 /// `addr` is aligned and inside a shared memory that outlives the wait.
 pub unsafe fn wait(addr: usize, expected: u64, wide: bool, timeout: Option<Duration>) -> WaitResult {
     let deadline = timeout.map(|t| Instant::now().checked_add(t));
+    let cancel = CANCEL.with(|c| c.borrow().clone());
+    if cancelled(&cancel) {
+        return WaitResult::Cancelled;
+    }
     let mut guard = lot();
     // SAFETY: the caller's contract.
     if unsafe { load(addr, wide) } != expected {
@@ -76,23 +102,37 @@ pub unsafe fn wait(addr: usize, expected: u64, wide: bool, timeout: Option<Durat
         if me.woken.get() {
             return WaitResult::Ok;
         }
-        guard = match deadline {
-            // No timeout, or one too far to represent: forever.
-            None | Some(None) => me.cv.wait(guard).unwrap_or_else(|e| e.into_inner()),
-            Some(Some(at)) => {
-                let now = Instant::now();
-                if now >= at {
-                    // Leave the queue: a later notify must not count us.
-                    if let Some(q) = guard.get_mut(&addr) {
-                        q.retain(|w| !Arc::ptr_eq(w, &me));
-                        if q.is_empty() {
-                            guard.remove(&addr);
-                        }
-                    }
-                    return WaitResult::TimedOut;
+        let now = Instant::now();
+        let (timed_out, is_cancelled) = (
+            matches!(deadline, Some(Some(at)) if now >= at),
+            cancelled(&cancel),
+        );
+        if timed_out || is_cancelled {
+            // Leave the queue: a later notify must not count us.
+            if let Some(q) = guard.get_mut(&addr) {
+                q.retain(|w| !Arc::ptr_eq(w, &me));
+                if q.is_empty() {
+                    guard.remove(&addr);
                 }
-                me.cv.wait_timeout(guard, at - now).unwrap_or_else(|e| e.into_inner()).0
             }
+            return if is_cancelled {
+                WaitResult::Cancelled
+            } else {
+                WaitResult::TimedOut
+            };
+        }
+        // No timeout, or one too far to represent: forever, looking at the
+        // cancel flag now and then when there is one.
+        let mut slice = match deadline {
+            Some(Some(at)) => Some(at - now),
+            _ => None,
+        };
+        if cancel.is_some() {
+            slice = Some(slice.map_or(CANCEL_POLL, |s| s.min(CANCEL_POLL)));
+        }
+        guard = match slice {
+            None => me.cv.wait(guard).unwrap_or_else(|e| e.into_inner()),
+            Some(d) => me.cv.wait_timeout(guard, d).unwrap_or_else(|e| e.into_inner()).0,
         };
     }
 }

@@ -61,6 +61,7 @@ pub struct WasiCtxBuilder {
     stderr: OutputSink,
     listeners: Vec<TcpListener>,
     trace: bool,
+    threads: bool,
 }
 
 impl Default for WasiCtxBuilder {
@@ -81,6 +82,7 @@ impl WasiCtxBuilder {
             stderr: OutputSink::Inherit,
             listeners: Vec::new(),
             trace: false,
+            threads: true,
         }
     }
     /// Appends one argument (the first is the program name).
@@ -153,6 +155,13 @@ impl WasiCtxBuilder {
     /// Prints every WASI call to stderr with its arguments and results.
     pub fn trace(&mut self, on: bool) -> &mut Self {
         self.trace = on;
+        self
+    }
+    /// Serves wasi-threads (`wasi::thread-spawn` and the shared memory it
+    /// needs); on by default. Off, such a program is a link error naming
+    /// it.
+    pub fn threads(&mut self, on: bool) -> &mut Self {
+        self.threads = on;
         self
     }
 
@@ -259,6 +268,7 @@ impl WasiCtxBuilder {
                 trace: self.trace,
             })),
             group: Arc::new(Mutex::new(None)),
+            threads: self.threads,
         })
     }
 }
@@ -270,6 +280,8 @@ pub struct WasiCtx {
     /// The threads of the program (wasi-threads), once an instance
     /// imported a shared memory.
     group: Arc<Mutex<Option<Arc<threads::ThreadGroup>>>>,
+    /// Whether wasi-threads is served.
+    threads: bool,
 }
 
 impl WasiCtx {
@@ -296,6 +308,11 @@ impl WasiCtx {
             crate::ExternType::Memory(t) if t.shared => Some(*t),
             _ => None,
         });
+        if !self.threads && WasiCtx::uses_threads(module) {
+            return Err(Error::link(
+                "the module uses wasi-threads (wasi::thread-spawn), which is switched off",
+            ));
+        }
         let group = match (group, shared_import) {
             (Some(g), _) => Some(g),
             (None, Some(ty)) => {
@@ -371,16 +388,29 @@ impl WasiCtx {
         }
         let result = self
             .instantiate(store, module)
-            .and_then(|inst| call_start(store, &inst));
+            .and_then(|inst| self.call_start(store, &inst));
         self.command_exit(result)
     }
 
+    /// Calls `instance`'s `_start` as [`call_start`] does; for a
+    /// wasi-threads program, its waits end once a spawned thread has ended
+    /// the program (see [`WasiCtx::command_exit`]).
+    pub fn call_start(&self, store: &mut Store, instance: &Instance) -> crate::Result<()> {
+        let group = self.group.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        match group {
+            Some(g) => g.cancellable(|| call_start(store, instance)),
+            None => call_start(store, instance),
+        }
+    }
+
     /// The exit code of a command of this context whose `_start` ended
-    /// with `result`, as [`command_exit`]; but when `_start` returned and
-    /// a thread it spawned (wasi-threads) had ended the program with
-    /// `proc_exit` or a trap, that is how it ended.
+    /// with `result`, as [`command_exit`]; but when a thread it spawned
+    /// (wasi-threads) had ended the program with `proc_exit` or a trap
+    /// first (the main thread then returned, or was stopped in a wait),
+    /// that is how it ended.
     pub fn command_exit(&self, result: crate::Result<()>) -> crate::Result<i32> {
-        if result.is_ok() {
+        let main_exited = result.as_ref().err().and_then(exit_code).is_some();
+        if !main_exited {
             let group = self.group.lock().unwrap_or_else(|e| e.into_inner()).clone();
             if let Some(how) = group.and_then(|g| g.exit()) {
                 return match how {

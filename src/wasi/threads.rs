@@ -9,7 +9,7 @@
 //! such end wins; the run reports it once its main thread returns).
 
 use crate::{Engine, Error, Func, FuncType, Memory, MemoryType, Module, SharedMemory, Store, Trap, Val, ValType};
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// The most threads one program may start: thread ids are positive and
@@ -40,6 +40,8 @@ pub struct ThreadGroup {
     pub(crate) memory: SharedMemory,
     next_tid: AtomicI32,
     exit: Mutex<Option<GroupExit>>,
+    /// Set when a thread ended the program: every thread's waits end.
+    ended: Arc<AtomicBool>,
 }
 
 impl ThreadGroup {
@@ -51,6 +53,7 @@ impl ThreadGroup {
             memory: SharedMemory::new(module.engine(), ty)?,
             next_tid: AtomicI32::new(1),
             exit: Mutex::new(None),
+            ended: Arc::new(AtomicBool::new(false)),
         }))
     }
 
@@ -64,6 +67,18 @@ impl ThreadGroup {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .get_or_insert(how);
+        self.ended.store(true, Ordering::Release);
+    }
+
+    /// Runs `f` on this thread with its `memory.atomic.wait`s ending (as
+    /// an `Interrupt` trap) once another thread of the group has ended the
+    /// program: so the main thread, typically waiting to join its
+    /// workers, does not wait for ever on one that trapped.
+    pub fn cancellable<R>(&self, f: impl FnOnce() -> R) -> R {
+        let before = crate::runtime::parking::set_cancel(Some(self.ended.clone()));
+        let r = f();
+        crate::runtime::parking::set_cancel(before);
+        r
     }
 
     /// This store's handle to the group's memory.
@@ -103,7 +118,7 @@ impl ThreadGroup {
             .name(format!("wasi-thread-{tid}"))
             .stack_size(THREAD_STACK)
             .spawn(move || {
-                if let Err(e) = group.run_thread(&ctx, tid, start_arg) {
+                if let Err(e) = group.cancellable(|| group.run_thread(&ctx, tid, start_arg)) {
                     let how = match super::exit_code(&e) {
                         Some(code) => GroupExit::Exit(code),
                         None => GroupExit::Failed(format!("thread {tid}: {e}")),

@@ -1398,7 +1398,7 @@ fn misc_wasi_functions_behave() {
     );
     let out = w.out();
     assert_eq!(w.code, Some(0), "{out}{}", w.err());
-    assert_eq!(out.lines().count(), 34, "{out}");
+    assert_eq!(out.lines().count(), 36, "{out}");
     let bad: Vec<&str> = out.lines().filter(|l| !l.ends_with(": ok")).collect();
     assert!(bad.is_empty(), "failed checks: {bad:?}\n{out}");
 }

@@ -121,9 +121,14 @@ pub fn compile_ir(isa: &dyn TargetIsa, func: ir::Function) -> Result<CompiledFun
 
 /// Above this cost (IR values × block parameters, see `is_huge`) a function
 /// is compiled with the engine's huge-function ISA (single-pass register
-/// allocation, no optimisation); at it, the optimising allocator takes
-/// about half a second.
-pub const HUGE_FUNCTION_COST: usize = 400_000_000;
+/// allocation, no optimisation). Real programs' biggest functions stay
+/// below it (yosys, 69 MB of Wasm: 2.8e10, its 33 functions above 4e8
+/// compile as fast with the optimising allocator and need it: their
+/// single-pass frames of over 100 KB exhausted the default 512 KiB Wasm
+/// stack after eight recursive calls). A chain of branches is the worst
+/// case below it: about 80,000 `if`/`else` in a row, some 30 s (as in
+/// Wasmtime, which has no such tier).
+pub const HUGE_FUNCTION_COST: usize = 32_000_000_000;
 
 fn translate_and_compile(
     isa: &dyn TargetIsa,
@@ -191,14 +196,15 @@ fn translate_and_compile(
 }
 
 /// Whether `func` is too big for the optimising register allocator:
-/// regalloc2's backtracking allocator (Cranelift 0.135) spends time in
-/// proportion to the count of values times the count of block parameters
-/// when it places its moves, so functions with tens of thousands of
-/// branches take seconds to minutes (20,000 `if`/`else` in a row: 3 s;
+/// regalloc2's backtracking allocator (Cranelift 0.135), on a long chain of
+/// branches that each merge a value, spends time in proportion to the
+/// count of values times the count of block parameters when it places its
+/// moves (real code with as many of both is much cheaper), so such chains
+/// take seconds to minutes (20,000 `if`/`else` in a row: 3 s;
 /// 160,000: 3 min; Wasmtime shares the allocator and the problem). Above
 /// `HUGE_FUNCTION_COST` the single-pass allocator is used instead, whose
-/// time grows linearly. Real functions stay far below: SQLite's biggest,
-/// its bytecode interpreter, costs 8e7. The single-pass allocator gives
+/// time grows linearly. Real functions stay below: SQLite's biggest, its
+/// bytecode interpreter, costs 8e7; yosys's, 2.8e10. The single-pass allocator gives
 /// every spilled value its own stack slot, so such a function needs a
 /// larger frame (about 32 bytes per branch).
 fn is_huge(func: &ir::Function) -> bool {

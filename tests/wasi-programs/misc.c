@@ -59,8 +59,10 @@ int main(void) {
   CHECK("fd_renumber", __wasi_fd_renumber(fd, other) == 0);
   CHECK("old number is closed", __wasi_fd_tell(fd, &pos) == __WASI_ERRNO_BADF);
   CHECK("new number is the file", __wasi_fd_tell(other, &pos) == 0);
-  CHECK("renumber onto a closed fd is EBADF", __wasi_fd_renumber(other, 999) == __WASI_ERRNO_BADF);
-  close(other);
+  CHECK("renumber onto a closed fd moves it there", __wasi_fd_renumber(other, 999) == 0 && __wasi_fd_tell(999, &pos) == 0);
+  CHECK("the old number is free", __wasi_fd_tell(other, &pos) == __WASI_ERRNO_BADF);
+  CHECK("renumber of a closed fd is EBADF", __wasi_fd_renumber(other, 999) == __WASI_ERRNO_BADF);
+  close(999);
 
   CHECK("sched_yield", sched_yield() == 0);
   CHECK("proc_raise of an ignored signal (CHLD)", raw_proc_raise(16) == 0);

@@ -16,6 +16,10 @@
 //! (Wasmtime compile ms, Wasmtime run ms, Wasmtime / native). Without it the
 //! table has only the wasi-rt columns, and the reason is printed.
 //!
+//! Then the Wasm 3.0 tables of `benches/wasm3.rs` follow: memory64 builds
+//! of sieve, matmul and hash against their 32-bit builds, a throw/catch
+//! round trip and a tail-call loop, each in wasi-rt, Wasmtime and natively.
+//!
 //! `WASI_RT_BENCH_EPOCH=1` compiles the kernels with epoch interruption
 //! (`Config::epoch_interruption`), to show what the checks cost.
 //! `WASI_RT_BENCH_QUICK=1` sets N = 1. Without `--bench` on the command line
@@ -41,6 +45,8 @@ use wasi_rt::{Engine, Instance, Module, Store, TypedFunc, WasmParams, WasmResult
 
 #[path = "common/kernels.rs"]
 mod kernels;
+#[path = "common/wasm3.rs"]
+mod wasm3;
 #[path = "common/wasmtime.rs"]
 mod wasmtime;
 
@@ -597,5 +603,10 @@ fn main() -> Result<(), BoxError> {
             geomean / wt_geomean
         );
     }
+
+    // The Wasm 3.0 features, next to a Wasmtime that has them switched on.
+    let wt3 = Wasmtime::load_with(true);
+    println!("\nWasm 3.0 (wasmtime with exceptions, tail calls and memory64 on):");
+    wasm3::report(root, &dir, wt3.as_ref(), runs)?;
     Ok(())
 }

@@ -178,7 +178,7 @@ void wasi_rt_engine_config_max_compile_time_ms(struct wasm_config_t *config, uin
  * `config` (every feature wasi-rt supports is on by default): "simd",
  * "multi_memory", "extended_const", "tail_call", "relaxed_simd",
  * "function_references", "exceptions", "legacy_exceptions", "memory64",
- * "custom_page_sizes", "threads". A module
+ * "custom_page_sizes", "threads", "wide_arithmetic". A module
  * using a feature that is off fails to compile with an error naming it.
  * Returns false
  * (changing nothing) for an unknown name, a NULL `config` or a NULL or

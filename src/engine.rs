@@ -56,6 +56,9 @@ pub struct Features {
     /// Threads: shared memories, atomic loads, stores and read-modify-write
     /// operators, `memory.atomic.wait32`/`wait64`/`notify`, `atomic.fence`.
     pub threads: bool,
+    /// `i64.add128`, `i64.sub128`, `i64.mul_wide_s`, `i64.mul_wide_u`
+    /// (the wide-arithmetic proposal).
+    pub wide_arithmetic: bool,
 }
 
 impl Default for Features {
@@ -72,6 +75,7 @@ impl Default for Features {
             memory64: true,
             custom_page_sizes: true,
             threads: true,
+            wide_arithmetic: true,
         }
     }
 }
@@ -92,6 +96,7 @@ impl Features {
             "memory64" => &mut self.memory64,
             "custom_page_sizes" => &mut self.custom_page_sizes,
             "threads" => &mut self.threads,
+            "wide_arithmetic" => &mut self.wide_arithmetic,
             _ => return false,
         };
         *field = on;
@@ -99,7 +104,7 @@ impl Features {
     }
 
     /// The names and values of every feature, for fingerprints and messages.
-    pub fn list(&self) -> [(&'static str, bool); 11] {
+    pub fn list(&self) -> [(&'static str, bool); 12] {
         [
             ("simd", self.simd),
             ("multi_memory", self.multi_memory),
@@ -112,6 +117,7 @@ impl Features {
             ("memory64", self.memory64),
             ("custom_page_sizes", self.custom_page_sizes),
             ("threads", self.threads),
+            ("wide_arithmetic", self.wide_arithmetic),
         ]
     }
 }

@@ -225,7 +225,7 @@ pub fn oracle_engine() -> &'static wasmi::Engine {
             .wasm_tail_call(true)
             .wasm_extended_const(true)
             .wasm_custom_page_sizes(true)
-            .wasm_wide_arithmetic(false)
+            .wasm_wide_arithmetic(true)
             .wasm_relaxed_simd(false)
             .wasm_multi_value(true)
             .wasm_bulk_memory(true)

@@ -15,7 +15,6 @@ pub fn supported(c: &mut wasm_smith::Config) {
     c.threads_enabled = false;
     c.shared_everything_threads_enabled = false;
     c.relaxed_simd_enabled = false;
-    c.wide_arithmetic_enabled = false;
     c.compact_imports_enabled = false;
     c.custom_descriptors_enabled = false;
     c.acquire_release_atomics_enabled = false;

@@ -72,7 +72,7 @@ class Engine(_Owned):
     wasi-rt supports is on by default), e.g. ``{"tail_call": False}``:
     "simd", "multi_memory", "extended_const", "tail_call", "relaxed_simd",
     "function_references", "exceptions", "legacy_exceptions", "memory64",
-    "custom_page_sizes", "threads"."""
+    "custom_page_sizes", "threads", "wide_arithmetic"."""
 
     _delete = staticmethod(ffi.engine_delete)
 

@@ -29,7 +29,7 @@ options (before FILE, or right after it):
                           switch a Wasm feature (simd, multi_memory, extended_const,
                           tail_call, relaxed_simd, function_references,
                           exceptions, legacy_exceptions, memory64,
-                          custom_page_sizes, threads;
+                          custom_page_sizes, threads, wide_arithmetic;
                           all on by default)
   --allow-precompiled     FILE may be made by `wasi-rt compile` (trusted input:
                           its machine code runs as it is)

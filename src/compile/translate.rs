@@ -918,6 +918,33 @@ impl<'a, 'b> Translator<'a, 'b> {
             O::I64Extend8S => sext_from!(types::I8, I64),
             O::I64Extend16S => sext_from!(types::I16, I64),
             O::I64Extend32S => sext_from!(types::I32, I64),
+            O::I64Add128 | O::I64Sub128 => {
+                // (lo1 hi1 lo2 hi2) -> (lo hi): one 128-bit operation.
+                let (lo2, hi2) = self.pop2();
+                let (lo1, hi1) = self.pop2();
+                let a = self.b.ins().iconcat(lo1, hi1);
+                let b = self.b.ins().iconcat(lo2, hi2);
+                let r = if matches!(op, O::I64Add128) {
+                    self.b.ins().iadd(a, b)
+                } else {
+                    self.b.ins().isub(a, b)
+                };
+                let (lo, hi) = self.b.ins().isplit(r);
+                self.push(lo);
+                self.push(hi);
+            }
+            O::I64MulWideS | O::I64MulWideU => {
+                // (a b) -> (lo hi) of the full 128-bit product.
+                let (a, b) = self.pop2();
+                let lo = self.b.ins().imul(a, b);
+                let hi = if matches!(op, O::I64MulWideS) {
+                    self.b.ins().smulhi(a, b)
+                } else {
+                    self.b.ins().umulhi(a, b)
+                };
+                self.push(lo);
+                self.push(hi);
+            }
             _ if self.simd(op) => {}
             _ if self.atomic(op) => {}
             // Everything else was refused by validation (the proposals

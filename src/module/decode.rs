@@ -29,6 +29,7 @@ pub fn features(features: &crate::engine::Features) -> WasmFeatures {
     f.set(WasmFeatures::MEMORY64, features.memory64);
     f.set(WasmFeatures::CUSTOM_PAGE_SIZES, features.custom_page_sizes);
     f.set(WasmFeatures::THREADS, features.threads);
+    f.set(WasmFeatures::WIDE_ARITHMETIC, features.wide_arithmetic);
     f
 }
 

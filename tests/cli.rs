@@ -661,3 +661,38 @@ fn wasi_threads_can_be_switched_off() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("wasi-threads") && err.contains("switched off"), "{err}");
 }
+
+#[test]
+fn eight_wasi_threads_under_a_wait_notify_lock_count_exactly_in_100_runs() {
+    let f = write_temp(
+        "threads_hammer.wat",
+        include_bytes!("wasi-programs/threads_hammer.wat"),
+    );
+    // Compile once; every run loads the precompiled file.
+    let cwasm = f.with_extension("cwasm");
+    let o = wasi_rt(&["compile", f.to_str().unwrap(), "-o", cwasm.to_str().unwrap()]);
+    assert!(o.status.success(), "{o:?}");
+    for run in 0..100 {
+        let o = wasi_rt(&["run", "--allow-precompiled", cwasm.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "run {run}: {o:?}");
+    }
+}
+
+#[test]
+fn a_trap_in_a_wasi_thread_ends_the_process_while_main_computes() {
+    // `_start` never waits: only ending the process stops it (as
+    // Wasmtime's CLI does). --timeout bounds the test if that fails.
+    let wat = r#"(module
+      (import "env" "memory" (memory 1 1 shared))
+      (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+      (export "memory" (memory 0))
+      (func (export "wasi_thread_start") (param i32 i32) (unreachable))
+      (func (export "_start")
+        (drop (call $spawn (i32.const 0)))
+        (loop $spin (br $spin))))"#;
+    let f = write_temp("spinning-main.wat", wat.as_bytes());
+    let o = wasi_rt(&["run", "--timeout", "30", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(134), "{o:?}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("unreachable"), "{err}");
+}

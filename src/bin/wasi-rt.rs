@@ -267,7 +267,17 @@ fn run_inner(args: &[String]) -> Result<ExitCode, String> {
     b.arg(file.clone())
         .args(rest.iter().cloned())
         .trace(opts.trace)
-        .threads(opts.wasi_threads);
+        .threads(opts.wasi_threads)
+        // As Wasmtime's CLI: a thread that exits or traps ends the process.
+        .on_thread_end(|how| match how {
+            wasi_rt::wasi::threads::GroupExit::Exit(code) => {
+                std::process::exit(i32::from(wasi_rt::wasi::process_exit_status(*code)))
+            }
+            wasi_rt::wasi::threads::GroupExit::Failed(msg) => {
+                eprintln!("error: {msg}");
+                std::process::exit(i32::from(TRAP_EXIT));
+            }
+        });
     for (k, v) in &opts.env {
         match v {
             Some(v) => b.env(k.clone(), v.clone()),

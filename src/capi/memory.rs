@@ -1,7 +1,7 @@
 //! `wasm_memory_t`: host-created memories, their bytes, size and growth.
 
 use super::engine::wasm_store_t;
-use super::guard;
+use super::{guard, guard_with};
 use super::object::{Kind, Object, RefView, obj};
 use super::refs::wasm_memory_t;
 use super::types::wasm_memorytype_t;
@@ -161,7 +161,7 @@ pub unsafe extern "C" fn wasi_rt_sharedmemory_new(
     r#type: *const wasm_memorytype_t,
     ret: *mut *mut wasi_rt_sharedmemory_t,
 ) -> *mut wasi_rt_error_t {
-    guard(error("wasi_rt_sharedmemory_new: internal error"), || {
+    guard_with(|| error("wasi_rt_sharedmemory_new: internal error"), || {
         // SAFETY: NULL or live objects (C contract).
         let (Some(e), Some(ty)) = (unsafe { engine.as_ref() }, unsafe { r#type.as_ref() }) else {
             return error("wasi_rt_sharedmemory_new: NULL engine or type");

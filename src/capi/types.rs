@@ -13,7 +13,7 @@
 //! object: they are not owned and stay valid as long as the object.
 
 use super::error::{error, wasi_rt_error_t};
-use super::guard;
+use super::{guard, guard_with};
 use super::vec::{CVec, OwnedVec, wasm_name_t, wasm_valtype_vec_t};
 use crate::types::{
     ExportType, ExternType, FuncType, GlobalType, ImportType, MemoryType, Mutability, TableType,
@@ -906,7 +906,7 @@ pub unsafe extern "C" fn wasi_rt_memorytype_new(
     page_size_log2: u8,
     ret: *mut *mut wasm_memorytype_t,
 ) -> *mut wasi_rt_error_t {
-    guard(error("wasi_rt_memorytype_new: internal error"), || {
+    guard_with(|| error("wasi_rt_memorytype_new: internal error"), || {
         if ret.is_null() {
             return error("wasi_rt_memorytype_new: NULL ret");
         }
@@ -991,7 +991,7 @@ pub unsafe extern "C" fn wasi_rt_tabletype_new(
     is_64: bool,
     ret: *mut *mut wasm_tabletype_t,
 ) -> *mut wasi_rt_error_t {
-    guard(error("wasi_rt_tabletype_new: internal error"), || {
+    guard_with(|| error("wasi_rt_tabletype_new: internal error"), || {
         if element.is_null() {
             return error("wasi_rt_tabletype_new: NULL element type");
         }

@@ -62,6 +62,7 @@ pub struct WasiCtxBuilder {
     listeners: Vec<TcpListener>,
     trace: bool,
     threads: bool,
+    on_thread_end: Option<threads::ThreadEndHook>,
 }
 
 impl Default for WasiCtxBuilder {
@@ -83,6 +84,7 @@ impl WasiCtxBuilder {
             listeners: Vec::new(),
             trace: false,
             threads: true,
+            on_thread_end: None,
         }
     }
     /// Appends one argument (the first is the program name).
@@ -162,6 +164,18 @@ impl WasiCtxBuilder {
     /// it.
     pub fn threads(&mut self, on: bool) -> &mut Self {
         self.threads = on;
+        self
+    }
+    /// Called (on the spawned thread) when a wasi-threads thread ends the
+    /// program with `proc_exit` or a trap, before the other threads are
+    /// told. A command-line host exits the process there, as Wasmtime's
+    /// does; without a hook the program ends as [`WasiCtx::command_exit`]
+    /// describes.
+    pub fn on_thread_end(
+        &mut self,
+        hook: impl Fn(&threads::GroupExit) + Send + Sync + 'static,
+    ) -> &mut Self {
+        self.on_thread_end = Some(Arc::new(hook));
         self
     }
 
@@ -269,6 +283,7 @@ impl WasiCtxBuilder {
             })),
             group: Arc::new(Mutex::new(None)),
             threads: self.threads,
+            on_thread_end: self.on_thread_end,
         })
     }
 }
@@ -282,6 +297,7 @@ pub struct WasiCtx {
     group: Arc<Mutex<Option<Arc<threads::ThreadGroup>>>>,
     /// Whether wasi-threads is served.
     threads: bool,
+    on_thread_end: Option<threads::ThreadEndHook>,
 }
 
 impl WasiCtx {
@@ -316,7 +332,7 @@ impl WasiCtx {
         let group = match (group, shared_import) {
             (Some(g), _) => Some(g),
             (None, Some(ty)) => {
-                let g = threads::ThreadGroup::new(module, ty)?;
+                let g = threads::ThreadGroup::new(module, ty, self.on_thread_end.clone())?;
                 *self.group.lock().unwrap_or_else(|e| e.into_inner()) = Some(g.clone());
                 Some(g)
             }

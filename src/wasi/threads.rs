@@ -24,6 +24,10 @@ const EAGAIN: i32 = 6;
 /// host functions below it.
 const THREAD_STACK: usize = 8 << 20;
 
+/// What a host runs when a spawned thread ends the program (see
+/// `WasiCtxBuilder::on_thread_end`).
+pub type ThreadEndHook = Arc<dyn Fn(&GroupExit) + Send + Sync>;
+
 /// How a spawned thread ended the program.
 #[derive(Clone, Debug)]
 pub enum GroupExit {
@@ -42,11 +46,16 @@ pub struct ThreadGroup {
     exit: Mutex<Option<GroupExit>>,
     /// Set when a thread ended the program: every thread's waits end.
     ended: Arc<AtomicBool>,
+    on_end: Option<ThreadEndHook>,
 }
 
 impl ThreadGroup {
     /// A group for `module`, whose shared memory (of type `ty`) it makes.
-    pub fn new(module: &Module, ty: MemoryType) -> crate::Result<Arc<ThreadGroup>> {
+    pub fn new(
+        module: &Module,
+        ty: MemoryType,
+        on_end: Option<ThreadEndHook>,
+    ) -> crate::Result<Arc<ThreadGroup>> {
         Ok(Arc::new(ThreadGroup {
             engine: module.engine().clone(),
             module: module.clone(),
@@ -54,6 +63,7 @@ impl ThreadGroup {
             next_tid: AtomicI32::new(1),
             exit: Mutex::new(None),
             ended: Arc::new(AtomicBool::new(false)),
+            on_end,
         }))
     }
 
@@ -63,6 +73,9 @@ impl ThreadGroup {
     }
 
     fn record(&self, how: GroupExit) {
+        if let Some(hook) = &self.on_end {
+            hook(&how);
+        }
         self.exit
             .lock()
             .unwrap_or_else(|e| e.into_inner())

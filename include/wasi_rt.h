@@ -647,6 +647,13 @@ bool wasi_config_preopen_dir(struct wasi_config_t *config,
                              bool fs_mutable);
 
 /**
+ * Serves wasi-threads programs (`wasi::thread-spawn`; on by default) or,
+ * with `enable` false, refuses them at link time with an error naming it.
+ * Nothing happens for a NULL config.
+ */
+void wasi_rt_config_wasi_threads(struct wasi_config_t *config, bool enable);
+
+/**
  * Captures the program's stdout in memory: returns an own buffer (delete
  * with `wasi_rt_output_delete`) that fills as the program writes. NULL for
  * a NULL config.

@@ -488,6 +488,11 @@ class WasiConfig {
     wasi_config_inherit_stderr(config_.get());
     return *this;
   }
+  /** Serves wasi-threads programs (on by default); off, linking one fails. */
+  WasiConfig& wasi_threads(bool enable) {
+    wasi_rt_config_wasi_threads(config_.get(), enable);
+    return *this;
+  }
   /** Keeps stdout in memory, at most `max_bytes` of it (SIZE_MAX: all);
    *  past the limit the program's writes fail and `Output::overflowed`
    *  turns true. */

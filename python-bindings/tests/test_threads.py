@@ -106,3 +106,10 @@ def test_a_wasi_threads_program_runs_its_thread():
     code, out, _ = wasi_rt.run_wasi(WASI_THREADS)
     assert code == 0
     assert out == b"hi from a thread\n"
+
+
+def test_wasi_threads_can_be_switched_off(store):
+    linker = wasi_rt.Linker(store)
+    linker.define_wasi(wasi_rt.WasiConfig().wasi_threads(False))
+    with pytest.raises(wasi_rt.WasmError, match="wasi-threads"):
+        linker.instantiate(wasi_rt.Module(store.engine, WASI_THREADS))

@@ -192,6 +192,7 @@ module_new_checked = _fn("wasi_rt_module_new", c_void_p, c_void_p, POINTER(ByteV
 
 wasi_config_inherit_argv = _fn("wasi_config_inherit_argv", None, c_void_p)
 wasi_config_inherit_env = _fn("wasi_config_inherit_env", None, c_void_p)
+config_wasi_threads = _fn("wasi_rt_config_wasi_threads", None, c_void_p, c_bool)
 wasi_config_inherit_stdin = _fn("wasi_config_inherit_stdin", None, c_void_p)
 wasi_config_inherit_stdout = _fn("wasi_config_inherit_stdout", None, c_void_p)
 wasi_config_inherit_stderr = _fn("wasi_config_inherit_stderr", None, c_void_p)

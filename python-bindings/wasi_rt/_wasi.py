@@ -95,6 +95,12 @@ class WasiConfig(_Owned):
         ffi.wasi_config_inherit_env(self.ptr)
         return self
 
+    def wasi_threads(self, enable: bool) -> "WasiConfig":
+        """Serve wasi-threads programs (on by default); off, linking one
+        raises WasmError naming it."""
+        ffi.config_wasi_threads(self.ptr, bool(enable))
+        return self
+
     def inherit_stdin(self) -> "WasiConfig":
         """stdin reads this process's stdin."""
         ffi.wasi_config_inherit_stdin(self.ptr)

@@ -379,6 +379,17 @@ pub unsafe extern "C" fn wasi_config_preopen_dir(
     })
 }
 
+/// Serves wasi-threads programs (`wasi::thread-spawn`; on by default) or,
+/// with `enable` false, refuses them at link time with an error naming it.
+/// Nothing happens for a NULL config.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_config_wasi_threads(config: *mut wasi_config_t, enable: bool) {
+    // SAFETY: NULL or a live config (C contract).
+    if let Some(c) = unsafe { config.as_mut() } {
+        c.builder.threads(enable);
+    }
+}
+
 /// Captures the program's stdout in memory: returns an own buffer (delete
 /// with `wasi_rt_output_delete`) that fills as the program writes. NULL for
 /// a NULL config.

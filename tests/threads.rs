@@ -208,3 +208,53 @@ fn threads_switched_off_refuses_a_shared_memory_naming_the_feature() {
     let err = Module::new(&engine, WORKER).unwrap_err();
     assert!(err.to_string().contains("threads"), "{err}");
 }
+
+/// A 64-bit shared memory (explicit bounds checks with a cached length):
+/// one thread grows it page by page and publishes the new size, another
+/// reads the last byte of every size it sees. A stale cached length must
+/// only ever cost a reload, never a false trap.
+#[test]
+fn a_thread_sees_pages_another_adds_to_a_64_bit_shared_memory() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+          (import "env" "mem" (memory i64 1 200 shared))
+          (func (export "grow_all")
+            (loop $l
+              (if (i64.ne (memory.grow (i64.const 1)) (i64.const -1))
+                (then
+                  (i64.atomic.store (i64.const 0) (memory.size))
+                  (drop (memory.atomic.notify (i64.const 0) (i32.const 1)))
+                  (br $l)))))
+          ;; Reads the last byte of each published size until 200 pages.
+          (func (export "follow") (result i64)
+            (local $pages i64) (local $sum i64)
+            (loop $l
+              (local.set $pages (i64.atomic.load (i64.const 0)))
+              (if (i64.gt_u (local.get $pages) (i64.const 0))
+                (then
+                  (local.set $sum (i64.add (local.get $sum)
+                    (i64.load8_u (i64.sub (i64.mul (local.get $pages) (i64.const 65536)) (i64.const 1)))))))
+              (br_if $l (i64.lt_u (local.get $pages) (i64.const 200))))
+            (local.get $sum)))"#,
+    )
+    .unwrap();
+    let shared =
+        SharedMemory::new(&engine, MemoryType::new64(1, Some(200)).shared()).unwrap();
+    let call = |engine: Engine, module: Module, shared: SharedMemory, name: &'static str| {
+        std::thread::spawn(move || {
+            let mut store = Store::new(&engine);
+            let mem = Memory::from_shared(&mut store, &shared).unwrap();
+            let inst = Instance::new(&mut store, &module, &[Extern::Memory(mem)]).unwrap();
+            let f = inst.get_func(&store, name).unwrap();
+            let mut out = vec![Val::I64(0); f.ty(&store).results().len()];
+            f.call(&mut store, &[], &mut out).map(|()| out)
+        })
+    };
+    let follower = call(engine.clone(), module.clone(), shared.clone(), "follow");
+    let grower = call(engine.clone(), module.clone(), shared.clone(), "grow_all");
+    grower.join().unwrap().unwrap();
+    assert_eq!(follower.join().unwrap().unwrap(), vec![Val::I64(0)]);
+    assert_eq!(shared.pages(), 200);
+}

@@ -9,6 +9,7 @@ use super::vmctx::VMMemory;
 use crate::error::{Error, ErrorKind, Result};
 use crate::types::MemoryType;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::cell::UnsafeCell;
 use std::sync::{Arc, Mutex};
 
 /// Bytes in a Wasm page.
@@ -31,11 +32,17 @@ fn os_page() -> u64 {
 /// The address space of one memory: a reservation made accessible as the
 /// memory grows. `vm` is first, so a pointer to the `Linear` is also one
 /// to the `VMMemory` compiled code reads.
+///
+/// A shared memory's `Linear` is read by many threads at once and grown by
+/// any of them, so growth takes `&self`: the reservation sits behind a
+/// mutex (which also serialises growers) and `vm.length`, in an
+/// `UnsafeCell`, is only ever written atomically; `vm.base` never changes
+/// after creation (only `release`, with `&mut self`, resets it).
 #[repr(C)]
 struct Linear {
-    vm: VMMemory,
+    vm: UnsafeCell<VMMemory>,
     /// `None` once released.
-    reservation: Option<Reservation>,
+    reservation: Mutex<Option<Reservation>>,
     page_size_log2: u8,
     /// Effective maximum in pages: the declared maximum capped by the
     /// engine limit and `MAX_BYTES`.
@@ -64,48 +71,63 @@ impl Linear {
             return Err(Error::new(ErrorKind::Io(e)));
         }
         Ok(Linear {
-            vm: VMMemory {
+            vm: UnsafeCell::new(VMMemory {
                 base: reservation.base,
                 length: len,
-            },
-            reservation: Some(reservation),
+            }),
+            reservation: Mutex::new(Some(reservation)),
             page_size_log2: ty.page_size_log2,
             max_pages,
         })
     }
 
+    fn vm_ptr(&self) -> *const VMMemory {
+        self.vm.get()
+    }
+
+    /// The first byte; it never moves.
+    fn base(&self) -> *mut u8 {
+        // SAFETY: `base` is written only by `new` and `release` (which
+        // has `&mut self`), so this read races with no write.
+        unsafe { (*self.vm.get()).base }
+    }
+
     /// The length, read atomically (another thread may be growing a
     /// shared memory).
     fn length(&self) -> u64 {
-        // SAFETY: `vm.length` is an aligned u64 that lives as long as
-        // `self`; every concurrent write is an atomic store (`grow`).
-        unsafe { AtomicU64::from_ptr(&self.vm.length as *const u64 as *mut u64) }.load(Ordering::Acquire)
+        // SAFETY: an aligned u64 inside the `UnsafeCell`, living as long
+        // as `self`; every concurrent write to it is atomic (`grow`).
+        unsafe { AtomicU64::from_ptr(std::ptr::addr_of_mut!((*self.vm.get()).length)) }
+            .load(Ordering::Acquire)
     }
 
-    /// Grows by `delta` pages (the caller excludes other growers); returns
-    /// the old size in pages, or `None` past the maximum.
-    fn grow(&mut self, delta: u64) -> Option<u64> {
+    /// Grows by `delta` pages; returns the old size in pages, or `None`
+    /// past the maximum. Safe to call from several threads at once.
+    fn grow(&self, delta: u64) -> Option<u64> {
+        let mut reservation = self.reservation.lock().unwrap_or_else(|e| e.into_inner());
         let old = self.length() >> self.page_size_log2;
         let new = old.checked_add(delta)?;
         if new > self.max_pages {
             return None;
         }
         let len = new << self.page_size_log2;
-        self.reservation
+        reservation
             .as_mut()?
             .set_accessible(len.next_multiple_of(os_page()) as usize)
             .ok()?;
-        // SAFETY: as in `length`; readers of a shared memory only ever see
-        // the old or the new length, and the new pages are accessible first.
-        unsafe { AtomicU64::from_ptr(&mut self.vm.length) }.store(len, Ordering::Release);
+        // SAFETY: as in `length`; the lock makes this the only writer, and
+        // the new pages are accessible before any reader can see them.
+        unsafe { AtomicU64::from_ptr(std::ptr::addr_of_mut!((*self.vm.get()).length)) }
+            .store(len, Ordering::Release);
         Some(old)
     }
 
     fn release(&mut self) {
-        if let Some(r) = self.reservation.take() {
+        let reservation = self.reservation.get_mut().unwrap_or_else(|e| e.into_inner());
+        if let Some(r) = reservation.take() {
             memory_pool::give_back(r);
         }
-        self.vm = VMMemory {
+        *self.vm.get_mut() = VMMemory {
             base: std::ptr::NonNull::dangling().as_ptr(),
             length: 0,
         };
@@ -127,20 +149,19 @@ impl Drop for Linear {
 pub struct SharedMemory(Arc<SharedInner>);
 
 struct SharedInner {
-    /// Read by any thread (compiled code reads `vm` directly); changed
-    /// only by `grow`, which holds `grow_lock`.
-    linear: std::cell::UnsafeCell<Linear>,
-    grow_lock: Mutex<()>,
+    linear: Linear,
     ty: MemoryType,
 }
 
-// SAFETY: the only mutation after creation is `Linear::grow`, serialised
-// by `grow_lock`, which publishes the length atomically after the new
-// pages are accessible; the base never changes. The bytes themselves are
-// guest memory that Wasm threads access with atomics or racily by design.
-unsafe impl Send for SharedInner {}
-// SAFETY: as above.
+// SAFETY: `Linear` is `!Sync` only for its `UnsafeCell<VMMemory>`, whose
+// `length` is written atomically under the reservation lock and whose
+// `base` never changes while shared (see `Linear`); the reservation is
+// behind a mutex. The bytes themselves are guest memory that Wasm
+// threads access with atomics or racily by design, never through Rust
+// references this type hands out.
 unsafe impl Sync for SharedInner {}
+// SAFETY: as above; a `Reservation` is `Send`.
+unsafe impl Send for SharedInner {}
 
 impl std::fmt::Debug for SharedMemory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -167,16 +188,13 @@ impl SharedMemory {
         }
         ty.check().map_err(Error::ty)?;
         Ok(SharedMemory(Arc::new(SharedInner {
-            linear: std::cell::UnsafeCell::new(Linear::new(ty, engine_max_bytes)?),
-            grow_lock: Mutex::new(()),
+            linear: Linear::new(ty, engine_max_bytes)?,
             ty,
         })))
     }
 
     fn linear(&self) -> &Linear {
-        // SAFETY: see `SharedInner`: shared reads of `Linear` race only
-        // with the atomic length store in `grow`.
-        unsafe { &*self.0.linear.get() }
+        &self.0.linear
     }
 
     /// Its type, with the current size as minimum.
@@ -196,9 +214,7 @@ impl SharedMemory {
     /// Grows by `delta` pages; returns the old size, or `None` past the
     /// maximum.
     pub fn grow(&self, delta: u64) -> Option<u64> {
-        let _g = self.0.grow_lock.lock().unwrap_or_else(|e| e.into_inner());
-        // SAFETY: `grow_lock` makes this the only writer; see `SharedInner`.
-        unsafe { (*self.0.linear.get()).grow(delta) }
+        self.linear().grow(delta)
     }
 
     /// The first byte (it never moves) and the current length in bytes.
@@ -206,7 +222,7 @@ impl SharedMemory {
     /// with atomics, or treat what is read as untrusted.
     pub fn data_ptr(&self) -> (*mut u8, u64) {
         let l = self.linear();
-        (l.vm.base, l.length())
+        (l.base(), l.length())
     }
 
     /// Whether both handles are the same memory.
@@ -215,7 +231,7 @@ impl SharedMemory {
     }
 
     fn vm_ptr(&self) -> *const VMMemory {
-        &self.linear().vm
+        self.linear().vm_ptr()
     }
 }
 
@@ -278,14 +294,14 @@ impl MemoryData {
     /// life (shared memories: for the life of every handle).
     pub fn vm_ptr(&self) -> *const VMMemory {
         match &self.backing {
-            Backing::Own(l) => &l.vm,
+            Backing::Own(l) => l.vm_ptr(),
             Backing::Shared(s) => s.vm_ptr(),
         }
     }
 
     /// The first byte (it never moves).
     pub fn base(&self) -> *mut u8 {
-        self.linear().vm.base
+        self.linear().base()
     }
 
     /// The length in bytes.
@@ -315,11 +331,11 @@ impl MemoryData {
             Backing::Own(l) => l.release(),
             Backing::Shared(_) => {
                 self.backing = Backing::Own(Box::new(Linear {
-                    vm: VMMemory {
+                    vm: UnsafeCell::new(VMMemory {
                         base: std::ptr::NonNull::dangling().as_ptr(),
                         length: 0,
-                    },
-                    reservation: None,
+                    }),
+                    reservation: Mutex::new(None),
                     page_size_log2: self.ty.page_size_log2,
                     max_pages: 0,
                 }))

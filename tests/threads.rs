@@ -258,3 +258,28 @@ fn a_thread_sees_pages_another_adds_to_a_64_bit_shared_memory() {
     assert_eq!(follower.join().unwrap().unwrap(), vec![Val::I64(0)]);
     assert_eq!(shared.pages(), 200);
 }
+
+#[test]
+fn a_wait_for_ever_stops_at_the_epoch_deadline() {
+    let engine = Engine::new(&Config {
+        epoch_interruption: true,
+        ..Config::default()
+    })
+    .unwrap();
+    let module = Module::new(&engine, WORKER).unwrap();
+    let shared = SharedMemory::new(&engine, MemoryType::new(1, Some(4)).shared()).unwrap();
+    let mut w = Worker::new(&engine, &module, &shared);
+    w.store.set_epoch_deadline(1);
+    let ticker = {
+        let engine = engine.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            engine.increment_epoch();
+        })
+    };
+    let start = Instant::now();
+    let err = w.call("wait", &[Val::I32(0), Val::I32(0), Val::I64(-1)]).unwrap_err();
+    ticker.join().unwrap();
+    assert_eq!(err.as_trap().and_then(|t| t.code()), Some(TrapCode::Interrupt));
+    assert!(start.elapsed() < Duration::from_secs(5));
+}

@@ -367,6 +367,17 @@ unsafe fn memory_atomic_wait(
     wide: bool,
     timeout: i64,
 ) -> u32 {
+    // With epoch interruption, the wait ends once the store's deadline
+    // passes, as compiled code would (read here: the store reference ends
+    // before the memory reference below is made).
+    let (deadline, epoch) = {
+        // SAFETY: the caller's contract.
+        let limits = &unsafe { store(vmctx) }.limits;
+        (limits.epoch_deadline, limits.epoch)
+    };
+    // SAFETY: the engine's epoch counter outlives its stores.
+    let passed = move || unsafe { &*epoch }.load(std::sync::atomic::Ordering::Relaxed) >= deadline;
+    let stop: Option<&dyn Fn() -> bool> = (deadline != u64::MAX).then_some(&passed);
     // SAFETY: the caller's contract.
     let m = unsafe { memory(vmctx, mem) };
     let r = atomic_addr(m, index, offset, if wide { 8 } else { 4 }).and_then(|addr| {
@@ -375,7 +386,7 @@ unsafe fn memory_atomic_wait(
         }
         // SAFETY: `addr` is aligned and inside the shared memory, which
         // this store keeps alive for the wait (its bytes never move).
-        match unsafe { super::parking::wait(addr, expected, wide, wait_timeout(timeout)) } {
+        match unsafe { super::parking::wait(addr, expected, wide, wait_timeout(timeout), stop) } {
             // Another thread ended the program: stop this one.
             super::parking::WaitResult::Cancelled => Err(TrapCode::Interrupt),
             r => Ok(r as u32),

@@ -78,14 +78,24 @@ unsafe fn load(addr: usize, wide: bool) -> u64 {
 }
 
 /// Waits at `addr` while it holds `expected` (32-bit unless `wide`), until
-/// notified or `timeout` passes (`None`: forever).
+/// notified or `timeout` passes (`None`: forever). With `stop`, the wait
+/// also ends (`Cancelled`) once `stop()` is true (looked at every 20 ms):
+/// the store's epoch deadline, so a guest waiting for ever still stops.
 ///
 /// # Safety
 /// `addr` is aligned and inside a shared memory that outlives the wait.
-pub unsafe fn wait(addr: usize, expected: u64, wide: bool, timeout: Option<Duration>) -> WaitResult {
+pub unsafe fn wait(
+    addr: usize,
+    expected: u64,
+    wide: bool,
+    timeout: Option<Duration>,
+    stop: Option<&dyn Fn() -> bool>,
+) -> WaitResult {
     let deadline = timeout.map(|t| Instant::now().checked_add(t));
-    let cancel = CANCEL.with(|c| c.borrow().clone());
-    if cancelled(&cancel) {
+    let flag = CANCEL.with(|c| c.borrow().clone());
+    let polled = flag.is_some() || stop.is_some();
+    let cancel = || cancelled(&flag) || stop.is_some_and(|s| s());
+    if cancel() {
         return WaitResult::Cancelled;
     }
     let mut guard = lot();
@@ -105,7 +115,7 @@ pub unsafe fn wait(addr: usize, expected: u64, wide: bool, timeout: Option<Durat
         let now = Instant::now();
         let (timed_out, is_cancelled) = (
             matches!(deadline, Some(Some(at)) if now >= at),
-            cancelled(&cancel),
+            cancel(),
         );
         if timed_out || is_cancelled {
             // Leave the queue: a later notify must not count us.
@@ -127,7 +137,7 @@ pub unsafe fn wait(addr: usize, expected: u64, wide: bool, timeout: Option<Durat
             Some(Some(at)) => Some(at - now),
             _ => None,
         };
-        if cancel.is_some() {
+        if polled {
             slice = Some(slice.map_or(CANCEL_POLL, |s| s.min(CANCEL_POLL)));
         }
         guard = match slice {

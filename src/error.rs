@@ -80,7 +80,21 @@ impl Error {
     /// Converts a wasmparser error: offset kept, malformed vs invalid told
     /// apart by the validator's wording is not reliable, so the caller says.
     pub(crate) fn from_parser(e: wasmparser::BinaryReaderError, invalid: bool) -> Error {
-        let message = e.message().to_string();
+        // Messages quote names from the module, which may hold line breaks
+        // and other control characters: escape them, so that an error is
+        // always one line.
+        let message: String = e
+            .message()
+            .chars()
+            .flat_map(|c| {
+                let escaped: Vec<char> = if c.is_control() {
+                    c.escape_default().collect()
+                } else {
+                    vec![c]
+                };
+                escaped
+            })
+            .collect();
         // A proposal switched off in the engine's Config::features, or one
         // wasi-rt does not support yet (wasmparser words these in several
         // ways).

@@ -990,3 +990,16 @@ fn a_null_typed_reference_traps_with_null_reference() {
         );
     }
 }
+
+#[test]
+fn an_error_quoting_a_name_with_a_line_break_stays_one_line() {
+    let engine = Engine::default();
+    let err = Module::new(
+        &engine,
+        "(module (func (export \"a\\nb\")) (func (export \"a\\nb\")))",
+    )
+    .unwrap_err();
+    let msg = err.to_string();
+    assert!(!msg.contains('\n'), "{msg:?}");
+    assert!(msg.contains("a\\nb"), "{msg:?}");
+}

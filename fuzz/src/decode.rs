@@ -15,6 +15,8 @@ fn engine() -> &'static wasi_rt::Engine {
         let mut features = wasi_rt::Features::default();
         features.function_references = false;
         features.exceptions = false;
+        // wasmi has no threads (shared memories, atomics).
+        features.threads = false;
         let engine = wasi_rt::Engine::new(&wasi_rt::Config {
             epoch_interruption: true,
             features,

@@ -177,7 +177,10 @@ fn run_case(target: &str, data: &[u8], stats: &mut Stats) -> Result<(), Finding>
 fn worker(target: &str) {
     // Panics are reported as findings; their default message would only
     // repeat what the parent prints.
-    std::panic::set_hook(Box::new(|_| {}));
+    // (WASI_RT_FUZZ_PANICS=1 keeps the default hook, to see where.)
+    if std::env::var_os("WASI_RT_FUZZ_PANICS").is_none() {
+        std::panic::set_hook(Box::new(|_| {}));
+    }
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();
     for line in stdin.lock().lines() {

@@ -75,13 +75,19 @@ pub fn apply_relocs(
         match r.kind {
             Reloc::Abs8 => image[at..at + 8].copy_from_slice(&(value as u64).to_le_bytes()),
             Reloc::X86PCRel4 | Reloc::X86CallPCRel4 | Reloc::X86CallPLTRel4 => {
-                let delta = value - pc as i64;
-                let d = i32::try_from(delta)
-                    .map_err(|_| Error::compile("call target out of 32-bit range"))?;
+                // (The addend of a precompiled file is untrusted: no
+                // arithmetic on it may overflow.)
+                let d = value
+                    .checked_sub(pc as i64)
+                    .and_then(|delta| i32::try_from(delta).ok())
+                    .ok_or_else(|| Error::compile("call target out of 32-bit range"))?;
                 image[at..at + 4].copy_from_slice(&d.to_le_bytes());
             }
             Reloc::Arm64Call => {
-                let delta = (value - pc as i64) >> 2;
+                let delta = value
+                    .checked_sub(pc as i64)
+                    .ok_or_else(|| Error::compile("call target out of range"))?
+                    >> 2;
                 let mut insn = u32::from_le_bytes(image[at..at + 4].try_into().expect("4 bytes"));
                 insn = (insn & !0x03ff_ffff) | (delta as u32 & 0x03ff_ffff);
                 image[at..at + 4].copy_from_slice(&insn.to_le_bytes());

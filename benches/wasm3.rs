@@ -18,6 +18,8 @@
 
 use std::path::Path;
 
+#[path = "common/harness.rs"]
+mod harness;
 #[path = "common/kernels.rs"]
 mod kernels;
 #[path = "common/wasm3.rs"]

@@ -632,17 +632,7 @@ fn a_wasi_threads_program_runs_its_threads() {
     assert_eq!(stdout(&o), "thread\nthread\n");
 }
 
-const TRAPPING_THREAD: &str = r#"(module
-  (import "env" "memory" (memory 1 1 shared))
-  (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
-  (export "memory" (memory 0))
-  (func (export "wasi_thread_start") (param i32 i32)
-    (drop (i32.div_u (i32.const 1) (i32.const 0))))
-  (func (export "_start")
-    (drop (call $spawn (i32.const 0)))
-    (loop $w
-      (drop (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const -1)))
-      (br $w))))"#;
+const TRAPPING_THREAD: &str = include_str!("wasi-programs/threads_trap.wat");
 
 #[test]
 fn a_trap_in_a_wasi_thread_ends_the_program_with_the_trap_reported() {

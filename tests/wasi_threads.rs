@@ -123,17 +123,7 @@ fn eight_threads_counting_under_a_wait_notify_lock_get_the_exact_total_every_tim
 fn a_trap_in_a_thread_ends_a_program_whose_main_thread_waits_for_ever() {
     // `_start` waits with no timeout for a flag the trapping thread would
     // have set: the wait is abandoned and the thread's trap reported.
-    let wat = r#"(module
-      (import "env" "memory" (memory 1 1 shared))
-      (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
-      (export "memory" (memory 0))
-      (func (export "wasi_thread_start") (param i32 i32)
-        (drop (i32.div_u (i32.const 1) (i32.const 0))))
-      (func (export "_start")
-        (drop (call $spawn (i32.const 0)))
-        (loop $w
-          (drop (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const -1)))
-          (br $w))))"#;
+    let wat = include_str!("wasi-programs/threads_trap.wat");
     let start = std::time::Instant::now();
     let err = run(wat).unwrap_err();
     assert!(err.to_string().contains("integer divide by zero"), "{err}");

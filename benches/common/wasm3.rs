@@ -4,14 +4,13 @@
 #![allow(dead_code)]
 
 use std::error::Error;
-use std::ffi::{CString, c_void};
 use std::hint::black_box;
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use wasi_rt::{Engine, Instance, Module, Store, Val};
 
+use crate::harness::{NativeLib, best_of};
 use crate::wasmtime;
 
 type BoxError = Box<dyn Error>;
@@ -44,45 +43,6 @@ fn to_wt(v: &Val) -> wasmtime::Val {
         Val::F64(x) => wasmtime::Val::F64(f64::from_bits(x)),
         _ => panic!("only numbers are passed"),
     }
-}
-
-/// Best wall-clock time of `runs` runs of `f`.
-fn best_of(runs: usize, mut f: impl FnMut() -> Result<(), BoxError>) -> Result<Duration, BoxError> {
-    let mut best = Duration::MAX;
-    for _ in 0..runs {
-        let start = Instant::now();
-        f()?;
-        best = best.min(start.elapsed());
-    }
-    Ok(best)
-}
-
-/// dlopens a native library (never closed) and returns a lookup function.
-fn native_lib(path: &Path) -> Result<*mut c_void, BoxError> {
-    let c = CString::new(path.as_os_str().as_bytes())?;
-    // SAFETY: a NUL-terminated path; the libraries are the plain C/C++
-    // kernels built by build-kernels.sh.
-    let h = unsafe { libc::dlopen(c.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL) };
-    if h.is_null() {
-        return Err(format!("dlopen({}) failed", path.display()).into());
-    }
-    Ok(h)
-}
-
-/// Looks up `name` as a function of one or two `i32`s.
-///
-/// # Safety
-/// `F` must be the C signature of the symbol.
-unsafe fn native_fn<F: Copy>(lib: *mut c_void, name: &str) -> Result<F, BoxError> {
-    let c = CString::new(name)?;
-    // SAFETY: a live handle and a NUL-terminated name.
-    let p = unsafe { libc::dlsym(lib, c.as_ptr()) };
-    if p.is_null() {
-        return Err(format!("no native {name}").into());
-    }
-    // SAFETY: `F` is a pointer-sized function pointer type matching the
-    // symbol (this function's contract).
-    Ok(unsafe { std::mem::transmute_copy::<*mut c_void, F>(&p) })
 }
 
 /// One Wasm function ready to call on one side.
@@ -133,7 +93,7 @@ fn time(call: &mut Call, reps: u32, runs: usize, expected: u64, what: &str) -> R
     if got != expected {
         panic!("{what}: returned {got:#x}, native returned {expected:#x}");
     }
-    best_of(runs, || {
+    best_of(runs, || -> Result<(), BoxError> {
         for _ in 0..reps {
             black_box(call()?);
         }
@@ -148,8 +108,8 @@ fn ms(d: Duration) -> f64 {
 /// Prints the Wasm 3.0 tables for the kernels built in `dir` (see
 /// `kernels::build`), best of `runs`, with `wt` as the Wasmtime side.
 pub fn report(root: &Path, dir: &Path, wt: Option<&wasmtime::Wasmtime>, runs: usize) -> Result<(), BoxError> {
-    let kernels_lib = native_lib(&dir.join("libkernels_native.so"))?;
-    let wasm3_lib = native_lib(&dir.join("libwasm3_native.so"))?;
+    let kernels_lib = NativeLib::open(&dir.join("libkernels_native.so"));
+    let wasm3_lib = NativeLib::open(&dir.join("libwasm3_native.so"));
     let engine = Engine::default();
 
     // 1. memory64 against wasm32, same C.
@@ -158,9 +118,9 @@ pub fn report(root: &Path, dir: &Path, wt: Option<&wasmtime::Wasmtime>, runs: us
         "memory64 kernel", "native ms", "rt32 ms", "rt64 ms", "64/32", "wt32 ms", "wt64 ms", "64/32"
     );
     // SAFETY: the C signatures in benches/kernels/*.c.
-    let sieve: extern "C" fn(i32) -> i32 = unsafe { native_fn(kernels_lib, "sieve")? };
-    let matmul: extern "C" fn(i32) -> f64 = unsafe { native_fn(kernels_lib, "matmul")? };
-    let hash: extern "C" fn(i32, i32) -> u32 = unsafe { native_fn(kernels_lib, "hash")? };
+    let sieve: extern "C" fn(i32) -> i32 = unsafe { kernels_lib.func("sieve") };
+    let matmul: extern "C" fn(i32) -> f64 = unsafe { kernels_lib.func("matmul") };
+    let hash: extern "C" fn(i32, i32) -> u32 = unsafe { kernels_lib.func("hash") };
     type Native = Box<dyn Fn() -> u64>;
     let cases: Vec<(&str, &str, Vec<Val>, u32, Native)> = vec![
         ("sieve", "sieve(1<<20) x20", vec![Val::I32(1 << 20)], 20, Box::new(move || u64::from(sieve(black_box(1 << 20)) as u32))),
@@ -170,7 +130,7 @@ pub fn report(root: &Path, dir: &Path, wt: Option<&wasmtime::Wasmtime>, runs: us
     let mut ratios = Vec::new();
     for (name, label, args, reps, native) in cases {
         let expected = native();
-        let native_time = best_of(runs, || {
+        let native_time = best_of(runs, || -> Result<(), BoxError> {
             for _ in 0..reps {
                 black_box(native());
             }
@@ -216,8 +176,8 @@ pub fn report(root: &Path, dir: &Path, wt: Option<&wasmtime::Wasmtime>, runs: us
         "per iteration", "native ns", "wasi-rt ns", "wasmtime ns"
     );
     // SAFETY: the C signatures in benches/wasm3/native.cpp.
-    let throw_catch: extern "C" fn(i32) -> i32 = unsafe { native_fn(wasm3_lib, "throw_catch")? };
-    let tail_loop: extern "C" fn(i32) -> i32 = unsafe { native_fn(wasm3_lib, "tail_loop")? };
+    let throw_catch: extern "C" fn(i32) -> i32 = unsafe { wasm3_lib.func("throw_catch") };
+    let tail_loop: extern "C" fn(i32) -> i32 = unsafe { wasm3_lib.func("tail_loop") };
     let loops: Vec<(&str, i32, Native)> = vec![
         ("throw_catch", 200_000, Box::new(move || u64::from(throw_catch(black_box(200_000)) as u32))),
         ("tail_loop", 100_000_000, Box::new(move || u64::from(tail_loop(black_box(100_000_000)) as u32))),
@@ -227,7 +187,7 @@ pub fn report(root: &Path, dir: &Path, wt: Option<&wasmtime::Wasmtime>, runs: us
         let bytes = wat::parse_str(&wat)?;
         let expected = native();
         let per = |d: Duration| d.as_secs_f64() * 1e9 / f64::from(n);
-        let native_time = best_of(runs, || {
+        let native_time = best_of(runs, || -> Result<(), BoxError> {
             black_box(native());
             Ok(())
         })?;

@@ -1,7 +1,7 @@
 //! `wasm_memory_t`: host-created memories, their bytes, size and growth.
 
 use super::engine::wasm_store_t;
-use super::{guard, guard_with};
+use super::{guard, guard_with, grown};
 use super::object::{Kind, Object, RefView, obj};
 use super::refs::wasm_memory_t;
 use super::types::wasm_memorytype_t;
@@ -120,16 +120,9 @@ pub unsafe extern "C" fn wasi_rt_memory_grow64(
         let Some((o, x)) = (unsafe { memory_of(m) }) else {
             return false;
         };
-        match x.grow(unsafe { o.store_mut() }.expect("store"), delta) {
-            Ok(old) => {
-                // SAFETY: `prev` is NULL or writable (C contract).
-                if let Some(p) = unsafe { prev.as_mut() } {
-                    *p = old;
-                }
-                true
-            }
-            Err(_) => false,
-        }
+        let old = x.grow(unsafe { o.store_mut() }.expect("store"), delta).ok();
+        // SAFETY: `prev` is NULL or writable (C contract).
+        unsafe { grown(old, prev) }
     })
 }
 
@@ -232,14 +225,9 @@ pub unsafe extern "C" fn wasi_rt_sharedmemory_grow(
 ) -> bool {
     guard(false, || {
         // SAFETY: NULL or a live handle (C contract).
-        let Some(old) = unsafe { m.as_ref() }.and_then(|m| m.shared.grow(delta)) else {
-            return false;
-        };
+        let old = unsafe { m.as_ref() }.and_then(|m| m.shared.grow(delta));
         // SAFETY: `prev` is NULL or writable (C contract).
-        if let Some(p) = unsafe { prev.as_mut() } {
-            *p = old;
-        }
-        true
+        unsafe { grown(old, prev) }
     })
 }
 

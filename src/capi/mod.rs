@@ -32,6 +32,37 @@ pub mod val;
 pub mod vec;
 pub mod wasi;
 
+/// What a `*_grow64` function returns: false when growth failed (`old` is
+/// `None`); otherwise true, with the old size written to `*prev` when it
+/// is not NULL.
+///
+/// # Safety
+/// `prev` is NULL or writable.
+pub(crate) unsafe fn grown(old: Option<u64>, prev: *mut u64) -> bool {
+    let Some(old) = old else { return false };
+    // SAFETY: the caller's contract.
+    if let Some(p) = unsafe { prev.as_mut() } {
+        *p = old;
+    }
+    true
+}
+
+/// Writes `value` to `*out` and returns true; false (writing nothing) for
+/// `None` or a NULL `out`.
+///
+/// # Safety
+/// `out` is NULL or writable.
+pub(crate) unsafe fn put_u64(value: Option<u64>, out: *mut u64) -> bool {
+    // SAFETY: the caller's contract.
+    match (value, unsafe { out.as_mut() }) {
+        (Some(v), Some(out)) => {
+            *out = v;
+            true
+        }
+        _ => false,
+    }
+}
+
 /// Runs `f`, turning a panic into `fail` (a panic must never unwind into C).
 pub(crate) fn guard<R>(fail: R, f: impl FnOnce() -> R) -> R {
     guard_with(|| fail, f)

@@ -189,15 +189,7 @@ pub unsafe extern "C" fn wasi_rt_table_grow64(
         let Some((x, st, v)) = (unsafe { table_and_val(t, init) }) else {
             return false;
         };
-        match x.grow(st, delta, v) {
-            Ok(old) => {
-                // SAFETY: `prev` is NULL or writable (C contract).
-                if let Some(p) = unsafe { prev.as_mut() } {
-                    *p = old;
-                }
-                true
-            }
-            Err(_) => false,
-        }
+        // SAFETY: `prev` is NULL or writable (C contract).
+        unsafe { super::grown(x.grow(st, delta, v).ok(), prev) }
     })
 }

@@ -13,7 +13,7 @@
 //! object: they are not owned and stay valid as long as the object.
 
 use super::error::{error, wasi_rt_error_t};
-use super::{guard, guard_with};
+use super::{guard, guard_with, put_u64};
 use super::vec::{CVec, OwnedVec, wasm_name_t, wasm_valtype_vec_t};
 use crate::types::{
     ExportType, ExternType, FuncType, GlobalType, ImportType, MemoryType, Mutability, TableType,
@@ -942,13 +942,7 @@ pub unsafe extern "C" fn wasi_rt_memorytype_maximum(
     max: *mut u64,
 ) -> bool {
     // SAFETY: NULL or a live memory type and a writable u64 (C contract).
-    match (unsafe { t.as_ref() }.and_then(|t| t.ty().max), unsafe { max.as_mut() }) {
-        (Some(m), Some(out)) => {
-            *out = m;
-            true
-        }
-        _ => false,
-    }
+    unsafe { put_u64(t.as_ref().and_then(|t| t.ty().max), max) }
 }
 
 /// Whether the memory type is addressed with `i64` (false for NULL).
@@ -1031,13 +1025,7 @@ pub unsafe extern "C" fn wasi_rt_tabletype_maximum(
     max: *mut u64,
 ) -> bool {
     // SAFETY: NULL or a live table type and a writable u64 (C contract).
-    match (unsafe { t.as_ref() }.and_then(|t| t.ty().max), unsafe { max.as_mut() }) {
-        (Some(m), Some(out)) => {
-            *out = m;
-            true
-        }
-        _ => false,
-    }
+    unsafe { put_u64(t.as_ref().and_then(|t| t.ty().max), max) }
 }
 
 /// Whether the table type is indexed with `i64` (false for NULL).

@@ -139,15 +139,8 @@ impl<'a> FuncEnv<'a> {
         index: Value,
         offset: u64,
     ) -> (Value, i32) {
-        let vmmem = self.load_ptr(b, self.offsets.memory(mem));
-        let base = b.ins().load(types::I64, readonly(), vmmem, MEMORY_BASE);
         let index = b.ins().uextend(types::I64, index);
-        let addr = b.ins().iadd(base, index);
-        if offset <= i32::MAX as u64 {
-            (addr, offset as i32)
-        } else {
-            (b.ins().iadd_imm_u(addr, offset as i64), 0)
-        }
+        self.address(b, mem, index, offset)
     }
 
     /// Address of an access of `size` bytes at `index + offset` in memory
@@ -210,6 +203,18 @@ impl<'a> FuncEnv<'a> {
         b.ins().jump(cont, &[]);
         b.switch_to_block(cont);
         b.seal_block(cont);
+        self.address(b, mem, index, offset)
+    }
+
+    /// The host address of `index` (64-bit) plus `offset` in memory
+    /// `mem`, as (base value, immediate).
+    fn address(
+        &self,
+        b: &mut FunctionBuilder<'_>,
+        mem: u32,
+        index: Value,
+        offset: u64,
+    ) -> (Value, i32) {
         let vmmem = self.load_ptr(b, self.offsets.memory(mem));
         let base = b.ins().load(types::I64, readonly(), vmmem, MEMORY_BASE);
         let addr = b.ins().iadd(base, index);

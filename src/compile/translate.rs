@@ -1062,29 +1062,13 @@ impl<'a, 'b> Translator<'a, 'b> {
             let blk = self.b.create_block();
             let exn = self.b.append_block_param(blk, types::I64);
             self.b.switch_to_block(blk);
-            let mut vals = Vec::new();
-            if let Some(tag) = tag {
-                let tys = self.env.info.tag_type(tag);
-                let flags = MemFlagsData::trusted();
-                let base = self.b.ins().load(
-                    types::I64,
-                    flags,
-                    exn,
-                    crate::runtime::exception::EXN_VALUES,
-                );
-                for (i, ty) in tys.params().iter().enumerate() {
-                    vals.push(self.b.ins().load(ir_type(*ty), flags, base, 16 * i as i32));
-                }
-            }
+            let mut vals = match tag {
+                Some(tag) => self.exception_values(exn, tag),
+                None => Vec::new(),
+            };
             if with_ref {
                 // Wasm holds it now: it stays until the store collects.
-                let one = self.b.ins().iconst(types::I8, 1);
-                self.b.ins().store(
-                    MemFlagsData::trusted(),
-                    one,
-                    exn,
-                    crate::runtime::exception::EXN_EXPOSED,
-                );
+                self.mark_exposed(exn);
                 vals.push(exn);
             } else {
                 // Its values are taken: nothing reaches it any more.
@@ -1188,6 +1172,34 @@ impl<'a, 'b> Translator<'a, 'b> {
         }
     }
 
+    /// The values exception `exn` (of the module's tag `tag`) carries.
+    fn exception_values(&mut self, exn: Value, tag: u32) -> Vec<Value> {
+        let flags = MemFlagsData::trusted();
+        let base = self.b.ins().load(
+            types::I64,
+            flags,
+            exn,
+            crate::runtime::exception::EXN_VALUES,
+        );
+        let tys = self.env.info.tag_type(tag).params().to_vec();
+        tys.iter()
+            .enumerate()
+            .map(|(i, ty)| self.b.ins().load(ir_type(*ty), flags, base, 16 * i as i32))
+            .collect()
+    }
+
+    /// Marks exception `exn` as seen by Wasm as a reference: the runtime
+    /// then keeps it until the store collects (see `ExnData::exposed`).
+    fn mark_exposed(&mut self, exn: Value) {
+        let one = self.b.ins().iconst(types::I8, 1);
+        self.b.ins().store(
+            MemFlagsData::trusted(),
+            one,
+            exn,
+            crate::runtime::exception::EXN_EXPOSED,
+        );
+    }
+
     /// Legacy `try`: a block whose calls and throws all land at one
     /// catch-all landing pad; the clauses after the body test the tag.
     fn legacy_try(&mut self, blockty: BlockType) {
@@ -1277,26 +1289,10 @@ impl<'a, 'b> Translator<'a, 'b> {
         self.b.seal_block(clause);
         self.b.switch_to_block(clause);
         // The clause's body may `rethrow` it, from anywhere inside.
-        let one = self.b.ins().iconst(types::I8, 1);
-        self.b.ins().store(
-            MemFlagsData::trusted(),
-            one,
-            exn,
-            crate::runtime::exception::EXN_EXPOSED,
-        );
+        self.mark_exposed(exn);
         if let Some(tag) = tag {
-            let flags = MemFlagsData::trusted();
-            let base = self.b.ins().load(
-                types::I64,
-                flags,
-                exn,
-                crate::runtime::exception::EXN_VALUES,
-            );
-            let tys = self.env.info.tag_type(tag).params().to_vec();
-            for (i, ty) in tys.iter().enumerate() {
-                let v = self.b.ins().load(ir_type(*ty), flags, base, 16 * i as i32);
-                self.stack.push(v);
-            }
+            let vals = self.exception_values(exn, tag);
+            self.stack.extend(vals);
         }
         if let FrameKind::LegacyTry { ref mut caught, .. } = frame.kind {
             *caught = Some((exn, rest));

@@ -45,14 +45,10 @@ fn cancelled(flag: &Option<Arc<AtomicBool>>) -> bool {
 }
 
 struct Waiter {
-    woken: std::cell::Cell<bool>,
+    /// Set by `notify`; read and written with `LOT` locked.
+    woken: AtomicBool,
     cv: Condvar,
 }
-
-// SAFETY: `woken` is only read or written with `LOT` locked.
-unsafe impl Sync for Waiter {}
-// SAFETY: as above.
-unsafe impl Send for Waiter {}
 
 type Lot = HashMap<usize, VecDeque<Arc<Waiter>>>;
 
@@ -104,12 +100,12 @@ pub unsafe fn wait(
         return WaitResult::NotEqual;
     }
     let me = Arc::new(Waiter {
-        woken: std::cell::Cell::new(false),
+        woken: AtomicBool::new(false),
         cv: Condvar::new(),
     });
     guard.entry(addr).or_default().push_back(me.clone());
     loop {
-        if me.woken.get() {
+        if me.woken.load(Ordering::Relaxed) {
             return WaitResult::Ok;
         }
         let now = Instant::now();
@@ -157,7 +153,7 @@ pub fn notify(addr: usize, count: u32) -> u32 {
     let mut woken = 0;
     while woken < count {
         let Some(w) = q.pop_front() else { break };
-        w.woken.set(true);
+        w.woken.store(true, Ordering::Relaxed);
         w.cv.notify_one();
         woken += 1;
     }

@@ -72,6 +72,26 @@
 #define WASI_RT_TRAP_WAIT_ON_UNSHARED_MEMORY 14
 
 /**
+ * `ref.cast` (or `br_on_cast`) of a value of another type.
+ */
+#define WASI_RT_TRAP_CAST_FAILURE 15
+
+/**
+ * An array access, copy, fill or init beyond the array's length.
+ */
+#define WASI_RT_TRAP_ARRAY_OUT_OF_BOUNDS 16
+
+/**
+ * An array longer than any GC heap can hold.
+ */
+#define WASI_RT_TRAP_ALLOCATION_TOO_LARGE 17
+
+/**
+ * The store's GC heap is full, even after a collection.
+ */
+#define WASI_RT_TRAP_OUT_OF_GC_MEMORY 18
+
+/**
  * A WASI configuration (opaque): arguments, environment, stdio and
  * preopened directories. By default a program gets no arguments, an empty
  * environment, no stdin (end of file), discarded stdout and stderr, and no
@@ -125,6 +145,13 @@ typedef ptrdiff_t (*wasi_output_callback_t)(void*, const uint8_t*, size_t);
  * global or table is always NULL.
  */
 #define WASI_RT_EXNREF 130
+
+/**
+ * `wasm_valkind_t` of `anyref` and the other types of the `any`
+ * hierarchy (GC): structs, arrays, `i31`s. Values of this kind carry a
+ * `wasm_ref_t` that keeps the value alive until `wasm_ref_delete`.
+ */
+#define WASI_RT_ANYREF 131
 
 /**
  * A tag (exception handling; a wasi-rt extension: `wasm.h` has no tags).
@@ -691,6 +718,21 @@ bool wasi_rt_output_overflowed(const struct wasi_rt_output_t *o);
  * own copy. NULL is ignored.
  */
 void wasi_rt_output_delete(struct wasi_rt_output_t *o);
+
+/**
+ * Allocates a zeroed struct (`size` bytes) or array (`len` elements of
+ * `size` bytes) of canonical type `ty`; traps when it cannot.
+ *
+ * # Safety
+ * Called only through `wasi_rt_gc_alloc` by compiled code, with its vmctx
+ * and the entry's frame pointer `fp`.
+ */
+uint64_t wasi_rt_gc_alloc_slow(uint8_t *vmctx,
+                               uint32_t ty,
+                               uint32_t size,
+                               uint32_t len,
+                               uint32_t array,
+                               size_t fp);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -3,7 +3,8 @@
 
 use crate::error::{Error, Result};
 use crate::runtime::code::CodeMemory;
-use crate::types::FuncType;
+use crate::type_registry::{SubType, TypeRegistry};
+use crate::types::{CompositeType, FuncType, HeapType, ValType};
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
 use std::collections::HashMap;
@@ -59,6 +60,10 @@ pub struct Features {
     /// `i64.add128`, `i64.sub128`, `i64.mul_wide_s`, `i64.mul_wide_u`
     /// (the wide-arithmetic proposal).
     pub wide_arithmetic: bool,
+    /// Garbage collection (Wasm 3.0): recursive and sub types, structs,
+    /// arrays, `i31`, casts, `anyref`/`eqref` and the conversions between
+    /// `any` and `extern`.
+    pub gc: bool,
 }
 
 impl Default for Features {
@@ -76,6 +81,7 @@ impl Default for Features {
             custom_page_sizes: true,
             threads: true,
             wide_arithmetic: true,
+            gc: true,
         }
     }
 }
@@ -97,6 +103,7 @@ impl Features {
             "custom_page_sizes" => &mut self.custom_page_sizes,
             "threads" => &mut self.threads,
             "wide_arithmetic" => &mut self.wide_arithmetic,
+            "gc" => &mut self.gc,
             _ => return false,
         };
         *field = on;
@@ -104,7 +111,7 @@ impl Features {
     }
 
     /// The names and values of every feature, for fingerprints and messages.
-    pub fn list(&self) -> [(&'static str, bool); 12] {
+    pub fn list(&self) -> [(&'static str, bool); 13] {
         [
             ("simd", self.simd),
             ("multi_memory", self.multi_memory),
@@ -118,6 +125,7 @@ impl Features {
             ("custom_page_sizes", self.custom_page_sizes),
             ("threads", self.threads),
             ("wide_arithmetic", self.wide_arithmetic),
+            ("gc", self.gc),
         ]
     }
 }
@@ -158,6 +166,11 @@ pub struct Config {
     /// The Wasm proposals modules may use (default: every one wasi-rt
     /// supports).
     pub features: Features,
+    /// Largest size of a store's GC heap, in bytes (default 1 GiB, at most
+    /// 4 GiB minus 1 MiB); `Store::set_gc_heap_limit` changes it per store
+    /// before the heap is made. An allocation that finds the heap full
+    /// after a collection traps with `TrapCode::OutOfGcMemory`.
+    pub gc_heap_limit: u64,
 }
 
 impl Config {
@@ -178,6 +191,7 @@ impl Default for Config {
             max_function_size: 7_654_321,
             max_compile_time: None,
             features: Features::default(),
+            gc_heap_limit: crate::runtime::gc::DEFAULT_HEAP_LIMIT,
         }
     }
 }
@@ -213,19 +227,12 @@ fn build_isa(opt: &str, regalloc: &str) -> Result<OwnedTargetIsa> {
         .map_err(|e| Error::compile(format!("building the target ISA: {e}")))
 }
 
-/// Every function type the engine has seen, by canonical id.
-#[derive(Default)]
-struct TypeRegistry {
-    ids: HashMap<FuncType, u32>,
-    types: Vec<FuncType>,
-}
-
 pub(crate) struct EngineInner {
     isa: OwnedTargetIsa,
     /// The ISA for functions above `compile::HUGE_FUNCTION_COST`.
     huge_isa: OwnedTargetIsa,
     config: Config,
-    types: Mutex<TypeRegistry>,
+    types: std::sync::RwLock<TypeRegistry>,
     exit_trampolines: Mutex<HashMap<FuncType, Arc<CodeMemory>>>,
     /// What `throw` and `throw_ref` call (see `trampolines::throw_stub`).
     throw_stub: CodeMemory,
@@ -264,7 +271,7 @@ impl Engine {
             isa,
             huge_isa,
             config: config.clone(),
-            types: Mutex::new(TypeRegistry::default()),
+            types: std::sync::RwLock::new(TypeRegistry::default()),
             exit_trampolines: Mutex::new(HashMap::new()),
             throw_stub,
             epoch: AtomicU64::new(0),
@@ -308,24 +315,101 @@ impl Engine {
         &*self.0.huge_isa
     }
 
-    /// The canonical id of a signature: equal types get equal ids.
+    /// The canonical id of a signature: equal types get equal ids. A
+    /// host-made signature is a final type in a group of its own, as a
+    /// module's plain `(type (func ...))` is.
     pub(crate) fn type_id(&self, ty: &FuncType) -> u32 {
-        let mut reg = self.0.types.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(id) = reg.ids.get(ty) {
-            return *id;
-        }
-        let id = reg.types.len() as u32;
-        reg.types.push(ty.clone());
-        reg.ids.insert(ty.clone(), id);
-        id
+        self.register_group(vec![SubType {
+            composite: CompositeType::Func(ty.clone()),
+            supertype: None,
+            is_final: true,
+        }])
+        .unwrap_or(0)
+    }
+
+    /// Registers a recursion group (see [`TypeRegistry::register`]) and
+    /// returns the canonical index of its first type.
+    pub(crate) fn register_group(&self, group: Vec<SubType>) -> Result<u32> {
+        self.types_mut()
+            .register(group)
+            .map_err(|_| Error::limit("the engine holds too many distinct types"))
+    }
+
+    /// The registry, for reading.
+    pub(crate) fn types(&self) -> std::sync::RwLockReadGuard<'_, TypeRegistry> {
+        self.0.types.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn types_mut(&self) -> std::sync::RwLockWriteGuard<'_, TypeRegistry> {
+        self.0.types.write().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The function type with engine-wide index `index` (see
     /// [`crate::HeapType::ConcreteFunc`]); `None` for an index this engine
-    /// never gave out.
+    /// never gave out or that names a struct or array type.
     pub fn func_type(&self, index: crate::TypeIndex) -> Option<FuncType> {
-        let reg = self.0.types.lock().unwrap_or_else(|e| e.into_inner());
-        reg.types.get(index.0 as usize).cloned()
+        self.types().get(index.0)?.composite.as_func().cloned()
+    }
+
+    /// The type with engine-wide index `index` (function, struct or
+    /// array); `None` for an index this engine never gave out.
+    pub fn composite_type(&self, index: crate::TypeIndex) -> Option<CompositeType> {
+        Some(self.types().get(index.0)?.composite.clone())
+    }
+
+    /// The declared supertype of the type with engine-wide index `index`.
+    pub fn supertype(&self, index: crate::TypeIndex) -> Option<crate::TypeIndex> {
+        self.types().get(index.0)?.supertype.map(crate::TypeIndex)
+    }
+
+    /// Registers a struct type (final, in a recursion group of its own, as
+    /// a module's plain `(type (struct ...))`) and returns its engine-wide
+    /// index: equal to that of the same type in any module of the engine.
+    pub fn register_struct(&self, ty: &crate::types::StructType) -> Result<crate::TypeIndex> {
+        self.register_single(CompositeType::Struct(ty.clone()))
+    }
+
+    /// Registers an array type (as [`Engine::register_struct`] does).
+    pub fn register_array(&self, ty: &crate::types::ArrayType) -> Result<crate::TypeIndex> {
+        self.register_single(CompositeType::Array(*ty))
+    }
+
+    fn register_single(&self, composite: CompositeType) -> Result<crate::TypeIndex> {
+        // Referenced types must be this engine's.
+        let bad = |v: ValType| {
+            matches!(v, ValType::Ref(r) if r.heap.concrete_index().is_some_and(|i| self.types().get(i.0).is_none()))
+        };
+        let fields: Vec<crate::types::FieldType> = match &composite {
+            CompositeType::Struct(s) => s.fields().to_vec(),
+            CompositeType::Array(a) => vec![a.element],
+            CompositeType::Func(_) => Vec::new(),
+        };
+        if fields
+            .iter()
+            .any(|f| matches!(f.storage, crate::types::StorageType::Val(v) if bad(v)))
+        {
+            return Err(Error::ty("the type refers to a type this engine does not have"));
+        }
+        self.register_group(vec![SubType {
+            composite,
+            supertype: None,
+            is_final: true,
+        }])
+        .map(crate::TypeIndex)
+    }
+
+    /// Whether heap type `a` is a subtype of `b`, declared subtyping
+    /// between concrete types included.
+    pub fn heap_matches(&self, a: HeapType, b: HeapType) -> bool {
+        if a.concrete_index().is_none() || b.concrete_index().is_none() {
+            return a.matches(b);
+        }
+        self.types().heap_matches(a, b)
+    }
+
+    /// Whether a value of type `a` may stand where `b` is expected.
+    pub fn val_matches(&self, a: ValType, b: ValType) -> bool {
+        self.types().val_matches(a, b)
     }
 
     /// The exit trampoline for host functions of type `ty` (compiled once).

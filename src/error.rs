@@ -104,6 +104,7 @@ impl Error {
             || message.contains("not supported without the")
             || message.contains("must be enabled")
             || message.contains("references required")
+            || message.contains("is disabled")
         {
             return Error::unsupported(format!(
                 "{message} (at byte offset {:#x}): switched off in this engine's \

@@ -24,6 +24,7 @@ pub mod engine;
 pub mod error;
 pub mod module;
 pub mod runtime;
+pub mod type_registry;
 pub mod types;
 pub mod wasi;
 pub mod wast;
@@ -35,10 +36,13 @@ pub use runtime::func::{Caller, Func, TypedFunc, WasmParams, WasmResults, WasmTy
 pub use runtime::instance::{Extern, Global, Instance, Memory, Table};
 pub use runtime::memory::SharedMemory;
 pub use runtime::exception::{ExnRef, Tag};
+pub use runtime::gc::GcStats;
+pub use runtime::gc::anyref::AnyRef;
 pub use runtime::store::{ExternRef, Store};
 pub use runtime::trap::{FrameInfo, Trap, TrapCode};
 pub use runtime::val::Val;
 pub use types::{
-    ExportType, ExternType, FuncType, GlobalType, HeapType, ImportType, MemoryType, Mutability,
-    RefType, TableType, TagType, TypeIndex, ValType,
+    ArrayType, CompositeType, ExportType, ExternType, FieldType, FuncType, GlobalType, HeapType,
+    ImportType, MemoryType, Mutability, RefType, StorageType, StructType, TableType, TagType,
+    TypeIndex, ValType,
 };

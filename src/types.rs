@@ -25,6 +25,8 @@ impl ValType {
     pub const ExternRef: ValType = ValType::Ref(RefType::EXTERNREF);
     /// `exnref`: a nullable reference to a caught exception.
     pub const ExnRef: ValType = ValType::Ref(RefType::EXNREF);
+    /// `anyref`: a nullable reference to any internal (GC) value.
+    pub const AnyRef: ValType = ValType::Ref(RefType::ANYREF);
 
     /// Whether this is a reference type.
     pub fn is_ref(self) -> bool {
@@ -105,6 +107,12 @@ impl RefType {
         heap: HeapType::Exn,
     };
 
+    /// `anyref` (`(ref null any)`).
+    pub const ANYREF: RefType = RefType {
+        nullable: true,
+        heap: HeapType::Any,
+    };
+
     /// A reference type.
     pub fn new(nullable: bool, heap: HeapType) -> RefType {
         RefType { nullable, heap }
@@ -127,13 +135,21 @@ impl fmt::Display for RefType {
             (true, HeapType::NoExtern) => f.write_str("nullexternref"),
             (true, HeapType::Exn) => f.write_str("exnref"),
             (true, HeapType::NoExn) => f.write_str("nullexnref"),
+            (true, HeapType::Any) => f.write_str("anyref"),
+            (true, HeapType::Eq) => f.write_str("eqref"),
+            (true, HeapType::I31) => f.write_str("i31ref"),
+            (true, HeapType::Struct) => f.write_str("structref"),
+            (true, HeapType::Array) => f.write_str("arrayref"),
+            (true, HeapType::None) => f.write_str("nullref"),
             (true, h) => write!(f, "(ref null {h})"),
             (false, h) => write!(f, "(ref {h})"),
         }
     }
 }
 
-/// What a reference points to.
+/// What a reference points to. Three hierarchies: functions (`func`),
+/// host values (`extern`) and exceptions (`exn`), plus the garbage-collected
+/// values of Wasm 3.0 under `any` (`eq`, `i31`, `struct`, `array`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum HeapType {
     /// Any function.
@@ -148,39 +164,87 @@ pub enum HeapType {
     Exn,
     /// No exception (only null).
     NoExn,
+    /// Any internal value: GC objects, `i31`s, and host values converted
+    /// with `any.convert_extern`.
+    Any,
+    /// Values that `ref.eq` compares: `i31`s, structs and arrays.
+    Eq,
+    /// Unboxed 31-bit integers.
+    I31,
+    /// Any struct.
+    Struct,
+    /// Any array.
+    Array,
+    /// No internal value (only null: the bottom of `any`).
+    None,
     /// Functions of one type, named by its engine-wide index (equal
     /// function types have equal indices; [`crate::Engine::func_type`]
     /// gives the type back).
     ConcreteFunc(TypeIndex),
+    /// Structs of one type (engine-wide index; see
+    /// [`crate::Engine::composite_type`]).
+    ConcreteStruct(TypeIndex),
+    /// Arrays of one type (engine-wide index).
+    ConcreteArray(TypeIndex),
 }
 
 impl HeapType {
-    /// Whether this heap type is a subtype of `other`.
+    /// Whether this heap type is a subtype of `other`, going by the
+    /// abstract hierarchy only: a concrete type matches itself and the
+    /// abstract types above it. Declared subtyping between two concrete
+    /// types needs the engine's registry: see [`crate::Engine::heap_matches`].
     pub fn matches(self, other: HeapType) -> bool {
         use HeapType::*;
-        self == other
-            || matches!(
-                (self, other),
-                (NoFunc, Func | ConcreteFunc(_))
-                    | (ConcreteFunc(_), Func)
-                    | (NoExtern, Extern)
-                    | (NoExn, Exn)
-            )
+        if self == other {
+            return true;
+        }
+        match (self, other) {
+            (NoFunc, Func | ConcreteFunc(_)) | (ConcreteFunc(_), Func) => true,
+            (NoExtern, Extern) | (NoExn, Exn) => true,
+            (None, o) => o.top() == Any,
+            (Eq | I31 | Struct | Array | ConcreteStruct(_) | ConcreteArray(_), Any) => true,
+            (I31 | Struct | Array | ConcreteStruct(_) | ConcreteArray(_), Eq) => true,
+            (ConcreteStruct(_), Struct) | (ConcreteArray(_), Array) => true,
+            _ => false,
+        }
     }
 
-    /// The top of this heap type's hierarchy (`Func`, `Extern` or `Exn`):
-    /// what a value of it is, seen from the host.
+    /// The top of this heap type's hierarchy (`Func`, `Extern`, `Exn` or
+    /// `Any`): what a value of it is, seen from the host.
     pub fn top(self) -> HeapType {
+        use HeapType::*;
         match self {
-            HeapType::Func | HeapType::NoFunc | HeapType::ConcreteFunc(_) => HeapType::Func,
-            HeapType::Extern | HeapType::NoExtern => HeapType::Extern,
-            HeapType::Exn | HeapType::NoExn => HeapType::Exn,
+            Func | NoFunc | ConcreteFunc(_) => Func,
+            Extern | NoExtern => Extern,
+            Exn | NoExn => Exn,
+            Any | Eq | I31 | Struct | Array | None | ConcreteStruct(_) | ConcreteArray(_) => Any,
+        }
+    }
+
+    /// The bottom of this heap type's hierarchy (`NoFunc`, `NoExtern`,
+    /// `NoExn` or `None`): the type of its null.
+    pub fn bottom(self) -> HeapType {
+        match self.top() {
+            HeapType::Func => HeapType::NoFunc,
+            HeapType::Extern => HeapType::NoExtern,
+            HeapType::Exn => HeapType::NoExn,
+            _ => HeapType::None,
         }
     }
 
     /// Whether this is a function heap type (any of them).
     pub fn is_func(self) -> bool {
         self.top() == HeapType::Func
+    }
+
+    /// The engine-wide index of a concrete heap type.
+    pub fn concrete_index(self) -> Option<TypeIndex> {
+        match self {
+            HeapType::ConcreteFunc(i) | HeapType::ConcreteStruct(i) | HeapType::ConcreteArray(i) => {
+                Some(i)
+            }
+            _ => Option::None,
+        }
     }
 }
 
@@ -193,7 +257,15 @@ impl fmt::Display for HeapType {
             HeapType::NoExtern => f.write_str("noextern"),
             HeapType::Exn => f.write_str("exn"),
             HeapType::NoExn => f.write_str("noexn"),
-            HeapType::ConcreteFunc(i) => write!(f, "{i}"),
+            HeapType::Any => f.write_str("any"),
+            HeapType::Eq => f.write_str("eq"),
+            HeapType::I31 => f.write_str("i31"),
+            HeapType::Struct => f.write_str("struct"),
+            HeapType::Array => f.write_str("array"),
+            HeapType::None => f.write_str("none"),
+            HeapType::ConcreteFunc(i) | HeapType::ConcreteStruct(i) | HeapType::ConcreteArray(i) => {
+                write!(f, "{i}")
+            }
         }
     }
 }
@@ -268,6 +340,145 @@ impl fmt::Display for FuncType {
             write!(f, ")")?;
         }
         write!(f, ")")
+    }
+}
+
+/// What a struct field or array element holds: a value type, or a packed
+/// 8- or 16-bit integer (read back as `i32`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StorageType {
+    I8,
+    I16,
+    Val(ValType),
+}
+
+impl StorageType {
+    /// The type values have on the operand stack (packed types widen to
+    /// `i32`).
+    pub fn unpacked(self) -> ValType {
+        match self {
+            StorageType::I8 | StorageType::I16 => ValType::I32,
+            StorageType::Val(v) => v,
+        }
+    }
+
+    /// Whether a value of this storage type may stand where `other` is
+    /// expected (packed types only match themselves).
+    pub fn matches_abstractly(self, other: StorageType) -> bool {
+        match (self, other) {
+            (StorageType::Val(a), StorageType::Val(b)) => a.matches(b),
+            (a, b) => a == b,
+        }
+    }
+}
+
+impl fmt::Display for StorageType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StorageType::I8 => f.write_str("i8"),
+            StorageType::I16 => f.write_str("i16"),
+            StorageType::Val(v) => write!(f, "{v}"),
+        }
+    }
+}
+
+/// A struct field or the element of an array: what it holds and whether
+/// it may be written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FieldType {
+    pub storage: StorageType,
+    pub mutable: bool,
+}
+
+impl fmt::Display for FieldType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.mutable {
+            write!(f, "(mut {})", self.storage)
+        } else {
+            write!(f, "{}", self.storage)
+        }
+    }
+}
+
+/// The type of a struct: its fields, in order.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct StructType {
+    fields: std::sync::Arc<[FieldType]>,
+}
+
+impl StructType {
+    /// A struct type with these fields.
+    pub fn new(fields: impl IntoIterator<Item = FieldType>) -> StructType {
+        StructType {
+            fields: fields.into_iter().collect(),
+        }
+    }
+    /// The fields, in order.
+    pub fn fields(&self) -> &[FieldType] {
+        &self.fields
+    }
+}
+
+/// The type of an array: its element.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ArrayType {
+    pub element: FieldType,
+}
+
+/// What a defined type describes: a function signature, a struct or an
+/// array.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CompositeType {
+    Func(FuncType),
+    Struct(StructType),
+    Array(ArrayType),
+}
+
+impl CompositeType {
+    /// The function type, if this is one.
+    pub fn as_func(&self) -> Option<&FuncType> {
+        match self {
+            CompositeType::Func(f) => Some(f),
+            _ => None,
+        }
+    }
+    /// The struct type, if this is one.
+    pub fn as_struct(&self) -> Option<&StructType> {
+        match self {
+            CompositeType::Struct(s) => Some(s),
+            _ => None,
+        }
+    }
+    /// The array type, if this is one.
+    pub fn as_array(&self) -> Option<&ArrayType> {
+        match self {
+            CompositeType::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+    /// The concrete heap type for this composite type at engine index `i`.
+    pub fn heap_type(&self, i: TypeIndex) -> HeapType {
+        match self {
+            CompositeType::Func(_) => HeapType::ConcreteFunc(i),
+            CompositeType::Struct(_) => HeapType::ConcreteStruct(i),
+            CompositeType::Array(_) => HeapType::ConcreteArray(i),
+        }
+    }
+}
+
+impl fmt::Display for CompositeType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CompositeType::Func(t) => write!(f, "{t}"),
+            CompositeType::Struct(s) => {
+                write!(f, "(struct")?;
+                for field in s.fields() {
+                    write!(f, " (field {field})")?;
+                }
+                write!(f, ")")
+            }
+            CompositeType::Array(a) => write!(f, "(array {})", a.element),
+        }
     }
 }
 

@@ -6,7 +6,7 @@
 //! recorded with its line and the runner goes on with the next directive.
 
 use crate::{
-    Engine, Error, Extern, ExternRef, Func, FuncType, Global, GlobalType, Instance, Memory,
+    Engine, Error, Extern, ExternRef, Func, FuncType, Global, GlobalType, HeapType, Instance, Memory,
     MemoryType, Module, Mutability, Store, Table, TableType, Trap, TrapCode, Val, ValType,
 };
 use std::collections::HashMap;
@@ -116,6 +116,22 @@ fn v128_matches(p: &V128Pattern, g: u128) -> bool {
     }
 }
 
+/// The hierarchy a `ref.null` of heap type `h` belongs to (`None`: any,
+/// for a concrete type or no type).
+fn null_hierarchy(h: Option<&wast::core::HeapType<'_>>) -> Option<HeapType> {
+    use wast::core::AbstractHeapType as A;
+    match h? {
+        wast::core::HeapType::Abstract { ty, .. } => Some(match ty {
+            A::Func | A::NoFunc => HeapType::Func,
+            A::Extern | A::NoExtern => HeapType::Extern,
+            A::Exn | A::NoExn => HeapType::Exn,
+            A::Any | A::Eq | A::I31 | A::Struct | A::Array | A::None => HeapType::Any,
+            _ => return None,
+        }),
+        _ => None,
+    }
+}
+
 fn trap_matches(trap: &Trap, expected: &str) -> bool {
     let msg = trap.message();
     msg.contains(expected) || expected.contains(msg) || {
@@ -123,6 +139,10 @@ fn trap_matches(trap: &Trap, expected: &str) -> bool {
         matches!(
             (trap.code(), expected),
             (Some(TrapCode::UndefinedElement), e) if e.starts_with("undefined")
+        ) || matches!(
+            (trap.code(), expected),
+            // "null structure reference", "null array reference", ...
+            (Some(TrapCode::NullReference), e) if e.starts_with("null") && e.ends_with("reference")
         ) || matches!(
             (trap.code(), expected),
             (Some(TrapCode::UninitializedElement), e) if e.starts_with("uninitialized")
@@ -251,13 +271,18 @@ impl Runner {
             WastArgCore::F32(v) => Val::F32(v.bits),
             WastArgCore::F64(v) => Val::F64(v.bits),
             WastArgCore::V128(v) => Val::V128(u128::from_le_bytes(v.to_le_bytes())),
-            WastArgCore::RefNull(wast::core::HeapType::Abstract {
-                ty: wast::core::AbstractHeapType::Func,
-                ..
-            }) => Val::FuncRef(None),
-            WastArgCore::RefNull(_) => Val::ExternRef(None),
+            WastArgCore::RefNull(h) => match null_hierarchy(Some(h)) {
+                Some(HeapType::Func) => Val::FuncRef(None),
+                Some(HeapType::Any) => Val::AnyRef(None),
+                Some(HeapType::Exn) => Val::ExnRef(None),
+                _ => Val::ExternRef(None),
+            },
             WastArgCore::RefExtern(n) => Val::ExternRef(Some(self.extern_ref(*n))),
-            other => return Err(format!("unsupported argument {other:?}")),
+            // A host value in the `any` hierarchy.
+            WastArgCore::RefHost(n) => {
+                let e = self.extern_ref(*n);
+                Val::AnyRef(crate::AnyRef::from_extern(&self.store, e))
+            }
         })
     }
 
@@ -325,11 +350,32 @@ impl Runner {
             (WastRetCore::F32(p), Val::F32(g)) => f32_matches(p, *g),
             (WastRetCore::F64(p), Val::F64(g)) => f64_matches(p, *g),
             (WastRetCore::V128(p), Val::V128(g)) => v128_matches(p, *g),
-            (WastRetCore::RefNull(_), Val::FuncRef(None) | Val::ExternRef(None)) => true,
-            (WastRetCore::RefExtern(None), Val::ExternRef(Some(_))) => true,
-            (WastRetCore::RefExtern(Some(n)), Val::ExternRef(Some(e))) => {
-                e.data(&self.store).downcast_ref::<u32>() == Some(n)
+            (WastRetCore::RefNull(h), g) => {
+                let is_null = matches!(
+                    g,
+                    Val::FuncRef(None) | Val::ExternRef(None) | Val::AnyRef(None) | Val::ExnRef(None)
+                );
+                let top = match g {
+                    Val::FuncRef(_) => HeapType::Func,
+                    Val::AnyRef(_) => HeapType::Any,
+                    Val::ExnRef(_) => HeapType::Exn,
+                    _ => HeapType::Extern,
+                };
+                is_null && null_hierarchy(h.as_ref()).is_none_or(|t| t == top)
             }
+            (WastRetCore::RefExtern(None), Val::ExternRef(Some(_))) => true,
+            (WastRetCore::RefExtern(Some(n)) | WastRetCore::RefHost(n), Val::ExternRef(Some(e))) => {
+                e.data(&self.store).and_then(|d| d.downcast_ref::<u32>()) == Some(n)
+            }
+            (WastRetCore::RefHost(n), Val::AnyRef(Some(a))) => {
+                // A host value converted with any.convert_extern.
+                a.host_data(&self.store).and_then(|d| d.downcast_ref::<u32>()) == Some(n)
+            }
+            (WastRetCore::RefAny, Val::AnyRef(Some(_))) => true,
+            (WastRetCore::RefEq, Val::AnyRef(Some(a))) => a.matches(&self.store, HeapType::Eq),
+            (WastRetCore::RefStruct, Val::AnyRef(Some(a))) => a.is_struct(&self.store),
+            (WastRetCore::RefArray, Val::AnyRef(Some(a))) => a.is_array(&self.store),
+            (WastRetCore::RefI31, Val::AnyRef(Some(a))) => a.i31_s(&self.store).is_some(),
             (WastRetCore::RefFunc(_), Val::FuncRef(Some(_))) => true,
             _ => false,
         };

@@ -76,9 +76,9 @@ fn v128_values_pass_through_calls_and_globals() {
 
 #[test]
 fn proposals_not_supported_yet_are_refused_with_a_clear_message() {
-    let err = Module::new(&engine(), "(module (type (struct (field i32))))")
+    let err = Module::new(&engine(), "(module (type $f (func)) (type (cont $f)))")
         .err()
-        .expect("garbage collection is refused");
+        .expect("stack switching is refused");
     let msg = err.to_string();
     assert!(matches!(err.kind(), ErrorKind::Unsupported(_)), "{msg}");
     assert!(msg.contains("byte offset"), "{msg}");
@@ -91,6 +91,7 @@ fn a_feature_switched_off_refuses_modules_that_use_it_naming_it() {
     let multi = "(module (memory 1) (memory 1))";
     let extended = "(module (global i32 (i32.add (i32.const 1) (i32.const 2))))";
     let simd = "(module (func (result v128) (v128.const i64x2 0 0)))";
+    let gc = "(module (type (struct (field i32))))";
     for (text, off, name) in [
         (
             tail,
@@ -123,6 +124,14 @@ fn a_feature_switched_off_refuses_modules_that_use_it_naming_it() {
                 ..Features::default()
             },
             "SIMD",
+        ),
+        (
+            gc,
+            Features {
+                gc: false,
+                ..Features::default()
+            },
+            "gc",
         ),
     ] {
         // On by default.

@@ -230,8 +230,9 @@ fn a_call_site_at_offset_zero_is_refused() {
     .unwrap();
     // The file ends with: call sites (count, then ret, frame offset,
     // first and end handler, 4 bytes each), handlers (count, 9 bytes
-    // each), checksum.
-    let end = bytes.len() - 8;
+    // each), stack maps and their slots (none here: two zero counts),
+    // checksum.
+    let end = bytes.len() - 8 - 8;
     let read = |b: &[u8], at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap()) as usize;
     let handlers = (0..end)
         .rev()

@@ -23,35 +23,7 @@ const DIRS: &[&str] = &[
 
 /// Files known not to pass yet, each with its reason. This list only
 /// shrinks: a listed file that passes fails the test until it is removed.
-const KNOWN_FAILURES: &[(&str, &str)] = &[
-    ("array.wast", "garbage collection (issue 11)"),
-    ("array_copy.wast", "garbage collection (issue 11)"),
-    ("array_fill.wast", "garbage collection (issue 11)"),
-    ("array_init_data.wast", "garbage collection (issue 11)"),
-    ("array_init_elem.wast", "garbage collection (issue 11)"),
-    ("array_new_data.wast", "garbage collection (issue 11)"),
-    ("array_new_elem.wast", "garbage collection (issue 11)"),
-    ("br_on_cast.wast", "garbage collection (issue 11)"),
-    ("br_on_cast_fail.wast", "garbage collection (issue 11)"),
-    ("data.wast", "global.get of a defined global in a constant expression comes with GC (issue 11)"),
-    ("elem.wast", "global.get of a defined global in a constant expression comes with GC (issue 11)"),
-    ("extern.wast", "garbage collection (issue 11)"),
-    ("global.wast", "global.get of a defined global in a constant expression comes with GC (issue 11)"),
-    ("i31.wast", "garbage collection (issue 11)"),
-    ("ref_cast.wast", "garbage collection (issue 11)"),
-    ("ref_eq.wast", "garbage collection (issue 11)"),
-    ("ref_null.wast", "the GC heap types (issue 11)"),
-    ("ref_test.wast", "garbage collection (issue 11)"),
-    ("struct.wast", "garbage collection (issue 11)"),
-    ("table_init.wast", "one module uses a GC array type (issue 11)"),
-    ("table_init64.wast", "one module uses a GC array type (issue 11)"),
-    ("tag.wast", "three modules use GC rec groups (issue 11)"),
-    ("type-canon.wast", "garbage collection (issue 11)"),
-    ("type-equivalence.wast", "garbage collection (issue 11)"),
-    ("type-rec.wast", "garbage collection (issue 11)"),
-    ("type-subtyping.wast", "garbage collection (issue 11)"),
-
-];
+const KNOWN_FAILURES: &[(&str, &str)] = &[];
 
 /// Single assertions that contradict the current standard: the threads
 /// proposal's tests were written before Wasm 3.0 allowed several memories

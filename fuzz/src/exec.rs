@@ -90,6 +90,7 @@ fn from_ours(v: &wasi_rt::Val) -> V {
         Val::FuncRef(f) => V::Ref(f.is_none()),
         Val::ExternRef(e) => V::Ref(e.is_none()),
         Val::ExnRef(e) => V::Ref(e.is_none()),
+        Val::AnyRef(a) => V::Ref(a.is_none()),
     }
 }
 

@@ -37,6 +37,14 @@ TRAP_UNCAUGHT_EXCEPTION = 12
 TRAP_UNALIGNED_ATOMIC = 13
 #: ``Trap.code`` of ``memory.atomic.wait32``/``wait64`` on a memory that is not shared.
 TRAP_WAIT_ON_UNSHARED_MEMORY = 14
+#: ``Trap.code`` of ``ref.cast`` (or ``br_on_cast``) of a value of another type.
+TRAP_CAST_FAILURE = 15
+#: ``Trap.code`` of an array access, copy, fill or init beyond the array's length.
+TRAP_ARRAY_OUT_OF_BOUNDS = 16
+#: ``Trap.code`` of an array longer than any GC heap can hold.
+TRAP_ALLOCATION_TOO_LARGE = 17
+#: ``Trap.code`` when the store's GC heap is full, even after a collection.
+TRAP_OUT_OF_GC_MEMORY = 18
 
 
 class Trap(Exception):

@@ -431,7 +431,10 @@ fn show_val(v: &Val) -> String {
         Val::F32(b) => f32::from_bits(*b).to_string(),
         Val::F64(b) => f64::from_bits(*b).to_string(),
         Val::V128(x) => format!("{x:#034x}"),
-        Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => "null".into(),
+        Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) | Val::AnyRef(None) => {
+            "null".into()
+        }
+        Val::AnyRef(Some(_)) => "<anyref>".into(),
         Val::FuncRef(Some(_)) => "<funcref>".into(),
         Val::ExternRef(Some(_)) => "<externref>".into(),
         Val::ExnRef(Some(_)) => "<exnref>".into(),

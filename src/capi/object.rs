@@ -64,7 +64,7 @@ impl StoreCell {
             Kind::Table(t) => inner.tables[t.index as usize].owner,
             Kind::Global(g) => inner.globals[g.index as usize].owner,
             Kind::Tag(t) => inner.tags[t.index as usize].owner,
-            Kind::Module(_) | Kind::Trap(_) | Kind::Foreign(_) => None,
+            Kind::Module(_) | Kind::Trap(_) | Kind::Foreign(_) | Kind::Any(_) => None,
         }
     }
 
@@ -138,9 +138,9 @@ fn identity(kind: &Kind) -> Option<(u8, u32)> {
         Kind::Table(t) => (2, t.index),
         Kind::Memory(m) => (3, m.index),
         Kind::Instance(i) => (4, i.index),
-        Kind::Foreign(e) => (5, e.index),
+        Kind::Foreign(e) => (5, e.host_index()?),
         Kind::Tag(t) => (6, t.index),
-        Kind::Module(_) | Kind::Trap(_) => return None,
+        Kind::Module(_) | Kind::Trap(_) | Kind::Any(_) => return None,
     })
 }
 
@@ -159,6 +159,8 @@ pub enum Kind {
     Foreign(ExternRef),
     /// A tag (exception handling), seen only as an extern.
     Tag(crate::Tag),
+    /// A value of the `any` hierarchy (GC); the object owns its root.
+    Any(crate::AnyRef),
 }
 
 /// Host data attached with `*_set_host_info[_with_finalizer]`.
@@ -218,6 +220,16 @@ impl Drop for Object {
         if let (Some(s), Some(o)) = (&self.store, self.owner) {
             s.release(o);
         }
+        // A GC reference's root goes with its handle.
+        let any = match &self.kind {
+            Kind::Any(a) => Some(*a),
+            Kind::Foreign(e) => e.as_any(),
+            _ => None,
+        };
+        if let (Some(s), Some(a)) = (&self.store, any) {
+            // SAFETY: single-threaded store access, no reference kept.
+            a.unroot(unsafe { s.get() });
+        }
     }
 }
 
@@ -236,7 +248,28 @@ impl Object {
     }
     /// A new object referring to the same thing (host info is per object).
     pub fn copy(&self) -> Object {
-        Object::new(self.store.clone(), self.kind.clone())
+        // A GC reference gets a root of its own: deleting either handle
+        // leaves the other valid.
+        let kind = match (&self.kind, &self.store) {
+            (Kind::Any(a), Some(s)) => {
+                // SAFETY: single-threaded store access, no reference kept.
+                let inner = &unsafe { s.get() }.inner;
+                match a.reroot(inner) {
+                    Some(a) => Kind::Any(a),
+                    None => self.kind.clone(),
+                }
+            }
+            (Kind::Foreign(e), Some(s)) if e.as_any().is_some() => {
+                // SAFETY: as above.
+                let inner = &unsafe { s.get() }.inner;
+                match e.as_any().and_then(|a| a.reroot(inner)) {
+                    Some(a) => Kind::Foreign(crate::ExternRef::from_any(a)),
+                    None => self.kind.clone(),
+                }
+            }
+            _ => self.kind.clone(),
+        };
+        Object::new(self.store.clone(), kind)
     }
     /// The store, mutably (see `StoreCell::get`).
     ///

@@ -233,6 +233,14 @@ pub const WASI_RT_TRAP_UNCAUGHT_EXCEPTION: u8 = 12;
 pub const WASI_RT_TRAP_UNALIGNED_ATOMIC: u8 = 13;
 /// `memory.atomic.wait32`/`wait64` on a memory that is not shared.
 pub const WASI_RT_TRAP_WAIT_ON_UNSHARED_MEMORY: u8 = 14;
+/// `ref.cast` (or `br_on_cast`) of a value of another type.
+pub const WASI_RT_TRAP_CAST_FAILURE: u8 = 15;
+/// An array access, copy, fill or init beyond the array's length.
+pub const WASI_RT_TRAP_ARRAY_OUT_OF_BOUNDS: u8 = 16;
+/// An array longer than any GC heap can hold.
+pub const WASI_RT_TRAP_ALLOCATION_TOO_LARGE: u8 = 17;
+/// The store's GC heap is full, even after a collection.
+pub const WASI_RT_TRAP_OUT_OF_GC_MEMORY: u8 = 18;
 
 /// When the trap was raised by Wasm code (not by a host function), stores
 /// its `WASI_RT_TRAP_*` code in `*code` and returns true; false otherwise
@@ -260,6 +268,10 @@ pub unsafe extern "C" fn wasi_rt_trap_code(t: *const wasm_trap_t, code: *mut u8)
         C::UncaughtException => WASI_RT_TRAP_UNCAUGHT_EXCEPTION,
         C::UnalignedAtomic => WASI_RT_TRAP_UNALIGNED_ATOMIC,
         C::WaitOnUnsharedMemory => WASI_RT_TRAP_WAIT_ON_UNSHARED_MEMORY,
+        C::CastFailure => WASI_RT_TRAP_CAST_FAILURE,
+        C::ArrayOutOfBounds => WASI_RT_TRAP_ARRAY_OUT_OF_BOUNDS,
+        C::AllocationTooLarge => WASI_RT_TRAP_ALLOCATION_TOO_LARGE,
+        C::OutOfGcMemory => WASI_RT_TRAP_OUT_OF_GC_MEMORY,
     };
     if !code.is_null() {
         // SAFETY: caller storage.

@@ -44,6 +44,10 @@ pub const WASI_RT_V128: wasm_valkind_t = 4;
 /// refused with a type-error trap, and a value of this kind read from a
 /// global or table is always NULL.
 pub const WASI_RT_EXNREF: wasm_valkind_t = 130;
+/// `wasm_valkind_t` of `anyref` and the other types of the `any`
+/// hierarchy (GC): structs, arrays, `i31`s. Values of this kind carry a
+/// `wasm_ref_t` that keeps the value alive until `wasm_ref_delete`.
+pub const WASI_RT_ANYREF: wasm_valkind_t = 131;
 /// `externref`.
 pub const WASM_EXTERNREF: wasm_valkind_t = 128;
 /// `funcref`.
@@ -112,6 +116,7 @@ pub fn valkind_of(ty: ValType) -> wasm_valkind_t {
         ValType::V128 => WASI_RT_V128,
         ValType::Ref(r) if r.heap.is_func() => WASM_FUNCREF,
         ValType::Ref(r) if r.heap.top() == crate::types::HeapType::Exn => WASI_RT_EXNREF,
+        ValType::Ref(r) if r.heap.top() == crate::types::HeapType::Any => WASI_RT_ANYREF,
         ValType::Ref(_) => WASM_EXTERNREF,
     }
 }
@@ -126,6 +131,7 @@ pub fn valtype_of_kind(kind: wasm_valkind_t) -> Option<ValType> {
         WASI_RT_V128 => ValType::V128,
         WASM_EXTERNREF => ValType::ExternRef,
         WASM_FUNCREF => ValType::FuncRef,
+        WASI_RT_ANYREF => ValType::AnyRef,
         _ => return None,
     })
 }

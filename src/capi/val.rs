@@ -56,6 +56,7 @@ impl wasm_val_t {
                     match &o.kind {
                         Kind::Func(f) => Val::FuncRef(Some(*f)),
                         Kind::Foreign(e) => Val::ExternRef(Some(*e)),
+                        Kind::Any(a) => Val::AnyRef(Some(*a)),
                         _ => return None,
                     }
                 }
@@ -99,6 +100,14 @@ impl wasm_val_t {
                     ref_: std::ptr::null_mut(),
                 },
             ),
+            Val::AnyRef(a) => (
+                super::types::WASI_RT_ANYREF,
+                wasm_val_union {
+                    ref_: a.map_or(std::ptr::null_mut(), |a| {
+                        wasm_ref_t::boxed(Object::new(Some(store.clone()), Kind::Any(a)))
+                    }),
+                },
+            ),
             Val::ExternRef(e) => (
                 WASM_EXTERNREF,
                 wasm_val_union {
@@ -112,7 +121,9 @@ impl wasm_val_t {
     }
 
     fn is_ref(&self) -> bool {
-        self.kind == WASM_FUNCREF || self.kind == WASM_EXTERNREF
+        self.kind == WASM_FUNCREF
+            || self.kind == WASM_EXTERNREF
+            || self.kind == super::types::WASI_RT_ANYREF
     }
 }
 

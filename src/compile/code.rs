@@ -38,6 +38,10 @@ pub struct CompiledFunc {
     /// Calls with exception handlers; offsets relative to the function.
     pub call_sites: Vec<crate::runtime::code::CallSite>,
     pub handlers: Vec<crate::runtime::code::HandlerRec>,
+    /// Calls with live GC references (offsets relative to the function;
+    /// `start..end` index `stack_slots`).
+    pub stack_maps: Vec<crate::runtime::code::StackMapRec>,
+    pub stack_slots: Vec<u32>,
 }
 
 /// Lays functions out at 16-byte boundaries; returns the image and offsets.

@@ -432,14 +432,30 @@ impl<'a> FuncEnv<'a> {
             self.offsets.type_id(type_index),
         );
         let bad = b.ins().icmp(IntCC::NotEqual, tid, expected);
-        b.ins().trapnz(bad, trap(TrapCode::BadSignature));
+        if self.info.type_final.get(type_index as usize).copied().unwrap_or(true) {
+            b.ins().trapnz(bad, trap(TrapCode::BadSignature));
+        } else {
+            // A subtype of a type that is not final may stand in for it:
+            // when the ids differ, the runtime checks.
+            let slow = b.create_block();
+            let cont = b.create_block();
+            b.set_cold_block(slow);
+            b.ins().brif(bad, slow, &[], cont, &[]);
+            b.switch_to_block(slow);
+            b.seal_block(slow);
+            let ok = self.libcall(b, Libcall::IsSubtype, &[tid, expected])[0];
+            b.ins().trapz(ok, trap(TrapCode::BadSignature));
+            b.ins().jump(cont, &[]);
+            b.switch_to_block(cont);
+            b.seal_block(cont);
+        }
         let code = b
             .ins()
             .load(types::I64, MemFlagsData::trusted(), fref, FUNCREF_CODE);
         let callee_vmctx = b
             .ins()
             .load(types::I64, MemFlagsData::trusted(), fref, FUNCREF_VMCTX);
-        let ty = &self.info.types[type_index as usize];
+        let ty = self.info.sig(type_index);
         let sig = b.import_signature(wasm_signature(ty));
         let vmctx = self.vmctx(b);
         let mut all = vec![callee_vmctx, vmctx];
@@ -466,7 +482,7 @@ impl<'a> FuncEnv<'a> {
         let callee_vmctx = b
             .ins()
             .load(types::I64, MemFlagsData::trusted(), fref, FUNCREF_VMCTX);
-        let ty = &self.info.types[type_index as usize];
+        let ty = self.info.sig(type_index);
         let sig = b.import_signature(wasm_signature(ty));
         let vmctx = self.vmctx(b);
         let mut all = vec![callee_vmctx, vmctx];

@@ -10,7 +10,7 @@ pub mod traps;
 use crate::error::{Error, Result};
 use crate::module::ModuleInfo;
 use crate::module::decode::PendingBody;
-use crate::runtime::code::{CallSite, CodeInfo, CodeMemory, FuncRange, HandlerRec};
+use crate::runtime::code::{CallSite, CodeInfo, CodeMemory, FuncRange, HandlerRec, StackMapRec};
 use crate::runtime::vmctx::VMOffsets;
 use code::{CompiledFunc, RelocTarget, Relocation};
 use cranelift_codegen::binemit::Reloc;
@@ -109,6 +109,18 @@ pub fn compile_ir(isa: &dyn TargetIsa, func: ir::Function) -> Result<CompiledFun
             end: handlers.len() as u32,
         });
     }
+    let mut stack_maps = Vec::new();
+    let mut stack_slots = Vec::new();
+    for (ret, span, map) in compiled.buffer.user_stack_maps() {
+        let start = stack_slots.len() as u32;
+        stack_slots.extend(map.entries().map(|(_, off)| off));
+        stack_maps.push(StackMapRec {
+            ret: *ret,
+            span: *span,
+            start,
+            end: stack_slots.len() as u32,
+        });
+    }
     Ok(CompiledFunc {
         bytes,
         relocs,
@@ -116,6 +128,8 @@ pub fn compile_ir(isa: &dyn TargetIsa, func: ir::Function) -> Result<CompiledFun
         srclocs,
         call_sites,
         handlers,
+        stack_maps,
+        stack_slots,
     })
 }
 
@@ -148,10 +162,8 @@ fn translate_and_compile(
              max_function_size of {max_function_size}"
         )));
     }
-    let mut validator = pending.validator.into_validator(Default::default());
-    validator
-        .validate(&pending.body)
-        .map_err(|e| Error::from_parser(e, true))?;
+    // Validated operator by operator as it is translated.
+    let validator = pending.validator.into_validator(Default::default());
     let call_conv = isa.default_call_conv();
     let sig = env::wasm_signature(info.func_type(func_index));
     let mut func = ir::Function::with_name_signature(ir::UserFuncName::user(0, func_index), sig);
@@ -186,7 +198,7 @@ fn translate_and_compile(
     };
     let mut fctx = FunctionBuilderContext::new();
     let builder = FunctionBuilder::new(&mut func, &mut fctx);
-    translate::Translator::new(&env, builder)
+    translate::Translator::new(&env, builder, validator)
         .translate(&pending.body)
         .map_err(|e| Error::from_parser(e, true))?;
     // The optimising register allocator's cost grows with the square of
@@ -291,10 +303,12 @@ pub fn compile_image(
     }
     let call_conv = isa.default_call_conv();
     let mut tramps = Vec::with_capacity(info.types.len());
-    for ty in &info.types {
+    // One per type index (struct and array types get the empty
+    // signature's: never called, it keeps the indexing simple).
+    for t in 0..info.types.len() as u32 {
         tramps.push(compile_ir(
             isa,
-            trampolines::entry(ty, call_conv, isa.frontend_config()),
+            trampolines::entry(info.sig(t), call_conv, isa.frontend_config()),
         )?);
     }
     let all: Vec<&CompiledFunc> = funcs.iter().chain(tramps.iter()).collect();
@@ -330,6 +344,14 @@ pub fn compile_image(
                 end: base + c.end,
                 ..*c
             }));
+            let slots = out.stack_slots.len() as u32;
+            out.stack_slots.extend_from_slice(&f.stack_slots);
+            out.stack_maps.extend(f.stack_maps.iter().map(|m| StackMapRec {
+                ret: start + m.ret,
+                start: slots + m.start,
+                end: slots + m.end,
+                ..*m
+            }));
         }
     }
     out.traps.sort_by_key(|t| t.0);
@@ -362,6 +384,9 @@ pub struct CodeImage {
     /// Calls with exception handlers, sorted by return offset.
     pub call_sites: Vec<CallSite>,
     pub handlers: Vec<HandlerRec>,
+    /// Calls with live GC references, sorted by return offset.
+    pub stack_maps: Vec<StackMapRec>,
+    pub stack_slots: Vec<u32>,
 }
 
 /// Places `img` in executable memory, applies its relocations and
@@ -389,6 +414,8 @@ pub fn load_image(
         srclocs: img.srclocs.clone(),
         call_sites: img.call_sites.clone(),
         handlers: img.handlers.clone(),
+        stack_maps: img.stack_maps.clone(),
+        stack_slots: img.stack_slots.clone(),
         ..Default::default()
     };
     for i in 0..n {

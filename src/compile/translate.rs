@@ -12,9 +12,10 @@ use cranelift_codegen::ir::{
     self, BlockArg, InstBuilder, JumpTableData, MemFlagsData, Value, types,
 };
 use cranelift_frontend::{FunctionBuilder, Variable};
-use wasmparser::{BlockType, FunctionBody, Operator};
+use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
 
 mod atomics;
+mod gc;
 mod simd;
 
 /// What kind of construct a control frame belongs to.
@@ -67,6 +68,9 @@ struct Frame {
 /// Translator state for one function.
 pub struct Translator<'a, 'b> {
     env: &'a FuncEnv<'a>,
+    /// Validates each operator just before it is translated, and knows
+    /// the type of every operand (the collector's roots need them).
+    validator: FuncValidator<ValidatorResources>,
     b: FunctionBuilder<'b>,
     stack: Vec<Value>,
     frames: Vec<Frame>,
@@ -111,9 +115,14 @@ pub fn ir_type(t: ValType) -> ir::Type {
 }
 
 impl<'a, 'b> Translator<'a, 'b> {
-    pub fn new(env: &'a FuncEnv<'a>, b: FunctionBuilder<'b>) -> Self {
+    pub fn new(
+        env: &'a FuncEnv<'a>,
+        b: FunctionBuilder<'b>,
+        validator: FuncValidator<ValidatorResources>,
+    ) -> Self {
         Translator {
             env,
+            validator,
             b,
             stack: Vec::new(),
             frames: Vec::new(),
@@ -138,16 +147,24 @@ impl<'a, 'b> Translator<'a, 'b> {
         // Parameters 0 and 1 are the callee and caller vmctx.
         for (i, p) in ty.params().iter().enumerate() {
             let v = self.b.declare_var(ir_type(*p));
+            if crate::runtime::gc::layout::is_traced(*p) {
+                self.b.declare_var_needs_stack_map(v);
+            }
             let arg = self.b.block_params(entry)[i + 2];
             self.b.def_var(v, arg);
             self.locals.push((v, *p));
         }
         let mut locals_reader = body.get_locals_reader()?;
         for _ in 0..locals_reader.get_count() {
-            let (count, t) = locals_reader.read()?;
-            let t = crate::module::decode::val_type(t, &self.env.info.type_ids);
+            let offset = locals_reader.original_position();
+            let (count, wt) = locals_reader.read()?;
+            self.validator.define_locals(offset, count, wt)?;
+            let t = crate::module::decode::val_type(wt, &self.env.info.type_heaps);
             for _ in 0..count {
                 let v = self.b.declare_var(ir_type(t));
+                if crate::runtime::gc::layout::is_traced(t) {
+                    self.b.declare_var_needs_stack_map(v);
+                }
                 let zero = self.zero(t);
                 self.b.def_var(v, zero);
                 self.locals.push((v, t));
@@ -199,8 +216,10 @@ impl<'a, 'b> Translator<'a, 'b> {
             let (op, offset) = ops.read_with_offset()?;
             // Machine code maps back to the module offset of its operator.
             self.b.set_srcloc(ir::SourceLoc::new(offset as u32));
+            self.validator.op(offset, &op)?;
             self.op(&op);
         }
+        ops.finish()?;
         // The final `end` switched to `exit` and pushed the results.
         if self.reachable {
             let n = ty.results().len();
@@ -322,10 +341,10 @@ impl<'a, 'b> Translator<'a, 'b> {
             BlockType::Empty => (vec![], vec![]),
             BlockType::Type(t) => (
                 vec![],
-                vec![crate::module::decode::val_type(t, &self.env.info.type_ids)],
+                vec![crate::module::decode::val_type(t, &self.env.info.type_heaps)],
             ),
             BlockType::FuncType(i) => {
-                let f = &self.env.info.types[i as usize];
+                let f = self.env.info.sig(i);
                 (f.params().to_vec(), f.results().to_vec())
             }
         }
@@ -522,8 +541,11 @@ impl<'a, 'b> Translator<'a, 'b> {
             O::CallRef { type_index } | O::ReturnCallRef { type_index } => {
                 let tail = matches!(op, O::ReturnCallRef { .. });
                 let fref = self.pop();
-                let n = self.env.info.types[type_index as usize].params().len();
+                let n = self.env.info.sig(type_index).params().len();
                 let args = self.stack.split_off(self.stack.len() - n);
+                if !tail {
+                    self.declare_stack_roots(self.env.info.sig(type_index).results().len());
+                }
                 let results =
                     self.env
                         .call_ref(&mut self.b, type_index, fref, &args, tail, &self.handlers);
@@ -559,6 +581,9 @@ impl<'a, 'b> Translator<'a, 'b> {
                 let ty = self.env.info.func_type(function_index).clone();
                 let n = ty.params().len();
                 let args = self.stack.split_off(self.stack.len() - n);
+                if !tail {
+                    self.declare_stack_roots(ty.results().len());
+                }
                 let results =
                     self.env
                         .call(&mut self.b, function_index, &args, tail, &self.handlers);
@@ -574,8 +599,11 @@ impl<'a, 'b> Translator<'a, 'b> {
             } => {
                 let tail = matches!(op, O::ReturnCallIndirect { .. });
                 let index = self.pop();
-                let n = self.env.info.types[type_index as usize].params().len();
+                let n = self.env.info.sig(type_index).params().len();
                 let args = self.stack.split_off(self.stack.len() - n);
+                if !tail {
+                    self.declare_stack_roots(self.env.info.sig(type_index).results().len());
+                }
                 let results = self.env.call_indirect(
                     &mut self.b,
                     type_index,
@@ -947,6 +975,7 @@ impl<'a, 'b> Translator<'a, 'b> {
             }
             _ if self.simd(op) => {}
             _ if self.atomic(op) => {}
+            _ if self.gc(op) => {}
             // Everything else was refused by validation (the proposals
             // wasi-rt does not enable).
             ref other => unreachable!("operator {other:?} passed validation but is not enabled"),

@@ -14,6 +14,10 @@ const INTERRUPT: u8 = 7;
 const UNCAUGHT_EXCEPTION: u8 = 8;
 const UNALIGNED_ATOMIC: u8 = 9;
 const WAIT_ON_UNSHARED_MEMORY: u8 = 10;
+const CAST_FAILURE: u8 = 11;
+const ARRAY_OUT_OF_BOUNDS: u8 = 12;
+const ALLOCATION_TOO_LARGE: u8 = 13;
+const OUT_OF_GC_MEMORY: u8 = 14;
 
 fn user(c: u8) -> ir::TrapCode {
     ir::TrapCode::unwrap_user(c)
@@ -37,11 +41,15 @@ pub fn to_cranelift(code: TrapCode) -> ir::TrapCode {
         TrapCode::UncaughtException => user(UNCAUGHT_EXCEPTION),
         TrapCode::UnalignedAtomic => user(UNALIGNED_ATOMIC),
         TrapCode::WaitOnUnsharedMemory => user(WAIT_ON_UNSHARED_MEMORY),
+        TrapCode::CastFailure => user(CAST_FAILURE),
+        TrapCode::ArrayOutOfBounds => user(ARRAY_OUT_OF_BOUNDS),
+        TrapCode::AllocationTooLarge => user(ALLOCATION_TOO_LARGE),
+        TrapCode::OutOfGcMemory => user(OUT_OF_GC_MEMORY),
     }
 }
 
 /// Every trap code, in a fixed order (their numbers in precompiled code).
-pub const ALL: [TrapCode; 15] = [
+pub const ALL: [TrapCode; 19] = [
     TrapCode::StackOverflow,
     TrapCode::IntegerOverflow,
     TrapCode::MemoryOutOfBounds,
@@ -57,6 +65,10 @@ pub const ALL: [TrapCode; 15] = [
     TrapCode::UncaughtException,
     TrapCode::UnalignedAtomic,
     TrapCode::WaitOnUnsharedMemory,
+    TrapCode::CastFailure,
+    TrapCode::ArrayOutOfBounds,
+    TrapCode::AllocationTooLarge,
+    TrapCode::OutOfGcMemory,
 ];
 
 /// The Wasm trap code a Cranelift trap record stands for.

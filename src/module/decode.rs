@@ -4,7 +4,8 @@
 use super::info::*;
 use crate::error::{Error, Result};
 use crate::types::{
-    FuncType, GlobalType, HeapType, MemoryType, Mutability, RefType, TableType, TypeIndex, ValType,
+    ArrayType, CompositeType, FieldType, FuncType, GlobalType, HeapType, MemoryType, Mutability,
+    RefType, StorageType, StructType, TableType, TypeIndex, ValType,
 };
 use wasmparser::{
     FuncToValidate, FunctionBody, Parser, Payload, ValidPayload, Validator, ValidatorResources,
@@ -30,6 +31,7 @@ pub fn features(features: &crate::engine::Features) -> WasmFeatures {
     f.set(WasmFeatures::CUSTOM_PAGE_SIZES, features.custom_page_sizes);
     f.set(WasmFeatures::THREADS, features.threads);
     f.set(WasmFeatures::WIDE_ARITHMETIC, features.wide_arithmetic);
+    f.set(WasmFeatures::GC, features.gc && features.function_references);
     f
 }
 
@@ -73,17 +75,7 @@ fn read_payload(
     match payload {
         Payload::TypeSection(r) => {
             for group in r {
-                for sub in group?.into_types() {
-                    let f = sub.unwrap_func();
-                    // Validated: a type refers only to types before it, so
-                    // their canonical ids exist already.
-                    let ty = FuncType::new(
-                        f.params().iter().map(|t| val_type(*t, &info.type_ids)),
-                        f.results().iter().map(|t| val_type(*t, &info.type_ids)),
-                    );
-                    info.type_ids.push(engine.type_id(&ty));
-                    info.types.push(ty);
-                }
+                read_rec_group(info, engine, group?)?;
             }
         }
         Payload::ImportSection(r) => {
@@ -96,7 +88,7 @@ fn read_payload(
                         ImportKind::Func(t)
                     }
                     wasmparser::TypeRef::Table(t) => {
-                        let t = table_type(&t, &info.type_ids);
+                        let t = table_type(&t, &info.type_heaps);
                         info.tables.push(t);
                         info.num_imported_tables += 1;
                         ImportKind::Table(t)
@@ -108,7 +100,7 @@ fn read_payload(
                         ImportKind::Memory(m)
                     }
                     wasmparser::TypeRef::Global(g) => {
-                        let g = global_type(&g, &info.type_ids);
+                        let g = global_type(&g, &info.type_heaps);
                         info.globals.push(g);
                         info.num_imported_globals += 1;
                         ImportKind::Global(g)
@@ -136,10 +128,10 @@ fn read_payload(
         Payload::TableSection(r) => {
             for t in r {
                 let t = t?;
-                info.tables.push(table_type(&t.ty, &info.type_ids));
+                info.tables.push(table_type(&t.ty, &info.type_heaps));
                 info.table_inits.push(match t.init {
                     wasmparser::TableInit::RefNull => None,
-                    wasmparser::TableInit::Expr(e) => Some(const_expr(&e, &info.type_ids)?),
+                    wasmparser::TableInit::Expr(e) => Some(const_expr(&e, &info.type_heaps)?),
                 });
             }
         }
@@ -156,8 +148,8 @@ fn read_payload(
         Payload::GlobalSection(r) => {
             for g in r {
                 let g = g?;
-                info.globals.push(global_type(&g.ty, &info.type_ids));
-                info.global_inits.push(const_expr(&g.init_expr, &info.type_ids)?);
+                info.globals.push(global_type(&g.ty, &info.type_heaps));
+                info.global_inits.push(const_expr(&g.init_expr, &info.type_heaps)?);
             }
         }
         Payload::ExportSection(r) => {
@@ -186,7 +178,7 @@ fn read_payload(
                         offset_expr,
                     } => ElemMode::Active {
                         table: table_index.unwrap_or(0),
-                        offset: const_expr(&offset_expr, &info.type_ids)?,
+                        offset: const_expr(&offset_expr, &info.type_heaps)?,
                     },
                 };
                 let (ty, items) = match e.items {
@@ -200,9 +192,9 @@ fn read_payload(
                     wasmparser::ElementItems::Expressions(rt, r) => {
                         let mut items = Vec::new();
                         for c in r {
-                            items.push(const_expr(&c?, &info.type_ids)?);
+                            items.push(const_expr(&c?, &info.type_heaps)?);
                         }
-                        (ValType::Ref(ref_type(rt, &info.type_ids)), items)
+                        (ValType::Ref(ref_type(rt, &info.type_heaps)), items)
                     }
                 };
                 info.elems.push(ElemSegment { mode, ty, items });
@@ -218,7 +210,7 @@ fn read_payload(
                         offset_expr,
                     } => DataMode::Active {
                         memory: memory_index,
-                        offset: const_expr(&offset_expr, &info.type_ids)?,
+                        offset: const_expr(&offset_expr, &info.type_heaps)?,
                     },
                 };
                 info.datas.push(DataSegment {
@@ -254,9 +246,81 @@ fn read_names(info: &mut ModuleInfo, names: wasmparser::NameSectionReader<'_>) {
     }
 }
 
-/// Converts a (validated) wasmparser value type; `type_ids` gives the
-/// engine-wide id of each of the module's types seen so far.
-pub fn val_type(t: wasmparser::ValType, type_ids: &[u32]) -> ValType {
+/// Registers one recursion group of the type section with the engine and
+/// appends its types to `info`.
+fn read_rec_group(
+    info: &mut ModuleInfo,
+    engine: &crate::engine::Engine,
+    group: wasmparser::RecGroup,
+) -> Result<()> {
+    use crate::type_registry::{SubType, in_group};
+    use wasmparser::CompositeInnerType as C;
+    let start = info.type_heaps.len() as u32;
+    let subs: Vec<wasmparser::SubType> = group.into_types().collect();
+    // References inside the group are written as positions in it.
+    let mut heaps = info.type_heaps.clone();
+    for (i, sub) in subs.iter().enumerate() {
+        let index = TypeIndex(in_group(i as u32));
+        heaps.push(match sub.composite_type.inner {
+            C::Func(_) => HeapType::ConcreteFunc(index),
+            C::Struct(_) => HeapType::ConcreteStruct(index),
+            _ => HeapType::ConcreteArray(index),
+        });
+    }
+    let field = |f: &wasmparser::FieldType| FieldType {
+        storage: match f.element_type {
+            wasmparser::StorageType::I8 => StorageType::I8,
+            wasmparser::StorageType::I16 => StorageType::I16,
+            wasmparser::StorageType::Val(v) => StorageType::Val(val_type(v, &heaps)),
+        },
+        mutable: f.mutable,
+    };
+    let mut key = Vec::with_capacity(subs.len());
+    for sub in &subs {
+        let composite = match &sub.composite_type.inner {
+            C::Func(f) => CompositeType::Func(FuncType::new(
+                f.params().iter().map(|t| val_type(*t, &heaps)),
+                f.results().iter().map(|t| val_type(*t, &heaps)),
+            )),
+            C::Struct(s) => CompositeType::Struct(StructType::new(s.fields.iter().map(field))),
+            C::Array(a) => CompositeType::Array(ArrayType { element: field(&a.0) }),
+            C::Cont(_) => {
+                return Err(Error::unsupported("continuation types (stack switching)"));
+            }
+        };
+        let supertype = sub.supertype_idxs.first().map(|p| {
+            let i = p.as_module_index().unwrap_or(0);
+            if i >= start {
+                in_group(i - start)
+            } else {
+                info.type_ids.get(i as usize).copied().unwrap_or(0)
+            }
+        });
+        key.push(SubType {
+            composite,
+            supertype,
+            is_final: sub.is_final,
+        });
+    }
+    let first = engine.register_group(key)?;
+    let registry = engine.types();
+    for i in 0..subs.len() as u32 {
+        let id = first + i;
+        let composite = registry
+            .get(id)
+            .map(|t| t.composite.clone())
+            .ok_or_else(|| Error::compile("a registered type is missing"))?;
+        info.type_ids.push(id);
+        info.type_final.push(registry.get(id).is_some_and(|t| t.is_final));
+        info.type_heaps.push(composite.heap_type(TypeIndex(id)));
+        info.types.push(composite);
+    }
+    Ok(())
+}
+
+/// Converts a (validated) wasmparser value type; `types` gives the
+/// concrete heap type of each of the module's types seen so far.
+pub fn val_type(t: wasmparser::ValType, type_ids: &[HeapType]) -> ValType {
     match t {
         wasmparser::ValType::I32 => ValType::I32,
         wasmparser::ValType::I64 => ValType::I64,
@@ -268,29 +332,40 @@ pub fn val_type(t: wasmparser::ValType, type_ids: &[u32]) -> ValType {
 }
 
 /// Converts a (validated) wasmparser reference type.
-pub fn ref_type(r: wasmparser::RefType, type_ids: &[u32]) -> RefType {
+pub fn ref_type(r: wasmparser::RefType, type_ids: &[HeapType]) -> RefType {
     RefType::new(r.is_nullable(), heap_type(r.heap_type(), type_ids))
 }
 
 /// Converts a (validated) wasmparser heap type. Only the heap types of the
 /// enabled features pass validation; the rest cannot reach here.
-pub fn heap_type(h: wasmparser::HeapType, type_ids: &[u32]) -> HeapType {
+pub fn heap_type(h: wasmparser::HeapType, types: &[HeapType]) -> HeapType {
     use wasmparser::AbstractHeapType as A;
     match h {
-        wasmparser::HeapType::Abstract { ty: A::Func, .. } => HeapType::Func,
-        wasmparser::HeapType::Abstract { ty: A::NoFunc, .. } => HeapType::NoFunc,
-        wasmparser::HeapType::Abstract { ty: A::NoExtern, .. } => HeapType::NoExtern,
-        wasmparser::HeapType::Abstract { ty: A::Exn, .. } => HeapType::Exn,
-        wasmparser::HeapType::Abstract { ty: A::NoExn, .. } => HeapType::NoExn,
-        wasmparser::HeapType::Abstract { .. } => HeapType::Extern,
+        wasmparser::HeapType::Abstract { ty, .. } => match ty {
+            A::Func => HeapType::Func,
+            A::NoFunc => HeapType::NoFunc,
+            A::Extern => HeapType::Extern,
+            A::NoExtern => HeapType::NoExtern,
+            A::Exn => HeapType::Exn,
+            A::NoExn => HeapType::NoExn,
+            A::Any => HeapType::Any,
+            A::Eq => HeapType::Eq,
+            A::I31 => HeapType::I31,
+            A::Struct => HeapType::Struct,
+            A::Array => HeapType::Array,
+            A::None => HeapType::None,
+            // Stack switching is never enabled, so validation refuses
+            // these first.
+            A::Cont | A::NoCont => HeapType::None,
+        },
         wasmparser::HeapType::Concrete(i) | wasmparser::HeapType::Exact(i) => {
             let index = i.as_module_index().unwrap_or(0) as usize;
-            HeapType::ConcreteFunc(TypeIndex(type_ids.get(index).copied().unwrap_or(0)))
+            types.get(index).copied().unwrap_or(HeapType::None)
         }
     }
 }
 
-fn table_type(t: &wasmparser::TableType, type_ids: &[u32]) -> TableType {
+fn table_type(t: &wasmparser::TableType, type_ids: &[HeapType]) -> TableType {
     TableType {
         element: ValType::Ref(ref_type(t.element_type, type_ids)),
         min: t.initial,
@@ -309,7 +384,7 @@ fn memory_type(m: &wasmparser::MemoryType) -> MemoryType {
     }
 }
 
-fn global_type(g: &wasmparser::GlobalType, type_ids: &[u32]) -> GlobalType {
+fn global_type(g: &wasmparser::GlobalType, type_ids: &[HeapType]) -> GlobalType {
     GlobalType {
         content: val_type(g.content_type, type_ids),
         mutability: if g.mutable {
@@ -320,7 +395,7 @@ fn global_type(g: &wasmparser::GlobalType, type_ids: &[u32]) -> GlobalType {
     }
 }
 
-fn const_expr(e: &wasmparser::ConstExpr<'_>, type_ids: &[u32]) -> Result<ConstExpr> {
+fn const_expr(e: &wasmparser::ConstExpr<'_>, type_ids: &[HeapType]) -> Result<ConstExpr> {
     use wasmparser::Operator as O;
     let mut reader = e.get_operators_reader();
     let mut ops = Vec::new();
@@ -347,6 +422,18 @@ fn const_expr(e: &wasmparser::ConstExpr<'_>, type_ids: &[u32]) -> Result<ConstEx
             O::I64Add => ConstOp::I64Add,
             O::I64Sub => ConstOp::I64Sub,
             O::I64Mul => ConstOp::I64Mul,
+            O::RefI31 => ConstOp::RefI31,
+            O::AnyConvertExtern | O::ExternConvertAny => ConstOp::Convert,
+            O::StructNew { struct_type_index } => ConstOp::StructNew(struct_type_index),
+            O::StructNewDefault { struct_type_index } => {
+                ConstOp::StructNewDefault(struct_type_index)
+            }
+            O::ArrayNew { array_type_index } => ConstOp::ArrayNew(array_type_index),
+            O::ArrayNewDefault { array_type_index } => ConstOp::ArrayNewDefault(array_type_index),
+            O::ArrayNewFixed {
+                array_type_index,
+                array_size,
+            } => ConstOp::ArrayNewFixed(array_type_index, array_size),
             _ => {
                 return Err(Error::unsupported(format!(
                     "constant expression {op:?} (at byte offset {:#x})",

@@ -1,7 +1,10 @@
 //! `ModuleInfo`: everything the compiler and the instantiator need to know
 //! about a decoded module, in plain owned data.
 
-use crate::types::{ExternType, FuncType, GlobalType, MemoryType, TableType, TagType, ValType};
+use crate::types::{
+    CompositeType, ExternType, FuncType, GlobalType, HeapType, MemoryType, TableType, TagType,
+    ValType,
+};
 use std::collections::HashMap;
 
 /// A constant expression (Wasm 2.0: exactly one instruction).
@@ -32,6 +35,18 @@ pub enum ConstOp {
     I64Add,
     I64Sub,
     I64Mul,
+    /// `ref.i31`.
+    RefI31,
+    /// `any.convert_extern` / `extern.convert_any` (one encoding: no-ops).
+    Convert,
+    /// `struct.new` of the type index.
+    StructNew(u32),
+    StructNewDefault(u32),
+    /// `array.new` of the type index.
+    ArrayNew(u32),
+    ArrayNewDefault(u32),
+    /// `array.new_fixed` of the type index, with the element count.
+    ArrayNewFixed(u32, u32),
 }
 
 /// What an import brings in.
@@ -97,10 +112,15 @@ pub struct DataSegment {
 /// The decoded, validated structure of a module.
 #[derive(Debug, Default)]
 pub struct ModuleInfo {
-    /// The type section.
-    pub types: Vec<FuncType>,
-    /// The engine-wide canonical id of each type (see `Engine::type_id`).
+    /// The type section (with engine-wide indices in references).
+    pub types: Vec<CompositeType>,
+    /// The engine-wide canonical id of each type (see `type_registry`).
     pub type_ids: Vec<u32>,
+    /// The concrete heap type each type index names.
+    pub type_heaps: Vec<HeapType>,
+    /// Whether each type is final (no type may declare it as supertype),
+    /// so a cast to it is one comparison.
+    pub type_final: Vec<bool>,
     pub imports: Vec<Import>,
     /// Type index of every function, imported ones first.
     pub funcs: Vec<u32>,
@@ -133,7 +153,13 @@ pub struct ModuleInfo {
 impl ModuleInfo {
     /// The signature of function `index` (imported or defined).
     pub fn func_type(&self, index: u32) -> &FuncType {
-        &self.types[self.funcs[index as usize] as usize]
+        self.sig(self.funcs[index as usize])
+    }
+    /// The function type at type index `t` (validation guarantees that
+    /// functions, tags and calls only name function types).
+    pub fn sig(&self, t: u32) -> &FuncType {
+        static EMPTY: std::sync::LazyLock<FuncType> = std::sync::LazyLock::new(|| FuncType::new([], []));
+        self.types[t as usize].as_func().unwrap_or(&EMPTY)
     }
     /// Number of functions defined (not imported) by the module.
     pub fn num_defined_funcs(&self) -> u32 {
@@ -152,18 +178,18 @@ impl ModuleInfo {
     /// The extern type of an import.
     pub fn import_type(&self, import: &Import) -> ExternType {
         match &import.kind {
-            ImportKind::Func(t) => ExternType::Func(self.types[*t as usize].clone()),
+            ImportKind::Func(t) => ExternType::Func(self.sig(*t).clone()),
             ImportKind::Table(t) => ExternType::Table(*t),
             ImportKind::Memory(m) => ExternType::Memory(*m),
             ImportKind::Global(g) => ExternType::Global(*g),
             ImportKind::Tag(t) => ExternType::Tag(TagType::new(
-                self.types[*t as usize].params().iter().copied(),
+                self.sig(*t).params().iter().copied(),
             )),
         }
     }
     /// The type of tag `index` (imported or defined).
     pub fn tag_type(&self, index: u32) -> TagType {
-        let t = &self.types[self.tags[index as usize] as usize];
+        let t = self.sig(self.tags[index as usize]);
         TagType::new(t.params().iter().copied())
     }
 }

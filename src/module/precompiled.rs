@@ -20,6 +20,9 @@
 //! u32 n | n × call site (u32 return offset, u32 frame offset, u32 first
 //!         handler, u32 end of handlers)
 //! u32 n | n × handler (u8 kind: 0 context, 1 tag, 2 default; u32, u32)
+//! u32 n | n × stack map (u32 return offset, u32 frame span, u32 first
+//!         slot, u32 end of slots)
+//! u32 n | n × u32 slot offset (from the stack pointer at the call)
 //! u64 FNV-1a checksum of everything before it
 //! ```
 //!
@@ -36,7 +39,7 @@ use crate::compile::CodeImage;
 use crate::compile::code::{RelocTarget, Relocation};
 use crate::compile::traps;
 use crate::engine::Engine;
-use crate::runtime::code::{CallSite, HandlerRec};
+use crate::runtime::code::{CallSite, HandlerRec, StackMapRec};
 use crate::error::{Error, ErrorKind, Result};
 use crate::runtime::vmctx::*;
 use cranelift_codegen::binemit::Reloc;
@@ -44,7 +47,7 @@ use cranelift_codegen::ir::LibCall;
 use std::str::FromStr;
 
 const MAGIC: &[u8] = b"\0wasi-rt-precompiled";
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
 
 /// The runtime layout compiled code depends on: vmctx and structure
 /// offsets, the libcall table, the trap-code numbering.
@@ -55,7 +58,7 @@ fn abi() -> String {
         .collect();
     format!(
         "vmctx {VMCTX_LIMITS} {VMCTX_LIBCALLS} {VMCTX_INSTANCE} {VMCTX_STORE} {:?}; \
-         limits {LIMITS_EPOCH_DEADLINE} {LIMITS_EPOCH}; funcref {FUNCREF_CODE} {FUNCREF_VMCTX} \
+         limits {LIMITS_EPOCH_DEADLINE} {LIMITS_EPOCH} {LIMITS_GC_BASE}; funcref {FUNCREF_CODE} {FUNCREF_VMCTX} \
          {FUNCREF_TYPE_ID}; memory {MEMORY_BASE} {MEMORY_LENGTH}; table {TABLE_BASE} \
          {TABLE_LENGTH}; global {}; slot {}; libcalls {}; traps {:?}",
         VMOffsets::new(1, 1, 1, 1, 1, 1),
@@ -266,6 +269,17 @@ pub fn write(
         w.u8(kind);
         w.u32(a);
         w.u32(b);
+    }
+    w.count(code.stack_maps.len());
+    for m in &code.stack_maps {
+        w.u32(m.ret);
+        w.u32(m.span);
+        w.u32(m.start);
+        w.u32(m.end);
+    }
+    w.count(code.stack_slots.len());
+    for s in &code.stack_slots {
+        w.u32(*s);
     }
     let sum = checksum(&w.0);
     w.u64(sum);
@@ -481,6 +495,36 @@ pub fn read<'a>(
     }
     if !code.call_sites.is_sorted_by_key(|c| c.ret) {
         return Err(bad("call sites out of order"));
+    }
+    let n = r.count(16)?;
+    for _ in 0..n {
+        let m = StackMapRec {
+            ret: r.u32()?,
+            span: r.u32()?,
+            start: r.u32()?,
+            end: r.u32()?,
+        };
+        if m.ret == 0 || !code.within_a_function(m.ret - 1, 1) || m.start > m.end {
+            return Err(bad("stack map outside the code"));
+        }
+        code.stack_maps.push(m);
+    }
+    let n = r.count(4)?;
+    for _ in 0..n {
+        code.stack_slots.push(r.u32()?);
+    }
+    // Every slot list in range, every slot inside its frame.
+    for m in &code.stack_maps {
+        let slots = code
+            .stack_slots
+            .get(m.start as usize..m.end as usize)
+            .ok_or_else(|| bad("stack map slots out of range"))?;
+        if slots.iter().any(|s| u64::from(*s) + 8 > u64::from(m.span)) {
+            return Err(bad("stack map slot outside its frame"));
+        }
+    }
+    if !code.stack_maps.is_sorted_by_key(|m| m.ret) {
+        return Err(bad("stack maps out of order"));
     }
     if r.pos != rest.len() {
         return Err(bad("trailing bytes"));

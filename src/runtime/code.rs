@@ -41,6 +41,18 @@ pub struct CallSite {
     pub end: u32,
 }
 
+/// The stack map of one call: while the caller is stopped there, its
+/// stack pointer is its frame pointer minus `span`, and the 8-byte slots
+/// at `slots[start..end]` (offsets from that stack pointer) hold the GC
+/// references live across the call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StackMapRec {
+    pub ret: u32,
+    pub span: u32,
+    pub start: u32,
+    pub end: u32,
+}
+
 /// What the trap handler and backtraces need to know about loaded code.
 #[derive(Debug, Default)]
 pub struct CodeInfo {
@@ -54,6 +66,10 @@ pub struct CodeInfo {
     pub call_sites: Vec<CallSite>,
     /// Their handlers.
     pub handlers: Vec<HandlerRec>,
+    /// Calls with live GC references, sorted by return offset.
+    pub stack_maps: Vec<StackMapRec>,
+    /// Their slots.
+    pub stack_slots: Vec<u32>,
     /// Module byte offset of each defined function's body, by function index.
     pub body_offsets: std::collections::HashMap<u32, u32>,
     pub module_name: Option<String>,
@@ -196,6 +212,30 @@ pub fn with_call_site<R>(
                 Some((start, c.frame_offset, handlers))
             });
         Some(f(site))
+    })
+}
+
+/// Calls `f(span, slots)` with the stack map of the call returning to
+/// `ret` (no slots when nothing is live across it); `None` when `ret` is
+/// not in a Wasm function.
+pub fn with_stack_map<R>(ret: usize, f: impl FnOnce(u32, &[u32]) -> R) -> Option<R> {
+    with_code(ret, |start, info| {
+        let off = (ret - start) as u32;
+        find_func(info, off)?;
+        let rec = info
+            .stack_maps
+            .binary_search_by_key(&off, |m| m.ret)
+            .ok()
+            .map(|i| info.stack_maps[i]);
+        Some(match rec {
+            Some(m) => f(
+                m.span,
+                info.stack_slots
+                    .get(m.start as usize..m.end as usize)
+                    .unwrap_or(&[]),
+            ),
+            None => f(0, &[]),
+        })
     })
 }
 

@@ -23,6 +23,8 @@ pub struct TagData {
     /// The values an exception with this tag carries (as a function type
     /// with no results).
     pub ty: FuncType,
+    /// The canonical index of that type (tags match when it is equal).
+    pub type_id: u32,
     /// The instance that defined it (`None`: made by the host).
     pub owner: Option<u32>,
 }
@@ -40,6 +42,7 @@ impl Tag {
     pub fn new(store: &mut Store, ty: &TagType) -> Tag {
         let data = Box::new(TagData {
             ty: ty.func_type().clone(),
+            type_id: store.inner.engine.type_id(ty.func_type()),
             owner: None,
         });
         let index = store.inner.tags.insert_with(|_| data);
@@ -84,6 +87,13 @@ pub struct ExnData {
     pub exposed: bool,
     /// Owns what `values` points to.
     payload: Vec<u128>,
+}
+
+impl ExnData {
+    /// The carried values, raw.
+    pub fn raw_values(&self) -> &[u128] {
+        &self.payload
+    }
 }
 
 /// Offsets of `ExnData` fields.
@@ -210,7 +220,9 @@ impl StoreInner {
     /// one. Pinned ones (the host saw them) and those in globals or tables
     /// stay.
     pub(crate) fn collect_exceptions(&mut self) {
-        if self.exns_since_collect == 0 {
+        // A GC object may hold an exception: with such types in the heap,
+        // exceptions live as long as the store.
+        if self.exns_since_collect == 0 || self.gc.as_ref().is_some_and(|h| h.holds_exceptions) {
             return;
         }
         self.exns_since_collect = 0;

@@ -222,7 +222,11 @@ impl Func {
         let limits: *mut _ = &mut inner.limits;
         // SAFETY: the trampoline matches the function's type and the
         // caller vouches for the slots; the store outlives the call.
+        let exits = inner.gc_exits.len();
         let r = unsafe { trap::call(limits, max_stack, trampoline, vmctx, code, slots) };
+        // A trap unwinds past the exits of the host calls it left: they
+        // are gone.
+        store.inner.gc_exits.truncate(exits);
         store.inner.current = prev;
         r
     }
@@ -256,8 +260,13 @@ unsafe extern "C" fn host_dispatch(
     // All values with destructors live inside `dispatch`; when it returns
     // an error nothing on this frame needs dropping, so unwinding from
     // here to the entry skips only Wasm frames and this plain frame.
+    // The collector walks the calling Wasm frames from this exit.
+    // SAFETY: the context lives in its store, which is running this call.
+    unsafe { (*(*ctx).store).gc_exits.push(trampoline_fp) };
     // SAFETY: forwarded contract.
     let result = unsafe { dispatch(ctx, caller_vmctx, slots) };
+    // SAFETY: as above.
+    unsafe { (*(*ctx).store).gc_exits.pop() };
     if let Err(mut t) = result {
         if let Some(exn) = t.exception() {
             // A Wasm exception (thrown by the host function, or one that
@@ -296,6 +305,24 @@ unsafe fn dispatch(
     let n = ty.params().len().max(ty.results().len());
     // SAFETY: the trampoline sized the slot array for `n` values.
     let slots = unsafe { std::slice::from_raw_parts_mut(slots, n) };
+    // Roots the host function's reference parameters get last until it
+    // returns.
+    store.inner.gc_roots.borrow_mut().open_scope();
+    let result = dispatch_scoped(ctx, store, caller_vmctx, slots, &callback, &ty);
+    // SAFETY: `current` still names the store running this call.
+    let store = unsafe { &mut *(*ctx.store).current };
+    store.inner.gc_roots.borrow_mut().close_scope();
+    result
+}
+
+fn dispatch_scoped(
+    ctx: &HostFuncCtx,
+    store: &mut Store,
+    caller_vmctx: *mut u8,
+    slots: &mut [u128],
+    callback: &Arc<HostFn>,
+    ty: &FuncType,
+) -> Result<(), Trap> {
     let params: Vec<Val> = ty
         .params()
         .iter()

@@ -10,7 +10,7 @@ use super::trap::{Trap, TrapCode};
 use super::val::Val;
 use super::vmctx::*;
 use crate::error::{Error, Result};
-use crate::module::Module;
+use crate::module::{Module, ModuleInfo};
 use crate::module::info::{ConstExpr, ConstOp, DataMode, ElemMode, ExportIndex, ImportKind};
 use crate::types::*;
 
@@ -172,8 +172,18 @@ fn limits_match(min: u64, max: Option<u64>, want_min: u64, want_max: Option<u64>
         }
 }
 
-fn eval_const(e: &ConstExpr, store: &StoreInner, globals: &[u32], funcs: &[u32]) -> u128 {
-    match *e {
+/// What a constant expression may refer to: the instance's globals and
+/// functions so far, and the module's types.
+struct ConstEnv<'a> {
+    globals: &'a [u32],
+    funcs: &'a [u32],
+    info: &'a ModuleInfo,
+}
+
+/// Evaluates a constant expression. Allocating ones (`struct.new`, ...)
+/// may fail when the GC heap is full.
+fn eval_const(e: &ConstExpr, store: &mut StoreInner, env: &ConstEnv<'_>) -> Result<u128> {
+    Ok(match *e {
         ConstExpr::I32(v) => v as u32 as u128,
         ConstExpr::I64(v) => v as u64 as u128,
         ConstExpr::F32(v) => v as u128,
@@ -181,16 +191,44 @@ fn eval_const(e: &ConstExpr, store: &StoreInner, globals: &[u32], funcs: &[u32])
         ConstExpr::V128(v) => v,
         ConstExpr::RefNull(_) => 0,
         ConstExpr::RefFunc(i) => {
-            &*store.funcs[funcs[i as usize] as usize].funcref as *const VMFuncRef as usize as u128
+            &*store.funcs[env.funcs[i as usize] as usize].funcref as *const VMFuncRef as usize
+                as u128
         }
-        ConstExpr::GlobalGet(i) => store.globals[globals[i as usize] as usize].get_raw(),
+        ConstExpr::GlobalGet(i) => store.globals[env.globals[i as usize] as usize].get_raw(),
         ConstExpr::Extended(ref ops) => {
             // Validated: every operator finds its operands, and one value
             // is left.
             let mut stack: Vec<u128> = Vec::with_capacity(ops.len());
             for op in ops.iter() {
                 let v = match op {
-                    ConstOp::Push(c) => eval_const(c, store, globals, funcs),
+                    ConstOp::Push(c) => eval_const(c, store, env)?,
+                    ConstOp::RefI31 => {
+                        let v = stack.pop().unwrap_or(0) as u32;
+                        u128::from((v << 1) | 1)
+                    }
+                    ConstOp::Convert => continue,
+                    ConstOp::StructNew(t) | ConstOp::StructNewDefault(t) => {
+                        let ty = &env.info.types[*t as usize];
+                        let n = match (op, ty) {
+                            (ConstOp::StructNew(_), CompositeType::Struct(s)) => s.fields().len(),
+                            _ => 0,
+                        };
+                        let fields = stack.split_off(stack.len().saturating_sub(n));
+                        u128::from(const_struct(store, env, *t, &fields)?)
+                    }
+                    ConstOp::ArrayNew(t) => {
+                        let len = stack.pop().unwrap_or(0) as u32;
+                        let init = stack.pop().unwrap_or(0);
+                        u128::from(const_array(store, env, *t, len, |_| init)?)
+                    }
+                    ConstOp::ArrayNewDefault(t) => {
+                        let len = stack.pop().unwrap_or(0) as u32;
+                        u128::from(const_array(store, env, *t, len, |_| 0)?)
+                    }
+                    ConstOp::ArrayNewFixed(t, n) => {
+                        let vals = stack.split_off(stack.len().saturating_sub(*n as usize));
+                        u128::from(const_array(store, env, *t, *n, |i| vals[i as usize])?)
+                    }
                     arith => {
                         let b = stack.pop().unwrap_or(0);
                         let a = stack.pop().unwrap_or(0);
@@ -201,8 +239,7 @@ fn eval_const(e: &ConstExpr, store: &StoreInner, globals: &[u32], funcs: &[u32])
                             ConstOp::I32Mul => a32.wrapping_mul(b32) as u128,
                             ConstOp::I64Add => a64.wrapping_add(b64) as u128,
                             ConstOp::I64Sub => a64.wrapping_sub(b64) as u128,
-                            ConstOp::I64Mul => a64.wrapping_mul(b64) as u128,
-                            ConstOp::Push(_) => unreachable!("handled above"),
+                            _ => a64.wrapping_mul(b64) as u128,
                         }
                     }
                 };
@@ -210,7 +247,60 @@ fn eval_const(e: &ConstExpr, store: &StoreInner, globals: &[u32], funcs: &[u32])
             }
             stack.pop().unwrap_or(0)
         }
+    })
+}
+
+/// Allocates an object for a constant expression. Collection is off while
+/// an instance is being made (its values in progress are on no root).
+fn const_alloc(store: &mut StoreInner, env: &ConstEnv<'_>, t: u32, size: Option<u32>, len: Option<u32>) -> Result<u32> {
+    let id = env.info.type_ids[t as usize];
+    let size = size.ok_or_else(|| Error::from(Trap::from_code(TrapCode::AllocationTooLarge, Vec::new())))?;
+    // SAFETY: collection is inhibited, so no stack is walked.
+    match unsafe { store.gc_alloc(id, size, len, false) }? {
+        Some(r) => Ok(r),
+        None => Err(Error::from(Trap::from_code(TrapCode::OutOfGcMemory, Vec::new()))),
     }
+}
+
+fn const_struct(store: &mut StoreInner, env: &ConstEnv<'_>, t: u32, fields: &[u128]) -> Result<u32> {
+    let CompositeType::Struct(s) = &env.info.types[t as usize] else {
+        return Err(Error::compile("struct.new of a type that is not a struct"));
+    };
+    let layout = crate::runtime::gc::layout::struct_layout(s);
+    let r = const_alloc(store, env, t, Some(layout.size), None)?;
+    for ((f, off), v) in s.fields().iter().zip(&layout.offsets).zip(fields) {
+        write_raw(store, r, *off, crate::runtime::gc::layout::storage_size(f.storage), *v);
+    }
+    Ok(r)
+}
+
+fn const_array(
+    store: &mut StoreInner,
+    env: &ConstEnv<'_>,
+    t: u32,
+    len: u32,
+    item: impl Fn(u32) -> u128,
+) -> Result<u32> {
+    use crate::runtime::gc::layout;
+    let CompositeType::Array(a) = &env.info.types[t as usize] else {
+        return Err(Error::compile("array.new of a type that is not an array"));
+    };
+    let es = layout::storage_size(a.element.storage);
+    let r = const_alloc(store, env, t, layout::array_size(es, len), Some(len))?;
+    for i in 0..len {
+        write_raw(store, r, layout::ARRAY_DATA + i * es, es, item(i));
+    }
+    Ok(r)
+}
+
+/// Writes the low `size` bytes of `v` at byte `off` of object `r`.
+fn write_raw(store: &StoreInner, r: u32, off: u32, size: u32, v: u128) {
+    let Some(p) = store.gc.as_ref().and_then(|h| h.field_ptr(r, off, size)) else {
+        return;
+    };
+    let bytes = v.to_le_bytes();
+    // SAFETY: `p` points at `size` bytes of a live object.
+    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), p, size as usize) };
 }
 
 impl Instance {
@@ -242,9 +332,18 @@ impl Instance {
             }
             match (&imp.kind, ext) {
                 (ImportKind::Func(t), Extern::Func(f)) => {
-                    let want = &info.types[*t as usize];
-                    let have = &store.inner.funcs[f.index as usize].ty;
-                    if want != have {
+                    // The function's type must be the wanted one or one of
+                    // its declared subtypes.
+                    let want = info.sig(*t);
+                    let have_data = &store.inner.funcs[f.index as usize];
+                    let have = &have_data.ty;
+                    let want_id = info.type_ids[*t as usize];
+                    if !store
+                        .inner
+                        .engine
+                        .types()
+                        .is_subtype(have_data.funcref.type_id, want_id)
+                    {
                         return Err(Error::link(format!(
                             "incompatible import type for {}: expected {want}, found {have}",
                             what()
@@ -282,9 +381,9 @@ impl Instance {
                 }
                 (ImportKind::Tag(t), Extern::Tag(tag)) => {
                     // Tags match when their types are the same.
-                    let want = &info.types[*t as usize];
-                    let have = &store.inner.tags[tag.index as usize].ty;
-                    if want.params() != have.params() {
+                    let want = info.type_ids[*t as usize];
+                    let have = store.inner.tags[tag.index as usize].type_id;
+                    if want != have {
                         return Err(Error::link(format!(
                             "incompatible import type for {}",
                             what()
@@ -299,7 +398,9 @@ impl Instance {
                     let fits = have.mutability == want.mutability
                         && match want.mutability {
                             Mutability::Var => have.content == want.content,
-                            Mutability::Const => have.content.matches(want.content),
+                            Mutability::Const => {
+                                store.inner.engine.val_matches(have.content, want.content)
+                            }
                         };
                     if !fits {
                         return Err(Error::link(format!(
@@ -365,7 +466,7 @@ impl Instance {
         for (i, addr) in module.compiled().funcs.iter().enumerate() {
             let func_index = info.num_imported_funcs + i as u32;
             let ty_index = info.funcs[func_index as usize];
-            let ty = info.types[ty_index as usize].clone();
+            let ty = info.sig(ty_index).clone();
             let store_index = store.inner.funcs.insert_with(|store_index| FuncData {
                 funcref: Box::new(VMFuncRef {
                     code: *addr as *const u8,
@@ -385,7 +486,12 @@ impl Instance {
             .iter()
             .zip(&info.global_inits)
         {
-            let raw = eval_const(init, &store.inner, &globals, &funcs);
+            let env = ConstEnv {
+                globals: &globals,
+                funcs: &funcs,
+                info,
+            };
+            let raw = eval_const(init, &mut store.inner, &env)?;
             let mut g = GlobalData {
                 vm: VMGlobal::default(),
                 ty: *ty,
@@ -397,7 +503,8 @@ impl Instance {
         }
         for t in &info.tags[info.num_imported_tags as usize..] {
             let data = Box::new(super::exception::TagData {
-                ty: info.types[*t as usize].clone(),
+                ty: info.sig(*t).clone(),
+                type_id: info.type_ids[*t as usize],
                 owner: Some(index),
             });
             tags.push(store.inner.tags.insert_with(|_| data));
@@ -406,21 +513,29 @@ impl Instance {
         // name this instance's functions and globals, so it comes now).
         for (i, init) in info.table_inits.iter().enumerate() {
             if let Some(init) = init {
-                let raw = eval_const(init, &store.inner, &globals, &funcs) as u64;
+                let env = ConstEnv {
+                    globals: &globals,
+                    funcs: &funcs,
+                    info,
+                };
+                let raw = eval_const(init, &mut store.inner, &env)? as u64;
                 let t = tables[info.num_imported_tables as usize + i];
                 store.inner.tables[t as usize].elements_mut().fill(raw);
             }
         }
-        let elems = info
-            .elems
-            .iter()
-            .map(|e| {
-                e.items
-                    .iter()
-                    .map(|c| eval_const(c, &store.inner, &globals, &funcs) as u64)
-                    .collect()
-            })
-            .collect();
+        let env = ConstEnv {
+            globals: &globals,
+            funcs: &funcs,
+            info,
+        };
+        let mut elems = Vec::with_capacity(info.elems.len());
+        for e in &info.elems {
+            let mut items = Vec::with_capacity(e.items.len());
+            for c in &e.items {
+                items.push(eval_const(c, &mut store.inner, &env)? as u64);
+            }
+            elems.push(items);
+        }
         let mut data = Box::new(InstanceData {
             module: module.clone(),
             index,
@@ -496,13 +611,18 @@ impl Instance {
         let inst = &store.inner.instances[self.index as usize];
         let module = inst.module.clone();
         let info = module.info();
+        let (globals, funcs) = (inst.globals.clone(), inst.funcs.clone());
+        let env = ConstEnv {
+            globals: &globals,
+            funcs: &funcs,
+            info,
+        };
         for (i, seg) in info.elems.iter().enumerate() {
             match &seg.mode {
                 ElemMode::Active { table, offset } => {
-                    let inst = &store.inner.instances[self.index as usize];
-                    let off = usize::try_from(eval_const(offset, &store.inner, &inst.globals, &inst.funcs) as u64)
-                    .unwrap_or(usize::MAX);
-                    let t = inst.tables[*table as usize];
+                    let off = usize::try_from(eval_const(offset, &mut store.inner, &env)? as u64)
+                        .unwrap_or(usize::MAX);
+                    let t = store.inner.instances[self.index as usize].tables[*table as usize];
                     let items =
                         std::mem::take(&mut store.inner.instances[self.index as usize].elems[i]);
                     // Our functions going into a table we do not own.
@@ -525,10 +645,9 @@ impl Instance {
         }
         for (i, seg) in info.datas.iter().enumerate() {
             if let DataMode::Active { memory, offset } = &seg.mode {
-                let inst = &store.inner.instances[self.index as usize];
-                let off = usize::try_from(eval_const(offset, &store.inner, &inst.globals, &inst.funcs) as u64)
+                let off = usize::try_from(eval_const(offset, &mut store.inner, &env)? as u64)
                     .unwrap_or(usize::MAX);
-                let m = inst.memories[*memory as usize];
+                let m = store.inner.instances[self.index as usize].memories[*memory as usize];
                 store.inner.instances[self.index as usize].data_dropped[i] = true;
                 let mem = &mut store.inner.memories[m as usize];
                 let dst = mem

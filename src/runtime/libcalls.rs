@@ -29,10 +29,16 @@ pub static TABLE: LibcallTable = LibcallTable([
     memory_atomic_notify as *const (),
     memory_atomic_wait32 as *const (),
     memory_atomic_wait64 as *const (),
+    wasi_rt_gc_alloc as *const (),
+    is_subtype as *const (),
+    array_copy as *const (),
+    array_init_data as *const (),
+    array_init_elem as *const (),
+    segment_check as *const (),
 ]);
 
 /// The table's storage: plain function addresses.
-pub struct LibcallTable(pub [*const (); 17]);
+pub struct LibcallTable(pub [*const (); 23]);
 
 // SAFETY: the table is immutable and holds only code addresses.
 unsafe impl Sync for LibcallTable {}
@@ -417,4 +423,183 @@ unsafe extern "C" fn memory_atomic_wait64(
 ) -> u32 {
     // SAFETY: forwarded.
     unsafe { memory_atomic_wait(vmctx, mem, index, offset, expected, true, timeout) }
+}
+
+unsafe extern "C" {
+    /// The allocator's entry (`sys/unwind.c`): sets up a frame whose frame
+    /// pointer is the exit the collector walks the Wasm stack from, then
+    /// calls `wasi_rt_gc_alloc_slow` with it.
+    fn wasi_rt_gc_alloc(vmctx: *mut u8, ty: u32, size: u32, len: u32, array: u32) -> u64;
+}
+
+/// Allocates a zeroed struct (`size` bytes) or array (`len` elements of
+/// `size` bytes) of canonical type `ty`; traps when it cannot.
+///
+/// # Safety
+/// Called only through `wasi_rt_gc_alloc` by compiled code, with its vmctx
+/// and the entry's frame pointer `fp`.
+#[unsafe(no_mangle)]
+unsafe extern "C" fn wasi_rt_gc_alloc_slow(
+    vmctx: *mut u8,
+    ty: u32,
+    size: u32,
+    len: u32,
+    array: u32,
+    fp: usize,
+) -> u64 {
+    use super::gc::layout;
+    let bytes = if array != 0 {
+        layout::array_size(size, len)
+    } else {
+        Some(size)
+    };
+    let r = match bytes {
+        None => Err(TrapCode::AllocationTooLarge),
+        Some(bytes) => {
+            // SAFETY: compiled code passes its own vmctx.
+            let store = unsafe { store(vmctx) };
+            store.gc_exits.push(fp);
+            // SAFETY: every Wasm frame of the store is stopped at a call
+            // whose exit is on the list (this one included).
+            let r = unsafe { store.gc_alloc(ty, bytes, (array != 0).then_some(len), true) };
+            store.gc_exits.pop();
+            match r {
+                Ok(Some(obj)) => Ok(u64::from(obj)),
+                Ok(None) if bytes as u64 > store.gc_limit => Err(TrapCode::AllocationTooLarge),
+                _ => Err(TrapCode::OutOfGcMemory),
+            }
+        }
+    };
+    finish(r)
+}
+
+unsafe extern "C" fn is_subtype(vmctx: *mut u8, a: u32, b: u32) -> u32 {
+    // SAFETY: compiled code passes its own vmctx.
+    let store = unsafe { store(vmctx) };
+    store.engine.types().is_subtype(a, b).into()
+}
+
+/// The elements `index..index + len` of array `r` (`elem` bytes each) as
+/// a byte range of the heap, or an out-of-bounds trap.
+fn array_bytes(
+    heap: &super::gc::GcHeap,
+    r: u64,
+    index: u32,
+    len: u32,
+    elem: u32,
+) -> Result<*mut u8, TrapCode> {
+    let r = r as u32;
+    let n = heap.array_len(r).ok_or(TrapCode::NullReference)?;
+    if u64::from(index) + u64::from(len) > u64::from(n) {
+        return Err(TrapCode::ArrayOutOfBounds);
+    }
+    let off = super::gc::layout::ARRAY_DATA as u64 + u64::from(index) * u64::from(elem);
+    heap.field_ptr(r, off as u32, len * elem)
+        .ok_or(TrapCode::ArrayOutOfBounds)
+}
+
+unsafe extern "C" fn array_copy(
+    vmctx: *mut u8,
+    dst: u64,
+    di: u32,
+    src: u64,
+    si: u32,
+    len: u32,
+    elem: u32,
+) {
+    // SAFETY: compiled code passes its own vmctx.
+    let store = unsafe { store(vmctx) };
+    let r = match store.gc.as_deref() {
+        None => Err(TrapCode::NullReference),
+        Some(heap) => array_bytes(heap, dst, di, len, elem).and_then(|d| {
+            let s = array_bytes(heap, src, si, len, elem)?;
+            // SAFETY: both ranges lie inside live arrays of the heap;
+            // `copy` allows them to overlap.
+            unsafe { std::ptr::copy(s, d, (len * elem) as usize) };
+            Ok(())
+        }),
+    };
+    finish(r)
+}
+
+unsafe extern "C" fn array_init_data(
+    vmctx: *mut u8,
+    arr: u64,
+    data: u32,
+    di: u32,
+    src: u32,
+    len: u32,
+    elem: u32,
+) {
+    // SAFETY: compiled code passes its own vmctx.
+    let (inst, store) = unsafe { (instance(vmctx), store(vmctx)) };
+    let bytes: &[u8] = if inst.data_dropped[data as usize] {
+        &[]
+    } else {
+        &inst.module.info().datas[data as usize].bytes
+    };
+    let r = match store.gc.as_deref() {
+        None => Err(TrapCode::NullReference),
+        Some(heap) => array_bytes(heap, arr, di, len, elem).and_then(|d| {
+            let n = u64::from(len) * u64::from(elem);
+            let sr = range(src.into(), n, bytes.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
+            // SAFETY: `d` has room for `n` bytes inside a live array.
+            unsafe { std::ptr::copy_nonoverlapping(bytes[sr].as_ptr(), d, n as usize) };
+            Ok(())
+        }),
+    };
+    finish(r)
+}
+
+unsafe extern "C" fn array_init_elem(
+    vmctx: *mut u8,
+    arr: u64,
+    seg: u32,
+    di: u32,
+    src: u32,
+    len: u32,
+    elem: u32,
+) {
+    // SAFETY: compiled code passes its own vmctx.
+    let (inst, store) = unsafe { (instance(vmctx), store(vmctx)) };
+    let items = &inst.elems[seg as usize];
+    let r = match store.gc.as_deref() {
+        None => Err(TrapCode::NullReference),
+        Some(heap) => array_bytes(heap, arr, di, len, elem).and_then(|d| {
+            let sr = range(src.into(), len.into(), items.len()).ok_or(TrapCode::TableOutOfBounds)?;
+            for (i, raw) in items[sr].iter().enumerate() {
+                // SAFETY: element `i` of the range checked above.
+                unsafe {
+                    let p = d.add(i * elem as usize);
+                    if elem == 4 {
+                        (p as *mut u32).write_unaligned(*raw as u32);
+                    } else {
+                        (p as *mut u64).write_unaligned(*raw);
+                    }
+                }
+            }
+            Ok(())
+        }),
+    };
+    finish(r)
+}
+
+unsafe extern "C" fn segment_check(vmctx: *mut u8, kind: u32, seg: u32, src: u32, len: u32, elem: u32) {
+    // SAFETY: compiled code passes its own vmctx.
+    let inst = unsafe { instance(vmctx) };
+    let r = if kind == 0 {
+        let n = if inst.data_dropped[seg as usize] {
+            0
+        } else {
+            inst.module.info().datas[seg as usize].bytes.len()
+        };
+        range(src.into(), u64::from(len) * u64::from(elem), n)
+            .map(|_| ())
+            .ok_or(TrapCode::MemoryOutOfBounds)
+    } else {
+        range(src.into(), len.into(), inst.elems[seg as usize].len())
+            .map(|_| ())
+            .ok_or(TrapCode::TableOutOfBounds)
+    };
+    finish(r)
 }

@@ -30,10 +30,16 @@ pub enum Libcall {
     MemoryAtomicNotify,
     MemoryAtomicWait32,
     MemoryAtomicWait64,
+    GcAlloc,
+    IsSubtype,
+    ArrayCopy,
+    ArrayInitData,
+    ArrayInitElem,
+    SegmentCheck,
 }
 
 /// Every libcall, in table order.
-pub const ALL: [Libcall; 17] = [
+pub const ALL: [Libcall; 23] = [
     Libcall::MemoryGrow,
     Libcall::MemoryFill,
     Libcall::MemoryCopy,
@@ -51,6 +57,12 @@ pub const ALL: [Libcall; 17] = [
     Libcall::MemoryAtomicNotify,
     Libcall::MemoryAtomicWait32,
     Libcall::MemoryAtomicWait64,
+    Libcall::GcAlloc,
+    Libcall::IsSubtype,
+    Libcall::ArrayCopy,
+    Libcall::ArrayInitData,
+    Libcall::ArrayInitElem,
+    Libcall::SegmentCheck,
 ];
 
 impl Libcall {
@@ -91,6 +103,20 @@ impl Libcall {
             // (memory, index, offset, expected, timeout ns) -> 0 ok, 1 not equal, 2 timed out
             Libcall::MemoryAtomicWait32 => (&[I32, I64, I64, I32, I64], &[I32]),
             Libcall::MemoryAtomicWait64 => (&[I32, I64, I64, I64, I64], &[I32]),
+            // (canonical type, struct size or element size, array length,
+            // is array) -> object; a safepoint: the collector may run
+            Libcall::GcAlloc => (&[I32, I32, I32, I32], &[I64]),
+            // (canonical type, canonical type) -> whether a is a subtype of b
+            Libcall::IsSubtype => (&[I32, I32], &[I32]),
+            // (dst array, dst index, src array, src index, len, element size)
+            Libcall::ArrayCopy => (&[I64, I32, I64, I32, I32, I32], &[]),
+            // (array, data, dst index, src byte offset, len, element size)
+            Libcall::ArrayInitData => (&[I64, I32, I32, I32, I32, I32], &[]),
+            // (array, elem, dst index, src index, len, element size)
+            Libcall::ArrayInitElem => (&[I64, I32, I32, I32, I32, I32], &[]),
+            // (0 data / 1 elem, segment, src, len, element size): traps
+            // unless the segment holds `len` elements from `src`
+            Libcall::SegmentCheck => (&[I32, I32, I32, I32, I32], &[]),
         }
     }
 }

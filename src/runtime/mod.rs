@@ -4,6 +4,7 @@
 pub mod code;
 pub mod exception;
 pub mod func;
+pub mod gc;
 pub mod global;
 pub mod instance;
 pub mod libcalls;

@@ -117,6 +117,16 @@ pub struct StoreInner {
     /// Cap on the bytes all linear memories and tables of the store may
     /// hold together.
     pub memory_limit: Option<u64>,
+    /// The GC heap, once something needed it.
+    pub gc: Option<Box<super::gc::GcHeap>>,
+    /// The size limit a GC heap gets when it is made.
+    pub gc_limit: u64,
+    /// Frame pointers of the places where running Wasm code left for the
+    /// host (host function calls, the allocator), innermost last: the
+    /// collector walks the Wasm frames above each.
+    pub gc_exits: Vec<usize>,
+    /// The host's roots (see `gc::roots::RootTable`).
+    pub gc_roots: std::cell::RefCell<super::gc::roots::RootTable>,
 }
 
 impl StoreInner {
@@ -158,6 +168,7 @@ impl Store {
                     epoch_deadline: u64::MAX,
                     epoch: &engine.0.epoch,
                     throw_stub: engine.throw_stub(),
+                    gc_base: std::ptr::null_mut(),
                 },
                 funcs: Slots::default(),
                 memories: Slots::default(),
@@ -170,6 +181,10 @@ impl Store {
                 externs: Vec::new(),
                 current: std::ptr::null_mut(),
                 memory_limit: None,
+                gc: None,
+                gc_limit: engine.config().gc_heap_limit,
+                gc_exits: Vec::new(),
+                gc_roots: Default::default(),
             }),
         }
     }
@@ -177,6 +192,48 @@ impl Store {
     /// The engine this store belongs to.
     pub fn engine(&self) -> &Engine {
         &self.inner.engine
+    }
+
+    /// Sets the size limit of this store's GC heap, in bytes (see
+    /// `Config::gc_heap_limit`). Fails once the heap exists (it is made
+    /// when the first struct or array is).
+    pub fn set_gc_heap_limit(&mut self, max_bytes: u64) -> crate::Result<()> {
+        if self.inner.gc.is_some() {
+            return Err(crate::Error::limit(
+                "the GC heap exists already: set its limit before the first allocation",
+            ));
+        }
+        self.inner.gc_limit = max_bytes;
+        Ok(())
+    }
+
+    /// Collects garbage now: frees every struct and array that no global,
+    /// table, host handle or running Wasm frame can reach.
+    pub fn gc(&mut self) {
+        // SAFETY: the host holds the store mutably, so any Wasm frames of
+        // it are stopped in host calls whose exits are on the list.
+        unsafe { self.inner.collect_garbage() }
+    }
+
+    /// The GC heap's counters (collections, objects allocated and alive).
+    pub fn gc_stats(&self) -> crate::GcStats {
+        self.inner.gc_stats()
+    }
+
+    /// How many `AnyRef` handles (and `ExternRef`s wrapping one) the host
+    /// holds rooted.
+    pub fn gc_roots(&self) -> usize {
+        self.inner.gc_roots.borrow().len()
+    }
+
+    /// Runs `f`; every `AnyRef` made during it (results of calls, new
+    /// objects) is unrooted when it returns, unless the host unrooted it
+    /// already. Scopes nest.
+    pub fn gc_scope<R>(&mut self, f: impl FnOnce(&mut Store) -> R) -> R {
+        self.inner.gc_roots.borrow_mut().open_scope();
+        let r = f(self);
+        self.inner.gc_roots.borrow_mut().close_scope();
+        r
     }
 
     /// Caps what all linear memories and tables of this store hold
@@ -340,7 +397,9 @@ impl Store {
         }
         let inner = &mut *self.inner;
         let inst = &mut inner.instances[index as usize];
-        if inst.pinned || inst.freed {
+        // Objects in a GC heap may hold this instance's functions: once a
+        // store has a heap, its instances live as long as it does.
+        if inst.pinned || inst.freed || inner.gc.is_some() {
             return false;
         }
         inst.freed = true;
@@ -386,11 +445,20 @@ impl Store {
     }
 }
 
-/// An opaque host value that Wasm code can hold as an `externref`.
+/// A reference to host data passed to Wasm as an `externref`, or a value
+/// of the `any` hierarchy that Wasm converted with `extern.convert_any`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ExternRef {
     pub(crate) store_id: u64,
-    pub(crate) index: u32,
+    repr: ExternRepr,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum ExternRepr {
+    /// Host data: its index in the store's extern list.
+    Host(u32),
+    /// An internal value, converted.
+    Any(super::gc::anyref::AnyRef),
 }
 
 impl ExternRef {
@@ -399,21 +467,63 @@ impl ExternRef {
         store.inner.externs.push(Box::new(data));
         ExternRef {
             store_id: store.inner.id,
-            index: store.inner.externs.len() as u32 - 1,
+            repr: ExternRepr::Host(store.inner.externs.len() as u32 - 1),
         }
     }
-    /// The host data this reference wraps.
-    pub fn data<'a>(&self, store: &'a Store) -> &'a (dyn Any + Send + Sync) {
+    /// The host data this reference wraps; `None` when it is an internal
+    /// value that Wasm converted (see [`ExternRef::as_any`]).
+    pub fn data<'a>(&self, store: &'a Store) -> Option<&'a (dyn Any + Send + Sync)> {
         store.check(self.store_id);
-        &*store.inner.externs[self.index as usize]
+        match self.repr {
+            ExternRepr::Host(i) => Some(&*store.inner.externs[i as usize]),
+            ExternRepr::Any(_) => None,
+        }
     }
-    pub(crate) fn to_raw(self) -> u64 {
-        self.index as u64 + 1
+    /// The internal value this reference is a conversion of
+    /// (`extern.convert_any`), if it is one.
+    pub fn as_any(&self) -> Option<super::gc::anyref::AnyRef> {
+        match self.repr {
+            ExternRepr::Any(a) => Some(a),
+            ExternRepr::Host(_) => None,
+        }
+    }
+    /// `any` value `a` as an `externref` (what `extern.convert_any` does).
+    pub fn from_any(a: super::gc::anyref::AnyRef) -> ExternRef {
+        ExternRef {
+            store_id: a.store_id,
+            repr: ExternRepr::Any(a),
+        }
+    }
+    /// The index of the host data, when this wraps host data.
+    pub(crate) fn host_index(&self) -> Option<u32> {
+        match self.repr {
+            ExternRepr::Host(i) => Some(i),
+            ExternRepr::Any(_) => None,
+        }
+    }
+    /// The raw encoding (see `gc::layout`); 0 when a converted value was
+    /// unrooted.
+    pub(crate) fn to_raw(self, store: &StoreInner) -> u64 {
+        match self.repr {
+            ExternRepr::Host(i) => host_raw(i),
+            ExternRepr::Any(a) => a.raw(store).map_or(0, u64::from),
+        }
     }
     pub(crate) fn from_raw(store: &StoreInner, raw: u64) -> Option<ExternRef> {
-        (raw != 0).then(|| ExternRef {
-            store_id: store.id,
-            index: (raw - 1) as u32,
-        })
+        if raw == 0 {
+            return None;
+        }
+        if super::gc::layout::is_host(raw as u32) {
+            return Some(ExternRef {
+                store_id: store.id,
+                repr: ExternRepr::Host(((raw >> 2) - 1) as u32),
+            });
+        }
+        super::gc::anyref::AnyRef::from_raw(store, raw as u32).map(ExternRef::from_any)
     }
+}
+
+/// The raw encoding of host data `index`.
+fn host_raw(index: u32) -> u64 {
+    ((u64::from(index) + 1) << 2) | 2
 }

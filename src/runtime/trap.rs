@@ -30,6 +30,14 @@ pub enum TrapCode {
     UnalignedAtomic,
     /// `memory.atomic.wait32`/`wait64` on a memory that is not shared.
     WaitOnUnsharedMemory,
+    /// `ref.cast` (or `br_on_cast`'s cast) of a value of another type.
+    CastFailure,
+    /// An array access, copy, fill or init beyond the array's length.
+    ArrayOutOfBounds,
+    /// An array longer than any GC heap can hold.
+    AllocationTooLarge,
+    /// The store's GC heap is full, even after a collection.
+    OutOfGcMemory,
 }
 
 impl TrapCode {
@@ -51,6 +59,10 @@ impl TrapCode {
             TrapCode::UncaughtException => "uncaught exception",
             TrapCode::UnalignedAtomic => "unaligned atomic",
             TrapCode::WaitOnUnsharedMemory => "expected shared memory",
+            TrapCode::CastFailure => "cast failure",
+            TrapCode::ArrayOutOfBounds => "out of bounds array access",
+            TrapCode::AllocationTooLarge => "allocation too large",
+            TrapCode::OutOfGcMemory => "out of memory: the GC heap is full",
         }
     }
 }

@@ -21,6 +21,8 @@ pub enum Val {
     ExternRef(Option<ExternRef>),
     /// An exception (exception handling's `exnref`).
     ExnRef(Option<crate::ExnRef>),
+    /// A value of the `any` hierarchy (GC): a struct, an array, an `i31`.
+    AnyRef(Option<crate::AnyRef>),
 }
 
 impl Val {
@@ -35,6 +37,7 @@ impl Val {
             Val::FuncRef(_) => ValType::FuncRef,
             Val::ExternRef(_) => ValType::ExternRef,
             Val::ExnRef(_) => ValType::ExnRef,
+            Val::AnyRef(_) => ValType::AnyRef,
         }
     }
     /// Whether this value may stand where a value of type `ty` is
@@ -49,7 +52,10 @@ impl Val {
                     HeapType::Func => true,
                     HeapType::ConcreteFunc(t) => {
                         f.store_id == store.id
-                            && store.funcs[f.index as usize].funcref.type_id == t.0
+                            && store
+                                .engine
+                                .types()
+                                .is_subtype(store.funcs[f.index as usize].funcref.type_id, t.0)
                     }
                     _ => false,
                 },
@@ -57,6 +63,10 @@ impl Val {
             (Val::ExternRef(e), ValType::Ref(r)) if r.heap.top() == HeapType::Extern => match e {
                 None => r.nullable,
                 Some(_) => r.heap == HeapType::Extern,
+            },
+            (Val::AnyRef(a), ValType::Ref(r)) if r.heap.top() == HeapType::Any => match a {
+                None => r.nullable,
+                Some(a) => a.matches_inner(store, r.heap),
             },
             (Val::ExnRef(e), ValType::Ref(r)) if r.heap.top() == HeapType::Exn => match e {
                 None => r.nullable,
@@ -77,6 +87,7 @@ impl Val {
             ValType::F64 => Val::F64(0),
             ValType::Ref(r) if r.heap.is_func() => Val::FuncRef(None),
             ValType::Ref(r) if r.heap.top() == crate::types::HeapType::Exn => Val::ExnRef(None),
+            ValType::Ref(r) if r.heap.top() == crate::types::HeapType::Any => Val::AnyRef(None),
             ValType::Ref(_) => Val::ExternRef(None),
         }
     }
@@ -130,12 +141,13 @@ impl Val {
             Val::F32(v) => v as u128,
             Val::F64(v) => v as u128,
             Val::V128(v) => v,
-            Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => 0,
+            Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) | Val::AnyRef(None) => 0,
+            Val::AnyRef(Some(a)) => a.raw(store).map_or(0, u128::from),
             Val::ExnRef(Some(e)) => e.to_raw(store) as u128,
             Val::FuncRef(Some(f)) => {
                 &*store.funcs[f.index as usize].funcref as *const VMFuncRef as usize as u128
             }
-            Val::ExternRef(Some(e)) => e.to_raw() as u128,
+            Val::ExternRef(Some(e)) => e.to_raw(store) as u128,
         }
     }
 
@@ -153,6 +165,9 @@ impl Val {
             ValType::Ref(r) if r.heap.top() == crate::types::HeapType::Exn => {
                 Val::ExnRef(crate::ExnRef::from_raw(store, raw as u64))
             }
+            ValType::Ref(r) if r.heap.top() == crate::types::HeapType::Any => {
+                Val::AnyRef(crate::AnyRef::from_raw(store, raw as u32))
+            }
             ValType::Ref(_) => Val::ExternRef(ExternRef::from_raw(store, raw as u64)),
         }
     }
@@ -163,6 +178,7 @@ impl Val {
             Val::FuncRef(Some(f)) => f.store_id == store.id,
             Val::ExternRef(Some(e)) => e.store_id == store.id,
             Val::ExnRef(Some(e)) => e.store_id == store.id,
+            Val::AnyRef(Some(a)) => a.raw(store).is_some(),
             _ => true,
         }
     }

@@ -33,12 +33,16 @@ pub struct VMLimits {
     /// The engine's throw stub (see `compile::trampolines::throw_stub`):
     /// `throw` and `throw_ref` call it.
     pub throw_stub: usize,
+    /// Start of the store's GC heap reservation (null until the store
+    /// first needs one; set before any GC object exists, never moved).
+    pub gc_base: *mut u8,
 }
 
 /// Offsets of `VMLimits` fields.
 pub const LIMITS_EPOCH_DEADLINE: i32 = 8;
 pub const LIMITS_EPOCH: i32 = 16;
 pub const LIMITS_THROW_STUB: i32 = 24;
+pub const LIMITS_GC_BASE: i32 = 32;
 
 /// A linear memory as compiled code sees it.
 #[repr(C)]
@@ -193,6 +197,7 @@ mod tests {
         );
         assert_eq!(offset_of!(VMLimits, epoch) as i32, LIMITS_EPOCH);
         assert_eq!(offset_of!(VMLimits, throw_stub) as i32, LIMITS_THROW_STUB);
+        assert_eq!(offset_of!(VMLimits, gc_base) as i32, LIMITS_GC_BASE);
     }
 
     #[test]

@@ -69,3 +69,39 @@ __asm__(
 #else
 #error "wasi-rt: no exception resume routine for this architecture"
 #endif
+
+/* wasi_rt_gc_alloc(vmctx, type, size, len, array): the GC allocator's
+ * entry from compiled code. It makes a frame record (frame pointer and
+ * return address, as every Wasm frame has) and passes its frame pointer to
+ * wasi_rt_gc_alloc_slow as the sixth argument: the collector starts its
+ * walk of the Wasm stack there. Written in assembly so the frame exists
+ * exactly as described whatever the C compiler's options. */
+#if defined(__x86_64__)
+__asm__(
+    ".text\n"
+    ".globl wasi_rt_gc_alloc\n"
+    ".hidden wasi_rt_gc_alloc\n"
+    ".type wasi_rt_gc_alloc,@function\n"
+    "wasi_rt_gc_alloc:\n"
+    "    push %rbp\n"
+    "    mov %rsp, %rbp\n"
+    "    mov %rbp, %r9\n"
+    "    call wasi_rt_gc_alloc_slow\n"
+    "    pop %rbp\n"
+    "    ret\n"
+    ".size wasi_rt_gc_alloc, .-wasi_rt_gc_alloc\n");
+#elif defined(__aarch64__)
+__asm__(
+    ".text\n"
+    ".globl wasi_rt_gc_alloc\n"
+    ".hidden wasi_rt_gc_alloc\n"
+    ".type wasi_rt_gc_alloc,%function\n"
+    "wasi_rt_gc_alloc:\n"
+    "    stp x29, x30, [sp, #-16]!\n"
+    "    mov x29, sp\n"
+    "    mov x5, x29\n"
+    "    bl wasi_rt_gc_alloc_slow\n"
+    "    ldp x29, x30, [sp], #16\n"
+    "    ret\n"
+    ".size wasi_rt_gc_alloc, .-wasi_rt_gc_alloc\n");
+#endif

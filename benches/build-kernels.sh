@@ -3,8 +3,9 @@
 #   OUT/NAME.wasm             one freestanding wasm32 module per kernel (no imports, no libc)
 #   OUT/NAME-64.wasm          the kernels that use memory, built for wasm64 (memory64)
 #   OUT/libkernels_native.so  all kernels as one native shared library (the baseline)
-# and the native baselines of benches/wasm3/ (clang++):
+# and the native baselines of benches/wasm3/ (clang++) and benches/gc/:
 #   OUT/libwasm3_native.so
+#   OUT/libgc_native.so
 # Usage: benches/build-kernels.sh [OUT]   (OUT defaults to target/bench-kernels,
 # relative to the current directory). CC overrides the native compiler. The
 # default is clang, the compiler of the wasm build, so the ratio measures the
@@ -76,6 +77,7 @@ done
 
 NATIVE_CXX="${CXX:-clang++}"
 "$NATIVE_CXX" -O2 -shared -fPIC -o "$OUT/libwasm3_native.so" "$HERE/wasm3/native.cpp"
+"$NATIVE_CC" -O2 -shared -fPIC -o "$OUT/libgc_native.so" "$HERE/gc/native.c"
 
 srcs=()
 for k in "${KERNELS[@]}"; do srcs+=("$SRC/$k.c"); done

@@ -22,9 +22,9 @@ use std::sync::Arc;
 /// Marks a type index, in a group's key, as a position inside the group.
 const IN_GROUP: u32 = 1 << 31;
 
-/// The most types one engine registers (indices must stay below
-/// `IN_GROUP`, and compiled code's type tables are sized by it).
-pub const MAX_TYPES: u32 = 1 << 24;
+/// The most types one engine registers (compiled code's display table is
+/// sized by it: 8 bytes of address space per type).
+pub const MAX_TYPES: u32 = 1 << 20;
 
 /// One type of a recursion group as the module declares it. Its type
 /// indices are canonical engine indices, or `in_group(i)` for the `i`th
@@ -66,6 +66,43 @@ impl Registered {
 pub struct TypeRegistry {
     groups: HashMap<Vec<SubType>, u32>,
     types: Vec<Registered>,
+    displays: DisplayTable,
+}
+
+/// What compiled code reads for a subtype check: for each canonical
+/// index, the address of a record `[n, display[0], ..., display[n - 1]]`
+/// (`u32`s; `n` = depth + 1). The table has room for `MAX_TYPES` entries
+/// from the start (zeroed memory: pages appear as types are registered),
+/// so its address never changes; records are owned by the registry and
+/// never move or change.
+pub struct DisplayTable {
+    entries: Box<[std::sync::atomic::AtomicUsize]>,
+    records: Vec<Box<[u32]>>,
+}
+
+impl Default for DisplayTable {
+    fn default() -> DisplayTable {
+        DisplayTable {
+            // SAFETY: all-zero bytes are a valid `AtomicUsize` (0); zeroed
+            // memory is mapped lazily, so untouched entries cost nothing.
+            entries: unsafe { Box::new_zeroed_slice(MAX_TYPES as usize).assume_init() },
+            records: Vec::new(),
+        }
+    }
+}
+
+impl DisplayTable {
+    fn set(&mut self, id: u32, display: &[u32]) {
+        let mut record = Vec::with_capacity(display.len() + 1);
+        record.push(display.len() as u32);
+        record.extend_from_slice(display);
+        let record = record.into_boxed_slice();
+        // The record's heap data stays where it is while `records` owns it.
+        if let Some(e) = self.entries.get(id as usize) {
+            e.store(record.as_ptr() as usize, std::sync::atomic::Ordering::Release);
+        }
+        self.records.push(record);
+    }
 }
 
 /// Why a group could not be registered.
@@ -97,6 +134,7 @@ impl TypeRegistry {
                 }
                 None => Arc::from([id]),
             };
+            self.displays.set(id, &display);
             self.types.push(Registered {
                 composite: map_composite(&sub.composite, &resolve),
                 supertype,
@@ -106,6 +144,11 @@ impl TypeRegistry {
         }
         self.groups.insert(group, first);
         Ok(first)
+    }
+
+    /// The display table compiled code reads (see [`DisplayTable`]).
+    pub fn display_table(&self) -> *const usize {
+        self.displays.entries.as_ptr() as *const usize
     }
 
     /// The type with canonical index `id`.

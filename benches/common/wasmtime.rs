@@ -370,7 +370,23 @@ impl Wasmtime {
     /// `wasmtime_config_wasm_*_set` on a `wasm_config_t`), whatever
     /// Wasmtime's own defaults are.
     pub fn load_with(wasm3: bool) -> Option<Wasmtime> {
-        match Wasmtime::try_load(wasm3) {
+        let names: &[&str] = if wasm3 {
+            &[
+                "wasmtime_config_wasm_exceptions_set",
+                "wasmtime_config_wasm_tail_call_set",
+                "wasmtime_config_wasm_memory64_set",
+            ]
+        } else {
+            &[]
+        };
+        Wasmtime::load_with_settings(names)
+    }
+
+    /// As [`Wasmtime::load`], with each `void name(wasm_config_t*, bool)`
+    /// setting of `names` switched on (for example
+    /// `wasmtime_config_wasm_gc_set`).
+    pub fn load_with_settings(names: &[&str]) -> Option<Wasmtime> {
+        match Wasmtime::try_load(names) {
             Ok(wt) => Some(wt),
             Err(why) => {
                 println!("wasmtime: not available: {why}");
@@ -379,7 +395,7 @@ impl Wasmtime {
         }
     }
 
-    fn try_load(wasm3: bool) -> Result<Wasmtime, String> {
+    fn try_load(settings: &[&str]) -> Result<Wasmtime, String> {
         let path = match std::env::var_os("WASMTIME_LIB") {
             Some(p) if !p.is_empty() => {
                 let p = PathBuf::from(p);
@@ -401,7 +417,7 @@ impl Wasmtime {
             return Err(format!("dlopen({}) failed: {}", path.display(), dl_error()));
         }
         let api = Api::resolve(handle).map_err(|e| format!("{}: {e}", path.display()))?;
-        let engine = if wasm3 {
+        let engine = if !settings.is_empty() {
             // SAFETY: each type matches the C declaration in Wasmtime's
             // wasm.h / wasmtime/config.h: `wasm_config_t *wasm_config_new()`,
             // `void wasmtime_config_wasm_*_set(wasm_config_t*, bool)`,
@@ -415,11 +431,7 @@ impl Wasmtime {
                 if config.is_null() {
                     return Err("wasm_config_new returned NULL".to_string());
                 }
-                for name in [
-                    "wasmtime_config_wasm_exceptions_set",
-                    "wasmtime_config_wasm_tail_call_set",
-                    "wasmtime_config_wasm_memory64_set",
-                ] {
+                for name in settings {
                     let set: unsafe extern "C" fn(*mut c_void, bool) = sym(handle, name)?;
                     set(config, true);
                 }

@@ -312,6 +312,7 @@ fn read_rec_group(
             .ok_or_else(|| Error::compile("a registered type is missing"))?;
         info.type_ids.push(id);
         info.type_final.push(registry.get(id).is_some_and(|t| t.is_final));
+        info.type_depth.push(registry.get(id).map_or(0, |t| t.depth() as u32));
         info.type_heaps.push(composite.heap_type(TypeIndex(id)));
         info.types.push(composite);
     }

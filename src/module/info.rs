@@ -121,6 +121,9 @@ pub struct ModuleInfo {
     /// Whether each type is final (no type may declare it as supertype),
     /// so a cast to it is one comparison.
     pub type_final: Vec<bool>,
+    /// How many supertypes are above each type (where a subtype's display
+    /// holds it).
+    pub type_depth: Vec<u32>,
     pub imports: Vec<Import>,
     /// Type index of every function, imported ones first.
     pub funcs: Vec<u32>,

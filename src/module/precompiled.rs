@@ -58,7 +58,7 @@ fn abi() -> String {
         .collect();
     format!(
         "vmctx {VMCTX_LIMITS} {VMCTX_LIBCALLS} {VMCTX_INSTANCE} {VMCTX_STORE} {:?}; \
-         limits {LIMITS_EPOCH_DEADLINE} {LIMITS_EPOCH} {LIMITS_GC_BASE}; funcref {FUNCREF_CODE} {FUNCREF_VMCTX} \
+         limits {LIMITS_EPOCH_DEADLINE} {LIMITS_EPOCH} {LIMITS_GC_BASE} {LIMITS_TYPE_DISPLAYS}; funcref {FUNCREF_CODE} {FUNCREF_VMCTX} \
          {FUNCREF_TYPE_ID}; memory {MEMORY_BASE} {MEMORY_LENGTH}; table {TABLE_BASE} \
          {TABLE_LENGTH}; global {}; slot {}; libcalls {}; traps {:?}",
         VMOffsets::new(1, 1, 1, 1, 1, 1),

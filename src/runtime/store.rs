@@ -169,6 +169,7 @@ impl Store {
                     epoch: &engine.0.epoch,
                     throw_stub: engine.throw_stub(),
                     gc_base: std::ptr::null_mut(),
+                    type_displays: engine.types().display_table(),
                 },
                 funcs: Slots::default(),
                 memories: Slots::default(),

@@ -36,6 +36,9 @@ pub struct VMLimits {
     /// Start of the store's GC heap reservation (null until the store
     /// first needs one; set before any GC object exists, never moved).
     pub gc_base: *mut u8,
+    /// The engine's display table (see `type_registry::DisplayTable`):
+    /// inline subtype checks read it.
+    pub type_displays: *const usize,
 }
 
 /// Offsets of `VMLimits` fields.
@@ -43,6 +46,7 @@ pub const LIMITS_EPOCH_DEADLINE: i32 = 8;
 pub const LIMITS_EPOCH: i32 = 16;
 pub const LIMITS_THROW_STUB: i32 = 24;
 pub const LIMITS_GC_BASE: i32 = 32;
+pub const LIMITS_TYPE_DISPLAYS: i32 = 40;
 
 /// A linear memory as compiled code sees it.
 #[repr(C)]
@@ -198,6 +202,7 @@ mod tests {
         assert_eq!(offset_of!(VMLimits, epoch) as i32, LIMITS_EPOCH);
         assert_eq!(offset_of!(VMLimits, throw_stub) as i32, LIMITS_THROW_STUB);
         assert_eq!(offset_of!(VMLimits, gc_base) as i32, LIMITS_GC_BASE);
+        assert_eq!(offset_of!(VMLimits, type_displays) as i32, LIMITS_TYPE_DISPLAYS);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::{Translator, bargs};
 use crate::runtime::gc::layout::{self, *};
 use crate::runtime::libcalls_list::Libcall;
 use crate::runtime::trap::TrapCode;
-use crate::runtime::vmctx::{FUNCREF_TYPE_ID, LIMITS_GC_BASE, VMCTX_LIMITS};
+use crate::runtime::vmctx::{FUNCREF_TYPE_ID, LIMITS_GC_BASE, LIMITS_TYPE_DISPLAYS, VMCTX_LIMITS};
 use crate::types::{CompositeType, FieldType, HeapType, StorageType, ValType};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{self, InstBuilder, MemFlagsData, Value, types};
@@ -386,16 +386,40 @@ impl Translator<'_, '_> {
         if self.env.info.type_final.get(index as usize).copied().unwrap_or(true) {
             return exact;
         }
-        let slow = self.b.create_block();
-        self.b.set_cold_block(slow);
+        // Not the type itself: a subtype holds it at its depth in its
+        // display (see `type_registry::DisplayTable`).
+        let depth = self.env.info.type_depth.get(index as usize).copied().unwrap_or(0);
+        let display = self.b.create_block();
+        let deep = self.b.create_block();
         let yes = self.b.ins().iconst(types::I8, 1);
         self.b
             .ins()
-            .brif(exact, done, &[ir::BlockArg::Value(yes)], slow, &[]);
-        self.b.seal_block(slow);
-        self.b.switch_to_block(slow);
-        let r = self.env.libcall(&mut self.b, Libcall::IsSubtype, &[have, want])[0];
-        self.b.ins().icmp_imm_u(IntCC::NotEqual, r, 0)
+            .brif(exact, done, &[ir::BlockArg::Value(yes)], display, &[]);
+        self.b.seal_block(display);
+        self.b.switch_to_block(display);
+        let vmctx = self.b.func.special_param(ir::ArgumentPurpose::VMContext).expect("vmctx");
+        let ro = MemFlagsData::trusted().with_readonly().with_can_move();
+        let limits = self.b.ins().load(types::I64, ro, vmctx, VMCTX_LIMITS);
+        let table = self.b.ins().load(types::I64, ro, limits, LIMITS_TYPE_DISPLAYS);
+        let have64 = self.b.ins().uextend(types::I64, have);
+        let slot = self.b.ins().ishl_imm_u(have64, 3);
+        let entry = self.b.ins().iadd(table, slot);
+        let record = self.b.ins().load(types::I64, MemFlagsData::trusted(), entry, 0);
+        let len = self.b.ins().load(types::I32, MemFlagsData::trusted(), record, 0);
+        let long_enough = self.b.ins().icmp_imm_u(IntCC::UnsignedGreaterThan, len, i64::from(depth));
+        let no = self.b.ins().iconst(types::I8, 0);
+        self.b
+            .ins()
+            .brif(long_enough, deep, &[], done, &[ir::BlockArg::Value(no)]);
+        self.b.seal_block(deep);
+        self.b.switch_to_block(deep);
+        let at = self.b.ins().load(
+            types::I32,
+            MemFlagsData::trusted(),
+            record,
+            (4 + 4 * depth) as i32,
+        );
+        self.b.ins().icmp(IntCC::Equal, at, want)
     }
 
     /// The store's GC heap base.

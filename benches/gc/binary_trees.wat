@@ -1,6 +1,7 @@
 ;; Builds and drops complete binary trees of GC structs: `run(depth,
-;; iterations)` makes one long-lived tree, then `iterations` temporary ones,
-;; counts the nodes of each, and returns the total. Each new node's left
+;; iterations)` makes one long-lived tree of depth - 1, then `iterations`
+;; temporary ones of `depth`, counts the nodes of each, and returns the
+;; total. Each new node's left
 ;; subtree waits on the operand stack while its right one is built, so the
 ;; collector must find references held by Wasm frames across calls.
 (module
@@ -27,7 +28,7 @@
   (func (export "run") (param $depth i32) (param $iterations i32) (result i32)
     (local $sum i32)
     (local $long (ref null $node))
-    (local.set $long (call $make (local.get $depth)))
+    (local.set $long (call $make (i32.sub (local.get $depth) (i32.const 1))))
     (block $done
       (loop $again
         (br_if $done (i32.eqz (local.get $iterations)))

@@ -246,3 +246,24 @@ fn a_call_site_at_offset_zero_is_refused() {
     let err = load(&engine, &bytes).unwrap_err().to_string();
     assert!(err.contains("call site outside the code"), "{err}");
 }
+
+#[test]
+fn a_stack_map_slot_outside_its_frame_is_refused() {
+    // The collector reads the slots a stack map names: one pointing
+    // outside its frame must never load.
+    let engine = Engine::default();
+    let mut bytes =
+        Module::precompile(&engine, include_str!("../benches/gc/binary_trees.wat")).unwrap();
+    // The file ends with the stack maps, their slots (count, 4 bytes
+    // each) and the checksum.
+    let end = bytes.len() - 8;
+    let read = |b: &[u8], at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap()) as usize;
+    let slots = (0..end)
+        .rev()
+        .find(|&at| read(&bytes, at) > 0 && at + 4 + read(&bytes, at) * 4 == end)
+        .expect("the slot count");
+    bytes[slots + 4..slots + 8].copy_from_slice(&0xffff_fff0u32.to_le_bytes());
+    reseal(&mut bytes);
+    let err = load(&engine, &bytes).unwrap_err().to_string();
+    assert!(err.contains("stack map slot outside its frame"), "{err}");
+}

@@ -126,6 +126,45 @@ typedef struct wasi_rt_output_t wasi_rt_output_t;
 typedef struct wasi_rt_sharedmemory_t wasi_rt_sharedmemory_t;
 
 /**
+ * A struct field or array element type for `wasi_rt_engine_register_*`:
+ * `packed` 8 or 16 makes it an `i8` or `i16` (read back as `WASM_I32`;
+ * `kind` is then ignored), 0 a value of `kind` (`WASM_I32`...,
+ * `WASM_FUNCREF`, `WASM_EXTERNREF`, `WASI_RT_ANYREF`: nullable
+ * references).
+ */
+typedef struct wasi_rt_fieldtype_t {
+  wasm_valkind_t kind;
+  uint8_t packed;
+  bool mutable_;
+} wasi_rt_fieldtype_t;
+
+/**
+ * A store's GC counters (see `wasi_rt_store_gc_stats`).
+ */
+typedef struct wasi_rt_gc_stats_t {
+  /**
+   * Collections run so far.
+   */
+  uint64_t collections;
+  /**
+   * Objects allocated so far.
+   */
+  uint64_t allocated_objects;
+  /**
+   * Objects alive after the last collection.
+   */
+  uint64_t live_objects;
+  /**
+   * Bytes in those objects.
+   */
+  uint64_t live_bytes;
+  /**
+   * Bytes of the heap's range in use (objects and free space between).
+   */
+  uint64_t heap_bytes;
+} wasi_rt_gc_stats_t;
+
+/**
  * The callback of `wasi_config_set_stdout_custom`: returns the number of
  * bytes it took, or a negative OS error code.
  */
@@ -183,6 +222,14 @@ void wasi_rt_engine_config_epoch_interruption(struct wasm_config_t *config, bool
  * traps). NULL is ignored.
  */
 void wasi_rt_engine_config_max_wasm_stack(struct wasm_config_t *config, size_t bytes);
+
+/**
+ * Sets the size limit of each store's GC heap for engines made from
+ * `config`, in bytes (default 1 GiB; at most 4 GiB minus 1 MiB). An
+ * allocation that finds the heap full after a collection traps with
+ * `WASI_RT_TRAP_OUT_OF_GC_MEMORY`. NULL is ignored.
+ */
+void wasi_rt_engine_config_gc_heap_limit(struct wasm_config_t *config, uint64_t bytes);
 
 /**
  * Sets the largest function body engines made from `config` compile, in
@@ -250,6 +297,159 @@ void wasi_rt_error_message(const struct wasi_rt_error_t *e, struct wasm_byte_vec
  * Deletes an error (own). NULL is ignored.
  */
 void wasi_rt_error_delete(struct wasi_rt_error_t *e);
+
+/**
+ * Registers a struct type with `n` fields (`fields` borrowed; NULL when n
+ * is 0) and writes its type index to `*type_out`: the same index as the
+ * same type declared by any module of the engine (a final type in a
+ * recursion group of its own).
+ *
+ * Errors: an own error (and `*type_out` untouched) for a NULL engine or
+ * `type_out`, a field with an unknown kind or packing.
+ */
+struct wasi_rt_error_t *wasi_rt_engine_register_struct(const struct wasm_engine_t *engine,
+                                                       const struct wasi_rt_fieldtype_t *fields,
+                                                       size_t n,
+                                                       uint32_t *type_out);
+
+/**
+ * Registers an array type of `element` (borrowed) and writes its type
+ * index to `*type_out` (see `wasi_rt_engine_register_struct`).
+ *
+ * Errors: an own error for NULL arguments or an unknown kind or packing.
+ */
+struct wasi_rt_error_t *wasi_rt_engine_register_array(const struct wasm_engine_t *engine,
+                                                      const struct wasi_rt_fieldtype_t *element,
+                                                      uint32_t *type_out);
+
+/**
+ * Makes a new struct of `type` (a struct type index of the store's
+ * engine) from `n` field values (borrowed, in order; packed fields take
+ * `WASM_I32`) and writes an own reference (kind `WASI_RT_ANYREF`) to
+ * `*ret`, which keeps it alive until `wasm_ref_delete`.
+ *
+ * Errors: an own error (and `*ret` untouched) for NULL arguments, a type
+ * that is not a struct type, values that do not fit the fields, or a
+ * full GC heap.
+ */
+struct wasi_rt_error_t *wasi_rt_struct_new(struct wasm_store_t *store,
+                                           uint32_t type,
+                                           const struct wasm_val_t *fields,
+                                           size_t n,
+                                           struct wasm_ref_t **ret);
+
+/**
+ * Makes a new array of `type` with `len` copies of `init` (borrowed) and
+ * writes an own reference to `*ret` (see `wasi_rt_struct_new`).
+ *
+ * Errors: as for `wasi_rt_struct_new`.
+ */
+struct wasi_rt_error_t *wasi_rt_array_new(struct wasm_store_t *store,
+                                          uint32_t type,
+                                          const struct wasm_val_t *init,
+                                          uint32_t len,
+                                          struct wasm_ref_t **ret);
+
+/**
+ * An own `i31` reference (kind `WASI_RT_ANYREF`) holding the low 31 bits
+ * of `value`; NULL for a NULL store.
+ */
+struct wasm_ref_t *wasi_rt_i31_new(struct wasm_store_t *store, int32_t value);
+
+/**
+ * When `r` is an `i31`, writes its value to `*out` (sign-extended from 31
+ * bits with `signed`, else zero-extended) and returns true; false for
+ * NULL or anything else.
+ */
+bool wasi_rt_ref_i31_get(const struct wasm_ref_t *r, bool signed_, int32_t *out);
+
+/**
+ * Whether `r` is a struct (false for NULL).
+ */
+bool wasi_rt_ref_is_struct(const struct wasm_ref_t *r);
+
+/**
+ * Whether `r` is an array (false for NULL).
+ */
+bool wasi_rt_ref_is_array(const struct wasm_ref_t *r);
+
+/**
+ * Writes the type index of struct or array `r` to `*type_out` and
+ * returns true; false for NULL or anything else.
+ */
+bool wasi_rt_ref_gc_type(const struct wasm_ref_t *r, uint32_t *type_out);
+
+/**
+ * Reads field `index` of struct `r` into `*out` (an own value: delete a
+ * reference it holds with `wasm_val_delete`).
+ *
+ * Errors: an own error (and `*out` untouched) for NULL arguments, a
+ * reference that is not a struct, or an index beyond its fields.
+ */
+struct wasi_rt_error_t *wasi_rt_struct_get(const struct wasm_ref_t *r,
+                                           uint32_t index,
+                                           struct wasm_val_t *out);
+
+/**
+ * Writes `val` (borrowed) to mutable field `index` of struct `r`.
+ *
+ * Errors: an own error for NULL arguments, a reference that is not a
+ * struct, an index beyond its fields, an immutable field, or a value of
+ * the wrong type or store.
+ */
+struct wasi_rt_error_t *wasi_rt_struct_set(struct wasm_ref_t *r,
+                                           uint32_t index,
+                                           const struct wasm_val_t *val);
+
+/**
+ * Writes the length of array `r` to `*out`.
+ *
+ * Errors: an own error for NULL arguments or a reference that is not an
+ * array.
+ */
+struct wasi_rt_error_t *wasi_rt_array_len(const struct wasm_ref_t *r, uint32_t *out);
+
+/**
+ * Reads element `index` of array `r` into `*out` (an own value).
+ *
+ * Errors: an own error for NULL arguments, a reference that is not an
+ * array, or an index beyond its length.
+ */
+struct wasi_rt_error_t *wasi_rt_array_get(const struct wasm_ref_t *r,
+                                          uint32_t index,
+                                          struct wasm_val_t *out);
+
+/**
+ * Writes `val` (borrowed) to element `index` of array `r` (its elements
+ * must be mutable).
+ *
+ * Errors: as for `wasi_rt_struct_set`, and an index beyond the length.
+ */
+struct wasi_rt_error_t *wasi_rt_array_set(struct wasm_ref_t *r,
+                                          uint32_t index,
+                                          const struct wasm_val_t *val);
+
+/**
+ * Collects garbage in `store` now: frees every struct and array no
+ * global, table, running Wasm frame or live `wasm_ref_t` holds. NULL is
+ * ignored.
+ */
+void wasi_rt_store_gc(struct wasm_store_t *store);
+
+/**
+ * Writes `store`'s GC counters to `*out` and returns true; false for
+ * NULL arguments.
+ */
+bool wasi_rt_store_gc_stats(const struct wasm_store_t *store, struct wasi_rt_gc_stats_t *out);
+
+/**
+ * Sets the size limit of `store`'s GC heap, in bytes (see
+ * `wasi_rt_engine_config_gc_heap_limit`).
+ *
+ * Errors: an own error for a NULL store, or once the heap exists (it is
+ * made with the first struct or array).
+ */
+struct wasi_rt_error_t *wasi_rt_store_set_gc_heap_limit(struct wasm_store_t *store, uint64_t bytes);
 
 /**
  * A new, empty linker for `store`; own (delete with

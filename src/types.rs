@@ -280,6 +280,12 @@ impl TypeIndex {
     pub fn as_u32(self) -> u32 {
         self.0
     }
+
+    /// The index with number `n` (from [`TypeIndex::as_u32`]); an index
+    /// the engine never gave out is refused wherever it is used.
+    pub fn from_u32(n: u32) -> TypeIndex {
+        TypeIndex(n)
+    }
 }
 
 impl fmt::Display for TypeIndex {

@@ -78,6 +78,18 @@ pub unsafe extern "C" fn wasi_rt_engine_config_max_wasm_stack(
     }
 }
 
+/// Sets the size limit of each store's GC heap for engines made from
+/// `config`, in bytes (default 1 GiB; at most 4 GiB minus 1 MiB). An
+/// allocation that finds the heap full after a collection traps with
+/// `WASI_RT_TRAP_OUT_OF_GC_MEMORY`. NULL is ignored.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_engine_config_gc_heap_limit(config: *mut wasm_config_t, bytes: u64) {
+    // SAFETY: NULL or a live config.
+    if let Some(c) = unsafe { config.as_mut() } {
+        c.config.gc_heap_limit = bytes;
+    }
+}
+
 /// Sets the largest function body engines made from `config` compile, in
 /// bytes (default 7,654,321, the limit web engines apply): a module with a
 /// bigger one fails to compile (`wasm_module_new` returns NULL). NULL is

@@ -17,6 +17,7 @@ pub mod error;
 pub mod r#extern;
 pub mod foreign;
 pub mod func;
+pub mod gc;
 pub mod global;
 pub mod instance;
 pub mod linker;

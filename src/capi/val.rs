@@ -42,12 +42,12 @@ impl wasm_val_t {
                 WASM_I64 => Val::I64(self.of.i64),
                 WASM_F32 => Val::F32(self.of.f32.to_bits()),
                 WASM_F64 => Val::F64(self.of.f64.to_bits()),
-                WASM_FUNCREF | WASM_EXTERNREF => {
+                WASM_FUNCREF | WASM_EXTERNREF | super::types::WASI_RT_ANYREF => {
                     let Some(o) = obj(self.of.ref_) else {
-                        return Some(if self.kind == WASM_FUNCREF {
-                            Val::FuncRef(None)
-                        } else {
-                            Val::ExternRef(None)
+                        return Some(match self.kind {
+                            WASM_FUNCREF => Val::FuncRef(None),
+                            WASM_EXTERNREF => Val::ExternRef(None),
+                            _ => Val::AnyRef(None),
                         });
                     };
                     if o.store.as_ref().is_some_and(|s| !Rc::ptr_eq(s, store)) {

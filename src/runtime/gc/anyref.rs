@@ -219,7 +219,8 @@ impl AnyRef {
         Ok(handle)
     }
 
-    /// Field `index` of this struct.
+    /// Field `index` of this struct (an `i8` or `i16` field reads as an
+    /// `i32`, zero-extended).
     pub fn field(&self, store: &Store, index: u32) -> Result<Val> {
         let (raw, st) = self.as_struct(&store.inner)?;
         let f = *st

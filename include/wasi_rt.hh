@@ -109,20 +109,42 @@ class Trap : public std::runtime_error {
   int32_t status_ = 0;
 };
 
-/** A number value (i32, i64, f32, f64). */
+class AnyRef;
+
+/** A value: a number (i32, i64, f32, f64) or an `anyref` (a struct, an
+ *  array or an i31 of the GC proposal, or null), which the Val keeps alive
+ *  (copies share it). */
 class Val {
  public:
   static Val i32(int32_t v) { return Val(WASM_I32_VAL(v)); }
   static Val i64(int64_t v) { return Val(WASM_I64_VAL(v)); }
   static Val f32(float v) { return Val(WASM_F32_VAL(v)); }
   static Val f64(double v) { return Val(WASM_F64_VAL(v)); }
+  /** A null `anyref`. */
+  static Val null_anyref() {
+    wasm_val_t v;
+    v.kind = WASI_RT_ANYREF;
+    v.of.ref = nullptr;
+    return Val(v);
+  }
+  inline static Val anyref(const AnyRef& r);
+  /** A number, or a reference borrowed from its owner. */
   explicit Val(const wasm_val_t& raw) : raw_(raw) {}
+  /** Takes over `raw` (own; a reference in it is deleted with the last copy). */
+  static Val take(const wasm_val_t& raw) {
+    Val v(raw);
+    if (raw.kind >= WASM_EXTERNREF && raw.of.ref) v.owner_.reset(raw.of.ref, wasm_ref_delete);
+    return v;
+  }
   wasm_valkind_t kind() const { return raw_.kind; }
   /** The value; Error when it is of another kind. */
   int32_t i32() const { return expect(WASM_I32).of.i32; }
   int64_t i64() const { return expect(WASM_I64).of.i64; }
   float f32() const { return expect(WASM_F32).of.f32; }
   double f64() const { return expect(WASM_F64).of.f64; }
+  /** The `anyref`; Error when this is another kind or null. */
+  inline AnyRef anyref() const;
+  bool is_null() const { return raw_.kind >= WASM_EXTERNREF && !raw_.of.ref; }
   const wasm_val_t& raw() const { return raw_; }
 
  private:
@@ -131,7 +153,78 @@ class Val {
     return raw_;
   }
   wasm_val_t raw_;
+  std::shared_ptr<wasm_ref_t> owner_;
 };
+
+/** A garbage-collected value (struct, array or i31) that stays alive while
+ *  this handle (or a copy, or a Val holding it) exists. */
+class AnyRef {
+ public:
+  /** Takes over `ref` (own, kind `WASI_RT_ANYREF`). */
+  explicit AnyRef(wasm_ref_t* ref) : ref_(ref, wasm_ref_delete) {
+    if (!ref) throw Error("wasi_rt::AnyRef of a null reference");
+  }
+  /** An i31 holding the low 31 bits of `value`. */
+  static AnyRef i31(wasm_store_t* store, int32_t value) { return AnyRef(wasi_rt_i31_new(store, value)); }
+  /** A new struct of `type` (from `Engine::register_struct`). */
+  static AnyRef new_struct(wasm_store_t* store, uint32_t type, const std::vector<Val>& fields) {
+    std::vector<wasm_val_t> raw;
+    for (const Val& f : fields) raw.push_back(f.raw());
+    wasm_ref_t* r = nullptr;
+    detail::check(wasi_rt_struct_new(store, type, raw.data(), raw.size(), &r));
+    return AnyRef(r);
+  }
+  /** A new array of `type` with `len` copies of `init`. */
+  static AnyRef new_array(wasm_store_t* store, uint32_t type, const Val& init, uint32_t len) {
+    wasm_ref_t* r = nullptr;
+    detail::check(wasi_rt_array_new(store, type, &init.raw(), len, &r));
+    return AnyRef(r);
+  }
+  bool is_struct() const { return wasi_rt_ref_is_struct(ref_.get()); }
+  bool is_array() const { return wasi_rt_ref_is_array(ref_.get()); }
+  /** Whether this is an i31; its value (sign- or zero-extended) in `*out`. */
+  bool i31(bool sign_extend, int32_t* out) const {
+    return wasi_rt_ref_i31_get(ref_.get(), sign_extend, out);
+  }
+  /** Field `index` of a struct (packed fields zero-extended). */
+  Val field(uint32_t index) const {
+    wasm_val_t v;
+    detail::check(wasi_rt_struct_get(ref_.get(), index, &v));
+    return Val::take(v);
+  }
+  void set_field(uint32_t index, const Val& v) {
+    detail::check(wasi_rt_struct_set(ref_.get(), index, &v.raw()));
+  }
+  uint32_t array_len() const {
+    uint32_t n = 0;
+    detail::check(wasi_rt_array_len(ref_.get(), &n));
+    return n;
+  }
+  Val array_get(uint32_t index) const {
+    wasm_val_t v;
+    detail::check(wasi_rt_array_get(ref_.get(), index, &v));
+    return Val::take(v);
+  }
+  void array_set(uint32_t index, const Val& v) {
+    detail::check(wasi_rt_array_set(ref_.get(), index, &v.raw()));
+  }
+  wasm_ref_t* get() const { return ref_.get(); }
+
+ private:
+  std::shared_ptr<wasm_ref_t> ref_;
+};
+
+inline Val Val::anyref(const AnyRef& r) {
+  wasm_val_t v;
+  v.kind = WASI_RT_ANYREF;
+  v.of.ref = r.get();
+  return Val(v);
+}
+
+inline AnyRef Val::anyref() const {
+  if (raw_.kind != WASI_RT_ANYREF || !raw_.of.ref) throw Error("wasi_rt::Val holds no anyref");
+  return AnyRef(wasm_ref_copy(raw_.of.ref));
+}
 
 /** Engine settings. */
 class Config {
@@ -160,11 +253,17 @@ class Config {
   }
   /** Switches a Wasm feature ("simd", "multi_memory", "extended_const",
    *  "tail_call", "relaxed_simd", "function_references", "exceptions",
-   *  "legacy_exceptions") on or off;
+   *  "legacy_exceptions", "memory64", "custom_page_sizes", "threads",
+   *  "wide_arithmetic", "gc") on or off;
    *  throws Error for an unknown name. */
   Config& wasm_feature(const std::string& name, bool enable) {
     if (!wasi_rt_engine_config_wasm_feature(config_.get(), name.c_str(), enable))
       throw Error("unknown Wasm feature " + name);
+    return *this;
+  }
+  /** Size limit of each store's GC heap, in bytes (default 1 GiB). */
+  Config& gc_heap_limit(uint64_t bytes) {
+    wasi_rt_engine_config_gc_heap_limit(config_.get(), bytes);
     return *this;
   }
   /** Hands the configuration over (to `Engine`). */
@@ -183,6 +282,19 @@ class Engine {
   explicit Engine(Config&& config) : Engine(config) {}
   /** Advances the epoch by one; safe from any thread. */
   void increment_epoch() const { wasi_rt_engine_increment_epoch(engine_.get()); }
+  /** Registers a struct type; returns its type index (equal to the same
+   *  type declared by any module of this engine). */
+  uint32_t register_struct(const std::vector<wasi_rt_fieldtype_t>& fields) const {
+    uint32_t t = 0;
+    detail::check(wasi_rt_engine_register_struct(engine_.get(), fields.data(), fields.size(), &t));
+    return t;
+  }
+  /** Registers an array type of `element`. */
+  uint32_t register_array(const wasi_rt_fieldtype_t& element) const {
+    uint32_t t = 0;
+    detail::check(wasi_rt_engine_register_array(engine_.get(), &element, &t));
+    return t;
+  }
   wasm_engine_t* get() const { return engine_.get(); }
 
  private:
@@ -205,6 +317,18 @@ class Store {
   /** Caps the bytes all memories and tables of the store hold together
    *  (a table element counts 8 bytes; UINT64_MAX: none). */
   void limit_memory(uint64_t max_bytes) { wasi_rt_store_limit_memory(store_.get(), max_bytes); }
+  /** Collects garbage now. */
+  void gc() { wasi_rt_store_gc(store_.get()); }
+  /** The GC counters. */
+  wasi_rt_gc_stats_t gc_stats() const {
+    wasi_rt_gc_stats_t s = {0, 0, 0, 0, 0};
+    wasi_rt_store_gc_stats(store_.get(), &s);
+    return s;
+  }
+  /** Size limit of this store's GC heap (before its first allocation). */
+  void set_gc_heap_limit(uint64_t bytes) {
+    detail::check(wasi_rt_store_set_gc_heap_limit(store_.get(), bytes));
+  }
   wasm_store_t* get() const { return store_.get(); }
   /** A shared reference to the handle (what a Linker keeps). */
   std::shared_ptr<wasm_store_t> share() const { return store_; }
@@ -275,7 +399,8 @@ class Module {
 };
 
 /** A function of an instance (valid while the instance lives). Only
- *  functions whose parameters and results are numbers can be called. */
+ *  functions whose parameters and results are numbers or `anyref`s (and
+ *  other types of the `any` hierarchy) can be called. */
 class Func {
  public:
   explicit Func(const wasm_func_t* f) : func_(f) {
@@ -283,7 +408,8 @@ class Func {
     const wasm_valtype_vec_t* vecs[2] = {wasm_functype_params(ty), wasm_functype_results(ty)};
     for (const wasm_valtype_vec_t* v : vecs)
       for (size_t i = 0; i < v->size; i++)
-        if (wasm_valtype_kind(v->data[i]) > WASM_F64) numbers_only_ = false;
+        if (wasm_valtype_kind(v->data[i]) > WASM_F64 && wasm_valtype_kind(v->data[i]) != WASI_RT_ANYREF)
+          numbers_only_ = false;
     wasm_functype_delete(ty);
   }
   /** Calls with `args`; returns the results. Throws Trap, also for a wrong
@@ -292,7 +418,7 @@ class Func {
     return call(std::vector<Val>(args));
   }
   std::vector<Val> call(const std::vector<Val>& args) const {
-    if (!numbers_only_) throw Error("wasi_rt::Func calls functions of numbers only");
+    if (!numbers_only_) throw Error("wasi_rt::Func calls functions of numbers and anyrefs only");
     std::vector<wasm_val_t> in;
     for (const Val& a : args) in.push_back(a.raw());
     std::vector<wasm_val_t> out(wasm_func_result_arity(func_));
@@ -301,7 +427,7 @@ class Func {
     wasm_val_vec_t out_vec = {out.size(), out.data()};
     if (wasm_trap_t* trap = wasm_func_call(func_, &in_vec, &out_vec)) throw Trap(trap);
     std::vector<Val> results;
-    for (const wasm_val_t& r : out) results.emplace_back(r);
+    for (const wasm_val_t& r : out) results.push_back(Val::take(r));
     return results;
   }
   const wasm_func_t* get() const { return func_; }

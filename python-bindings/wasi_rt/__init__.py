@@ -30,13 +30,14 @@ from ._errors import (
     WasmError,
 )
 from ._externs import Func, Global, Memory, SharedMemory, Table, Tag
+from ._gc import I8, I16, AnyRef, ArrayType, FieldType, GcStats, StructType
 from ._instance import Instance, Linker
 from ._store import Engine, Module, Store
 from ._types import ExportType, FuncType, GlobalType, ImportType, MemoryType, TableType, TagType, ValType
 from ._wasi import Output, WasiConfig, run_wasi
 
 I32, I64, F32, F64, V128 = ValType.I32, ValType.I64, ValType.F32, ValType.F64, ValType.V128
-EXTERNREF, FUNCREF, EXNREF = ValType.EXTERNREF, ValType.FUNCREF, ValType.EXNREF
+EXTERNREF, FUNCREF, EXNREF, ANYREF = ValType.EXTERNREF, ValType.FUNCREF, ValType.EXNREF, ValType.ANYREF
 
 __all__ = [
     "Engine",
@@ -50,6 +51,14 @@ __all__ = [
     "SharedMemory",
     "Table",
     "Tag",
+    "AnyRef",
+    "StructType",
+    "ArrayType",
+    "FieldType",
+    "GcStats",
+    "I8",
+    "I16",
+    "ANYREF",
     "ValType",
     "FuncType",
     "GlobalType",

@@ -93,6 +93,17 @@ def to_val(store: Store, kind: int, value: Any) -> ffi.Val:
             raise TypeError(f"a funcref value must be a Func or None, not {type(value).__name__}")
     elif kind == ffi.EXTERNREF:
         v.of.ref = None if value is None else store.extern_ref(value)
+    elif kind == ffi.ANYREF:
+        from ._gc import AnyRef
+
+        if value is None:
+            v.of.ref = None
+        elif isinstance(value, AnyRef):
+            if value.store is not store:
+                raise WasmError("the reference belongs to another store")
+            v.of.ref = value._live()
+        else:
+            raise TypeError(f"an anyref value must be an AnyRef or None, not {type(value).__name__}")
     elif kind == ffi.V128:
         raise WasmError(_V128_ERROR)
     elif kind == ffi.EXNREF:
@@ -125,6 +136,10 @@ def from_val(store: Store, v: ffi.Val, owned: bool) -> Any:
     if kind == ffi.FUNCREF:
         func = ffi.ref_as_func(ref)
         return Func._wrap(store, func if owned else ffi.func_copy(func))
+    if kind == ffi.ANYREF:
+        from ._gc import AnyRef
+
+        return AnyRef(store, ref if owned else ffi.ref_copy(ref))
     obj = store.extern_obj(ref)
     if owned:
         ffi.ref_delete(ref)

@@ -64,7 +64,7 @@ class PtrVec(Structure):
 
 
 I32, I64, F32, F64, V128 = 0, 1, 2, 3, 4
-EXTERNREF, FUNCREF, EXNREF = 128, 129, 130
+EXTERNREF, FUNCREF, EXNREF, ANYREF = 128, 129, 130, 131
 EXTERN_FUNC, EXTERN_GLOBAL, EXTERN_TABLE, EXTERN_MEMORY, EXTERN_TAG = 0, 1, 2, 3, 4
 
 
@@ -272,3 +272,43 @@ def take_bytes(v: ByteVec) -> bytes:
     data = v.to_bytes()
     byte_vec_delete(ctypes.byref(v))
     return data
+
+
+class FieldType(ctypes.Structure):
+    """``wasi_rt_fieldtype_t``."""
+
+    _fields_ = [("kind", c_uint8), ("packed", c_uint8), ("mutable", c_bool)]
+
+
+class GcStats(ctypes.Structure):
+    """``wasi_rt_gc_stats_t``."""
+
+    _fields_ = [
+        ("collections", c_uint64),
+        ("allocated_objects", c_uint64),
+        ("live_objects", c_uint64),
+        ("live_bytes", c_uint64),
+        ("heap_bytes", c_uint64),
+    ]
+
+
+config_gc_heap_limit = _fn("wasi_rt_engine_config_gc_heap_limit", None, c_void_p, c_uint64)
+engine_register_struct = _fn(
+    "wasi_rt_engine_register_struct", c_void_p, c_void_p, POINTER(FieldType), c_size_t, POINTER(c_uint32)
+)
+engine_register_array = _fn("wasi_rt_engine_register_array", c_void_p, c_void_p, POINTER(FieldType), POINTER(c_uint32))
+struct_new = _fn("wasi_rt_struct_new", c_void_p, c_void_p, c_uint32, POINTER(Val), c_size_t, POINTER(c_void_p))
+array_new = _fn("wasi_rt_array_new", c_void_p, c_void_p, c_uint32, POINTER(Val), c_uint32, POINTER(c_void_p))
+i31_new = _fn("wasi_rt_i31_new", c_void_p, c_void_p, ctypes.c_int32)
+ref_i31_get = _fn("wasi_rt_ref_i31_get", c_bool, c_void_p, c_bool, POINTER(ctypes.c_int32))
+ref_is_struct = _fn("wasi_rt_ref_is_struct", c_bool, c_void_p)
+ref_is_array = _fn("wasi_rt_ref_is_array", c_bool, c_void_p)
+ref_gc_type = _fn("wasi_rt_ref_gc_type", c_bool, c_void_p, POINTER(c_uint32))
+struct_get = _fn("wasi_rt_struct_get", c_void_p, c_void_p, c_uint32, POINTER(Val))
+struct_set = _fn("wasi_rt_struct_set", c_void_p, c_void_p, c_uint32, POINTER(Val))
+array_len = _fn("wasi_rt_array_len", c_void_p, c_void_p, POINTER(c_uint32))
+array_get = _fn("wasi_rt_array_get", c_void_p, c_void_p, c_uint32, POINTER(Val))
+array_set = _fn("wasi_rt_array_set", c_void_p, c_void_p, c_uint32, POINTER(Val))
+store_gc = _fn("wasi_rt_store_gc", None, c_void_p)
+store_gc_stats = _fn("wasi_rt_store_gc_stats", c_bool, c_void_p, POINTER(GcStats))
+store_set_gc_heap_limit = _fn("wasi_rt_store_set_gc_heap_limit", c_void_p, c_void_p, c_uint64)

@@ -72,7 +72,11 @@ class Engine(_Owned):
     wasi-rt supports is on by default), e.g. ``{"tail_call": False}``:
     "simd", "multi_memory", "extended_const", "tail_call", "relaxed_simd",
     "function_references", "exceptions", "legacy_exceptions", "memory64",
-    "custom_page_sizes", "threads", "wide_arithmetic"."""
+    "custom_page_sizes", "threads", "wide_arithmetic", "gc".
+
+    ``gc_heap_limit`` (bytes, default 1 GiB) caps each store's GC heap;
+    an allocation that finds it full after a collection raises Trap with
+    code ``TRAP_OUT_OF_GC_MEMORY``."""
 
     _delete = staticmethod(ffi.engine_delete)
 
@@ -81,6 +85,7 @@ class Engine(_Owned):
         epoch_interruption: bool = False,
         max_wasm_stack: Optional[int] = None,
         features: Optional[Dict[str, bool]] = None,
+        gc_heap_limit: Optional[int] = None,
     ):
         self.epoch_interruption = bool(epoch_interruption)
         if max_wasm_stack is not None and (
@@ -91,6 +96,11 @@ class Engine(_Owned):
         ffi.config_epoch_interruption(config, self.epoch_interruption)
         if max_wasm_stack is not None:
             ffi.config_max_wasm_stack(config, max_wasm_stack)
+        if gc_heap_limit is not None:
+            if not isinstance(gc_heap_limit, int) or isinstance(gc_heap_limit, bool) or not 0 <= gc_heap_limit < (1 << 64):
+                ffi.config_delete(config)
+                raise ValueError(f"gc_heap_limit must be a number of bytes, not {gc_heap_limit!r}")
+            ffi.config_gc_heap_limit(config, gc_heap_limit)
         for name, on in (features or {}).items():
             if not ffi.config_wasm_feature(config, c_string(name, "feature name"), bool(on)):
                 ffi.config_delete(config)
@@ -141,6 +151,24 @@ class Store(_Owned):
         if not isinstance(max_bytes, int) or not 0 <= max_bytes < (1 << 64) - 1:
             raise ValueError(f"max_bytes must be None or an int from 0 to 2**64 - 2, not {max_bytes!r}")
         ffi.store_limit_memory(self.ptr, max_bytes)
+
+    def gc(self) -> None:
+        """Collects garbage now: frees every struct and array that no
+        global, table, running Wasm frame or live AnyRef holds."""
+        ffi.store_gc(self.ptr)
+
+    @property
+    def gc_stats(self) -> Any:
+        """The GC counters (a ``GcStats``)."""
+        from ._gc import stats_of
+
+        return stats_of(self)
+
+    def set_gc_heap_limit(self, max_bytes: int) -> None:
+        """Caps this store's GC heap (only before its first allocation)."""
+        from ._errors import check
+
+        check(ffi.store_set_gc_heap_limit(self.ptr, max_bytes))
 
     def extern_ref(self, obj: Any) -> int:
         """A borrowed ``wasm_ref_t*`` standing for ``obj`` in this store;

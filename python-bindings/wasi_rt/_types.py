@@ -24,14 +24,17 @@ class ValType(enum.IntEnum):
     #: Exception references (exception handling). Like v128, modules may
     #: use them but their values cannot cross the C API.
     EXNREF = ffi.EXNREF
+    #: References of the GC proposal (``anyref``, ``eqref``, structs,
+    #: arrays, i31s): ``AnyRef`` values, or None.
+    ANYREF = ffi.ANYREF
 
     def __str__(self) -> str:
         return self.name.lower()
 
     @property
     def is_ref(self) -> bool:
-        """Whether this is a reference type (funcref, externref or exnref)."""
-        return self in (ValType.EXTERNREF, ValType.FUNCREF, ValType.EXNREF)
+        """Whether this is a reference type (funcref, externref, exnref or anyref)."""
+        return self in (ValType.EXTERNREF, ValType.FUNCREF, ValType.EXNREF, ValType.ANYREF)
 
 
 @dataclass(frozen=True)

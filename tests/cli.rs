@@ -686,3 +686,17 @@ fn a_trap_in_a_wasi_thread_ends_the_process_while_main_computes() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("unreachable"), "{err}");
 }
+
+#[test]
+fn max_gc_heap_caps_the_guests_structs_and_arrays() {
+    let p = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/gc/binary_trees.wat");
+    // Two depth-12 trees: 128 KiB live at most.
+    let o = wasi_rt(&["run", "--max-gc-heap", "1M", "--invoke", "run", p, "12", "2"]);
+    assert_eq!(stdout(&o), format!("{}\n", 2 * 8191 + 4095), "{o:?}");
+    // A depth-17 tree alone needs 4 MiB.
+    let o = wasi_rt(&["run", "--max-gc-heap", "1M", "--invoke", "run", p, "17", "1"]);
+    assert_ne!(o.status.code(), Some(0), "{o:?}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("GC heap is full"), "{o:?}");
+    let o = wasi_rt(&["run", "--max-gc-heap", "big", "--invoke", "run", p, "1", "1"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--max-gc-heap needs a size"), "{o:?}");
+}

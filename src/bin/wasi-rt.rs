@@ -25,11 +25,12 @@ options (before FILE, or right after it):
   --timeout SECONDS       stop the guest with a trap after SECONDS (e.g. 2.5)
   --max-memory SIZE       cap the guest's linear memory and tables (bytes, or with K, M, G)
   --max-wasm-stack SIZE   stack the guest may use (default 512K; deeper recursion traps)
+  --max-gc-heap SIZE      cap the guest's GC heap (structs and arrays; default 1G)
   --wasm-feature NAME=on|off
                           switch a Wasm feature (simd, multi_memory, extended_const,
                           tail_call, relaxed_simd, function_references,
                           exceptions, legacy_exceptions, memory64,
-                          custom_page_sizes, threads, wide_arithmetic;
+                          custom_page_sizes, threads, wide_arithmetic, gc;
                           all on by default)
   --allow-precompiled     FILE may be made by `wasi-rt compile` (trusted input:
                           its machine code runs as it is)
@@ -70,6 +71,7 @@ struct RunOptions {
     timeout: Option<std::time::Duration>,
     allow_precompiled: bool,
     max_memory: Option<u64>,
+    max_gc_heap: Option<u64>,
     max_wasm_stack: Option<usize>,
     features: wasi_rt::Features,
 }
@@ -107,6 +109,7 @@ fn parse_options(args: &[String], opts: &mut RunOptions) -> Result<usize, String
                 | "--timeout"
                 | "--max-memory"
                 | "--max-wasm-stack"
+                | "--max-gc-heap"
                 | "--wasm-feature"
                 | "--wasi-threads"
         );
@@ -150,6 +153,7 @@ fn parse_options(args: &[String], opts: &mut RunOptions) -> Result<usize, String
             }
             "--allow-precompiled" => opts.allow_precompiled = true,
             "--max-memory" => opts.max_memory = Some(parse_size(name, &value)?),
+            "--max-gc-heap" => opts.max_gc_heap = Some(parse_size(name, &value)?),
             "--wasm-feature" => {
                 let bad = || format!("--wasm-feature needs NAME=on or NAME=off, not {value:?}");
                 let (feature, state) = value.split_once('=').ok_or_else(bad)?;
@@ -245,6 +249,9 @@ fn run_inner(args: &[String]) -> Result<ExitCode, String> {
     .map_err(|e| format!("{file}: {e}"))?;
     let mut store = Store::new(&engine);
     store.limit_memory(opts.max_memory);
+    if let Some(limit) = opts.max_gc_heap {
+        store.set_gc_heap_limit(limit).map_err(|e| e.to_string())?;
+    }
     if let Some(limit) = opts.timeout {
         // One epoch tick, after `limit`, stops the guest at its next loop
         // iteration or call. A guest blocked in a WASI call (a sleep, a

@@ -13,6 +13,10 @@
 static const char MODULE[] =
     "(module"
     "  (type $point (struct (field (mut i32)) (field i8)))"
+    "  (import \"host\" \"echo\" (func $echo (param anyref) (result anyref)))"
+    "  (func (export \"roundtrip\") (param i32) (result i32)"
+    "    (struct.get $point 0 (ref.cast (ref $point)"
+    "      (call $echo (struct.new $point (local.get 0) (i32.const 0))))))"
     "  (type $junk (array i64))"
     "  (func (export \"make\") (param i32) (result (ref $point))"
     "    (struct.new $point (local.get 0) (i32.const -1)))"
@@ -41,6 +45,24 @@ static wasm_func_t* export_func(const wasm_extern_vec_t* exports, size_t i) {
   return wasm_extern_as_func(exports->data[i]);
 }
 
+/* A struct the host function below makes during a call and keeps. */
+static wasm_store_t* g_store;
+static uint32_t g_point;
+static wasm_ref_t* g_kept;
+
+/* echo(x): returns its argument (the result is the caller's: a copy), and
+ * on its first call makes a struct of its own that outlives the call. */
+static wasm_trap_t* echo(const wasm_val_vec_t* args, wasm_val_vec_t* results) {
+  results->data[0].kind = WASI_RT_ANYREF;
+  results->data[0].of.ref = args->data[0].of.ref ? wasm_ref_copy(args->data[0].of.ref) : NULL;
+  if (!g_kept) {
+    wasm_val_t init[2] = {WASM_I32_VAL(99), WASM_I32_VAL(0)};
+    wasi_rt_error_t* e = wasi_rt_struct_new(g_store, g_point, init, 2, &g_kept);
+    if (e) wasi_rt_error_delete(e);
+  }
+  return NULL;
+}
+
 static void print_stats(const char* when, const wasm_store_t* store) {
   wasi_rt_gc_stats_t st;
   wasi_rt_store_gc_stats(store, &st);
@@ -66,13 +88,34 @@ int main(void) {
   wasm_byte_vec_new(&wat, strlen(MODULE), MODULE);
   wasm_module_t* module = wasm_module_new(store, &wat);
   wasm_byte_vec_delete(&wat);
-  wasm_extern_vec_t imports = WASM_EMPTY_VEC;
+  g_store = store;
+  g_point = point;
+  wasm_valtype_vec_t ps, rs;
+  wasm_valtype_t* p1 = wasm_valtype_new(WASI_RT_ANYREF);
+  wasm_valtype_t* r1 = wasm_valtype_new(WASI_RT_ANYREF);
+  wasm_valtype_vec_new(&ps, 1, &p1);
+  wasm_valtype_vec_new(&rs, 1, &r1);
+  wasm_functype_t* echo_type = wasm_functype_new(&ps, &rs);
+  wasm_func_t* echo_func = wasm_func_new(store, echo_type, echo);
+  wasm_functype_delete(echo_type);
+  wasm_extern_t* import_list[1] = {wasm_func_as_extern(echo_func)};
+  wasm_extern_vec_t imports = {1, import_list};
   wasm_instance_t* instance = wasm_instance_new(store, module, &imports, NULL);
   wasm_extern_vec_t exports;
   wasm_instance_exports(instance, &exports);
-  wasm_func_t* make = export_func(&exports, 0);
-  wasm_func_t* sum = export_func(&exports, 1);
-  wasm_func_t* churn = export_func(&exports, 2);
+  wasm_func_t* roundtrip = export_func(&exports, 0);
+  wasm_func_t* make = export_func(&exports, 1);
+  wasm_func_t* sum = export_func(&exports, 2);
+  wasm_func_t* churn = export_func(&exports, 3);
+
+  /* Through a C host function and back; what it made stays alive. */
+  wasm_val_t five = WASM_I32_VAL(5);
+  wasm_val_t got = WASM_INIT_VAL;
+  wasm_val_vec_t a5 = {1, &five};
+  wasm_val_vec_t rgot = {1, &got};
+  wasm_trap_t* t = wasm_func_call(roundtrip, &a5, &rgot);
+  printf("roundtrip(5) through the host = %" PRId32 "%s\n", got.of.i32, t ? " (trapped)" : "");
+  if (t) wasm_trap_delete(t);
 
   /* A struct made by the host, read by Wasm. */
   wasm_val_t init[2] = {WASM_I32_VAL(40), WASM_I32_VAL(2)};
@@ -139,6 +182,9 @@ int main(void) {
   wasm_func_call(churn, &an, &none);
   wasi_rt_store_gc(store);
   print_stats("held", store);
+  wasm_val_t kept;
+  check("field of the struct the host function kept", wasi_rt_struct_get(g_kept, 0, &kept));
+  printf("kept: %" PRId32 "\n", kept.of.i32);
   wasm_func_call(sum, &a, &r);
   printf("sum still = %" PRId32 "\n", results[0].of.i32);
   check("set limit now", wasi_rt_store_set_gc_heap_limit(store, 1 << 24));
@@ -146,6 +192,8 @@ int main(void) {
   wasm_ref_delete(q);
   wasm_ref_delete(arr);
   wasm_ref_delete(small);
+  wasm_ref_delete(g_kept);
+  wasm_func_delete(echo_func);
   wasi_rt_store_gc(store);
   print_stats("released", store);
 

@@ -381,7 +381,8 @@ bool wasi_rt_ref_gc_type(const struct wasm_ref_t *r, uint32_t *type_out);
 
 /**
  * Reads field `index` of struct `r` into `*out` (an own value: delete a
- * reference it holds with `wasm_val_delete`).
+ * reference it holds with `wasm_val_delete`; an `i8` or `i16` field
+ * reads as a zero-extended `WASM_I32`).
  *
  * Errors: an own error (and `*out` untouched) for NULL arguments, a
  * reference that is not a struct, or an index beyond its fields.

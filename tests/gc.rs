@@ -366,3 +366,72 @@ fn a_typed_reference_to_a_struct_type_matches_only_its_subtypes() {
     let ValType::Ref(RefType { heap, .. }) = a_ty else { panic!() };
     assert!(b.matches(&store, heap));
 }
+
+#[test]
+fn a_struct_returned_by_a_call_stays_alive_on_the_operand_stack_when_type_0_is_a_function_type() {
+    // The validator names concrete types on its operand stack by its own
+    // ids: the struct below must still be found as a root, whatever type
+    // 0 is.
+    let wat = r#"(module
+      (type $ft (func))
+      (type $s (struct (field i32) (field funcref)))
+      ;; The same size as $s: a freed $s would be reused by one of these.
+      (type $junk (struct (field i64) (field i64)))
+      (elem declare func $nop)
+      (func $nop)
+      (func $mk (result (ref $s)) (struct.new $s (i32.const 77) (ref.func $nop)))
+      (func $churn
+        (local $n i32) (local.set $n (i32.const 200000))
+        (block $done (loop $l
+          (br_if $done (i32.eqz (local.get $n)))
+          (drop (struct.new $junk (i64.const -1) (i64.const -1)))
+          (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+          (br $l))))
+      (func (export "run") (result i32)
+        (call $mk)
+        (call $churn)
+        (struct.get $s 0)))"#;
+    let (mut store, inst) = instance(&Engine::default(), wat, 1 << 20, |_| vec![]);
+    assert_eq!(call(&mut store, &inst, "run", &[], 1).unwrap()[0], Val::I32(77));
+    assert!(store.gc_stats().collections >= 1);
+}
+
+#[test]
+fn host_function_parameters_last_for_the_call_and_owned_roots_last_longer() {
+    let engine = Engine::default();
+    let wat = r#"(module
+      (type $box (struct (field i32)))
+      (type $junk (array i64))
+      (import "host" "keep" (func $keep (param anyref) (result anyref)))
+      (func (export "run") (param i32) (result i32)
+        (local $n i32) (local.set $n (i32.const 100))
+        (block $done (loop $l
+          (br_if $done (i32.eqz (local.get $n)))
+          (drop (array.new_default $junk (i32.const 1000)))
+          (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+          (br $l)))
+        (struct.get $box 0
+          (ref.cast (ref $box) (call $keep (struct.new $box (local.get 0)))))))"#;
+    let kept = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let k = kept.clone();
+    let (mut store, inst) = instance(&engine, wat, 1 << 20, move |store| {
+        let ty = FuncType::new([ValType::AnyRef], [ValType::AnyRef]);
+        let f = Func::new(store, ty, move |mut caller, params, results| {
+            let Val::AnyRef(Some(p)) = params[0] else { panic!("{:?}", params[0]) };
+            k.lock().unwrap().push(p.to_owned_root(caller.store()).unwrap());
+            results[0] = params[0];
+            Ok(())
+        });
+        vec![wasi_rt::Extern::Func(f.unwrap())]
+    });
+    for i in 0..20 {
+        assert_eq!(call(&mut store, &inst, "run", &[Val::I32(i)], 1).unwrap()[0], Val::I32(i));
+    }
+    assert!(store.gc_stats().collections >= 2);
+    // Only the roots the host function made itself remain.
+    let kept = kept.lock().unwrap();
+    assert_eq!(store.gc_roots(), kept.len());
+    for (i, r) in kept.iter().enumerate() {
+        assert_eq!(r.field(&store, 0).unwrap(), Val::I32(i as i32));
+    }
+}

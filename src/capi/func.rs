@@ -109,7 +109,10 @@ impl CHost {
         } else {
             for (i, (r, v)) in results.iter_mut().zip(out.as_slice()).enumerate() {
                 match v.to_val(&store) {
-                    Some(val) => *r = val,
+                    // `out` (and the root of a reference in it) goes below;
+                    // the result needs a root until it is in its slot.
+                    // SAFETY: single-threaded store access, no reference kept.
+                    Some(val) => *r = val.rooted_temporarily(&unsafe { store.get() }.inner),
                     None => {
                         result = Err(Trap::new(format!(
                             "host function wrote an invalid value for result {i}"

@@ -305,13 +305,13 @@ unsafe fn dispatch(
     let n = ty.params().len().max(ty.results().len());
     // SAFETY: the trampoline sized the slot array for `n` values.
     let slots = unsafe { std::slice::from_raw_parts_mut(slots, n) };
-    // Roots the host function's reference parameters get last until it
-    // returns.
-    store.inner.gc_roots.borrow_mut().open_scope();
+    // The roots of the reference parameters (and of C host functions'
+    // results) last until the results are in the slots.
+    let mark = store.inner.gc_roots.borrow().temporaries_mark();
     let result = dispatch_scoped(ctx, store, caller_vmctx, slots, &callback, &ty);
     // SAFETY: `current` still names the store running this call.
     let store = unsafe { &mut *(*ctx.store).current };
-    store.inner.gc_roots.borrow_mut().close_scope();
+    store.inner.gc_roots.borrow_mut().release_temporaries(mark);
     result
 }
 
@@ -327,7 +327,7 @@ fn dispatch_scoped(
         .params()
         .iter()
         .zip(slots.iter())
-        .map(|(t, s)| Val::from_raw(*s, *t, &store.inner))
+        .map(|(t, s)| Val::from_raw_temporary(*s, *t, &store.inner))
         .collect();
     let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
     // SAFETY: exit trampolines pass the calling Wasm function's vmctx.

@@ -151,6 +151,42 @@ impl Val {
         }
     }
 
+    /// As `from_raw`, but a GC reference's root lasts only until the host
+    /// call in progress ends (the parameters a host function gets).
+    pub(crate) fn from_raw_temporary(raw: u128, ty: ValType, store: &StoreInner) -> Val {
+        use crate::types::HeapType;
+        match ty {
+            ValType::Ref(r) if r.heap.top() == HeapType::Any => {
+                Val::AnyRef(crate::AnyRef::from_raw_temporary(store, raw as u32))
+            }
+            ValType::Ref(r) if r.heap.top() == HeapType::Extern => {
+                if raw == 0 || super::gc::layout::is_host(raw as u32) {
+                    Val::from_raw(raw, ty, store)
+                } else {
+                    Val::ExternRef(
+                        crate::AnyRef::from_raw_temporary(store, raw as u32).map(ExternRef::from_any),
+                    )
+                }
+            }
+            _ => Val::from_raw(raw, ty, store),
+        }
+    }
+
+    /// This value with any GC reference in it given a root of its own
+    /// that lasts until the host call in progress ends.
+    pub(crate) fn rooted_temporarily(self, store: &StoreInner) -> Val {
+        match self {
+            Val::AnyRef(Some(a)) => match a.raw(store) {
+                Some(raw) => Val::AnyRef(crate::AnyRef::from_raw_temporary(store, raw)),
+                None => self,
+            },
+            Val::ExternRef(Some(e)) if e.as_any().is_some() => {
+                Val::from_raw_temporary(u128::from(e.to_raw(store)), ValType::ExternRef, store)
+            }
+            v => v,
+        }
+    }
+
     /// Decodes a slot holding a value of type `ty`.
     pub(crate) fn from_raw(raw: u128, ty: ValType, store: &StoreInner) -> Val {
         match ty {
@@ -176,7 +212,9 @@ impl Val {
     pub(crate) fn belongs_to(&self, store: &StoreInner) -> bool {
         match self {
             Val::FuncRef(Some(f)) => f.store_id == store.id,
-            Val::ExternRef(Some(e)) => e.store_id == store.id,
+            Val::ExternRef(Some(e)) => {
+                e.store_id == store.id && e.as_any().is_none_or(|a| a.raw(store).is_some())
+            }
             Val::ExnRef(Some(e)) => e.store_id == store.id,
             Val::AnyRef(Some(a)) => a.raw(store).is_some(),
             _ => true,

@@ -495,12 +495,44 @@ impl Translator<'_, '_> {
         let n = self.stack.len();
         for i in 0..n {
             let depth = pushed + (n - 1 - i);
-            if let Some(Some(t)) = self.validator.get_operand_type(depth) {
-                let t = crate::module::decode::val_type(t, &self.env.info.type_heaps);
-                if is_traced(t) {
-                    self.b.declare_value_needs_stack_map(self.stack[i]);
-                }
+            if let Some(Some(t)) = self.validator.get_operand_type(depth)
+                && self.traced_operand(t)
+            {
+                self.b.declare_value_needs_stack_map(self.stack[i]);
             }
+        }
+    }
+
+    /// Whether an operand of validator type `t` may be a GC object (see
+    /// `layout::is_traced`). The validator names concrete types on its
+    /// operand stack by its own canonical ids, not module indices: their
+    /// kind comes from its type list.
+    fn traced_operand(&self, t: wasmparser::ValType) -> bool {
+        use wasmparser::{AbstractHeapType as A, UnpackedIndex, WasmModuleResources};
+        let wasmparser::ValType::Ref(r) = t else {
+            return false;
+        };
+        let object_type = |c: &wasmparser::CompositeInnerType| {
+            matches!(
+                c,
+                wasmparser::CompositeInnerType::Struct(_) | wasmparser::CompositeInnerType::Array(_)
+            )
+        };
+        match r.heap_type() {
+            wasmparser::HeapType::Abstract { ty, .. } => {
+                matches!(ty, A::Any | A::Eq | A::Struct | A::Array | A::Extern)
+            }
+            wasmparser::HeapType::Concrete(i) | wasmparser::HeapType::Exact(i) => match i {
+                UnpackedIndex::Module(m) => matches!(
+                    self.env.info.type_heaps.get(m as usize),
+                    Some(HeapType::ConcreteStruct(_) | HeapType::ConcreteArray(_))
+                ),
+                UnpackedIndex::Id(id) => {
+                    object_type(&self.validator.resources().sub_type_at_id(id).composite_type.inner)
+                }
+                // Not on an operand stack; counted as a root to be safe.
+                UnpackedIndex::RecGroup(_) => true,
+            },
         }
     }
 

@@ -62,6 +62,28 @@ impl AnyRef {
         AnyRef::from_raw(store, self.raw(store)?)
     }
 
+    /// A new handle with a root of its own, which stays when this one is
+    /// unrooted: what a host function keeps of a reference parameter
+    /// (parameters are rooted only until it returns). `None` when this
+    /// handle was unrooted.
+    pub fn to_owned_root(&self, store: &Store) -> Option<AnyRef> {
+        self.reroot(&store.inner)
+    }
+
+    /// A handle whose root lasts only until the host call in progress
+    /// ends (see `RootTable::add_temporary`); `None` for null.
+    pub(crate) fn from_raw_temporary(store: &StoreInner, raw: u32) -> Option<AnyRef> {
+        if raw == 0 || layout::is_i31(raw) {
+            return AnyRef::from_raw(store, raw);
+        }
+        let (slot, generation) = store.gc_roots.borrow_mut().add_temporary(raw);
+        Some(AnyRef {
+            store_id: store.id,
+            slot,
+            generation,
+        })
+    }
+
     /// The raw reference, or `None` when the handle was unrooted.
     pub(crate) fn raw(&self, store: &StoreInner) -> Option<u32> {
         if self.store_id != store.id {

@@ -96,6 +96,9 @@ pub struct RootTable {
     scopes: Vec<usize>,
     /// Roots made, in order, while a scope is open: (slot, generation).
     scoped: Vec<(u32, u32)>,
+    /// Roots that last only as long as a host call: its reference
+    /// parameters, and the results a C host function hands back.
+    temporaries: Vec<(u32, u32)>,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -122,6 +125,29 @@ impl RootTable {
             self.scoped.push((i, s.generation));
         }
         (i, s.generation)
+    }
+
+    /// Roots `raw` until `release_temporaries` passes its mark.
+    pub fn add_temporary(&mut self, raw: u32) -> (u32, u32) {
+        let root = self.add(raw);
+        self.temporaries.push(root);
+        root
+    }
+
+    /// Where the temporaries made from now on start.
+    pub fn temporaries_mark(&self) -> usize {
+        self.temporaries.len()
+    }
+
+    /// Releases the temporaries made since `mark` (those still rooted).
+    pub fn release_temporaries(&mut self, mark: usize) {
+        if mark >= self.temporaries.len() {
+            return;
+        }
+        let made: Vec<(u32, u32)> = self.temporaries.drain(mark..).collect();
+        for (i, generation) in made {
+            self.remove(i, generation);
+        }
     }
 
     /// The reference slot `i` holds, if (i, generation) is still rooted.

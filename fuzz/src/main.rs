@@ -19,6 +19,7 @@
 
 mod decode;
 mod exec;
+mod gc;
 mod mutate;
 mod precompiled;
 mod rng;
@@ -32,7 +33,7 @@ use std::sync::OnceLock;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-const TARGETS: &[&str] = &["exec", "decode", "precompiled", "wasi"];
+const TARGETS: &[&str] = &["exec", "decode", "precompiled", "wasi", "gc"];
 
 /// What went wrong in a case.
 pub struct Finding {
@@ -152,6 +153,7 @@ fn run_case(target: &str, data: &[u8], stats: &mut Stats) -> Result<(), Finding>
         "decode" => decode::run(data, &mut local),
         "precompiled" => precompiled::run(data, &mut local),
         "wasi" => wasi::run(data, &mut local),
+        "gc" => gc::run(data, &mut local),
         other => panic!("unknown target {other}"),
     }));
     stats.inputs += local.inputs;

@@ -80,3 +80,34 @@ pub fn module_with(
     }
     Ok(m.to_bytes())
 }
+
+/// A module that uses garbage collection: wasm-smith's GC types and
+/// instructions on top of what `module` makes (no exceptions, threads or
+/// relaxed SIMD), everything exported, every loop and call bounded.
+pub fn gc_module(u: &mut Unstructured<'_>) -> arbitrary::Result<Vec<u8>> {
+    let mut c = wasm_smith::Config::default();
+    c.max_funcs = u.int_in_range(1..=30)?;
+    c.max_types = u.int_in_range(1..=40)?;
+    c.max_tables = u.int_in_range(0..=3)?;
+    c.max_memories = u.int_in_range(0..=1)?;
+    c.max_globals = u.int_in_range(0..=20)?;
+    c.max_instructions = u.int_in_range(10..=400)?;
+    c.simd_enabled = u.arbitrary()?;
+    c.tail_call_enabled = u.arbitrary()?;
+    c.extended_const_enabled = u.arbitrary()?;
+    supported(&mut c);
+    c.gc_enabled = true;
+    c.reference_types_enabled = true;
+    c.min_funcs = c.min_funcs.max(1);
+    c.max_imports = 0;
+    c.export_everything = true;
+    c.max_memory32_bytes = 1 << 20;
+    c.max_table_elements = 1000;
+    c.max_data_segments = 10;
+    c.max_element_segments = 10;
+    c.max_type_size = 1000;
+    let mut m = wasm_smith::Module::new(c, u)?;
+    m.ensure_termination(100)
+        .map_err(|_| arbitrary::Error::IncorrectFormat)?;
+    Ok(m.to_bytes())
+}

@@ -22,9 +22,12 @@ use std::sync::Arc;
 /// Marks a type index, in a group's key, as a position inside the group.
 const IN_GROUP: u32 = 1 << 31;
 
-/// The most types one engine registers (compiled code's display table is
-/// sized by it: 8 bytes of address space per type).
-pub const MAX_TYPES: u32 = 1 << 20;
+/// The most distinct types one engine registers (compiled code's display
+/// table is sized by it: 8 bytes of address space per type, 32 MiB in
+/// all, of which only the pages in use take memory). Types live as long
+/// as their engine: a host that loads modules with ever new types for
+/// ever needs a new engine now and then.
+pub const MAX_TYPES: u32 = 1 << 22;
 
 /// One type of a recursion group as the module declares it. Its type
 /// indices are canonical engine indices, or `in_group(i)` for the `i`th

@@ -367,15 +367,6 @@ impl StorageType {
             StorageType::Val(v) => v,
         }
     }
-
-    /// Whether a value of this storage type may stand where `other` is
-    /// expected (packed types only match themselves).
-    pub fn matches_abstractly(self, other: StorageType) -> bool {
-        match (self, other) {
-            (StorageType::Val(a), StorageType::Val(b)) => a.matches(b),
-            (a, b) => a == b,
-        }
-    }
 }
 
 impl fmt::Display for StorageType {

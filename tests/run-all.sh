@@ -204,7 +204,7 @@ step_fuzz() {
         return 0
     fi
     # Its own build profile (debug assertions, overflow checks, Cranelift's
-    # verifier); 30 seconds a target, seed 1, after the saved inputs.
+    # verifier); 24 seconds a target, seed 1, after the saved inputs.
     cargo run --profile fuzz -p fuzz -- all --seconds 120 --seed 1
 }
 

@@ -8,6 +8,42 @@
 
 use crate::{Finding, Stats};
 use arbitrary::Unstructured;
+use std::sync::{Mutex, OnceLock};
+
+/// Cases one engine serves: every random module registers new types, and
+/// an engine keeps its types for its lifetime (up to a limit), so the
+/// target moves to a fresh engine regularly.
+const CASES_PER_ENGINE: u32 = 2000;
+
+/// The engine in use and how many cases it served; a thread advances its
+/// epoch every 10 ms, so code that runs too long is stopped.
+static CURRENT: Mutex<Option<(wasi_rt::Engine, u32)>> = Mutex::new(None);
+
+fn engine() -> wasi_rt::Engine {
+    static TICKER: OnceLock<()> = OnceLock::new();
+    TICKER.get_or_init(|| {
+        std::thread::spawn(|| {
+            loop {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+                if let Some((e, _)) = CURRENT.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+                    e.increment_epoch();
+                }
+            }
+        });
+    });
+    let mut current = CURRENT.lock().unwrap_or_else(|e| e.into_inner());
+    if current.as_ref().is_none_or(|(_, n)| *n >= CASES_PER_ENGINE) {
+        let e = wasi_rt::Engine::new(&wasi_rt::Config {
+            epoch_interruption: true,
+            ..wasi_rt::Config::default()
+        })
+        .expect("an engine");
+        *current = Some((e, 0));
+    }
+    let (e, n) = current.as_mut().expect("made above");
+    *n += 1;
+    e.clone()
+}
 
 pub fn run(data: &[u8], stats: &mut Stats) -> Result<(), Finding> {
     let mut u = Unstructured::new(data);
@@ -18,7 +54,7 @@ pub fn run(data: &[u8], stats: &mut Stats) -> Result<(), Finding> {
     if let Some(path) = std::env::var_os("WASI_RT_FUZZ_DUMP") {
         let _ = std::fs::write(path, &wasm);
     }
-    let engine = crate::epoch_engine();
+    let engine = &engine();
     let module = match wasi_rt::Module::new(engine, &wasm) {
         Ok(m) => m,
         Err(e) => {

@@ -12,7 +12,7 @@ use crate::runtime::gc::layout::{self, *};
 use crate::runtime::libcalls_list::Libcall;
 use crate::runtime::trap::TrapCode;
 use crate::runtime::vmctx::{FUNCREF_TYPE_ID, LIMITS_GC_BASE, LIMITS_TYPE_DISPLAYS, VMCTX_LIMITS};
-use crate::types::{CompositeType, FieldType, HeapType, StorageType, ValType};
+use crate::types::{CompositeType, FieldType, HeapType, StorageType};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{self, InstBuilder, MemFlagsData, Value, types};
 use wasmparser::Operator;
@@ -704,9 +704,6 @@ impl Translator<'_, '_> {
             }
             StorageType::Val(t) if layout::is_small_ref(t) => {
                 self.b.ins().istore32(f, v, addr, off);
-            }
-            StorageType::Val(ValType::V128) => {
-                self.b.ins().store(f, v, addr, off);
             }
             StorageType::Val(_) => {
                 self.b.ins().store(f, v, addr, off);

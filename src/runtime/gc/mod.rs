@@ -109,3 +109,61 @@ impl StoreInner {
         self.gc.as_ref().map(|h| h.stats()).unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{AnyRef, Engine, Instance, Module, Store, TrapCode, Val};
+
+    /// Calls `get` (a struct field read) with a raw reference no Wasm code
+    /// could make, as an engine bug might.
+    fn get_with_forged(raw: u64) -> Result<i32, Option<TrapCode>> {
+        let engine = Engine::default();
+        let module = Module::new(
+            &engine,
+            r#"(module (type $s (struct (field i32)))
+                 (func (export "new") (result (ref $s)) (struct.new $s (i32.const 41)))
+                 (func (export "get") (param (ref null $s)) (result i32)
+                   (struct.get $s 0 (local.get 0))))"#,
+        )
+        .unwrap();
+        let mut store = Store::new(&engine);
+        let inst = Instance::new(&mut store, &module, &[]).unwrap();
+        let mut out = [Val::AnyRef(None)];
+        inst.get_func(&store, "new").unwrap().call(&mut store, &[], &mut out).unwrap();
+        let Val::AnyRef(Some(_kept)) = out[0] else { panic!() };
+        let get = inst.get_func(&store, "get").unwrap();
+        let mut slots = [u128::from(raw)];
+        // SAFETY: one slot holds the (forged) argument and takes the result.
+        match unsafe { get.call_raw(&mut store, slots.as_mut_ptr()) } {
+            Ok(()) => Ok(slots[0] as u32 as i32),
+            Err(t) => Err(t.code()),
+        }
+    }
+
+    #[test]
+    fn a_forged_reference_reaches_only_the_gc_heap() {
+        // The first object sits at offset 16: high bits are masked off.
+        assert_eq!(get_with_forged(16), Ok(41));
+        assert_eq!(get_with_forged(0x7fff_ffff_0000_0010), Ok(41));
+        // An offset beyond the heap's used part faults inside the
+        // reservation: a trap, not a crash or a host read.
+        assert_eq!(get_with_forged(0xffff_fff0), Err(Some(TrapCode::MemoryOutOfBounds)));
+        assert_eq!(get_with_forged(u64::MAX & !3), Err(Some(TrapCode::MemoryOutOfBounds)));
+    }
+
+    #[test]
+    fn an_anyref_handle_of_an_object_reads_back_through_the_heap() {
+        let engine = Engine::default();
+        let ty = engine
+            .register_array(&crate::ArrayType {
+                element: crate::FieldType {
+                    storage: crate::StorageType::I8,
+                    mutable: true,
+                },
+            })
+            .unwrap();
+        let mut store = Store::new(&engine);
+        let a = AnyRef::new_array(&mut store, ty, &Val::I32(7), 3).unwrap();
+        assert_eq!(a.array_get(&store, 2).unwrap(), Val::I32(7));
+    }
+}

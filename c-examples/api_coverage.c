@@ -119,6 +119,10 @@ int main(void) {
   CHECK(!wasi_rt_engine_config_wasm_feature(limited, "no-such-feature", true));
   CHECK(!wasi_rt_engine_config_wasm_feature(limited, NULL, true));
   CHECK(!wasi_rt_engine_config_wasm_feature(NULL, "simd", true));
+  CHECK(wasi_rt_engine_config_profiler(limited, "none"));
+  CHECK(!wasi_rt_engine_config_profiler(limited, "vtune"));
+  CHECK(!wasi_rt_engine_config_profiler(limited, NULL));
+  CHECK(!wasi_rt_engine_config_profiler(NULL, "perfmap"));
   wasm_engine_t* limited_engine = wasm_engine_new_with_config(limited);
   wasm_store_t* limited_store = wasm_store_new(limited_engine);
   wasm_byte_vec_t big_body, small_body;

@@ -224,6 +224,14 @@ void wasi_rt_engine_config_epoch_interruption(struct wasm_config_t *config, bool
 void wasi_rt_engine_config_max_wasm_stack(struct wasm_config_t *config, size_t bytes);
 
 /**
+ * Tells `name`d profiler where compiled functions are, for engines made
+ * from `config`: "perfmap" appends each module's functions to
+ * `/tmp/perf-PID.map` (so `perf report` names them), "none" (the default)
+ * does nothing. Returns false for NULL arguments or an unknown name.
+ */
+bool wasi_rt_engine_config_profiler(struct wasm_config_t *config, const char *name);
+
+/**
  * Sets the size limit of each store's GC heap for engines made from
  * `config`, in bytes (default 1 GiB; at most 4 GiB minus 1 MiB). An
  * allocation that finds the heap full after a collection traps with

@@ -261,6 +261,13 @@ class Config {
       throw Error("unknown Wasm feature " + name);
     return *this;
   }
+  /** Describes compiled functions to a profiler: "perfmap" (writes
+   *  /tmp/perf-PID.map for `perf report`) or "none"; throws Error for
+   *  another name. */
+  Config& profiler(const std::string& name) {
+    if (!wasi_rt_engine_config_profiler(config_.get(), name.c_str())) throw Error("unknown profiler " + name);
+    return *this;
+  }
   /** Size limit of each store's GC heap, in bytes (default 1 GiB). */
   Config& gc_heap_limit(uint64_t bytes) {
     wasi_rt_engine_config_gc_heap_limit(config_.get(), bytes);

@@ -171,6 +171,10 @@ pub struct Config {
     /// before the heap is made. An allocation that finds the heap full
     /// after a collection traps with `TrapCode::OutOfGcMemory`.
     pub gc_heap_limit: u64,
+    /// The profiler told where compiled functions are (default none):
+    /// `Profiler::PerfMap` makes `perf report` name Wasm functions (see
+    /// `runtime::profiling`).
+    pub profiler: crate::runtime::profiling::Profiler,
 }
 
 impl Config {
@@ -192,6 +196,7 @@ impl Default for Config {
             max_compile_time: None,
             features: Features::default(),
             gc_heap_limit: crate::runtime::gc::DEFAULT_HEAP_LIMIT,
+            profiler: crate::runtime::profiling::Profiler::None,
         }
     }
 }

@@ -37,6 +37,7 @@ pub use runtime::instance::{Extern, Global, Instance, Memory, Table};
 pub use runtime::memory::SharedMemory;
 pub use runtime::exception::{ExnRef, Tag};
 pub use runtime::gc::GcStats;
+pub use runtime::profiling::Profiler;
 pub use runtime::gc::anyref::AnyRef;
 pub use runtime::store::{ExternRef, Store};
 pub use runtime::trap::{FrameInfo, Trap, TrapCode};

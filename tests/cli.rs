@@ -700,3 +700,25 @@ fn max_gc_heap_caps_the_guests_structs_and_arrays() {
     let o = wasi_rt(&["run", "--max-gc-heap", "big", "--invoke", "run", p, "1", "1"]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("--max-gc-heap needs a size"), "{o:?}");
 }
+
+#[test]
+fn profile_perfmap_names_the_guests_functions_in_the_map_file() {
+    let f = write_temp(
+        "profiled.wat",
+        br#"(module $cli_prof (func $answer (export "answer") (result i32) (i32.const 42)))"#,
+    );
+    let child = Command::new(env!("CARGO_BIN_EXE_wasi-rt"))
+        .args(["run", "--profile", "perfmap", "--invoke", "answer", f.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "42\n");
+    let map = std::env::temp_dir().join(format!("perf-{pid}.map"));
+    let text = std::fs::read_to_string(&map).unwrap();
+    let _ = std::fs::remove_file(&map);
+    assert!(text.lines().any(|l| l.ends_with(" wasm::cli_prof::answer")), "{text}");
+    let o = wasi_rt(&["run", "--profile", "vtune", "--invoke", "answer", f.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--profile needs perfmap or none"), "{o:?}");
+}

@@ -76,7 +76,10 @@ class Engine(_Owned):
 
     ``gc_heap_limit`` (bytes, default 1 GiB) caps each store's GC heap;
     an allocation that finds it full after a collection raises Trap with
-    code ``TRAP_OUT_OF_GC_MEMORY``."""
+    code ``TRAP_OUT_OF_GC_MEMORY``.
+
+    ``profiler="perfmap"`` appends every module's functions to
+    ``/tmp/perf-PID.map``, so ``perf report`` names them."""
 
     _delete = staticmethod(ffi.engine_delete)
 
@@ -86,6 +89,7 @@ class Engine(_Owned):
         max_wasm_stack: Optional[int] = None,
         features: Optional[Dict[str, bool]] = None,
         gc_heap_limit: Optional[int] = None,
+        profiler: Optional[str] = None,
     ):
         self.epoch_interruption = bool(epoch_interruption)
         if max_wasm_stack is not None and (
@@ -101,6 +105,9 @@ class Engine(_Owned):
                 ffi.config_delete(config)
                 raise ValueError(f"gc_heap_limit must be a number of bytes, not {gc_heap_limit!r}")
             ffi.config_gc_heap_limit(config, gc_heap_limit)
+        if profiler is not None and not ffi.config_profiler(config, c_string(profiler, "profiler")):
+            ffi.config_delete(config)
+            raise ValueError(f"unknown profiler {profiler!r} (perfmap or none)")
         for name, on in (features or {}).items():
             if not ffi.config_wasm_feature(config, c_string(name, "feature name"), bool(on)):
                 ffi.config_delete(config)

@@ -26,6 +26,8 @@ options (before FILE, or right after it):
   --max-memory SIZE       cap the guest's linear memory and tables (bytes, or with K, M, G)
   --max-wasm-stack SIZE   stack the guest may use (default 512K; deeper recursion traps)
   --max-gc-heap SIZE      cap the guest's GC heap (structs and arrays; default 1G)
+  --profile perfmap|none  describe compiled functions to a profiler: perfmap
+                          writes /tmp/perf-PID.map, so `perf report` names them
   --wasm-feature NAME=on|off
                           switch a Wasm feature (simd, multi_memory, extended_const,
                           tail_call, relaxed_simd, function_references,
@@ -72,6 +74,7 @@ struct RunOptions {
     allow_precompiled: bool,
     max_memory: Option<u64>,
     max_gc_heap: Option<u64>,
+    profiler: wasi_rt::Profiler,
     max_wasm_stack: Option<usize>,
     features: wasi_rt::Features,
 }
@@ -110,6 +113,7 @@ fn parse_options(args: &[String], opts: &mut RunOptions) -> Result<usize, String
                 | "--max-memory"
                 | "--max-wasm-stack"
                 | "--max-gc-heap"
+                | "--profile"
                 | "--wasm-feature"
                 | "--wasi-threads"
         );
@@ -154,6 +158,10 @@ fn parse_options(args: &[String], opts: &mut RunOptions) -> Result<usize, String
             "--allow-precompiled" => opts.allow_precompiled = true,
             "--max-memory" => opts.max_memory = Some(parse_size(name, &value)?),
             "--max-gc-heap" => opts.max_gc_heap = Some(parse_size(name, &value)?),
+            "--profile" => {
+                opts.profiler = wasi_rt::Profiler::from_name(&value)
+                    .ok_or_else(|| format!("--profile needs perfmap or none, not {value:?}"))?
+            }
             "--wasm-feature" => {
                 let bad = || format!("--wasm-feature needs NAME=on or NAME=off, not {value:?}");
                 let (feature, state) = value.split_once('=').ok_or_else(bad)?;
@@ -197,12 +205,14 @@ fn engine(
     epoch_interruption: bool,
     max_wasm_stack: Option<usize>,
     features: wasi_rt::Features,
+    profiler: wasi_rt::Profiler,
 ) -> Result<Engine, String> {
     let defaults = Config::default();
     Engine::new(&Config {
         epoch_interruption,
         max_wasm_stack: max_wasm_stack.unwrap_or(defaults.max_wasm_stack),
         features,
+        profiler,
         ..defaults
     })
     .map_err(|e| e.to_string())
@@ -232,7 +242,7 @@ fn run_inner(args: &[String]) -> Result<ExitCode, String> {
         opts.trace = true;
     }
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
-    let engine = engine(opts.timeout.is_some(), opts.max_wasm_stack, opts.features)?;
+    let engine = engine(opts.timeout.is_some(), opts.max_wasm_stack, opts.features, opts.profiler)?;
     let precompiled = Module::is_precompiled(&bytes);
     if precompiled && !opts.allow_precompiled {
         return Err(format!(
@@ -396,7 +406,7 @@ fn compile(args: &[String]) -> ExitCode {
     finish((|| {
         let bytes = std::fs::read(&input).map_err(|e| format!("cannot read {input}: {e}"))?;
         let code =
-            Module::precompile(&engine(epoch, None, wasi_rt::Features::default())?, &bytes).map_err(|e| format!("{input}: {e}"))?;
+            Module::precompile(&engine(epoch, None, wasi_rt::Features::default(), wasi_rt::Profiler::None)?, &bytes).map_err(|e| format!("{input}: {e}"))?;
         std::fs::write(&output, code).map_err(|e| format!("cannot write {output}: {e}"))?;
         Ok(ExitCode::SUCCESS)
     })())

@@ -78,6 +78,34 @@ pub unsafe extern "C" fn wasi_rt_engine_config_max_wasm_stack(
     }
 }
 
+/// Tells `name`d profiler where compiled functions are, for engines made
+/// from `config`: "perfmap" appends each module's functions to
+/// `/tmp/perf-PID.map` (so `perf report` names them), "none" (the default)
+/// does nothing. Returns false for NULL arguments or an unknown name.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_engine_config_profiler(config: *mut wasm_config_t, name: *const std::ffi::c_char) -> bool {
+    guard(false, || {
+        // SAFETY: NULL or a live config.
+        let Some(c) = (unsafe { config.as_mut() }) else {
+            return false;
+        };
+        if name.is_null() {
+            return false;
+        }
+        // SAFETY: a NUL-terminated string (C contract).
+        let Ok(name) = unsafe { std::ffi::CStr::from_ptr(name) }.to_str() else {
+            return false;
+        };
+        match crate::Profiler::from_name(name) {
+            Some(p) => {
+                c.config.profiler = p;
+                true
+            }
+            None => false,
+        }
+    })
+}
+
 /// Sets the size limit of each store's GC heap for engines made from
 /// `config`, in bytes (default 1 GiB; at most 4 GiB minus 1 MiB). An
 /// allocation that finds the heap full after a collection traps with

@@ -35,6 +35,39 @@ fn body_offsets(bodies: &[decode::PendingBody<'_>]) -> Vec<u32> {
     bodies.iter().map(|b| b.body.range().start as u32).collect()
 }
 
+/// Tells the engine's profiler (if any) where the module's functions and
+/// trampolines are.
+fn profile(engine: &Engine, info: &ModuleInfo, code: &compile::CodeImage, compiled: &CompiledModule) {
+    use crate::runtime::profiling::{self, Profiler, Symbol};
+    let profiler = engine.config().profiler;
+    if profiler == Profiler::None {
+        return;
+    }
+    let base = compiled.code.base();
+    let module = info.module_name.as_deref();
+    let n = code.num_funcs as usize;
+    let symbols: Vec<Symbol> = code
+        .offsets
+        .iter()
+        .zip(&code.ends)
+        .enumerate()
+        .map(|(i, (start, end))| {
+            let name = if i < n {
+                let index = info.num_imported_funcs + i as u32;
+                profiling::symbol_name(module, info.func_names.get(&index).map(String::as_str), index)
+            } else {
+                profiling::symbol_name(module, Some(&format!("trampoline[{}]", i - n)), 0)
+            };
+            Symbol {
+                start: base + *start as usize,
+                size: end.saturating_sub(*start) as usize,
+                name,
+            }
+        })
+        .collect();
+    profiling::register(profiler, &symbols);
+}
+
 struct ModuleInner {
     engine: Engine,
     /// The binary the module was compiled from (for `serialize`).
@@ -70,6 +103,7 @@ impl Module {
         body_offsets: &[u32],
     ) -> Result<Module> {
         let compiled = compile::load_image(code, &info, body_offsets)?;
+        profile(engine, &info, code, &compiled);
         let type_ids = info.type_ids.clone();
         Ok(Module(Arc::new(ModuleInner {
             engine: engine.clone(),

@@ -12,6 +12,7 @@ pub mod libcalls_list;
 pub mod memory;
 pub mod memory_pool;
 pub mod parking;
+pub mod profiling;
 pub mod store;
 pub mod sys;
 pub mod table;

@@ -16,16 +16,15 @@ use arbitrary::Unstructured;
 
 const MAGIC_LEN: usize = 20; // "\0wasi-rt-precompiled"
 
-/// 64-bit FNV-1a of everything but the last 8 bytes, written there.
+/// The checksum (first 8 bytes of the BLAKE3 hash) of everything but the
+/// last 8 bytes, written there.
 fn reseal(bytes: &mut [u8]) {
     if bytes.len() < 8 {
         return;
     }
     let n = bytes.len() - 8;
-    let sum = bytes[..n].iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    bytes[n..].copy_from_slice(&sum.to_le_bytes());
+    let sum = *blake3::hash(&bytes[..n]).as_bytes();
+    bytes[n..].copy_from_slice(&sum[..8]);
 }
 
 /// The byte ranges of a precompiled file that are not machine code:

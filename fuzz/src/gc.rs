@@ -80,21 +80,14 @@ pub fn run(data: &[u8], stats: &mut Stats) -> Result<(), Finding> {
             let args: Vec<wasi_rt::Val> = ty
                 .params()
                 .iter()
-                .map(|t| {
-                    let x: u64 = u.arbitrary().unwrap_or(0);
-                    match *t {
-                        wasi_rt::ValType::I32 => wasi_rt::Val::I32(x as i32),
-                        wasi_rt::ValType::I64 => wasi_rt::Val::I64(x as i64),
-                        wasi_rt::ValType::F32 => wasi_rt::Val::F32(x as u32),
-                        wasi_rt::ValType::F64 => wasi_rt::Val::F64(x),
-                        wasi_rt::ValType::V128 => wasi_rt::Val::V128(u128::from(x)),
-                        ty => pool
-                            .iter()
+                .map(|&ty| {
+                    crate::random_number(&mut u, ty).unwrap_or_else(|| {
+                        pool.iter()
                             .rev()
                             .find(|v| v.ty() == ty || matches!(**v, wasi_rt::Val::AnyRef(Some(_))) && ty.is_ref())
                             .copied()
-                            .unwrap_or_else(|| wasi_rt::Val::default_for(ty)),
-                    }
+                            .unwrap_or_else(|| wasi_rt::Val::default_for(ty))
+                    })
                 })
                 .collect();
             let mut out: Vec<wasi_rt::Val> =

@@ -97,6 +97,19 @@ pub fn exec_oracle_engine() -> &'static wasmi::Engine {
     exec::oracle_engine()
 }
 
+/// A random value of number type `t` (`None` for a reference type).
+pub fn random_number(u: &mut arbitrary::Unstructured<'_>, t: wasi_rt::ValType) -> Option<wasi_rt::Val> {
+    let x: u64 = u.arbitrary().unwrap_or(0);
+    Some(match t {
+        wasi_rt::ValType::I32 => wasi_rt::Val::I32(x as i32),
+        wasi_rt::ValType::I64 => wasi_rt::Val::I64(x as i64),
+        wasi_rt::ValType::F32 => wasi_rt::Val::F32(x as u32),
+        wasi_rt::ValType::F64 => wasi_rt::Val::F64(x),
+        wasi_rt::ValType::V128 => wasi_rt::Val::V128(u128::from(x)),
+        wasi_rt::ValType::Ref(_) => return None,
+    })
+}
+
 /// Instantiates `module` (when it has no imports) and calls each export
 /// with simple arguments, each call stopped after about 100 ms: whatever
 /// the module does, the host must come through.
@@ -121,17 +134,7 @@ pub fn run_exports(
         let args: Vec<wasi_rt::Val> = ty
             .params()
             .iter()
-            .map(|t| {
-                let x: u64 = u.arbitrary().unwrap_or(0);
-                match *t {
-                    wasi_rt::ValType::I32 => wasi_rt::Val::I32(x as i32),
-                    wasi_rt::ValType::I64 => wasi_rt::Val::I64(x as i64),
-                    wasi_rt::ValType::F32 => wasi_rt::Val::F32(x as u32),
-                    wasi_rt::ValType::F64 => wasi_rt::Val::F64(x),
-                    wasi_rt::ValType::V128 => wasi_rt::Val::V128(u128::from(x)),
-                    ty => wasi_rt::Val::default_for(ty),
-                }
-            })
+            .map(|t| random_number(u, *t).unwrap_or_else(|| wasi_rt::Val::default_for(*t)))
             .collect();
         let mut out: Vec<wasi_rt::Val> = ty
             .results()

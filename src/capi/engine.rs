@@ -78,6 +78,25 @@ pub unsafe extern "C" fn wasi_rt_engine_config_max_wasm_stack(
     }
 }
 
+/// The config and the UTF-8 name a setter was given; `None` when either
+/// is NULL or the name is not UTF-8.
+///
+/// # Safety
+/// `config` is NULL or a live config; `name` is NULL or NUL-terminated.
+unsafe fn config_and_name<'a>(
+    config: *mut wasm_config_t,
+    name: *const std::ffi::c_char,
+) -> Option<(&'a mut wasm_config_t, &'a str)> {
+    // SAFETY: per the contract.
+    let c = unsafe { config.as_mut() }?;
+    if name.is_null() {
+        return None;
+    }
+    // SAFETY: a NUL-terminated string (per the contract).
+    let name = unsafe { std::ffi::CStr::from_ptr(name) }.to_str().ok()?;
+    Some((c, name))
+}
+
 /// Tells `name`d profiler where compiled functions are, for engines made
 /// from `config`: "perfmap" appends each module's functions to
 /// `/tmp/perf-PID.map` (so `perf report` names them), "none" (the default)
@@ -85,15 +104,8 @@ pub unsafe extern "C" fn wasi_rt_engine_config_max_wasm_stack(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasi_rt_engine_config_profiler(config: *mut wasm_config_t, name: *const std::ffi::c_char) -> bool {
     guard(false, || {
-        // SAFETY: NULL or a live config.
-        let Some(c) = (unsafe { config.as_mut() }) else {
-            return false;
-        };
-        if name.is_null() {
-            return false;
-        }
-        // SAFETY: a NUL-terminated string (C contract).
-        let Ok(name) = unsafe { std::ffi::CStr::from_ptr(name) }.to_str() else {
+        // SAFETY: forwarded C contract.
+        let Some((c, name)) = (unsafe { config_and_name(config, name) }) else {
             return false;
         };
         match crate::Profiler::from_name(name) {
@@ -165,15 +177,8 @@ pub unsafe extern "C" fn wasi_rt_engine_config_wasm_feature(
     enable: bool,
 ) -> bool {
     guard(false, || {
-        // SAFETY: NULL or a live config.
-        let Some(c) = (unsafe { config.as_mut() }) else {
-            return false;
-        };
-        if name.is_null() {
-            return false;
-        }
-        // SAFETY: a NUL-terminated string (C contract).
-        let Ok(name) = unsafe { std::ffi::CStr::from_ptr(name) }.to_str() else {
+        // SAFETY: forwarded C contract.
+        let Some((c, name)) = (unsafe { config_and_name(config, name) }) else {
             return false;
         };
         c.config.features.set(name, enable)

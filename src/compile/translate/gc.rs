@@ -170,38 +170,11 @@ impl Translator<'_, '_> {
             O::ArrayNewData {
                 array_type_index,
                 array_data_index,
-            } => {
-                let len = self.pop();
-                let src = self.pop();
-                // The segment is checked before anything is allocated.
-                let d = self.b.ins().iconst(types::I32, i64::from(array_data_index));
-                let es = self.elem_size(array_type_index);
-                let kind = self.b.ins().iconst(types::I32, 0);
-                self.env
-                    .libcall(&mut self.b, Libcall::SegmentCheck, &[kind, d, src, len, es]);
-                let r = self.alloc_array(array_type_index, len);
-                let zero = self.b.ins().iconst(types::I32, 0);
-                self.env
-                    .libcall(&mut self.b, Libcall::ArrayInitData, &[r, d, zero, src, len, es]);
-                self.push(r);
-            }
+            } => self.array_new_segment(array_type_index, array_data_index, Libcall::ArrayInitData),
             O::ArrayNewElem {
                 array_type_index,
                 array_elem_index,
-            } => {
-                let len = self.pop();
-                let src = self.pop();
-                let e = self.b.ins().iconst(types::I32, i64::from(array_elem_index));
-                let es = self.elem_size(array_type_index);
-                let kind = self.b.ins().iconst(types::I32, 1);
-                self.env
-                    .libcall(&mut self.b, Libcall::SegmentCheck, &[kind, e, src, len, es]);
-                let r = self.alloc_array(array_type_index, len);
-                let zero = self.b.ins().iconst(types::I32, 0);
-                self.env
-                    .libcall(&mut self.b, Libcall::ArrayInitElem, &[r, e, zero, src, len, es]);
-                self.push(r);
-            }
+            } => self.array_new_segment(array_type_index, array_elem_index, Libcall::ArrayInitElem),
             O::ArrayGet { array_type_index } => self.array_get(array_type_index, false),
             O::ArrayGetS { array_type_index } => self.array_get(array_type_index, true),
             O::ArrayGetU { array_type_index } => self.array_get(array_type_index, false),
@@ -245,34 +218,44 @@ impl Translator<'_, '_> {
             O::ArrayInitData {
                 array_type_index,
                 array_data_index,
-            } => {
-                let n = self.pop();
-                let s = self.pop();
-                let d = self.pop();
-                let r = self.pop();
-                self.trap_null(r);
-                let idx = self.b.ins().iconst(types::I32, i64::from(array_data_index));
-                let es = self.elem_size(array_type_index);
-                self.env
-                    .libcall(&mut self.b, Libcall::ArrayInitData, &[r, idx, d, s, n, es]);
-            }
+            } => self.array_init_segment(array_type_index, array_data_index, Libcall::ArrayInitData),
             O::ArrayInitElem {
                 array_type_index,
                 array_elem_index,
-            } => {
-                let n = self.pop();
-                let s = self.pop();
-                let d = self.pop();
-                let r = self.pop();
-                self.trap_null(r);
-                let idx = self.b.ins().iconst(types::I32, i64::from(array_elem_index));
-                let es = self.elem_size(array_type_index);
-                self.env
-                    .libcall(&mut self.b, Libcall::ArrayInitElem, &[r, idx, d, s, n, es]);
-            }
+            } => self.array_init_segment(array_type_index, array_elem_index, Libcall::ArrayInitElem),
             _ => return false,
         }
         true
+    }
+
+    /// `array.new_data` / `array.new_elem` (`init` says which): the
+    /// segment is checked before anything is allocated, then the new
+    /// array is filled from it.
+    fn array_new_segment(&mut self, type_index: u32, segment: u32, init: Libcall) {
+        let len = self.pop();
+        let src = self.pop();
+        let seg = self.b.ins().iconst(types::I32, i64::from(segment));
+        let es = self.elem_size(type_index);
+        let kind = i64::from(init == Libcall::ArrayInitElem);
+        let kind = self.b.ins().iconst(types::I32, kind);
+        self.env
+            .libcall(&mut self.b, Libcall::SegmentCheck, &[kind, seg, src, len, es]);
+        let r = self.alloc_array(type_index, len);
+        let zero = self.b.ins().iconst(types::I32, 0);
+        self.env.libcall(&mut self.b, init, &[r, seg, zero, src, len, es]);
+        self.push(r);
+    }
+
+    /// `array.init_data` / `array.init_elem` (`init` says which).
+    fn array_init_segment(&mut self, type_index: u32, segment: u32, init: Libcall) {
+        let n = self.pop();
+        let s = self.pop();
+        let d = self.pop();
+        let r = self.pop();
+        self.trap_null(r);
+        let seg = self.b.ins().iconst(types::I32, i64::from(segment));
+        let es = self.elem_size(type_index);
+        self.env.libcall(&mut self.b, init, &[r, seg, d, s, n, es]);
     }
 
     fn trap_null(&mut self, r: Value) {

@@ -138,6 +138,36 @@ int main(void) {
   wasm_byte_vec_delete(&small_body);
   wasm_store_delete(limited_store);
   wasm_engine_delete(limited_engine);
+  /* Lazy compilation: creating a module validates it; each function is
+   * compiled on its first call (here all at once by compile_all). */
+  wasm_config_t* lazy_config = wasm_config_new();
+  wasi_rt_engine_config_lazy_compilation(lazy_config, true, false);
+  wasi_rt_engine_config_lazy_compilation(NULL, true, true); /* NULL is ignored */
+  wasm_engine_t* lazy_engine = wasm_engine_new_with_config(lazy_config);
+  const char* two = "(module (func (export \"a\") (result i32) (i32.const 1)) (func (export \"b\")))";
+  wasm_byte_vec_t two_src;
+  wasm_byte_vec_new(&two_src, strlen(two), two);
+  wasm_module_t* lazy_module = NULL;
+  CHECK(wasi_rt_module_new(lazy_engine, &two_src, &lazy_module) == NULL && lazy_module != NULL);
+  size_t compiled = 99, total = 99;
+  wasi_rt_module_compiled_functions(lazy_module, &compiled, &total);
+  CHECK(total == 2);
+#if defined(__x86_64__)
+  CHECK(compiled == 0); /* nothing called yet */
+#else
+  CHECK(compiled == 2); /* lazy compilation is x86-64 only */
+#endif
+  CHECK(wasi_rt_module_compile_all(lazy_module) == NULL);
+  wasi_rt_module_compiled_functions(lazy_module, &compiled, NULL);
+  CHECK(compiled == 2);
+  wasi_rt_module_compiled_functions(NULL, &compiled, &total);
+  CHECK(compiled == 0 && total == 0);
+  wasi_rt_error_t* lazy_error = wasi_rt_module_compile_all(NULL);
+  CHECK(lazy_error != NULL);
+  wasi_rt_error_delete(lazy_error);
+  wasm_module_delete(lazy_module);
+  wasm_byte_vec_delete(&two_src);
+  wasm_engine_delete(lazy_engine);
   printf("config and engine\n");
 
   /* Value kinds and types, and the inline helpers. */

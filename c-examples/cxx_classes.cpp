@@ -196,5 +196,16 @@ int main() {
   wasi_rt::Module loaded = wasi_rt::Module::from_precompiled(store, code);
   wasi_rt::Instance seven(store, loaded);
   std::printf("precompiled seven() = %d\n", seven.func("seven").call({})[0].i32());
+
+  // A lazily compiled module compiles a function on its first call.
+  wasi_rt::Engine lazy(wasi_rt::Config().lazy_compilation(true, false));
+  wasi_rt::Store lazy_store(lazy);
+  wasi_rt::Module lazy_module(lazy, "(module (func (export \"nine\") (result i32) i32.const 9) (func))");
+  wasi_rt::Instance nine(lazy_store, lazy_module);
+  int result = nine.func("nine").call({})[0].i32();
+  std::printf("lazy nine() = %d, functions compiled: %zu of %zu\n", result,
+              lazy_module.compiled_functions().first, lazy_module.compiled_functions().second);
+  lazy_module.compile_all();
+  std::printf("after compile_all: %zu\n", lazy_module.compiled_functions().first);
   return 0;
 }

@@ -232,6 +232,21 @@ void wasi_rt_engine_config_max_wasm_stack(struct wasm_config_t *config, size_t b
 bool wasi_rt_engine_config_profiler(struct wasm_config_t *config, const char *name);
 
 /**
+ * With `enable`, engines made from `config` compile each function on its
+ * first call instead of all of them in `wasm_module_new`, which then
+ * only validates the module: a big program starts at once. With
+ * `background` (used only with `enable`), low-priority threads shared by
+ * the process compile the functions nobody has called yet. The defaults
+ * are off (or what the environment variable `WASI_RT_LAZY_COMPILATION`
+ * says) and on. A function that cannot be compiled when first called
+ * traps. x86-64 only; elsewhere modules are compiled at once. NULL is
+ * ignored.
+ */
+void wasi_rt_engine_config_lazy_compilation(struct wasm_config_t *config,
+                                            bool enable,
+                                            bool background);
+
+/**
  * Sets the size limit of each store's GC heap for engines made from
  * `config`, in bytes (default 1 GiB; at most 4 GiB minus 1 MiB). An
  * allocation that finds the heap full after a collection traps with
@@ -613,6 +628,24 @@ struct wasi_rt_error_t *wasi_rt_module_new(const struct wasm_engine_t *engine,
                                            struct wasm_module_t **module_out);
 
 /**
+ * How many of `module`'s defined functions have machine code
+ * (`*compiled`) and how many it defines (`*total`): equal unless its
+ * engine compiles lazily (`wasi_rt_engine_config_lazy_compilation`).
+ * Either out pointer may be NULL; a NULL `module` gives 0 and 0.
+ */
+void wasi_rt_module_compiled_functions(const struct wasm_module_t *module,
+                                       size_t *compiled,
+                                       size_t *total);
+
+/**
+ * Compiles every function of `module` that has no machine code yet, on
+ * the calling thread (with lazy compilation; otherwise there is none).
+ * Returns NULL, or an own error (a function that cannot be compiled, a
+ * NULL `module`).
+ */
+struct wasi_rt_error_t *wasi_rt_module_compile_all(const struct wasm_module_t *module);
+
+/**
  * Validates and compiles `binary` (borrowed; binary or text format) with
  * `engine` and writes its machine code to `out` (own: delete with
  * `wasm_byte_vec_delete`), for `wasi_rt_module_from_precompiled` to load
@@ -927,21 +960,6 @@ bool wasi_rt_output_overflowed(const struct wasi_rt_output_t *o);
  * own copy. NULL is ignored.
  */
 void wasi_rt_output_delete(struct wasi_rt_output_t *o);
-
-/**
- * Allocates a zeroed struct (`size` bytes) or array (`len` elements of
- * `size` bytes) of canonical type `ty`; traps when it cannot.
- *
- * # Safety
- * Called only through `wasi_rt_gc_alloc` by compiled code, with its vmctx
- * and the entry's frame pointer `fp`.
- */
-uint64_t wasi_rt_gc_alloc_slow(uint8_t *vmctx,
-                               uint32_t ty,
-                               uint32_t size,
-                               uint32_t len,
-                               uint32_t array,
-                               size_t fp);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -268,6 +268,13 @@ class Config {
     if (!wasi_rt_engine_config_profiler(config_.get(), name.c_str())) throw Error("unknown profiler " + name);
     return *this;
   }
+  /** Compile each function on its first call (module creation only
+   *  validates), with `background` threads compiling the rest (default:
+   *  off, unless WASI_RT_LAZY_COMPILATION=1; background on). */
+  Config& lazy_compilation(bool enable, bool background = true) {
+    wasi_rt_engine_config_lazy_compilation(config_.get(), enable, background);
+    return *this;
+  }
   /** Size limit of each store's GC heap, in bytes (default 1 GiB). */
   Config& gc_heap_limit(uint64_t bytes) {
     wasi_rt_engine_config_gc_heap_limit(config_.get(), bytes);
@@ -388,6 +395,16 @@ class Module {
   }
   /** Export names, in order. */
   const std::vector<std::string>& export_names() const { return names_; }
+  /** How many defined functions have machine code, and how many there
+   *  are (equal unless the engine compiles lazily). */
+  std::pair<size_t, size_t> compiled_functions() const {
+    size_t compiled = 0, total = 0;
+    wasi_rt_module_compiled_functions(module_.get(), &compiled, &total);
+    return {compiled, total};
+  }
+  /** Compiles every function that has no machine code yet; throws Error
+   *  if one cannot be compiled. */
+  void compile_all() const { detail::check(wasi_rt_module_compile_all(module_.get())); }
   const wasm_module_t* get() const { return module_.get(); }
 
  private:

@@ -175,6 +175,20 @@ pub struct Config {
     /// `Profiler::PerfMap` makes `perf report` name Wasm functions (see
     /// `runtime::profiling`).
     pub profiler: crate::runtime::profiling::Profiler,
+    /// Compile each function on its first call instead of all of them
+    /// when the module is created (default false, or what the environment
+    /// variable `WASI_RT_LAZY_COMPILATION` says: `1`/`on` or `0`/`off`).
+    /// Creating a module then only validates it, so a big program starts
+    /// at once; calls that reach a function for the first time wait for
+    /// its compilation. Code compiled this way runs as fast, except that
+    /// calls to functions compiled later go through a jump slot. x86-64
+    /// only (elsewhere modules compile at once). `max_compile_time` does
+    /// not apply; `Module::precompile` always compiles everything.
+    pub lazy_compilation: bool,
+    /// With `lazy_compilation`, let low-priority background threads (one
+    /// fewer than the cores, at least one, shared by the process) compile
+    /// the functions nobody has called yet (default true).
+    pub background_compilation: bool,
 }
 
 impl Config {
@@ -197,7 +211,19 @@ impl Default for Config {
             features: Features::default(),
             gc_heap_limit: crate::runtime::gc::DEFAULT_HEAP_LIMIT,
             profiler: crate::runtime::profiling::Profiler::None,
+            lazy_compilation: lazy_from_env().unwrap_or(false),
+            background_compilation: true,
         }
+    }
+}
+
+/// The default of `Config::lazy_compilation` the environment asks for
+/// (`WASI_RT_LAZY_COMPILATION`), if any.
+fn lazy_from_env() -> Option<bool> {
+    match std::env::var("WASI_RT_LAZY_COMPILATION").ok()?.as_str() {
+        "1" | "on" | "true" => Some(true),
+        "0" | "off" | "false" => Some(false),
+        _ => None,
     }
 }
 

@@ -894,8 +894,11 @@ fn compile_limits_fail_cleanly() {
     assert!(err.to_string().contains("max_function_size"), "{err}");
     assert!(Module::new(&small, branchy_module(5)).is_ok());
 
+    // The limit is on compiling a module at once (lazily compiled modules
+    // only validate up front).
     let hurried = Engine::new(&Config {
         max_compile_time: Some(std::time::Duration::ZERO),
+        lazy_compilation: false,
         ..Config::default()
     })
     .unwrap();

@@ -722,3 +722,21 @@ fn profile_perfmap_names_the_guests_functions_in_the_map_file() {
     let o = wasi_rt(&["run", "--profile", "vtune", "--invoke", "answer", f.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("--profile needs perfmap or none"), "{o:?}");
 }
+
+#[test]
+fn lazy_on_and_off_run_the_guest_alike() {
+    let f = write_temp(
+        "lazy.wat",
+        br#"(module
+          (func $sq (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
+          (func (export "run") (param i32) (result i32) (call $sq (i32.add (local.get 0) (i32.const 1)))))"#,
+    );
+    let p = f.to_str().unwrap();
+    for mode in ["on", "off"] {
+        let o = wasi_rt(&["run", "--lazy", mode, "--invoke", "run", p, "6"]);
+        assert!(o.status.success(), "--lazy {mode}: {o:?}");
+        assert_eq!(stdout(&o), "49\n", "--lazy {mode}");
+    }
+    let o = wasi_rt(&["run", "--lazy", "sometimes", "--invoke", "run", p, "6"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--lazy needs on or off"), "{o:?}");
+}

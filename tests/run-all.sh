@@ -3,7 +3,9 @@
 #
 #   1. system tools: installs the Debian packages the tests need (as root only)
 #   2. Python venv:  target/venv with pytest, wheel and ziglang (zig's C compiler)
-#   3. cargo test --release  (all Rust tests, including the spec suite)
+#   3. cargo test --release  (all Rust tests, including the spec suite), twice:
+#                    modules compiled at once, then compiled lazily
+#                    (WASI_RT_LAZY_COMPILATION=1 sets Config's default)
 #   4. C examples:   the C library installed with cmake/ into target/cmake-install,
 #                    c-examples/ built against it and run with ctest, pkg-config checks
 #   5. Python:       python-bindings/ installed into the venv, pytest (if present)
@@ -116,7 +118,9 @@ step_venv() {
 }
 
 step_cargo() {
-    cargo test --release
+    WASI_RT_LAZY_COMPILATION=0 cargo test --release
+    echo "--- again, every module compiled lazily"
+    WASI_RT_LAZY_COMPILATION=1 cargo test --release
 }
 
 step_c_examples() {

@@ -313,3 +313,8 @@ store_gc = _fn("wasi_rt_store_gc", None, c_void_p)
 store_gc_stats = _fn("wasi_rt_store_gc_stats", c_bool, c_void_p, POINTER(GcStats))
 store_set_gc_heap_limit = _fn("wasi_rt_store_set_gc_heap_limit", c_void_p, c_void_p, c_uint64)
 config_profiler = _fn("wasi_rt_engine_config_profiler", c_bool, c_void_p, ctypes.c_char_p)
+config_lazy_compilation = _fn("wasi_rt_engine_config_lazy_compilation", None, c_void_p, c_bool, c_bool)
+module_compiled_functions = _fn(
+    "wasi_rt_module_compiled_functions", None, c_void_p, POINTER(c_size_t), POINTER(c_size_t)
+)
+module_compile_all = _fn("wasi_rt_module_compile_all", c_void_p, c_void_p)

@@ -79,7 +79,13 @@ class Engine(_Owned):
     code ``TRAP_OUT_OF_GC_MEMORY``.
 
     ``profiler="perfmap"`` appends every module's functions to
-    ``/tmp/perf-PID.map``, so ``perf report`` names them."""
+    ``/tmp/perf-PID.map``, so ``perf report`` names them.
+
+    ``lazy_compilation=True`` compiles each function on its first call:
+    creating a module only validates it, so a big program starts at once;
+    ``background_compilation`` (default True) lets low-priority threads
+    compile the functions nobody has called yet. The default is off, or
+    what the environment variable ``WASI_RT_LAZY_COMPILATION`` says."""
 
     _delete = staticmethod(ffi.engine_delete)
 
@@ -90,6 +96,8 @@ class Engine(_Owned):
         features: Optional[Dict[str, bool]] = None,
         gc_heap_limit: Optional[int] = None,
         profiler: Optional[str] = None,
+        lazy_compilation: Optional[bool] = None,
+        background_compilation: bool = True,
     ):
         self.epoch_interruption = bool(epoch_interruption)
         if max_wasm_stack is not None and (
@@ -105,6 +113,8 @@ class Engine(_Owned):
                 ffi.config_delete(config)
                 raise ValueError(f"gc_heap_limit must be a number of bytes, not {gc_heap_limit!r}")
             ffi.config_gc_heap_limit(config, gc_heap_limit)
+        if lazy_compilation is not None:
+            ffi.config_lazy_compilation(config, bool(lazy_compilation), bool(background_compilation))
         if profiler is not None and not ffi.config_profiler(config, c_string(profiler, "profiler")):
             ffi.config_delete(config)
             raise ValueError(f"unknown profiler {profiler!r} (perfmap or none)")
@@ -256,6 +266,21 @@ class Module(_Owned):
         super().__init__(ptr)
         self._imports = imports_of(ptr)
         self._exports = exports_of(ptr)
+
+    @property
+    def compiled_functions(self) -> Tuple[int, int]:
+        """(functions with machine code, functions defined): equal unless
+        the engine compiles lazily."""
+        compiled, total = ctypes.c_size_t(), ctypes.c_size_t()
+        ffi.module_compiled_functions(self.ptr, ctypes.byref(compiled), ctypes.byref(total))
+        return compiled.value, total.value
+
+    def compile_all(self) -> None:
+        """Compiles every function that has no machine code yet (with lazy
+        compilation); raises WasmError if one cannot be compiled."""
+        err = ffi.module_compile_all(self.ptr)
+        if err:
+            raise WasmError(error_text(err))
 
     def serialize(self) -> bytes:
         """Bytes that ``Module.deserialize`` turns back into this module."""

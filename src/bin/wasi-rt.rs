@@ -28,6 +28,8 @@ options (before FILE, or right after it):
   --max-gc-heap SIZE      cap the guest's GC heap (structs and arrays; default 1G)
   --profile perfmap|none  describe compiled functions to a profiler: perfmap
                           writes /tmp/perf-PID.map, so `perf report` names them
+  --lazy on|off           compile each function on its first call, the rest in
+                          the background (default on: big programs start at once)
   --wasm-feature NAME=on|off
                           switch a Wasm feature (simd, multi_memory, extended_const,
                           tail_call, relaxed_simd, function_references,
@@ -77,6 +79,8 @@ struct RunOptions {
     profiler: wasi_rt::Profiler,
     max_wasm_stack: Option<usize>,
     features: wasi_rt::Features,
+    /// Compile lazily (on unless `--lazy off`).
+    lazy: bool,
 }
 
 fn dir_spec(spec: &str, readonly: bool) -> (String, String, bool) {
@@ -116,6 +120,7 @@ fn parse_options(args: &[String], opts: &mut RunOptions) -> Result<usize, String
                 | "--profile"
                 | "--wasm-feature"
                 | "--wasi-threads"
+                | "--lazy"
         );
         let value = if takes_value {
             match inline {
@@ -153,6 +158,13 @@ fn parse_options(args: &[String], opts: &mut RunOptions) -> Result<usize, String
                     "on" => true,
                     "off" => false,
                     _ => return Err(format!("--wasi-threads needs on or off, not {value:?}")),
+                }
+            }
+            "--lazy" => {
+                opts.lazy = match value.as_str() {
+                    "on" => true,
+                    "off" => false,
+                    _ => return Err(format!("--lazy needs on or off, not {value:?}")),
                 }
             }
             "--allow-precompiled" => opts.allow_precompiled = true,
@@ -199,13 +211,15 @@ fn finish(result: Result<ExitCode, String>) -> ExitCode {
     })
 }
 
-/// An engine for the host CPU, with epoch checks when `epoch_interruption`
-/// and the given Wasm stack budget (default when `None`).
+/// An engine for the host CPU, with epoch checks when `epoch_interruption`,
+/// the given Wasm stack budget (default when `None`), and lazy
+/// compilation when `lazy`.
 fn engine(
     epoch_interruption: bool,
     max_wasm_stack: Option<usize>,
     features: wasi_rt::Features,
     profiler: wasi_rt::Profiler,
+    lazy: bool,
 ) -> Result<Engine, String> {
     let defaults = Config::default();
     Engine::new(&Config {
@@ -213,6 +227,7 @@ fn engine(
         max_wasm_stack: max_wasm_stack.unwrap_or(defaults.max_wasm_stack),
         features,
         profiler,
+        lazy_compilation: lazy,
         ..defaults
     })
     .map_err(|e| e.to_string())
@@ -228,6 +243,9 @@ const TIMEOUT_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
 fn run_inner(args: &[String]) -> Result<ExitCode, String> {
     let mut opts = RunOptions {
         wasi_threads: true,
+        // On, unless WASI_RT_LAZY_COMPILATION (see Config) says otherwise.
+        lazy: std::env::var_os("WASI_RT_LAZY_COMPILATION").is_none()
+            || Config::default().lazy_compilation,
         ..RunOptions::default()
     };
     let n = parse_options(args, &mut opts)?;
@@ -242,7 +260,13 @@ fn run_inner(args: &[String]) -> Result<ExitCode, String> {
         opts.trace = true;
     }
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
-    let engine = engine(opts.timeout.is_some(), opts.max_wasm_stack, opts.features, opts.profiler)?;
+    let engine = engine(
+        opts.timeout.is_some(),
+        opts.max_wasm_stack,
+        opts.features,
+        opts.profiler,
+        opts.lazy,
+    )?;
     let precompiled = Module::is_precompiled(&bytes);
     if precompiled && !opts.allow_precompiled {
         return Err(format!(
@@ -406,7 +430,7 @@ fn compile(args: &[String]) -> ExitCode {
     finish((|| {
         let bytes = std::fs::read(&input).map_err(|e| format!("cannot read {input}: {e}"))?;
         let code =
-            Module::precompile(&engine(epoch, None, wasi_rt::Features::default(), wasi_rt::Profiler::None)?, &bytes).map_err(|e| format!("{input}: {e}"))?;
+            Module::precompile(&engine(epoch, None, wasi_rt::Features::default(), wasi_rt::Profiler::None, false)?, &bytes).map_err(|e| format!("{input}: {e}"))?;
         std::fs::write(&output, code).map_err(|e| format!("cannot write {output}: {e}"))?;
         Ok(ExitCode::SUCCESS)
     })())

@@ -118,6 +118,28 @@ pub unsafe extern "C" fn wasi_rt_engine_config_profiler(config: *mut wasm_config
     })
 }
 
+/// With `enable`, engines made from `config` compile each function on its
+/// first call instead of all of them in `wasm_module_new`, which then
+/// only validates the module: a big program starts at once. With
+/// `background` (used only with `enable`), low-priority threads shared by
+/// the process compile the functions nobody has called yet. The defaults
+/// are off (or what the environment variable `WASI_RT_LAZY_COMPILATION`
+/// says) and on. A function that cannot be compiled when first called
+/// traps. x86-64 only; elsewhere modules are compiled at once. NULL is
+/// ignored.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_engine_config_lazy_compilation(
+    config: *mut wasm_config_t,
+    enable: bool,
+    background: bool,
+) {
+    // SAFETY: NULL or a live config.
+    if let Some(c) = unsafe { config.as_mut() } {
+        c.config.lazy_compilation = enable;
+        c.config.background_compilation = background;
+    }
+}
+
 /// Sets the size limit of each store's GC heap for engines made from
 /// `config`, in bytes (default 1 GiB; at most 4 GiB minus 1 MiB). An
 /// allocation that finds the heap full after a collection traps with

@@ -225,6 +225,52 @@ pub unsafe extern "C" fn wasm_shared_module_delete(s: *mut wasm_shared_module_t)
     }
 }
 
+/// How many of `module`'s defined functions have machine code
+/// (`*compiled`) and how many it defines (`*total`): equal unless its
+/// engine compiles lazily (`wasi_rt_engine_config_lazy_compilation`).
+/// Either out pointer may be NULL; a NULL `module` gives 0 and 0.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_module_compiled_functions(
+    module: *const wasm_module_t,
+    compiled: *mut usize,
+    total: *mut usize,
+) {
+    guard((), || {
+        // SAFETY: NULL or a live module.
+        let (c, t) = unsafe { module_of(module) }.map_or((0, 0), |m| m.compiled_functions());
+        // SAFETY: NULL or writable, per the contract.
+        unsafe {
+            if let Some(p) = compiled.as_mut() {
+                *p = c;
+            }
+            if let Some(p) = total.as_mut() {
+                *p = t;
+            }
+        }
+    })
+}
+
+/// Compiles every function of `module` that has no machine code yet, on
+/// the calling thread (with lazy compilation; otherwise there is none).
+/// Returns NULL, or an own error (a function that cannot be compiled, a
+/// NULL `module`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_module_compile_all(module: *const wasm_module_t) -> *mut wasi_rt_error_t {
+    guard_with(
+        || error("internal error"),
+        || {
+            // SAFETY: NULL or a live module.
+            let Some(m) = (unsafe { module_of(module) }) else {
+                return error("wasi_rt_module_compile_all: module is NULL");
+            };
+            match m.compile_all() {
+                Ok(()) => std::ptr::null_mut(),
+                Err(e) => error(e.to_string()),
+            }
+        },
+    )
+}
+
 /// Validates and compiles `binary` (borrowed; binary or text format) with
 /// `engine` and writes its machine code to `out` (own: delete with
 /// `wasm_byte_vec_delete`), for `wasi_rt_module_from_precompiled` to load

@@ -28,7 +28,7 @@ pub(crate) fn new_trap_object(store: &Rc<StoreCell>, trap: Trap) -> *mut wasm_tr
         .iter()
         .map(|f| {
             // SAFETY: single-threaded store access, no reference kept.
-            let found = unsafe { store.get() }.instances_of_code(f.code_base);
+            let found = unsafe { store.get() }.instances_of_module(f.module_id);
             match found.as_slice() {
                 [one] => Some(Object::new(Some(store.clone()), Kind::Instance(*one))),
                 _ => None,

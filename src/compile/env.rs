@@ -39,6 +39,10 @@ pub struct FuncEnv<'a> {
     pub epoch_interruption: bool,
     /// What the target offers the relaxed SIMD operators.
     pub cpu: CpuSupport,
+    /// Whether every defined function's code lies in one image, so a call
+    /// to one is a near call. Lazily compiled code is placed function by
+    /// function anywhere in memory, and calls through an absolute address.
+    pub colocated_calls: bool,
 }
 
 /// The target properties relaxed SIMD lowering depends on: the relaxed
@@ -381,7 +385,7 @@ impl<'a> FuncEnv<'a> {
         let callee = b.import_function(ExtFuncData {
             name: ExternalName::user(name),
             signature: sig,
-            colocated: true,
+            colocated: self.colocated_calls,
             patchable: false,
         });
         let mut all = vec![vmctx, vmctx];

@@ -3,6 +3,7 @@
 
 pub mod code;
 pub mod env;
+pub mod lazy;
 pub mod trampolines;
 pub mod translate;
 pub mod traps;
@@ -10,7 +11,9 @@ pub mod traps;
 use crate::error::{Error, Result};
 use crate::module::ModuleInfo;
 use crate::module::decode::PendingBody;
-use crate::runtime::code::{CallSite, CodeInfo, CodeMemory, FuncRange, HandlerRec, StackMapRec};
+use crate::runtime::code::{
+    CallSite, CodeInfo, CodeMemory, FuncRange, HandlerRec, ModuleCodeInfo, StackMapRec,
+};
 use crate::runtime::vmctx::VMOffsets;
 use code::{CompiledFunc, RelocTarget, Relocation};
 use cranelift_codegen::binemit::Reloc;
@@ -25,11 +28,24 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The machine code of a module.
 pub struct CompiledModule {
+    /// Every function and trampoline; with lazy compilation, the
+    /// trampolines only.
     pub code: CodeMemory,
-    /// Address of each defined function (index = defined function index).
+    /// Address of each defined function (index = defined function index):
+    /// with lazy compilation, the function's jump slot entry.
     pub funcs: Vec<usize>,
     /// Address of the entry trampoline of each type of the module.
     pub entry_trampolines: Vec<usize>,
+    /// The functions still to compile, when compiled lazily.
+    pub lazy: Option<Arc<lazy::LazyCode>>,
+}
+
+impl CompiledModule {
+    /// Identifies the module's code while it is loaded (the same for every
+    /// piece of it; see `runtime::code::ModuleCodeInfo::id`).
+    pub fn id(&self) -> usize {
+        self.code.base()
+    }
 }
 
 /// Compiles one IR function to machine code.
@@ -144,24 +160,47 @@ pub fn compile_ir(isa: &dyn TargetIsa, func: ir::Function) -> Result<CompiledFun
 /// Wasmtime, which has no such tier).
 pub const HUGE_FUNCTION_COST: usize = 32_000_000_000;
 
-fn translate_and_compile(
-    isa: &dyn TargetIsa,
-    huge_isa: &dyn TargetIsa,
-    info: &ModuleInfo,
-    offsets: VMOffsets,
-    func_index: u32,
-    pending: PendingBody<'_>,
-    epoch_interruption: bool,
-    max_function_size: usize,
-) -> Result<CompiledFunc> {
-    let range = pending.body.range();
-    let size = (range.end - range.start) as usize;
+/// How one function is compiled: the engine's settings and the module's
+/// layout.
+#[derive(Clone, Copy)]
+pub(crate) struct FuncCompiler<'a> {
+    pub isa: &'a dyn TargetIsa,
+    pub huge_isa: &'a dyn TargetIsa,
+    pub info: &'a ModuleInfo,
+    pub offsets: VMOffsets,
+    pub epoch_interruption: bool,
+    pub max_function_size: usize,
+    /// See `env::FuncEnv::colocated_calls`.
+    pub colocated_calls: bool,
+}
+
+/// A limit error when a body is larger than the engine allows.
+pub(crate) fn check_body_size(func_index: u32, size: usize, max_function_size: usize) -> Result<()> {
     if size > max_function_size {
         return Err(Error::limit(format!(
             "function {func_index} has a body of {size} bytes, more than the engine's \
              max_function_size of {max_function_size}"
         )));
     }
+    Ok(())
+}
+
+fn translate_and_compile(
+    c: &FuncCompiler<'_>,
+    func_index: u32,
+    pending: PendingBody<'_>,
+) -> Result<CompiledFunc> {
+    let FuncCompiler {
+        isa,
+        huge_isa,
+        info,
+        offsets,
+        epoch_interruption,
+        max_function_size,
+        colocated_calls,
+    } = *c;
+    let range = pending.body.range();
+    check_body_size(func_index, (range.end - range.start) as usize, max_function_size)?;
     // Validated operator by operator as it is translated.
     let validator = pending.validator.into_validator(Default::default());
     let call_conv = isa.default_call_conv();
@@ -195,6 +234,7 @@ fn translate_and_compile(
         frontend: isa.frontend_config(),
         epoch_interruption,
         cpu: env::CpuSupport::of(isa),
+        colocated_calls,
     };
     let mut fctx = FunctionBuilderContext::new();
     let builder = FunctionBuilder::new(&mut func, &mut fctx);
@@ -250,6 +290,15 @@ pub fn compile_image(
     let results: Vec<Mutex<Option<Result<CompiledFunc>>>> =
         (0..n).map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
+    let compiler = FuncCompiler {
+        isa,
+        huge_isa: engine.huge_isa(),
+        info,
+        offsets,
+        epoch_interruption,
+        max_function_size: config.max_function_size,
+        colocated_calls: true,
+    };
     let threads = std::thread::available_parallelism()
         .map_or(1, |p| p.get())
         .min(n.max(1));
@@ -266,16 +315,7 @@ pub fn compile_image(
                     Some(limit) if started.elapsed() > limit => Err(Error::limit(format!(
                         "compiling took longer than the engine's max_compile_time of {limit:?}"
                     ))),
-                    _ => translate_and_compile(
-                        isa,
-                        engine.huge_isa(),
-                        info,
-                        offsets,
-                        func_index,
-                        job,
-                        epoch_interruption,
-                        config.max_function_size,
-                    ),
+                    _ => translate_and_compile(&compiler, func_index, job),
                 };
                 let failed = r.is_err();
                 *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
@@ -301,67 +341,155 @@ pub fn compile_image(
         let r = r.into_inner().unwrap_or_else(|e| e.into_inner());
         funcs.push(r.ok_or_else(|| Error::compile("a function was not compiled"))??);
     }
-    let call_conv = isa.default_call_conv();
-    let mut tramps = Vec::with_capacity(info.types.len());
-    // One per type index (struct and array types get the empty
-    // signature's: never called, it keeps the indexing simple).
-    for t in 0..info.types.len() as u32 {
-        tramps.push(compile_ir(
-            isa,
-            trampolines::entry(info.sig(t), call_conv, isa.frontend_config()),
-        )?);
-    }
+    let tramps = compile_trampolines(isa, info)?;
     let all: Vec<&CompiledFunc> = funcs.iter().chain(tramps.iter()).collect();
-    let (image, offsets) = code::layout(&all);
-    let mut out = CodeImage {
-        image,
-        num_funcs: n as u32,
-        ..Default::default()
-    };
-    for (i, f) in all.iter().enumerate() {
-        let start = offsets[i];
-        out.relocs.extend(f.relocs.iter().map(|r| Relocation {
-            offset: start + r.offset,
-            ..*r
-        }));
-        if i < n {
-            out.traps
-                .extend(f.traps.iter().map(|(o, c)| (start + o, *c)));
-            out.srclocs
-                .extend(f.srclocs.iter().map(|(o, l)| (start + o, *l)));
-            let base = out.handlers.len() as u32;
-            out.handlers.extend(f.handlers.iter().map(|h| match *h {
-                HandlerRec::Tag { tag, target } => HandlerRec::Tag {
-                    tag,
-                    target: start + target,
-                },
-                HandlerRec::Default(target) => HandlerRec::Default(start + target),
-                ctx => ctx,
-            }));
-            out.call_sites.extend(f.call_sites.iter().map(|c| CallSite {
-                ret: start + c.ret,
-                start: base + c.start,
-                end: base + c.end,
-                ..*c
-            }));
-            let slots = out.stack_slots.len() as u32;
-            out.stack_slots.extend_from_slice(&f.stack_slots);
-            out.stack_maps.extend(f.stack_maps.iter().map(|m| StackMapRec {
-                ret: start + m.ret,
-                start: slots + m.start,
-                end: slots + m.end,
-                ..*m
-            }));
-        }
+    Ok(CodeImage::build(&all, n))
+}
+
+/// The entry trampolines of a module: one per type index (struct and
+/// array types get the empty signature's: never called, it keeps the
+/// indexing simple).
+pub(crate) fn compile_trampolines(isa: &dyn TargetIsa, info: &ModuleInfo) -> Result<Vec<CompiledFunc>> {
+    let call_conv = isa.default_call_conv();
+    (0..info.types.len() as u32)
+        .map(|t| {
+            compile_ir(
+                isa,
+                trampolines::entry(info.sig(t), call_conv, isa.frontend_config()),
+            )
+        })
+        .collect()
+}
+
+/// Tells the engine's profiler (if any) where the functions and
+/// trampolines of `img`, loaded at `base`, are: `func_index(k)` is the
+/// module index of its `k`th Wasm function.
+pub(crate) fn profile_image(
+    engine: &crate::Engine,
+    info: &ModuleInfo,
+    img: &CodeImage,
+    base: usize,
+    func_index: impl Fn(usize) -> u32,
+) {
+    use crate::runtime::profiling::{self, Profiler, Symbol};
+    let profiler = engine.config().profiler;
+    if profiler == Profiler::None {
+        return;
     }
-    out.traps.sort_by_key(|t| t.0);
-    out.ends = all
+    let module = info.module_name.as_deref();
+    let n = img.num_funcs as usize;
+    let symbols: Vec<Symbol> = img
+        .offsets
         .iter()
-        .zip(&offsets)
-        .map(|(f, o)| o + f.bytes.len() as u32)
+        .zip(&img.ends)
+        .enumerate()
+        .map(|(k, (start, end))| {
+            let name = if k < n {
+                let index = func_index(k);
+                profiling::symbol_name(module, info.func_names.get(&index).map(String::as_str), index)
+            } else {
+                profiling::symbol_name(module, Some(&format!("trampoline[{}]", k - n)), 0)
+            };
+            Symbol {
+                start: base + *start as usize,
+                size: end.saturating_sub(*start) as usize,
+                name,
+            }
+        })
         .collect();
-    out.offsets = offsets;
-    Ok(out)
+    profiling::register(profiler, &symbols);
+}
+
+/// Loads a module's entry trampolines alone and prepares its functions
+/// for lazy compilation (see `lazy`): `pending` are its bodies, decoded
+/// from `binary`, at `body_offsets`.
+pub fn load_lazy(
+    engine: &crate::Engine,
+    info: Arc<ModuleInfo>,
+    binary: Arc<[u8]>,
+    pending: Vec<PendingBody<'_>>,
+    body_offsets: &[u32],
+) -> Result<CompiledModule> {
+    let tramps = compile_trampolines(engine.isa(), &info)?;
+    let all: Vec<&CompiledFunc> = tramps.iter().collect();
+    let img = CodeImage::build(&all, 0);
+    let memory = CodeMemory::new(&img.image, |bytes, base| {
+        code::apply_relocs(bytes, base, 0, &img.relocs, &|_| None)
+    })?;
+    let base = memory.base();
+    profile_image(engine, &info, &img, base, |_| 0);
+    let lazy = lazy::LazyCode::new(engine, info, binary, pending, base, body_offsets)?;
+    Ok(CompiledModule {
+        funcs: (0..body_offsets.len()).map(|i| lazy.entry(i)).collect(),
+        entry_trampolines: img.offsets.iter().map(|o| base + *o as usize).collect(),
+        code: memory,
+        lazy: Some(lazy),
+    })
+}
+
+impl CodeImage {
+    /// Lays out `all` (the first `n` are Wasm functions, the rest
+    /// trampolines) into one image and gathers their records, made
+    /// relative to the image's start.
+    pub(crate) fn build(all: &[&CompiledFunc], n: usize) -> CodeImage {
+        let (image, offsets) = code::layout(all);
+        let mut out = CodeImage {
+            image,
+            num_funcs: n as u32,
+            ..Default::default()
+        };
+        for (i, f) in all.iter().enumerate() {
+            let start = offsets[i];
+            out.relocs.extend(f.relocs.iter().map(|r| Relocation {
+                offset: start + r.offset,
+                ..*r
+            }));
+            if i < n {
+                out.add_records(f, start);
+            }
+        }
+        out.traps.sort_by_key(|t| t.0);
+        out.ends = all
+            .iter()
+            .zip(&offsets)
+            .map(|(f, o)| o + f.bytes.len() as u32)
+            .collect();
+        out.offsets = offsets;
+        out
+    }
+
+    /// Adds the trap, source, handler and stack-map records of Wasm
+    /// function `f`, placed at `start`.
+    fn add_records(&mut self, f: &CompiledFunc, start: u32) {
+        let out = self;
+        out.traps
+            .extend(f.traps.iter().map(|(o, c)| (start + o, *c)));
+        out.srclocs
+            .extend(f.srclocs.iter().map(|(o, l)| (start + o, *l)));
+        let base = out.handlers.len() as u32;
+        out.handlers.extend(f.handlers.iter().map(|h| match *h {
+            HandlerRec::Tag { tag, target } => HandlerRec::Tag {
+                tag,
+                target: start + target,
+            },
+            HandlerRec::Default(target) => HandlerRec::Default(start + target),
+            ctx => ctx,
+        }));
+        out.call_sites.extend(f.call_sites.iter().map(|c| CallSite {
+            ret: start + c.ret,
+            start: base + c.start,
+            end: base + c.end,
+            ..*c
+        }));
+        let slots = out.stack_slots.len() as u32;
+        out.stack_slots.extend_from_slice(&f.stack_slots);
+        out.stack_maps.extend(f.stack_maps.iter().map(|m| StackMapRec {
+            ret: start + m.ret,
+            start: slots + m.start,
+            end: slots + m.end,
+            ..*m
+        }));
+    }
 }
 
 /// A module's machine code before it is loaded: one image with every
@@ -407,26 +535,6 @@ pub fn load_image(
     {
         return Err(Error::compile("machine code does not match the module"));
     }
-    let mut code_info = CodeInfo {
-        module_name: info.module_name.clone(),
-        func_names: info.func_names.clone(),
-        traps: img.traps.clone(),
-        srclocs: img.srclocs.clone(),
-        call_sites: img.call_sites.clone(),
-        handlers: img.handlers.clone(),
-        stack_maps: img.stack_maps.clone(),
-        stack_slots: img.stack_slots.clone(),
-        ..Default::default()
-    };
-    for i in 0..n {
-        let func_index = info.num_imported_funcs + i as u32;
-        code_info.funcs.push(FuncRange {
-            start: img.offsets[i],
-            end: img.ends[i],
-            func_index,
-        });
-        code_info.body_offsets.insert(func_index, body_offsets[i]);
-    }
     let nimp = info.num_imported_funcs;
     let offs = &img.offsets;
     let mut memory = CodeMemory::new(&img.image, |bytes, base| {
@@ -435,13 +543,53 @@ pub fn load_image(
             (d < n).then(|| base + offs[d] as usize)
         })
     })?;
-    memory.register(Arc::new(code_info));
     let base = memory.base();
+    let module = Arc::new(module_code_info(base, info, body_offsets));
+    memory.register(Arc::new(img.code_info(module, |i| nimp + i as u32)));
     Ok(CompiledModule {
         funcs: offs[..n].iter().map(|o| base + *o as usize).collect(),
         entry_trampolines: offs[n..].iter().map(|o| base + *o as usize).collect(),
         code: memory,
+        lazy: None,
     })
+}
+
+/// The names and body offsets of a module's code, identified by `id`.
+pub(crate) fn module_code_info(id: usize, info: &ModuleInfo, body_offsets: &[u32]) -> ModuleCodeInfo {
+    ModuleCodeInfo {
+        id,
+        module_name: info.module_name.clone(),
+        func_names: info.func_names.clone(),
+        body_offsets: body_offsets
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (info.num_imported_funcs + i as u32, *o))
+            .collect(),
+    }
+}
+
+impl CodeImage {
+    /// The registry record of this image once loaded: its Wasm functions
+    /// (`func_index(i)` is the module index of the `i`th) and their trap,
+    /// source, handler and stack-map records.
+    pub(crate) fn code_info(&self, module: Arc<ModuleCodeInfo>, func_index: impl Fn(usize) -> u32) -> CodeInfo {
+        CodeInfo {
+            traps: self.traps.clone(),
+            srclocs: self.srclocs.clone(),
+            call_sites: self.call_sites.clone(),
+            handlers: self.handlers.clone(),
+            stack_maps: self.stack_maps.clone(),
+            stack_slots: self.stack_slots.clone(),
+            funcs: (0..self.num_funcs as usize)
+                .map(|i| FuncRange {
+                    start: self.offsets[i],
+                    end: self.ends[i],
+                    func_index: func_index(i),
+                })
+                .collect(),
+            module,
+        }
+    }
 }
 
 /// Compiles the exit trampoline for host functions of type `ty`.

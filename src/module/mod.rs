@@ -35,44 +35,12 @@ fn body_offsets(bodies: &[decode::PendingBody<'_>]) -> Vec<u32> {
     bodies.iter().map(|b| b.body.range().start as u32).collect()
 }
 
-/// Tells the engine's profiler (if any) where the module's functions and
-/// trampolines are.
-fn profile(engine: &Engine, info: &ModuleInfo, code: &compile::CodeImage, compiled: &CompiledModule) {
-    use crate::runtime::profiling::{self, Profiler, Symbol};
-    let profiler = engine.config().profiler;
-    if profiler == Profiler::None {
-        return;
-    }
-    let base = compiled.code.base();
-    let module = info.module_name.as_deref();
-    let n = code.num_funcs as usize;
-    let symbols: Vec<Symbol> = code
-        .offsets
-        .iter()
-        .zip(&code.ends)
-        .enumerate()
-        .map(|(i, (start, end))| {
-            let name = if i < n {
-                let index = info.num_imported_funcs + i as u32;
-                profiling::symbol_name(module, info.func_names.get(&index).map(String::as_str), index)
-            } else {
-                profiling::symbol_name(module, Some(&format!("trampoline[{}]", i - n)), 0)
-            };
-            Symbol {
-                start: base + *start as usize,
-                size: end.saturating_sub(*start) as usize,
-                name,
-            }
-        })
-        .collect();
-    profiling::register(profiler, &symbols);
-}
-
 struct ModuleInner {
     engine: Engine,
-    /// The binary the module was compiled from (for `serialize`).
-    binary: Box<[u8]>,
-    info: ModuleInfo,
+    /// The binary the module was compiled from (for `serialize`, and for
+    /// compiling lazily).
+    binary: Arc<[u8]>,
+    info: Arc<ModuleInfo>,
     type_ids: Vec<u32>,
     compiled: CompiledModule,
 }
@@ -89,10 +57,59 @@ impl Module {
         Module::from_binary(engine, &binary)
     }
 
-    /// Compiles a module from its binary encoding.
+    /// Compiles a module from its binary encoding (or, with
+    /// `Config::lazy_compilation`, validates it and prepares each function
+    /// to compile on its first call).
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+        if engine.config().lazy_compilation && compile::lazy::SUPPORTED {
+            return Module::new_lazy(engine, bytes);
+        }
         let (info, code, body_offsets) = compile_binary(engine, bytes)?;
         Module::load(engine, bytes, info, &code, &body_offsets)
+    }
+
+    fn new_lazy(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+        let binary: Arc<[u8]> = bytes.into();
+        let (info, bodies) = decode::decode(&binary, engine)?;
+        if bodies.is_empty() {
+            // Nothing to compile lazily.
+            let code = compile::compile_image(engine, &info, bodies)?;
+            return Module::load(engine, bytes, info, &code, &[]);
+        }
+        let offsets = body_offsets(&bodies);
+        let info = Arc::new(info);
+        let compiled = compile::load_lazy(engine, info.clone(), binary.clone(), bodies, &offsets)?;
+        let type_ids = info.type_ids.clone();
+        Ok(Module(Arc::new(ModuleInner {
+            engine: engine.clone(),
+            binary,
+            info,
+            type_ids,
+            compiled,
+        })))
+    }
+
+    /// How many of the module's defined functions have machine code, and
+    /// how many it defines. A module compiled at once (the default) has
+    /// code for all; with `Config::lazy_compilation`, a function gets its
+    /// code on its first call or from the background compiler.
+    pub fn compiled_functions(&self) -> (usize, usize) {
+        let total = self.0.compiled.funcs.len();
+        match &self.0.compiled.lazy {
+            Some(lazy) => (lazy.compiled(), total),
+            None => (total, total),
+        }
+    }
+
+    /// Compiles, on this thread, every function that has no machine code
+    /// yet (with `Config::lazy_compilation`; otherwise there is none): the
+    /// first call of each then costs nothing more. Fails if a function
+    /// cannot be compiled.
+    pub fn compile_all(&self) -> Result<()> {
+        match &self.0.compiled.lazy {
+            Some(lazy) => lazy.compile_all(),
+            None => Ok(()),
+        }
     }
 
     fn load(
@@ -103,12 +120,13 @@ impl Module {
         body_offsets: &[u32],
     ) -> Result<Module> {
         let compiled = compile::load_image(code, &info, body_offsets)?;
-        profile(engine, &info, code, &compiled);
+        let nimp = info.num_imported_funcs;
+        compile::profile_image(engine, &info, code, compiled.code.base(), |k| nimp + k as u32);
         let type_ids = info.type_ids.clone();
         Ok(Module(Arc::new(ModuleInner {
             engine: engine.clone(),
             binary: binary.into(),
-            info,
+            info: Arc::new(info),
             type_ids,
             compiled,
         })))

@@ -70,6 +70,17 @@ pub struct CodeInfo {
     pub stack_maps: Vec<StackMapRec>,
     /// Their slots.
     pub stack_slots: Vec<u32>,
+    /// Names and body offsets, shared by every piece of a module's code.
+    pub module: Arc<ModuleCodeInfo>,
+}
+
+/// What every piece of one module's code shares: names for backtraces and
+/// the identity of the module.
+#[derive(Debug, Default)]
+pub struct ModuleCodeInfo {
+    /// Identifies the module (see `CompiledModule::id`): the same for
+    /// every piece of its code, whether compiled at once or lazily.
+    pub id: usize,
     /// Module byte offset of each defined function's body, by function index.
     pub body_offsets: std::collections::HashMap<u32, u32>,
     pub module_name: Option<String>,
@@ -159,6 +170,140 @@ impl Drop for CodeMemory {
         }
         // SAFETY: unmapping the mapping this value owns; no code in it can
         // run any more (every instance holding it is gone).
+        unsafe {
+            libc::munmap(self.ptr as *mut libc::c_void, self.len);
+        }
+    }
+}
+
+/// Stable entry points for functions whose code is made later (lazy
+/// compilation), on x86-64. Entry `i` is a jump through slot `i`; each slot
+/// starts out pointing at thunk `i`, which loads the table's context into
+/// `r10` and `i` into `r11` and jumps to the handler (see
+/// `wasi_rt_lazy_entry`). `set_target` points a slot at the function's
+/// code once it exists; entries never move, so their addresses can be
+/// handed out (exports, tables, references) before any code exists.
+///
+/// Layout, one mapping: entries (16 bytes each) and thunks (32 bytes
+/// each), read+execute; then the slots (8 bytes each), the context cell
+/// and the handler cell, read+write.
+pub struct JumpTable {
+    ptr: *mut u8,
+    len: usize,
+    count: usize,
+    /// Offset of the slots.
+    slots: usize,
+}
+
+// SAFETY: the executable part never changes after `new`; the slots and
+// cells are only written with atomic stores, and read by the processor as
+// jump targets.
+unsafe impl Send for JumpTable {}
+unsafe impl Sync for JumpTable {}
+
+const ENTRY_SIZE: usize = 16;
+const THUNK_SIZE: usize = 32;
+
+impl JumpTable {
+    /// A table of `count` entries whose thunks jump to `handler` with
+    /// `context` in `r10`.
+    pub fn new(count: usize, context: usize, handler: usize) -> Result<JumpTable> {
+        let ps = page_size();
+        let exec = (count * (ENTRY_SIZE + THUNK_SIZE)).max(1).div_ceil(ps) * ps;
+        let data = (count * 8 + 16).div_ceil(ps) * ps;
+        let len = exec + data;
+        if len > i32::MAX as usize {
+            return Err(Error::limit(format!("{count} functions are too many to compile lazily")));
+        }
+        // SAFETY: anonymous private mapping; the result is checked.
+        let ptr = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        if ptr == libc::MAP_FAILED {
+            return Err(Error::new(crate::ErrorKind::Io(std::io::Error::last_os_error())));
+        }
+        let table = JumpTable {
+            ptr: ptr as *mut u8,
+            len,
+            count,
+            slots: exec,
+        };
+        // SAFETY: the mapping is `len` bytes, writable, and owned by
+        // `table` alone until it is returned.
+        let mem = unsafe { std::slice::from_raw_parts_mut(table.ptr, len) };
+        mem[..exec].fill(0xcc); // int3 between the instructions
+        let context_cell = exec + count * 8;
+        let handler_cell = context_cell + 8;
+        // rip-relative displacement from the end of an instruction at
+        // `next` to `target` (all inside one mapping under 2 GiB).
+        let rel = |next: usize, target: usize| (target as i64 - next as i64) as i32;
+        for i in 0..count {
+            let e = i * ENTRY_SIZE;
+            let slot = exec + i * 8;
+            // jmp qword ptr [rip + slot]
+            mem[e..e + 2].copy_from_slice(&[0xff, 0x25]);
+            mem[e + 2..e + 6].copy_from_slice(&rel(e + 6, slot).to_le_bytes());
+            let t = count * ENTRY_SIZE + i * THUNK_SIZE;
+            // mov r11d, i
+            mem[t..t + 2].copy_from_slice(&[0x41, 0xbb]);
+            mem[t + 2..t + 6].copy_from_slice(&(i as u32).to_le_bytes());
+            // mov r10, qword ptr [rip + context_cell]
+            mem[t + 6..t + 9].copy_from_slice(&[0x4c, 0x8b, 0x15]);
+            mem[t + 9..t + 13].copy_from_slice(&rel(t + 13, context_cell).to_le_bytes());
+            // jmp qword ptr [rip + handler_cell]
+            mem[t + 13..t + 15].copy_from_slice(&[0xff, 0x25]);
+            mem[t + 15..t + 19].copy_from_slice(&rel(t + 19, handler_cell).to_le_bytes());
+            let thunk = table.ptr as usize + t;
+            mem[slot..slot + 8].copy_from_slice(&thunk.to_le_bytes());
+        }
+        mem[context_cell..context_cell + 8].copy_from_slice(&context.to_le_bytes());
+        mem[handler_cell..handler_cell + 8].copy_from_slice(&handler.to_le_bytes());
+        // SAFETY: the executable part of the mapping this value owns.
+        let rc = unsafe { libc::mprotect(ptr, exec, libc::PROT_READ | libc::PROT_EXEC) };
+        if rc != 0 {
+            return Err(Error::new(crate::ErrorKind::Io(std::io::Error::last_os_error())));
+        }
+        Ok(table)
+    }
+
+    /// The address to call for function `i` (`i < count`).
+    pub fn entry(&self, i: usize) -> usize {
+        assert!(i < self.count);
+        self.ptr as usize + i * ENTRY_SIZE
+    }
+
+    /// Sets the context the thunks pass (before any entry is called).
+    pub fn set_context(&self, context: usize) {
+        self.cell(self.count).store(context, std::sync::atomic::Ordering::Release);
+    }
+
+    /// Points entry `i` at `code` from now on.
+    pub fn set_target(&self, i: usize, code: usize) {
+        assert!(i < self.count);
+        self.cell(i).store(code, std::sync::atomic::Ordering::Release);
+    }
+
+    /// The `k`th 8-byte cell of the data part (slot `k`, or the context
+    /// cell for `k == count`).
+    fn cell(&self, k: usize) -> &std::sync::atomic::AtomicUsize {
+        // SAFETY: the cell lies in the read+write part of the mapping,
+        // 8-byte aligned (the part starts on a page), and lives as long
+        // as `self`; it is only accessed atomically.
+        unsafe { &*(self.ptr.add(self.slots + k * 8) as *const std::sync::atomic::AtomicUsize) }
+    }
+}
+
+impl Drop for JumpTable {
+    fn drop(&mut self) {
+        // SAFETY: unmapping the mapping this value owns; no code can jump
+        // through it any more (its module is gone).
         unsafe {
             libc::munmap(self.ptr as *mut libc::c_void, self.len);
         }
@@ -262,8 +407,8 @@ pub struct PcInfo {
     pub module_offset: Option<u32>,
     /// Module byte offset of the function's body.
     pub body_offset: Option<u32>,
-    /// Address of the module's code: identifies the module.
-    pub code_base: usize,
+    /// Identifies the module (`CompiledModule::id`).
+    pub module_id: usize,
 }
 
 /// Describes the Wasm function and operator at `pc`.
@@ -279,11 +424,11 @@ pub fn describe_pc(pc: usize) -> Option<PcInfo> {
             .map(|s| s.1);
         Some(PcInfo {
             func_index: f.func_index,
-            func_name: info.func_names.get(&f.func_index).cloned(),
-            module_name: info.module_name.clone(),
+            func_name: info.module.func_names.get(&f.func_index).cloned(),
+            module_name: info.module.module_name.clone(),
             module_offset,
-            body_offset: info.body_offsets.get(&f.func_index).copied(),
-            code_base: start,
+            body_offset: info.module.body_offsets.get(&f.func_index).copied(),
+            module_id: info.module.id,
         })
     })
 }

@@ -276,12 +276,13 @@ impl Store {
         );
     }
 
-    /// The instances whose module's code starts at `code_base`.
-    pub(crate) fn instances_of_code(&self, code_base: usize) -> Vec<crate::Instance> {
+    /// The instances of the module whose code is `module_id`
+    /// (`CompiledModule::id`).
+    pub(crate) fn instances_of_module(&self, module_id: usize) -> Vec<crate::Instance> {
         self.inner
             .instances
             .iter()
-            .filter(|i| !i.freed && i.module.compiled().code.base() == code_base)
+            .filter(|i| !i.freed && i.module.compiled().id() == module_id)
             .map(|i| crate::Instance {
                 store_id: self.inner.id,
                 index: i.index,

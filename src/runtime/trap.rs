@@ -81,8 +81,8 @@ pub struct FrameInfo {
     pub module_offset: Option<usize>,
     /// The same position relative to the start of the function's body.
     pub func_offset: Option<usize>,
-    /// Which module's code the frame runs (its code address).
-    pub(crate) code_base: usize,
+    /// Which module the frame runs (`CompiledModule::id`).
+    pub(crate) module_id: usize,
 }
 
 /// A trap: raised by Wasm code, or returned by a host function.
@@ -306,7 +306,7 @@ fn frame_info(pc: usize) -> Option<FrameInfo> {
         module_name: d.module_name,
         module_offset: d.module_offset.map(|o| o as usize),
         func_offset,
-        code_base: d.code_base,
+        module_id: d.module_id,
     })
 }
 

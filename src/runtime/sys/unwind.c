@@ -105,3 +105,63 @@ __asm__(
     "    ret\n"
     ".size wasi_rt_gc_alloc, .-wasi_rt_gc_alloc\n");
 #endif
+
+/* wasi_rt_lazy_entry: where a lazily compiled function's jump slot points
+ * until its code exists. The function's thunk loads the module's lazy
+ * code table into r10 and the function's index into r11 (neither carries
+ * an argument in the Wasm calling convention) and jumps here. The
+ * argument registers (rdi, rsi, rdx, rcx, r8, r9, xmm0-7) are saved,
+ * wasi_rt_lazy_compile(table, index) returns the function's code (it
+ * compiles it first if nobody has, and raises a trap if that fails),
+ * the arguments are restored and the code is jumped to: the caller's
+ * return address and stack arguments are untouched, so the function
+ * runs exactly as if it had been called directly. The callee-saved
+ * registers are the same in both conventions, and the C function keeps
+ * them. */
+#if defined(__x86_64__)
+__asm__(
+    ".text\n"
+    ".globl wasi_rt_lazy_entry\n"
+    ".hidden wasi_rt_lazy_entry\n"
+    ".type wasi_rt_lazy_entry,@function\n"
+    "wasi_rt_lazy_entry:\n"
+    "    push %rbp\n"
+    "    mov %rsp, %rbp\n"
+    "    sub $176, %rsp\n"
+    "    mov %rdi, 0(%rsp)\n"
+    "    mov %rsi, 8(%rsp)\n"
+    "    mov %rdx, 16(%rsp)\n"
+    "    mov %rcx, 24(%rsp)\n"
+    "    mov %r8, 32(%rsp)\n"
+    "    mov %r9, 40(%rsp)\n"
+    "    movdqu %xmm0, 48(%rsp)\n"
+    "    movdqu %xmm1, 64(%rsp)\n"
+    "    movdqu %xmm2, 80(%rsp)\n"
+    "    movdqu %xmm3, 96(%rsp)\n"
+    "    movdqu %xmm4, 112(%rsp)\n"
+    "    movdqu %xmm5, 128(%rsp)\n"
+    "    movdqu %xmm6, 144(%rsp)\n"
+    "    movdqu %xmm7, 160(%rsp)\n"
+    "    mov %r10, %rdi\n"
+    "    mov %r11d, %esi\n"
+    "    call wasi_rt_lazy_compile\n"
+    "    mov %rax, %r11\n"
+    "    mov 0(%rsp), %rdi\n"
+    "    mov 8(%rsp), %rsi\n"
+    "    mov 16(%rsp), %rdx\n"
+    "    mov 24(%rsp), %rcx\n"
+    "    mov 32(%rsp), %r8\n"
+    "    mov 40(%rsp), %r9\n"
+    "    movdqu 48(%rsp), %xmm0\n"
+    "    movdqu 64(%rsp), %xmm1\n"
+    "    movdqu 80(%rsp), %xmm2\n"
+    "    movdqu 96(%rsp), %xmm3\n"
+    "    movdqu 112(%rsp), %xmm4\n"
+    "    movdqu 128(%rsp), %xmm5\n"
+    "    movdqu 144(%rsp), %xmm6\n"
+    "    movdqu 160(%rsp), %xmm7\n"
+    "    mov %rbp, %rsp\n"
+    "    pop %rbp\n"
+    "    jmp *%r11\n"
+    ".size wasi_rt_lazy_entry, .-wasi_rt_lazy_entry\n");
+#endif

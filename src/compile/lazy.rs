@@ -1,0 +1,506 @@
+//! Lazy compilation: a module is validated up front, but each function is
+//! compiled when it is first called (or earlier, by the background
+//! compiler), so a big program starts at once.
+//!
+//! Every defined function gets an entry in a [`JumpTable`]: exports,
+//! tables, references and calls all use that entry, which jumps through a
+//! slot. Until the function's code exists the slot leads to
+//! `wasi_rt_lazy_entry`, which calls [`wasi_rt_lazy_compile`]: that
+//! compiles the function (or waits for whoever already is), points the
+//! slot at the code, and the call continues there with its arguments
+//! untouched. Any number of threads may make the first call at once; the
+//! function is compiled once. Code compiled later calls functions that
+//! already have code directly, the others through their entries.
+//!
+//! Compiled functions are placed in batches, each its own executable
+//! mapping registered with the trap registry like an eagerly compiled
+//! module, so traps, backtraces, exception handlers and GC stack maps
+//! work the same. A process-wide pool of low-priority threads compiles
+//! the functions nobody has called yet, in order, a batch at a time.
+
+use super::code::{self, CompiledFunc};
+use super::{CodeImage, FuncCompiler, translate_and_compile};
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::module::ModuleInfo;
+use crate::module::decode::PendingBody;
+use crate::runtime::code::{CodeMemory, JumpTable, ModuleCodeInfo};
+use crate::runtime::vmctx::VMOffsets;
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, Weak};
+use wasmparser::{BinaryReader, FuncToValidate, FunctionBody, ValidatorResources, WasmFeatures};
+
+/// Whether this target can compile lazily (the jump table and the entry
+/// handler exist for x86-64 only; elsewhere modules compile at once).
+pub const SUPPORTED: bool = cfg!(target_arch = "x86_64");
+
+/// Where one function stands.
+#[derive(Clone)]
+enum State {
+    Pending,
+    Compiling,
+    Done,
+    Failed(Arc<str>),
+}
+
+/// What one function's compilation needs besides the module.
+struct Body {
+    /// Byte range of the body in the module binary.
+    range: std::ops::Range<usize>,
+    /// Its wasmparser function index and type.
+    index: u32,
+    ty: u32,
+}
+
+/// The lazily compiled code of one module.
+pub struct LazyCode {
+    engine: Engine,
+    info: Arc<ModuleInfo>,
+    binary: Arc<[u8]>,
+    bodies: Vec<Body>,
+    resources: ValidatorResources,
+    features: WasmFeatures,
+    offsets: VMOffsets,
+    table: JumpTable,
+    /// Each function's code once it exists (0 before).
+    code: Vec<AtomicUsize>,
+    states: Mutex<Vec<State>>,
+    /// Signalled whenever a function leaves `Compiling`.
+    changed: Condvar,
+    /// The executable batches (kept until the module goes).
+    pieces: Mutex<Vec<CodeMemory>>,
+    module: Arc<ModuleCodeInfo>,
+    /// Where the background compiler looks for the next pending function.
+    cursor: AtomicUsize,
+    /// Functions with code.
+    compiled: AtomicUsize,
+}
+
+unsafe extern "C" {
+    /// The handler every thunk jumps to (`sys/unwind.c`).
+    fn wasi_rt_lazy_entry();
+}
+
+/// Largest batch the background compiler places at once, in functions and
+/// in body bytes.
+const BATCH_FUNCS: usize = 16;
+const BATCH_BYTES: usize = 32 * 1024;
+
+impl LazyCode {
+    /// Validates every body of a decoded module (in parallel) and prepares
+    /// its functions for compiling on first call. `id` identifies the
+    /// module's code (`CompiledModule::id`); `body_offsets` gives each
+    /// body's offset in `binary`.
+    pub(crate) fn new(
+        engine: &Engine,
+        info: Arc<ModuleInfo>,
+        binary: Arc<[u8]>,
+        pending: Vec<PendingBody<'_>>,
+        id: usize,
+        body_offsets: &[u32],
+    ) -> Result<Arc<LazyCode>> {
+        let max = engine.config().max_function_size;
+        let first = info.num_imported_funcs;
+        for (i, p) in pending.iter().enumerate() {
+            let r = p.body.range();
+            super::check_body_size(first + i as u32, (r.end - r.start) as usize, max)?;
+        }
+        let resources = match pending.first() {
+            Some(p) => p.validator.resources.clone(),
+            None => return Err(Error::compile("a lazily compiled module has no functions")),
+        };
+        let features = pending[0].validator.features;
+        let bodies: Vec<Body> = pending
+            .iter()
+            .map(|p| Body {
+                range: {
+                    let r = p.body.range();
+                    r.start as usize..r.end as usize
+                },
+                index: p.validator.index,
+                ty: p.validator.ty,
+            })
+            .collect();
+        validate_all(pending)?;
+        let n = bodies.len();
+        let table = JumpTable::new(n, 0, wasi_rt_lazy_entry as *const () as usize)?;
+        let lazy = Arc::new(LazyCode {
+            engine: engine.clone(),
+            offsets: VMOffsets::for_module(&info),
+            module: Arc::new(super::module_code_info(id, &info, body_offsets)),
+            info,
+            binary,
+            bodies,
+            resources,
+            features,
+            table,
+            code: (0..n).map(|_| AtomicUsize::new(0)).collect(),
+            states: Mutex::new(vec![State::Pending; n]),
+            changed: Condvar::new(),
+            pieces: Mutex::new(Vec::new()),
+            cursor: AtomicUsize::new(0),
+            compiled: AtomicUsize::new(0),
+        });
+        lazy.table.set_context(Arc::as_ptr(&lazy) as usize);
+        if engine.config().background_compilation {
+            background::submit(&lazy);
+        }
+        Ok(lazy)
+    }
+
+    /// The address to call for defined function `i`.
+    pub fn entry(&self, i: usize) -> usize {
+        self.table.entry(i)
+    }
+
+    /// How many of the module's functions have code.
+    pub fn compiled(&self) -> usize {
+        self.compiled.load(Ordering::Acquire)
+    }
+
+    /// Compiles every function that has no code yet, on this thread (with
+    /// whatever the background compiler does at the same time).
+    pub fn compile_all(&self) -> Result<()> {
+        for i in 0..self.bodies.len() {
+            self.demand(i)?;
+        }
+        Ok(())
+    }
+
+    fn states(&self) -> std::sync::MutexGuard<'_, Vec<State>> {
+        self.states.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The code of defined function `i`, compiled now if nobody has yet
+    /// (waiting if another thread is compiling it).
+    pub fn demand(&self, i: usize) -> Result<usize> {
+        let code = self.code[i].load(Ordering::Acquire);
+        if code != 0 {
+            return Ok(code);
+        }
+        let mut states = self.states();
+        loop {
+            match &states[i] {
+                State::Done => return Ok(self.code[i].load(Ordering::Acquire)),
+                State::Failed(why) => return Err(Error::compile(why.to_string())),
+                State::Compiling => {
+                    states = self.changed.wait(states).unwrap_or_else(|e| e.into_inner());
+                }
+                State::Pending => {
+                    states[i] = State::Compiling;
+                    break;
+                }
+            }
+        }
+        drop(states);
+        self.compile_batch(&[i]);
+        self.demand(i)
+    }
+
+    /// Claims up to a batch of pending functions for the background
+    /// compiler; empty when none is left.
+    fn claim_batch(&self) -> Vec<usize> {
+        let mut states = self.states();
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        let mut i = self.cursor.load(Ordering::Relaxed);
+        while i < states.len() && batch.len() < BATCH_FUNCS && bytes < BATCH_BYTES {
+            if matches!(states[i], State::Pending) {
+                states[i] = State::Compiling;
+                batch.push(i);
+                bytes += self.bodies[i].range.len();
+            }
+            i += 1;
+        }
+        self.cursor.store(i, Ordering::Relaxed);
+        batch
+    }
+
+    /// Compiles the claimed functions `batch` and publishes their code;
+    /// a function that fails is marked failed (its callers trap).
+    fn compile_batch(&self, batch: &[usize]) {
+        let mut done = Vec::with_capacity(batch.len());
+        let mut failed = Vec::new();
+        for &i in batch {
+            match self.compile_one(i) {
+                Ok(f) => done.push((i, f)),
+                Err(e) => failed.push((i, Arc::<str>::from(e.to_string()))),
+            }
+        }
+        if !done.is_empty()
+            && let Err(e) = self.publish(&done)
+        {
+            let why: Arc<str> = e.to_string().into();
+            failed.extend(done.iter().map(|(i, _)| (*i, why.clone())));
+        }
+        if !failed.is_empty() {
+            let mut states = self.states();
+            for (i, why) in failed {
+                states[i] = State::Failed(why);
+            }
+        }
+        self.changed.notify_all();
+    }
+
+    fn compile_one(&self, i: usize) -> Result<CompiledFunc> {
+        let config = self.engine.config();
+        let compiler = FuncCompiler {
+            isa: self.engine.isa(),
+            huge_isa: self.engine.huge_isa(),
+            info: &self.info,
+            offsets: self.offsets,
+            epoch_interruption: config.epoch_interruption,
+            max_function_size: config.max_function_size,
+            colocated_calls: false,
+        };
+        let b = &self.bodies[i];
+        let pending = PendingBody {
+            validator: FuncToValidate {
+                resources: self.resources.clone(),
+                index: b.index,
+                ty: b.ty,
+                features: self.features,
+            },
+            body: FunctionBody::new(BinaryReader::new(
+                &self.binary[b.range.clone()],
+                b.range.start as u64,
+            )),
+        };
+        let func_index = self.info.num_imported_funcs + i as u32;
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            translate_and_compile(&compiler, func_index, pending)
+        }))
+        .unwrap_or_else(|_| Err(Error::compile(format!("compiling function {func_index} panicked"))))
+    }
+
+    /// Places compiled functions in executable memory, registers them and
+    /// points their entries at them.
+    fn publish(&self, done: &[(usize, CompiledFunc)]) -> Result<()> {
+        let funcs: Vec<&CompiledFunc> = done.iter().map(|(_, f)| f).collect();
+        let img = CodeImage::build(&funcs, funcs.len());
+        let nimp = self.info.num_imported_funcs;
+        let n = self.bodies.len();
+        let mut memory = CodeMemory::new(&img.image, |bytes, base| {
+            code::apply_relocs(bytes, base, 0, &img.relocs, &|idx| {
+                let d = idx.checked_sub(nimp)? as usize;
+                (d < n).then(|| match self.code[d].load(Ordering::Acquire) {
+                    0 => self.table.entry(d),
+                    code => code,
+                })
+            })
+        })?;
+        let base = memory.base();
+        memory.register(Arc::new(
+            img.code_info(self.module.clone(), |k| nimp + done[k].0 as u32),
+        ));
+        super::profile_image(&self.engine, &self.info, &img, base, |k| {
+            nimp + done[k].0 as u32
+        });
+        self.pieces
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(memory);
+        let mut states = self.states();
+        for (k, (i, _)) in done.iter().enumerate() {
+            let code = base + img.offsets[k] as usize;
+            self.code[*i].store(code, Ordering::Release);
+            self.table.set_target(*i, code);
+            states[*i] = State::Done;
+        }
+        self.compiled.fetch_add(done.len(), Ordering::AcqRel);
+        Ok(())
+    }
+
+    fn is_finished(&self) -> bool {
+        self.cursor.load(Ordering::Relaxed) >= self.bodies.len()
+    }
+}
+
+/// Validates every body, in parallel on all cores; the first error wins.
+fn validate_all(pending: Vec<PendingBody<'_>>) -> Result<()> {
+    let n = pending.len();
+    let jobs: Vec<Mutex<Option<PendingBody<'_>>>> =
+        pending.into_iter().map(|p| Mutex::new(Some(p))).collect();
+    let next = AtomicUsize::new(0);
+    let error: Mutex<Option<(usize, Error)>> = Mutex::new(None);
+    let work = || {
+        let mut allocs = Default::default();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= n {
+                break;
+            }
+            let Some(job) = jobs[i].lock().unwrap_or_else(|e| e.into_inner()).take() else {
+                continue;
+            };
+            let mut v = job.validator.into_validator(allocs);
+            match v.validate(&job.body) {
+                Ok(()) => allocs = v.into_allocations(),
+                Err(e) => {
+                    let mut slot = error.lock().unwrap_or_else(|e| e.into_inner());
+                    // The earliest function's error, as eager compiling reports.
+                    if slot.as_ref().is_none_or(|(j, _)| i < *j) {
+                        *slot = Some((i, Error::from_parser(e, true)));
+                    }
+                    allocs = Default::default();
+                }
+            }
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |p| p.get());
+    if threads <= 1 || n < 64 {
+        work();
+    } else {
+        std::thread::scope(|s| {
+            for _ in 1..threads.min(n) {
+                s.spawn(work);
+            }
+            work();
+        });
+    }
+    match error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        Some((_, e)) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// Called by `wasi_rt_lazy_entry` on the first call of a function: its
+/// code, compiled now if need be. A function that cannot be compiled
+/// raises a trap instead of returning.
+///
+/// # Safety
+/// `lazy` is the context cell of a live module's jump table (the module
+/// is alive: one of its instances is running the call), and the caller is
+/// Wasm code of this thread.
+#[unsafe(no_mangle)]
+unsafe extern "C" fn wasi_rt_lazy_compile(lazy: *const LazyCode, index: u32) -> usize {
+    // SAFETY: per the contract, `lazy` points at a LazyCode kept alive by
+    // the module of the running instance.
+    let lazy = unsafe { &*lazy };
+    let i = index as usize;
+    let result = {
+        let code = lazy.code[i].load(Ordering::Acquire);
+        if code != 0 {
+            Ok(code)
+        } else if enough_stack() {
+            lazy.demand(i)
+        } else {
+            // Compiling needs more stack than this thread may have left:
+            // a helper thread with plenty does it while this one waits.
+            std::thread::scope(|s| {
+                std::thread::Builder::new()
+                    .name("wasi-rt-compile".into())
+                    .stack_size(COMPILE_STACK)
+                    .spawn_scoped(s, || lazy.demand(i))
+                    .map_err(|e| Error::compile(format!("starting a compile thread: {e}")))
+                    .and_then(|h| {
+                        h.join()
+                            .unwrap_or_else(|_| Err(Error::compile("the compile thread panicked")))
+                    })
+            })
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            let func_index = lazy.info.num_imported_funcs + index;
+            let trap = crate::runtime::trap::Trap::new(format!(
+                "function {func_index} could not be compiled: {e}"
+            ));
+            drop(e);
+            // SAFETY: the frames between here and the entry are Wasm
+            // frames and the entry handler's, which own nothing.
+            unsafe { crate::runtime::trap::raise(trap) }
+        }
+    }
+}
+
+/// Stack a helper compile thread gets.
+const COMPILE_STACK: usize = 16 << 20;
+
+/// Whether this thread has room to compile a function on its own stack
+/// (1 MiB; Cranelift needs far less, but a function's Wasm callers may
+/// have used all the rest).
+fn enough_stack() -> bool {
+    let floor = crate::runtime::sys::ensure_thread_ready();
+    let here = &floor as *const usize as usize;
+    floor > 1 && here.saturating_sub(floor) >= 1 << 20
+}
+
+/// The process-wide background compiler: threads at low priority that
+/// compile, module after module in turns, the functions nobody has called
+/// yet.
+mod background {
+    use super::*;
+
+    struct Pool {
+        queue: Mutex<VecDeque<Weak<LazyCode>>>,
+        work: Condvar,
+        started: std::sync::Once,
+    }
+
+    static POOL: Pool = Pool {
+        queue: Mutex::new(VecDeque::new()),
+        work: Condvar::new(),
+        started: std::sync::Once::new(),
+    };
+
+    /// Queues `lazy` for background compilation.
+    pub(super) fn submit(lazy: &Arc<LazyCode>) {
+        POOL.started.call_once(|| {
+            // One core stays with the program (on one core, the thread
+            // only uses what the program leaves).
+            let threads = std::thread::available_parallelism()
+                .map_or(1, |p| p.get())
+                .saturating_sub(1)
+                .max(1);
+            for _ in 0..threads {
+                let _ = std::thread::Builder::new()
+                    .name("wasi-rt-background-compile".into())
+                    .stack_size(COMPILE_STACK)
+                    .spawn(worker);
+            }
+        });
+        POOL.queue
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push_back(Arc::downgrade(lazy));
+        POOL.work.notify_one();
+    }
+
+    fn worker() {
+        // SAFETY: lowers this thread's own scheduling priority; no memory
+        // is involved. Failure leaves it at normal priority.
+        unsafe {
+            libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, 10);
+        }
+        loop {
+            let next = {
+                let mut q = POOL.queue.lock().unwrap_or_else(|e| e.into_inner());
+                loop {
+                    match q.pop_front() {
+                        Some(w) => break w,
+                        None => q = POOL.work.wait(q).unwrap_or_else(|e| e.into_inner()),
+                    }
+                }
+            };
+            // A module that was dropped is forgotten.
+            let Some(lazy) = next.upgrade() else { continue };
+            let batch = lazy.claim_batch();
+            if batch.is_empty() {
+                continue;
+            }
+            if !lazy.is_finished() {
+                // Others (and other modules) take turns while this batch
+                // compiles.
+                POOL.queue
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push_back(next);
+                POOL.work.notify_one();
+            }
+            lazy.compile_batch(&batch);
+        }
+    }
+}

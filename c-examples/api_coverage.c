@@ -5,6 +5,7 @@
  * wasi_rt extras. Prints one line per group and the number of checks. */
 
 #include <string.h>
+#include <unistd.h>
 
 #include "common.h"
 #include "wasi_rt.h"
@@ -165,6 +166,30 @@ int main(void) {
   wasi_rt_error_t* lazy_error = wasi_rt_module_compile_all(NULL);
   CHECK(lazy_error != NULL);
   wasi_rt_error_delete(lazy_error);
+  /* The code cache: a second engine loads the module instead of compiling. */
+  char cache_dir[64];
+  snprintf(cache_dir, sizeof cache_dir, "/tmp/wasi-rt-c-cache-%ld", (long)getpid());
+  wasm_config_t* cache_config = wasm_config_new();
+  CHECK(wasi_rt_engine_config_cache(cache_config, cache_dir, 0));
+  CHECK(!wasi_rt_engine_config_cache(NULL, cache_dir, 0));
+  wasm_engine_t* cache_engine = wasm_engine_new_with_config(cache_config);
+  wasm_module_t* cached = NULL;
+  CHECK(wasi_rt_module_new(cache_engine, &two_src, &cached) == NULL);
+  CHECK(!wasi_rt_module_loaded_from_cache(cached));
+  bool wrote = true;
+  CHECK(wasi_rt_module_update_cache(cached, &wrote) == NULL && !wrote); /* saved when compiled */
+  wasm_module_delete(cached);
+  CHECK(wasi_rt_module_new(cache_engine, &two_src, &cached) == NULL);
+  CHECK(wasi_rt_module_loaded_from_cache(cached));
+  CHECK(!wasi_rt_module_loaded_from_cache(NULL));
+  wasi_rt_error_t* cache_error = wasi_rt_module_update_cache(NULL, NULL);
+  CHECK(cache_error != NULL);
+  wasi_rt_error_delete(cache_error);
+  wasm_module_delete(cached);
+  wasm_engine_delete(cache_engine);
+  char clean[96];
+  snprintf(clean, sizeof clean, "rm -rf %s", cache_dir);
+  CHECK(system(clean) == 0);
   wasm_module_delete(lazy_module);
   wasm_byte_vec_delete(&two_src);
   wasm_engine_delete(lazy_engine);

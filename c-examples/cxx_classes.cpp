@@ -3,7 +3,10 @@
 // exceptions, a WASI command run with its exit code, and precompiled code.
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <string>
+#include <unistd.h>
 #include <thread>
 #include <vector>
 
@@ -207,5 +210,13 @@ int main() {
               lazy_module.compiled_functions().first, lazy_module.compiled_functions().second);
   lazy_module.compile_all();
   std::printf("after compile_all: %zu\n", lazy_module.compiled_functions().first);
+
+  // The code cache: the second module comes from it.
+  std::string cache_dir = "/tmp/wasi-rt-cxx-cache-" + std::to_string(getpid());
+  wasi_rt::Engine cached(wasi_rt::Config().cache(cache_dir));
+  bool first = wasi_rt::Module(cached, "(module (func (export \"f\")))").loaded_from_cache();
+  bool second = wasi_rt::Module(cached, "(module (func (export \"f\")))").loaded_from_cache();
+  std::printf("from the cache: first %d, second %d\n", first, second);
+  std::system(("rm -rf " + cache_dir).c_str());
   return 0;
 }

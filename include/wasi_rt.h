@@ -232,6 +232,25 @@ void wasi_rt_engine_config_max_wasm_stack(struct wasm_config_t *config, size_t b
 bool wasi_rt_engine_config_profiler(struct wasm_config_t *config, const char *name);
 
 /**
+ * Switches the on-disk code cache on for engines made from `config`:
+ * `wasm_module_new` and `wasi_rt_module_new` then load the machine code
+ * saved for the same module binary and engine settings instead of
+ * compiling, and save what they compile (a lazily compiled module when
+ * `wasi_rt_module_update_cache` is called, or once the background
+ * compiler is done). `directory` (borrowed, NUL-terminated UTF-8; NULL:
+ * `$XDG_CACHE_HOME/wasi-rt` or `$HOME/.cache/wasi-rt`) is created when
+ * missing; `max_size` bounds all entries together in bytes (the least
+ * recently used go first; 0 means the default, 1 GiB). Corrupt,
+ * truncated or foreign entries are ignored and replaced, never run, but
+ * the directory must be writable by this user only: entries are machine
+ * code. Off by default. Returns false (changing nothing) for a NULL
+ * `config` or a non-UTF-8 `directory`.
+ */
+bool wasi_rt_engine_config_cache(struct wasm_config_t *config,
+                                 const char *directory,
+                                 uint64_t max_size);
+
+/**
  * With `enable`, engines made from `config` compile each function on its
  * first call instead of all of them in `wasm_module_new`, which then
  * only validates the module: a big program starts at once. With
@@ -644,6 +663,23 @@ void wasi_rt_module_compiled_functions(const struct wasm_module_t *module,
  * NULL `module`).
  */
 struct wasi_rt_error_t *wasi_rt_module_compile_all(const struct wasm_module_t *module);
+
+/**
+ * Saves the machine code `module` has compiled so far to its engine's
+ * code cache (`wasi_rt_engine_config_cache`), if it has grown since it
+ * was loaded or last saved, so the next process starts with it; `*wrote`
+ * (may be NULL) says whether it wrote. Does nothing without a cache.
+ * Returns NULL, or an own error (the entry could not be written, a NULL
+ * `module`).
+ */
+struct wasi_rt_error_t *wasi_rt_module_update_cache(const struct wasm_module_t *module,
+                                                    bool *wrote);
+
+/**
+ * Whether `module`'s machine code came from its engine's code cache
+ * rather than the compiler; false for NULL.
+ */
+bool wasi_rt_module_loaded_from_cache(const struct wasm_module_t *module);
 
 /**
  * Validates and compiles `binary` (borrowed; binary or text format) with

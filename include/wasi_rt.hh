@@ -275,6 +275,14 @@ class Config {
     wasi_rt_engine_config_lazy_compilation(config_.get(), enable, background);
     return *this;
   }
+  /** Load and save compiled code in the on-disk code cache, in
+   *  `directory` (empty: the user's cache directory), at most `max_size`
+   *  bytes (0: 1 GiB). */
+  Config& cache(const std::string& directory = "", uint64_t max_size = 0) {
+    if (!wasi_rt_engine_config_cache(config_.get(), directory.empty() ? nullptr : directory.c_str(), max_size))
+      throw Error("bad cache directory " + directory);
+    return *this;
+  }
   /** Size limit of each store's GC heap, in bytes (default 1 GiB). */
   Config& gc_heap_limit(uint64_t bytes) {
     wasi_rt_engine_config_gc_heap_limit(config_.get(), bytes);
@@ -405,6 +413,15 @@ class Module {
   /** Compiles every function that has no machine code yet; throws Error
    *  if one cannot be compiled. */
   void compile_all() const { detail::check(wasi_rt_module_compile_all(module_.get())); }
+  /** Saves what has been compiled to the engine's code cache if it grew;
+   *  whether it wrote. Throws Error if the entry cannot be written. */
+  bool update_cache() const {
+    bool wrote = false;
+    detail::check(wasi_rt_module_update_cache(module_.get(), &wrote));
+    return wrote;
+  }
+  /** Whether the machine code came from the engine's code cache. */
+  bool loaded_from_cache() const { return wasi_rt_module_loaded_from_cache(module_.get()); }
   const wasm_module_t* get() const { return module_.get(); }
 
  private:

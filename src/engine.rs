@@ -189,6 +189,11 @@ pub struct Config {
     /// fewer than the cores, at least one, shared by the process) compile
     /// the functions nobody has called yet (default true).
     pub background_compilation: bool,
+    /// The on-disk code cache (default `None`: off; `wasi-rt run` uses
+    /// the default `CacheConfig`). `Module::new` then loads code saved
+    /// for the same binary and engine settings instead of compiling, and
+    /// saves what it compiles. See `module::cache`.
+    pub cache: Option<crate::module::cache::CacheConfig>,
 }
 
 impl Config {
@@ -213,6 +218,7 @@ impl Default for Config {
             profiler: crate::runtime::profiling::Profiler::None,
             lazy_compilation: lazy_from_env().unwrap_or(false),
             background_compilation: true,
+            cache: None,
         }
     }
 }

@@ -32,6 +32,7 @@ pub mod wast;
 pub use engine::{Config, Engine, Features, OptLevel};
 pub use error::{Error, ErrorKind, Result};
 pub use module::Module;
+pub use module::cache::{CacheConfig, CacheStats};
 pub use runtime::func::{Caller, Func, TypedFunc, WasmParams, WasmResults, WasmTy};
 pub use runtime::instance::{Extern, Global, Instance, Memory, Table};
 pub use runtime::memory::SharedMemory;

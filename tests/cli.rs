@@ -740,3 +740,36 @@ fn lazy_on_and_off_run_the_guest_alike() {
     let o = wasi_rt(&["run", "--lazy", "sometimes", "--invoke", "run", p, "6"]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("--lazy needs on or off"), "{o:?}");
 }
+
+/// `wasi-rt ARGS` with the code cache in `cache_home` (as XDG_CACHE_HOME).
+fn wasi_rt_cached(cache_home: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wasi-rt"))
+        .args(args)
+        .env("XDG_CACHE_HOME", cache_home)
+        .output()
+        .expect("run wasi-rt")
+}
+
+#[test]
+fn run_fills_the_code_cache_and_config_shows_and_clears_it() {
+    let f = write_temp("cached.wat", ADD.as_bytes());
+    let home = std::env::temp_dir().join(format!("wasi-rt-cli-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    for _ in 0..2 {
+        let o = wasi_rt_cached(&home, &["run", "--invoke", "add", f.to_str().unwrap(), "20", "22"]);
+        assert_eq!(stdout(&o), "42\n", "{o:?}");
+    }
+    let o = wasi_rt_cached(&home, &["config"]);
+    let text = stdout(&o);
+    assert!(text.contains(&format!("cache directory: {}", home.join("wasi-rt").display())), "{text}");
+    assert!(text.contains("cache entries: 1\n"), "{text}");
+    let o = wasi_rt_cached(&home, &["config", "--clear-cache"]);
+    assert!(stdout(&o).contains("removed 1 cache entries"), "{o:?}");
+    assert!(stdout(&o).contains("cache entries: 0\n"), "{o:?}");
+    let o = wasi_rt_cached(&home, &["run", "--no-cache", "--invoke", "add", f.to_str().unwrap(), "1", "2"]);
+    assert_eq!(stdout(&o), "3\n");
+    assert!(stdout(&wasi_rt_cached(&home, &["config"])).contains("cache entries: 0\n"), "--no-cache wrote nothing");
+    let o = wasi_rt_cached(&home, &["config", "--bogus"]);
+    assert!(!o.status.success());
+    let _ = std::fs::remove_dir_all(&home);
+}

@@ -318,3 +318,6 @@ module_compiled_functions = _fn(
     "wasi_rt_module_compiled_functions", None, c_void_p, POINTER(c_size_t), POINTER(c_size_t)
 )
 module_compile_all = _fn("wasi_rt_module_compile_all", c_void_p, c_void_p)
+config_cache = _fn("wasi_rt_engine_config_cache", c_bool, c_void_p, ctypes.c_char_p, c_uint64)
+module_update_cache = _fn("wasi_rt_module_update_cache", c_void_p, c_void_p, POINTER(c_bool))
+module_loaded_from_cache = _fn("wasi_rt_module_loaded_from_cache", c_bool, c_void_p)

@@ -85,7 +85,12 @@ class Engine(_Owned):
     creating a module only validates it, so a big program starts at once;
     ``background_compilation`` (default True) lets low-priority threads
     compile the functions nobody has called yet. The default is off, or
-    what the environment variable ``WASI_RT_LAZY_COMPILATION`` says."""
+    what the environment variable ``WASI_RT_LAZY_COMPILATION`` says.
+
+    ``cache=True`` (the user's cache directory) or ``cache="DIR"`` loads
+    compiled code from the on-disk code cache instead of compiling and
+    saves what is compiled there (at most ``cache_max_size`` bytes, the
+    least recently used entries going first; default 1 GiB)."""
 
     _delete = staticmethod(ffi.engine_delete)
 
@@ -98,6 +103,8 @@ class Engine(_Owned):
         profiler: Optional[str] = None,
         lazy_compilation: Optional[bool] = None,
         background_compilation: bool = True,
+        cache: Union[bool, str, "os.PathLike[str]", None] = None,
+        cache_max_size: int = 0,
     ):
         self.epoch_interruption = bool(epoch_interruption)
         if max_wasm_stack is not None and (
@@ -115,6 +122,14 @@ class Engine(_Owned):
             ffi.config_gc_heap_limit(config, gc_heap_limit)
         if lazy_compilation is not None:
             ffi.config_lazy_compilation(config, bool(lazy_compilation), bool(background_compilation))
+        if cache is not None and cache is not False:
+            if not isinstance(cache_max_size, int) or isinstance(cache_max_size, bool) or not 0 <= cache_max_size < (1 << 64):
+                ffi.config_delete(config)
+                raise ValueError(f"cache_max_size must be a number of bytes, not {cache_max_size!r}")
+            directory = None if cache is True else c_string(os.fspath(cache), "cache directory")
+            if not ffi.config_cache(config, directory, cache_max_size):
+                ffi.config_delete(config)
+                raise ValueError(f"bad cache directory {cache!r}")
         if profiler is not None and not ffi.config_profiler(config, c_string(profiler, "profiler")):
             ffi.config_delete(config)
             raise ValueError(f"unknown profiler {profiler!r} (perfmap or none)")
@@ -274,6 +289,20 @@ class Module(_Owned):
         compiled, total = ctypes.c_size_t(), ctypes.c_size_t()
         ffi.module_compiled_functions(self.ptr, ctypes.byref(compiled), ctypes.byref(total))
         return compiled.value, total.value
+
+    def update_cache(self) -> bool:
+        """Saves the machine code compiled so far to the engine's code cache
+        if it grew since it was loaded or saved; returns whether it wrote."""
+        wrote = ctypes.c_bool()
+        err = ffi.module_update_cache(self.ptr, ctypes.byref(wrote))
+        if err:
+            raise WasmError(error_text(err))
+        return wrote.value
+
+    @property
+    def loaded_from_cache(self) -> bool:
+        """Whether the machine code came from the engine's code cache."""
+        return bool(ffi.module_loaded_from_cache(self.ptr))
 
     def compile_all(self) -> None:
         """Compiles every function that has no machine code yet (with lazy

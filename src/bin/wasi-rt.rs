@@ -9,6 +9,7 @@ const USAGE: &str = "\
 usage: wasi-rt run [OPTIONS] FILE [ARGS...]
        wasi-rt FILE [OPTIONS] [ARGS...]
        wasi-rt compile [--timeout-ready] FILE -o OUT
+       wasi-rt config [--clear-cache]
        wasi-rt wast FILES...
 
 FILE is a .wasm or .wat module. A WASI command runs its _start with ARGS;
@@ -30,6 +31,9 @@ options (before FILE, or right after it):
                           writes /tmp/perf-PID.map, so `perf report` names them
   --lazy on|off           compile each function on its first call, the rest in
                           the background (default on: big programs start at once)
+  --no-cache              neither load nor save compiled code in the code cache
+                          (default: on, in $XDG_CACHE_HOME/wasi-rt or
+                          ~/.cache/wasi-rt; `wasi-rt config` shows and clears it)
   --wasm-feature NAME=on|off
                           switch a Wasm feature (simd, multi_memory, extended_const,
                           tail_call, relaxed_simd, function_references,
@@ -55,6 +59,7 @@ fn main() -> ExitCode {
         }
         Some("wast") => wast(&args[1..]),
         Some("compile") => compile(&args[1..]),
+        Some("config") => config(&args[1..]),
         Some("run") => run(&args[1..]),
         Some(_) => run(&args),
     }
@@ -81,6 +86,8 @@ struct RunOptions {
     features: wasi_rt::Features,
     /// Compile lazily (on unless `--lazy off`).
     lazy: bool,
+    /// Skip the code cache (`--no-cache`).
+    no_cache: bool,
 }
 
 fn dir_spec(spec: &str, readonly: bool) -> (String, String, bool) {
@@ -168,6 +175,7 @@ fn parse_options(args: &[String], opts: &mut RunOptions) -> Result<usize, String
                 }
             }
             "--allow-precompiled" => opts.allow_precompiled = true,
+            "--no-cache" => opts.no_cache = true,
             "--max-memory" => opts.max_memory = Some(parse_size(name, &value)?),
             "--max-gc-heap" => opts.max_gc_heap = Some(parse_size(name, &value)?),
             "--profile" => {
@@ -220,9 +228,11 @@ fn engine(
     features: wasi_rt::Features,
     profiler: wasi_rt::Profiler,
     lazy: bool,
+    cache: bool,
 ) -> Result<Engine, String> {
     let defaults = Config::default();
     Engine::new(&Config {
+        cache: cache.then(wasi_rt::CacheConfig::default),
         epoch_interruption,
         max_wasm_stack: max_wasm_stack.unwrap_or(defaults.max_wasm_stack),
         features,
@@ -266,6 +276,7 @@ fn run_inner(args: &[String]) -> Result<ExitCode, String> {
         opts.features,
         opts.profiler,
         opts.lazy,
+        !opts.no_cache,
     )?;
     let precompiled = Module::is_precompiled(&bytes);
     if precompiled && !opts.allow_precompiled {
@@ -281,99 +292,107 @@ fn run_inner(args: &[String]) -> Result<ExitCode, String> {
         Module::new(&engine, &bytes)
     }
     .map_err(|e| format!("{file}: {e}"))?;
-    let mut store = Store::new(&engine);
-    store.limit_memory(opts.max_memory);
-    if let Some(limit) = opts.max_gc_heap {
-        store.set_gc_heap_limit(limit).map_err(|e| e.to_string())?;
-    }
-    if let Some(limit) = opts.timeout {
-        // One epoch tick, after `limit`, stops the guest at its next loop
-        // iteration or call. A guest blocked in a WASI call (a sleep, a
-        // read) does not get there: after a grace period the process ends.
-        store.set_epoch_deadline(1);
-        let engine = engine.clone();
-        std::thread::spawn(move || {
-            std::thread::sleep(limit);
-            engine.increment_epoch();
-            std::thread::sleep(TIMEOUT_GRACE);
-            eprintln!(
-                "error: the guest was still running {:.1?} after its timeout (blocked in a WASI call)",
-                TIMEOUT_GRACE
-            );
-            std::process::exit(i32::from(TRAP_EXIT));
-        });
-    }
-
-    let mut b = WasiCtxBuilder::new();
-    b.arg(file.clone())
-        .args(rest.iter().cloned())
-        .trace(opts.trace)
-        .threads(opts.wasi_threads)
-        // As Wasmtime's CLI: a thread that exits or traps ends the process.
-        .on_thread_end(|how| match how {
-            wasi_rt::wasi::threads::GroupExit::Exit(code) => {
-                std::process::exit(i32::from(wasi_rt::wasi::process_exit_status(*code)))
-            }
-            wasi_rt::wasi::threads::GroupExit::Failed(msg) => {
-                eprintln!("error: {msg}");
+    let module_ref = &module;
+    let result = (move || -> Result<ExitCode, String> {
+        let mut store = Store::new(&engine);
+        store.limit_memory(opts.max_memory);
+        if let Some(limit) = opts.max_gc_heap {
+            store.set_gc_heap_limit(limit).map_err(|e| e.to_string())?;
+        }
+        if let Some(limit) = opts.timeout {
+            // One epoch tick, after `limit`, stops the guest at its next loop
+            // iteration or call. A guest blocked in a WASI call (a sleep, a
+            // read) does not get there: after a grace period the process ends.
+            store.set_epoch_deadline(1);
+            let engine = engine.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(limit);
+                engine.increment_epoch();
+                std::thread::sleep(TIMEOUT_GRACE);
+                eprintln!(
+                    "error: the guest was still running {:.1?} after its timeout (blocked in a WASI call)",
+                    TIMEOUT_GRACE
+                );
                 std::process::exit(i32::from(TRAP_EXIT));
-            }
-        });
-    for (k, v) in &opts.env {
-        match v {
-            Some(v) => b.env(k.clone(), v.clone()),
-            None => b.inherit_env_var(k),
-        };
-    }
-    for (host, guest, ro) in &opts.dirs {
-        b.preopen_dir(host, guest.clone(), *ro);
-    }
-    for addr in &opts.listen {
-        let l = std::net::TcpListener::bind(addr)
-            .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-        b.tcp_listener(l);
-    }
-    let wasi = b.build().map_err(|e| e.to_string())?;
+            });
+        }
 
-    let Some(name) = opts.invoke else {
-        return match wasi.run(&mut store, &module) {
-            Ok(code) => Ok(ExitCode::from(wasi_rt::wasi::process_exit_status(code))),
-            Err(e) if e.as_trap().is_some() => {
-                eprintln!("error: {e}");
-                Ok(ExitCode::from(TRAP_EXIT))
-            }
-            Err(e) => Err(format!("{file}: {e}")),
+        let mut b = WasiCtxBuilder::new();
+        b.arg(file.clone())
+            .args(rest.iter().cloned())
+            .trace(opts.trace)
+            .threads(opts.wasi_threads)
+            // As Wasmtime's CLI: a thread that exits or traps ends the process.
+            .on_thread_end(|how| match how {
+                wasi_rt::wasi::threads::GroupExit::Exit(code) => {
+                    std::process::exit(i32::from(wasi_rt::wasi::process_exit_status(*code)))
+                }
+                wasi_rt::wasi::threads::GroupExit::Failed(msg) => {
+                    eprintln!("error: {msg}");
+                    std::process::exit(i32::from(TRAP_EXIT));
+                }
+            });
+        for (k, v) in &opts.env {
+            match v {
+                Some(v) => b.env(k.clone(), v.clone()),
+                None => b.inherit_env_var(k),
+            };
+        }
+        for (host, guest, ro) in &opts.dirs {
+            b.preopen_dir(host, guest.clone(), *ro);
+        }
+        for addr in &opts.listen {
+            let l = std::net::TcpListener::bind(addr)
+                .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+            b.tcp_listener(l);
+        }
+        let wasi = b.build().map_err(|e| e.to_string())?;
+
+        let Some(name) = opts.invoke else {
+            return match wasi.run(&mut store, module_ref) {
+                Ok(code) => Ok(ExitCode::from(wasi_rt::wasi::process_exit_status(code))),
+                Err(e) if e.as_trap().is_some() => {
+                    eprintln!("error: {e}");
+                    Ok(ExitCode::from(TRAP_EXIT))
+                }
+                Err(e) => Err(format!("{file}: {e}")),
+            };
         };
-    };
-    let instance = match wasi.instantiate(&mut store, &module) {
-        Ok(i) => i,
-        Err(e) => return trap_or_error(file, e),
-    };
-    let func = instance
-        .get_func(&store, &name)
-        .ok_or_else(|| format!("{file} has no exported function {name:?}"))?;
-    let ty = func.ty(&store);
-    if rest.len() != ty.params().len() {
-        return Err(format!(
-            "{name} takes {} arguments {ty}, {} given",
-            ty.params().len(),
-            rest.len()
-        ));
+        let instance = match wasi.instantiate(&mut store, module_ref) {
+            Ok(i) => i,
+            Err(e) => return trap_or_error(file, e),
+        };
+        let func = instance
+            .get_func(&store, &name)
+            .ok_or_else(|| format!("{file} has no exported function {name:?}"))?;
+        let ty = func.ty(&store);
+        if rest.len() != ty.params().len() {
+            return Err(format!(
+                "{name} takes {} arguments {ty}, {} given",
+                ty.params().len(),
+                rest.len()
+            ));
+        }
+        let params = ty
+            .params()
+            .iter()
+            .zip(rest)
+            .map(|(t, a)| parse_val(*t, a))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+        if let Err(e) = func.call(&mut store, &params, &mut results) {
+            return trap_or_error(file, e);
+        }
+        for r in results {
+            println!("{}", show_val(&r));
+        }
+        Ok(ExitCode::SUCCESS)
+    })();
+    // What was compiled lazily this run is saved for the next one.
+    if let Err(e) = module.update_cache() {
+        eprintln!("wasi-rt: cannot update the code cache: {e}");
     }
-    let params = ty
-        .params()
-        .iter()
-        .zip(rest)
-        .map(|(t, a)| parse_val(*t, a))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
-    if let Err(e) = func.call(&mut store, &params, &mut results) {
-        return trap_or_error(file, e);
-    }
-    for r in results {
-        println!("{}", show_val(&r));
-    }
-    Ok(ExitCode::SUCCESS)
+    result
 }
 
 /// Exit codes from `proc_exit` pass through; traps print with their
@@ -400,6 +419,39 @@ fn parse_size(option: &str, s: &str) -> Result<u64, String> {
     };
     let n: u64 = digits.parse().map_err(|_| bad())?;
     n.checked_mul(1 << shift).ok_or_else(bad)
+}
+
+/// `wasi-rt config [--clear-cache]`: where the code cache is and what it
+/// holds; with `--clear-cache`, empties it.
+fn config(args: &[String]) -> ExitCode {
+    let mut clear = false;
+    for a in args {
+        match a.as_str() {
+            "--clear-cache" => clear = true,
+            other => {
+                eprintln!("error: unexpected argument {other:?}\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let cache = wasi_rt::CacheConfig::default();
+    finish((|| {
+        let dir = cache.resolved_directory().map_err(|e| e.to_string())?;
+        if clear {
+            let n = wasi_rt::module::cache::clear(&cache).map_err(|e| e.to_string())?;
+            println!("removed {n} cache entries from {}", dir.display());
+        }
+        let stats = wasi_rt::module::cache::stats(&cache).map_err(|e| e.to_string())?;
+        println!("cache directory: {}", dir.display());
+        println!("cache entries: {}", stats.entries);
+        println!(
+            "cache size: {} bytes ({:.1} MiB; limit {} MiB, least recently used go first)",
+            stats.bytes,
+            stats.bytes as f64 / (1 << 20) as f64,
+            cache.max_size >> 20
+        );
+        Ok(ExitCode::SUCCESS)
+    })())
 }
 
 /// `wasi-rt compile [--timeout-ready] FILE -o OUT`.
@@ -430,7 +482,7 @@ fn compile(args: &[String]) -> ExitCode {
     finish((|| {
         let bytes = std::fs::read(&input).map_err(|e| format!("cannot read {input}: {e}"))?;
         let code =
-            Module::precompile(&engine(epoch, None, wasi_rt::Features::default(), wasi_rt::Profiler::None, false)?, &bytes).map_err(|e| format!("{input}: {e}"))?;
+            Module::precompile(&engine(epoch, None, wasi_rt::Features::default(), wasi_rt::Profiler::None, false, false)?, &bytes).map_err(|e| format!("{input}: {e}"))?;
         std::fs::write(&output, code).map_err(|e| format!("cannot write {output}: {e}"))?;
         Ok(ExitCode::SUCCESS)
     })())

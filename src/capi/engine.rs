@@ -118,6 +118,48 @@ pub unsafe extern "C" fn wasi_rt_engine_config_profiler(config: *mut wasm_config
     })
 }
 
+/// Switches the on-disk code cache on for engines made from `config`:
+/// `wasm_module_new` and `wasi_rt_module_new` then load the machine code
+/// saved for the same module binary and engine settings instead of
+/// compiling, and save what they compile (a lazily compiled module when
+/// `wasi_rt_module_update_cache` is called, or once the background
+/// compiler is done). `directory` (borrowed, NUL-terminated UTF-8; NULL:
+/// `$XDG_CACHE_HOME/wasi-rt` or `$HOME/.cache/wasi-rt`) is created when
+/// missing; `max_size` bounds all entries together in bytes (the least
+/// recently used go first; 0 means the default, 1 GiB). Corrupt,
+/// truncated or foreign entries are ignored and replaced, never run, but
+/// the directory must be writable by this user only: entries are machine
+/// code. Off by default. Returns false (changing nothing) for a NULL
+/// `config` or a non-UTF-8 `directory`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_engine_config_cache(
+    config: *mut wasm_config_t,
+    directory: *const std::ffi::c_char,
+    max_size: u64,
+) -> bool {
+    guard(false, || {
+        // SAFETY: NULL or a live config.
+        let Some(c) = (unsafe { config.as_mut() }) else {
+            return false;
+        };
+        let directory = if directory.is_null() {
+            None
+        } else {
+            // SAFETY: non-NULL, NUL-terminated per the contract.
+            match unsafe { std::ffi::CStr::from_ptr(directory) }.to_str() {
+                Ok(d) => Some(std::path::PathBuf::from(d)),
+                Err(_) => return false,
+            }
+        };
+        let defaults = crate::CacheConfig::default();
+        c.config.cache = Some(crate::CacheConfig {
+            directory,
+            max_size: if max_size == 0 { defaults.max_size } else { max_size },
+        });
+        true
+    })
+}
+
 /// With `enable`, engines made from `config` compile each function on its
 /// first call instead of all of them in `wasm_module_new`, which then
 /// only validates the module: a big program starts at once. With

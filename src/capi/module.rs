@@ -271,6 +271,46 @@ pub unsafe extern "C" fn wasi_rt_module_compile_all(module: *const wasm_module_t
     )
 }
 
+/// Saves the machine code `module` has compiled so far to its engine's
+/// code cache (`wasi_rt_engine_config_cache`), if it has grown since it
+/// was loaded or last saved, so the next process starts with it; `*wrote`
+/// (may be NULL) says whether it wrote. Does nothing without a cache.
+/// Returns NULL, or an own error (the entry could not be written, a NULL
+/// `module`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_module_update_cache(
+    module: *const wasm_module_t,
+    wrote: *mut bool,
+) -> *mut wasi_rt_error_t {
+    guard_with(
+        || error("internal error"),
+        || {
+            // SAFETY: NULL or a live module.
+            let Some(m) = (unsafe { module_of(module) }) else {
+                return error("wasi_rt_module_update_cache: module is NULL");
+            };
+            match m.update_cache() {
+                Ok(w) => {
+                    // SAFETY: NULL or writable, per the contract.
+                    if let Some(p) = unsafe { wrote.as_mut() } {
+                        *p = w;
+                    }
+                    std::ptr::null_mut()
+                }
+                Err(e) => error(e.to_string()),
+            }
+        },
+    )
+}
+
+/// Whether `module`'s machine code came from its engine's code cache
+/// rather than the compiler; false for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasi_rt_module_loaded_from_cache(module: *const wasm_module_t) -> bool {
+    // SAFETY: NULL or a live module.
+    guard(false, || unsafe { module_of(module) }.is_some_and(|m| m.loaded_from_cache()))
+}
+
 /// Validates and compiles `binary` (borrowed; binary or text format) with
 /// `engine` and writes its machine code to `out` (own: delete with
 /// `wasm_byte_vec_delete`), for `wasi_rt_module_from_precompiled` to load

@@ -53,6 +53,21 @@ struct Body {
     ty: u32,
 }
 
+/// How a lazily compiled module is set up.
+#[derive(Default)]
+pub struct LazyOptions {
+    /// Validate every body up front (false only for code from a trusted
+    /// cache entry or precompiled file, whose module was validated when it
+    /// was compiled; translation checks each body again anyway).
+    pub validate: bool,
+    /// Keep each function's compiled form, so `snapshot` can describe the
+    /// code compiled so far (for the code cache).
+    pub keep: bool,
+    /// Called (on a background compile thread) once every function has
+    /// code.
+    pub on_complete: Option<Box<dyn Fn(&LazyCode) + Send + Sync>>,
+}
+
 /// The lazily compiled code of one module.
 pub struct LazyCode {
     engine: Engine,
@@ -75,6 +90,14 @@ pub struct LazyCode {
     cursor: AtomicUsize,
     /// Functions with code.
     compiled: AtomicUsize,
+    /// With `LazyOptions::keep`: each function's compiled form, and the
+    /// entry trampolines.
+    kept: Option<Mutex<Vec<Option<CompiledFunc>>>>,
+    trampolines: Vec<CompiledFunc>,
+    on_complete: Option<Box<dyn Fn(&LazyCode) + Send + Sync>>,
+    /// How many functions had code when the module's code was last saved
+    /// (see `mark_saved`).
+    saved: AtomicUsize,
 }
 
 unsafe extern "C" {
@@ -99,6 +122,8 @@ impl LazyCode {
         pending: Vec<PendingBody<'_>>,
         id: usize,
         body_offsets: &[u32],
+        trampolines: Vec<CompiledFunc>,
+        options: LazyOptions,
     ) -> Result<Arc<LazyCode>> {
         let max = engine.config().max_function_size;
         let first = info.num_imported_funcs;
@@ -122,7 +147,9 @@ impl LazyCode {
                 ty: p.validator.ty,
             })
             .collect();
-        validate_all(pending)?;
+        if options.validate {
+            validate_all(pending)?;
+        }
         let n = bodies.len();
         let table = JumpTable::new(n, 0, wasi_rt_lazy_entry as *const () as usize)?;
         let lazy = Arc::new(LazyCode {
@@ -141,12 +168,94 @@ impl LazyCode {
             pieces: Mutex::new(Vec::new()),
             cursor: AtomicUsize::new(0),
             compiled: AtomicUsize::new(0),
+            kept: options.keep.then(|| Mutex::new((0..n).map(|_| None).collect())),
+            trampolines: if options.keep { trampolines } else { Vec::new() },
+            on_complete: options.on_complete,
+            saved: AtomicUsize::new(0),
         });
         lazy.table.set_context(Arc::as_ptr(&lazy) as usize);
-        if engine.config().background_compilation {
-            background::submit(&lazy);
-        }
         Ok(lazy)
+    }
+
+    /// Hands the functions still without code to the background compiler
+    /// (when the engine allows it).
+    pub fn start_background(self: &Arc<Self>) {
+        if self.engine.config().background_compilation && self.compiled() < self.bodies.len() {
+            background::submit(self);
+        }
+    }
+
+    /// Installs code compiled earlier (a cache entry or precompiled file
+    /// holding some of the module's functions): they get their code at
+    /// once, the others stay lazy.
+    pub fn install(&self, img: &CodeImage) -> Result<()> {
+        let n = self.bodies.len();
+        let count = img.num_funcs as usize;
+        if img.func_ids.len() != count
+            || img.offsets.len() != count + self.info.types.len()
+            || img.func_ids.iter().any(|d| *d as usize >= n)
+        {
+            return Err(Error::compile("machine code does not match the module"));
+        }
+        let ids: Vec<usize> = img.func_ids.iter().map(|d| *d as usize).collect();
+        {
+            let mut states = self.states();
+            if ids.iter().any(|i| !matches!(states[*i], State::Pending)) {
+                return Err(Error::compile("code installed for a function that has code"));
+            }
+            for i in &ids {
+                states[*i] = State::Compiling;
+            }
+        }
+        let result = self.place(img, &ids);
+        if result.is_err() {
+            let mut states = self.states();
+            for i in &ids {
+                states[*i] = State::Pending;
+            }
+        }
+        if let Some(kept) = &self.kept {
+            let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
+            for (d, f) in img.split() {
+                kept[d as usize] = Some(f);
+            }
+        }
+        self.changed.notify_all();
+        let installed = self.compiled();
+        self.saved.store(installed, Ordering::Release);
+        result
+    }
+
+    /// The code compiled so far, as one image of those functions (in
+    /// index order) and the trampolines, with `func_ids` saying which
+    /// they are; `None` without `LazyOptions::keep`. Also returns how many
+    /// functions had code (for `mark_saved`).
+    pub fn snapshot(&self) -> Option<(CodeImage, usize)> {
+        let kept = self.kept.as_ref()?.lock().unwrap_or_else(|e| e.into_inner());
+        let count = self.compiled();
+        let present: Vec<(u32, &CompiledFunc)> = kept
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| Some((i as u32, f.as_ref()?)))
+            .collect();
+        let all: Vec<&CompiledFunc> = present
+            .iter()
+            .map(|(_, f)| *f)
+            .chain(self.trampolines.iter())
+            .collect();
+        let mut img = CodeImage::build(&all, present.len());
+        img.func_ids = present.iter().map(|(i, _)| *i).collect();
+        Some((img, count))
+    }
+
+    /// Whether functions got code since the code was last saved.
+    pub fn unsaved(&self) -> bool {
+        self.compiled() > self.saved.load(Ordering::Acquire)
+    }
+
+    /// Records that the code of `count` functions was saved.
+    pub fn mark_saved(&self, count: usize) {
+        self.saved.fetch_max(count, Ordering::AcqRel);
     }
 
     /// The address to call for defined function `i`.
@@ -166,6 +275,15 @@ impl LazyCode {
             self.demand(i)?;
         }
         Ok(())
+    }
+
+    /// Calls the `on_complete` hook once every function has code.
+    fn check_complete(&self) {
+        if self.compiled() == self.bodies.len()
+            && let Some(hook) = &self.on_complete
+        {
+            hook(self);
+        }
     }
 
     fn states(&self) -> std::sync::MutexGuard<'_, Vec<State>> {
@@ -228,11 +346,26 @@ impl LazyCode {
                 Err(e) => failed.push((i, Arc::<str>::from(e.to_string()))),
             }
         }
-        if !done.is_empty()
-            && let Err(e) = self.publish(&done)
-        {
-            let why: Arc<str> = e.to_string().into();
-            failed.extend(done.iter().map(|(i, _)| (*i, why.clone())));
+        if !done.is_empty() {
+            let ids: Vec<usize> = done.iter().map(|(i, _)| *i).collect();
+            let funcs: Vec<CompiledFunc> = done.into_iter().map(|(_, f)| f).collect();
+            let refs: Vec<&CompiledFunc> = funcs.iter().collect();
+            let mut img = CodeImage::build(&refs, refs.len());
+            img.func_ids = ids.iter().map(|i| *i as u32).collect();
+            match self.place(&img, &ids) {
+                Ok(()) => {
+                    if let Some(kept) = &self.kept {
+                        let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
+                        for (i, f) in ids.iter().zip(funcs) {
+                            kept[*i] = Some(f);
+                        }
+                    }
+                }
+                Err(e) => {
+                    let why: Arc<str> = e.to_string().into();
+                    failed.extend(ids.iter().map(|i| (*i, why.clone())));
+                }
+            }
         }
         if !failed.is_empty() {
             let mut states = self.states();
@@ -274,41 +407,41 @@ impl LazyCode {
         .unwrap_or_else(|_| Err(Error::compile(format!("compiling function {func_index} panicked"))))
     }
 
-    /// Places compiled functions in executable memory, registers them and
+    /// Places the Wasm functions of `img` (defined functions `ids`,
+    /// claimed by this thread) in executable memory, registers them and
     /// points their entries at them.
-    fn publish(&self, done: &[(usize, CompiledFunc)]) -> Result<()> {
-        let funcs: Vec<&CompiledFunc> = done.iter().map(|(_, f)| f).collect();
-        let img = CodeImage::build(&funcs, funcs.len());
+    fn place(&self, img: &CodeImage, ids: &[usize]) -> Result<()> {
         let nimp = self.info.num_imported_funcs;
+        let own: std::collections::HashMap<usize, usize> =
+            ids.iter().enumerate().map(|(k, i)| (*i, k)).collect();
         let n = self.bodies.len();
         let mut memory = CodeMemory::new(&img.image, |bytes, base| {
             code::apply_relocs(bytes, base, 0, &img.relocs, &|idx| {
                 let d = idx.checked_sub(nimp)? as usize;
-                (d < n).then(|| match self.code[d].load(Ordering::Acquire) {
-                    0 => self.table.entry(d),
-                    code => code,
+                (d < n).then(|| match (own.get(&d), self.code[d].load(Ordering::Acquire)) {
+                    (Some(k), _) => base + img.offsets[*k] as usize,
+                    (None, 0) => self.table.entry(d),
+                    (None, code) => code,
                 })
             })
         })?;
         let base = memory.base();
         memory.register(Arc::new(
-            img.code_info(self.module.clone(), |k| nimp + done[k].0 as u32),
+            img.code_info(self.module.clone(), |k| nimp + ids[k] as u32),
         ));
-        super::profile_image(&self.engine, &self.info, &img, base, |k| {
-            nimp + done[k].0 as u32
-        });
+        super::profile_image(&self.engine, &self.info, img, base, |k| nimp + ids[k] as u32);
         self.pieces
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(memory);
         let mut states = self.states();
-        for (k, (i, _)) in done.iter().enumerate() {
+        for (k, i) in ids.iter().enumerate() {
             let code = base + img.offsets[k] as usize;
             self.code[*i].store(code, Ordering::Release);
             self.table.set_target(*i, code);
             states[*i] = State::Done;
         }
-        self.compiled.fetch_add(done.len(), Ordering::AcqRel);
+        self.compiled.fetch_add(ids.len(), Ordering::AcqRel);
         Ok(())
     }
 
@@ -501,6 +634,7 @@ mod background {
                 POOL.work.notify_one();
             }
             lazy.compile_batch(&batch);
+            lazy.check_complete();
         }
     }
 }

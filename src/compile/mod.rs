@@ -343,7 +343,9 @@ pub fn compile_image(
     }
     let tramps = compile_trampolines(isa, info)?;
     let all: Vec<&CompiledFunc> = funcs.iter().chain(tramps.iter()).collect();
-    Ok(CodeImage::build(&all, n))
+    let mut img = CodeImage::build(&all, n);
+    img.func_ids = (0..n as u32).collect();
+    Ok(img)
 }
 
 /// The entry trampolines of a module: one per type index (struct and
@@ -409,6 +411,7 @@ pub fn load_lazy(
     binary: Arc<[u8]>,
     pending: Vec<PendingBody<'_>>,
     body_offsets: &[u32],
+    options: lazy::LazyOptions,
 ) -> Result<CompiledModule> {
     let tramps = compile_trampolines(engine.isa(), &info)?;
     let all: Vec<&CompiledFunc> = tramps.iter().collect();
@@ -418,7 +421,7 @@ pub fn load_lazy(
     })?;
     let base = memory.base();
     profile_image(engine, &info, &img, base, |_| 0);
-    let lazy = lazy::LazyCode::new(engine, info, binary, pending, base, body_offsets)?;
+    let lazy = lazy::LazyCode::new(engine, info, binary, pending, base, body_offsets, tramps, options)?;
     Ok(CompiledModule {
         funcs: (0..body_offsets.len()).map(|i| lazy.entry(i)).collect(),
         entry_trampolines: img.offsets.iter().map(|o| base + *o as usize).collect(),
@@ -456,6 +459,81 @@ impl CodeImage {
             .collect();
         out.offsets = offsets;
         out
+    }
+
+    /// The Wasm functions of the image, each as compiled (offsets relative
+    /// to itself again), with its defined-function index: the inverse of
+    /// `build`.
+    pub(crate) fn split(&self) -> Vec<(u32, CompiledFunc)> {
+        let n = self.num_funcs as usize;
+        let mut funcs: Vec<CompiledFunc> = (0..n)
+            .map(|k| CompiledFunc {
+                bytes: self.image[self.offsets[k] as usize..self.ends[k] as usize].to_vec(),
+                ..Default::default()
+            })
+            .collect();
+        // The function holding offset `off` (one binary search per record:
+        // linear in the image's size, whatever the records' order). A
+        // return address may be the function's last byte + 1.
+        let holder = |off: u32, is_return: bool| -> Option<usize> {
+            let probe = if is_return { off.checked_sub(1)? } else { off };
+            let k = self.offsets[..n].partition_point(|s| *s <= probe).checked_sub(1)?;
+            (probe < self.ends[k]).then_some(k)
+        };
+        for r in &self.relocs {
+            if let Some(k) = holder(r.offset, false) {
+                funcs[k].relocs.push(Relocation { offset: r.offset - self.offsets[k], ..*r });
+            }
+        }
+        for (o, c) in &self.traps {
+            if let Some(k) = holder(*o, false) {
+                funcs[k].traps.push((o - self.offsets[k], *c));
+            }
+        }
+        for (o, l) in &self.srclocs {
+            if let Some(k) = holder(*o, false) {
+                funcs[k].srclocs.push((o - self.offsets[k], *l));
+            }
+        }
+        for c in &self.call_sites {
+            let Some(k) = holder(c.ret, true) else { continue };
+            let start = self.offsets[k];
+            let f = &mut funcs[k];
+            let first = f.handlers.len() as u32;
+            let list = self.handlers.get(c.start as usize..c.end as usize).unwrap_or(&[]);
+            f.handlers.extend(list.iter().map(|h| match *h {
+                HandlerRec::Tag { tag, target } => HandlerRec::Tag {
+                    tag,
+                    target: target.saturating_sub(start),
+                },
+                HandlerRec::Default(target) => HandlerRec::Default(target.saturating_sub(start)),
+                ctx => ctx,
+            }));
+            f.call_sites.push(CallSite {
+                ret: c.ret - start,
+                start: first,
+                end: f.handlers.len() as u32,
+                ..*c
+            });
+        }
+        for m in &self.stack_maps {
+            let Some(k) = holder(m.ret, true) else { continue };
+            let f = &mut funcs[k];
+            let first = f.stack_slots.len() as u32;
+            let slots = self.stack_slots.get(m.start as usize..m.end as usize).unwrap_or(&[]);
+            f.stack_slots.extend_from_slice(slots);
+            f.stack_maps.push(StackMapRec {
+                ret: m.ret - self.offsets[k],
+                start: first,
+                end: f.stack_slots.len() as u32,
+                ..*m
+            });
+        }
+        funcs
+            .into_iter()
+            .enumerate()
+            .map(|(k, f)| (self.func_ids.get(k).copied().unwrap_or(k as u32), f))
+            .collect()
     }
 
     /// Adds the trap, source, handler and stack-map records of Wasm
@@ -498,8 +576,12 @@ impl CodeImage {
 #[derive(Default, Debug)]
 pub struct CodeImage {
     pub image: Vec<u8>,
-    /// Number of defined functions (they come first).
+    /// Number of Wasm functions (they come first).
     pub num_funcs: u32,
+    /// The defined-function index of each, in increasing order: `0..n`
+    /// for a whole module; a cache entry of a lazily compiled module holds
+    /// only the functions compiled so far.
+    pub func_ids: Vec<u32>,
     /// Start of each function, then of each trampoline.
     pub offsets: Vec<u32>,
     /// End of each, in the same order.
@@ -529,6 +611,8 @@ pub fn load_image(
     let count = img.offsets.len();
     if n > count
         || img.ends.len() != count
+        || img.func_ids.len() != n
+        || img.func_ids.iter().enumerate().any(|(i, d)| *d as usize != i)
         || body_offsets.len() != n
         || count != n + info.types.len()
         || n + info.num_imported_funcs as usize != info.funcs.len()

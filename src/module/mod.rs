@@ -1,6 +1,7 @@
 //! Stage 1 of the pipeline: decode and validate a module with wasmparser,
 //! then hand it to the compiler. `Module` is the compiled result.
 
+pub mod cache;
 pub mod decode;
 pub mod info;
 pub mod precompiled;
@@ -43,6 +44,27 @@ struct ModuleInner {
     info: Arc<ModuleInfo>,
     type_ids: Vec<u32>,
     compiled: CompiledModule,
+    /// Where a lazily compiled module saves its code (`Config::cache`).
+    cache: Option<cache::CacheEntry>,
+    /// Whether the code came from the cache.
+    from_cache: bool,
+}
+
+/// Saves the code `lazy` has compiled so far to `entry`; whether it wrote.
+fn save(
+    engine: &Engine,
+    binary: &[u8],
+    info: &ModuleInfo,
+    lazy: &compile::lazy::LazyCode,
+    entry: &cache::CacheEntry,
+) -> Result<bool> {
+    let Some((img, count)) = lazy.snapshot() else {
+        return Ok(false);
+    };
+    let data = precompiled::write(engine, binary, info, &img)?;
+    entry.write(&data)?;
+    lazy.mark_saved(count);
+    Ok(true)
 }
 
 /// A validated, compiled module. Cheap to clone; `Send + Sync`, so one
@@ -59,26 +81,86 @@ impl Module {
 
     /// Compiles a module from its binary encoding (or, with
     /// `Config::lazy_compilation`, validates it and prepares each function
-    /// to compile on its first call).
+    /// to compile on its first call). With `Config::cache`, code the cache
+    /// holds for this binary and engine is loaded instead of compiled, and
+    /// what is compiled is saved there (see `cache`).
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+        let entry = engine.config().cache.as_ref().and_then(|c| {
+            cache::CacheEntry::new(c, bytes, &precompiled::fingerprint(engine)).ok()
+        });
+        if let Some(entry) = &entry
+            && let Some(data) = entry.read()
+        {
+            // SAFETY: the cache directory is trusted like precompiled files
+            // (see `cache`); the entry is checked to hold this binary.
+            match unsafe { Module::from_code_bytes(engine, &data, Some(bytes), Some(entry.clone())) } {
+                Ok(m) => return Ok(m),
+                // Corrupt, truncated, stale or foreign: compiled afresh
+                // and replaced below.
+                Err(_) => entry.remove(),
+            }
+        }
         if engine.config().lazy_compilation && compile::lazy::SUPPORTED {
-            return Module::new_lazy(engine, bytes);
+            return Module::new_lazy(engine, bytes, entry);
         }
         let (info, code, body_offsets) = compile_binary(engine, bytes)?;
-        Module::load(engine, bytes, info, &code, &body_offsets)
+        if let Some(entry) = &entry
+            && let Ok(data) = precompiled::write(engine, bytes, &info, &code)
+        {
+            // Failing to fill the cache is not the module's failure.
+            let _ = entry.write(&data);
+        }
+        Module::load(engine, bytes, info, &code, &body_offsets, false)
     }
 
-    fn new_lazy(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+    fn new_lazy(engine: &Engine, bytes: &[u8], entry: Option<cache::CacheEntry>) -> Result<Module> {
         let binary: Arc<[u8]> = bytes.into();
         let (info, bodies) = decode::decode(&binary, engine)?;
         if bodies.is_empty() {
             // Nothing to compile lazily.
             let code = compile::compile_image(engine, &info, bodies)?;
-            return Module::load(engine, bytes, info, &code, &[]);
+            return Module::load(engine, bytes, info, &code, &[], false);
         }
         let offsets = body_offsets(&bodies);
-        let info = Arc::new(info);
-        let compiled = compile::load_lazy(engine, info.clone(), binary.clone(), bodies, &offsets)?;
+        Module::lazy(engine, Arc::new(info), binary.clone(), bodies, &offsets, true, entry, None)
+    }
+
+    /// A lazily compiled module: `bodies` validated first when `validate`;
+    /// the functions of `code` (some of them) installed at once; the code
+    /// saved to `entry` whenever it grows (`update_cache`, or once the
+    /// background compiler is done).
+    #[allow(clippy::too_many_arguments)]
+    fn lazy(
+        engine: &Engine,
+        info: Arc<ModuleInfo>,
+        binary: Arc<[u8]>,
+        bodies: Vec<decode::PendingBody<'_>>,
+        offsets: &[u32],
+        validate: bool,
+        entry: Option<cache::CacheEntry>,
+        code: Option<&compile::CodeImage>,
+    ) -> Result<Module> {
+        let from_cache = code.is_some() && entry.is_some();
+        let on_complete: Option<Box<dyn Fn(&compile::lazy::LazyCode) + Send + Sync>> =
+            entry.clone().map(|entry| {
+                let engine = engine.clone();
+                let binary = binary.clone();
+                let info = info.clone();
+                Box::new(move |lazy: &compile::lazy::LazyCode| {
+                    let _ = save(&engine, &binary, &info, lazy, &entry);
+                }) as Box<dyn Fn(&compile::lazy::LazyCode) + Send + Sync>
+            });
+        let options = compile::lazy::LazyOptions {
+            validate,
+            keep: entry.is_some(),
+            on_complete,
+        };
+        let compiled = compile::load_lazy(engine, info.clone(), binary.clone(), bodies, offsets, options)?;
+        let lazy = compiled.lazy.clone().ok_or_else(|| Error::compile("lazy code missing"))?;
+        if let Some(code) = code {
+            lazy.install(code)?;
+        }
+        lazy.start_background();
         let type_ids = info.type_ids.clone();
         Ok(Module(Arc::new(ModuleInner {
             engine: engine.clone(),
@@ -86,7 +168,31 @@ impl Module {
             info,
             type_ids,
             compiled,
+            cache: entry,
+            from_cache,
         })))
+    }
+
+    /// Saves the machine code compiled so far to the engine's code cache,
+    /// if it has grown since it was loaded or last saved: a lazily
+    /// compiled module's next load then starts with those functions
+    /// compiled. Returns whether it wrote. (A module compiled at once is
+    /// saved when it is compiled; the background compiler saves a lazily
+    /// compiled one once every function has code.) Without
+    /// `Config::cache`, does nothing.
+    pub fn update_cache(&self) -> Result<bool> {
+        match (&self.0.compiled.lazy, &self.0.cache) {
+            (Some(lazy), Some(entry)) if lazy.unsaved() => {
+                save(&self.0.engine, &self.0.binary, &self.0.info, lazy, entry)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// Whether the module's code came from the engine's code cache
+    /// (`Config::cache`) rather than the compiler.
+    pub fn loaded_from_cache(&self) -> bool {
+        self.0.from_cache
     }
 
     /// How many of the module's defined functions have machine code, and
@@ -118,6 +224,7 @@ impl Module {
         info: ModuleInfo,
         code: &compile::CodeImage,
         body_offsets: &[u32],
+        from_cache: bool,
     ) -> Result<Module> {
         let compiled = compile::load_image(code, &info, body_offsets)?;
         let nimp = info.num_imported_funcs;
@@ -129,6 +236,8 @@ impl Module {
             info: Arc::new(info),
             type_ids,
             compiled,
+            cache: None,
+            from_cache,
         })))
     }
 
@@ -159,15 +268,46 @@ impl Module {
     /// nobody else can change). Loading bytes an attacker controls lets
     /// them run any code in the host process.
     pub unsafe fn from_precompiled(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+        // SAFETY: forwarded.
+        unsafe { Module::from_code_bytes(engine, bytes, None, None) }
+    }
+
+    /// Loads precompiled-format `data`; with `expect`, only if it holds
+    /// exactly that binary. Code for some functions only (saved from a
+    /// lazily compiled module) makes a lazily compiled module with those
+    /// installed. `entry` is the cache entry `data` came from.
+    ///
+    /// # Safety
+    /// As for `from_precompiled`.
+    unsafe fn from_code_bytes(
+        engine: &Engine,
+        data: &[u8],
+        expect: Option<&[u8]>,
+        entry: Option<cache::CacheEntry>,
+    ) -> Result<Module> {
         let mut binary: &[u8] = &[];
-        let mut body_offsets = Vec::new();
-        let (info, code) = precompiled::read(engine, bytes, |b| {
+        let mut bodies = Vec::new();
+        let (info, code) = precompiled::read(engine, data, |b| {
+            if expect.is_some_and(|e| e != b) {
+                return Err(Error::new(ErrorKind::Malformed {
+                    message: "precompiled module: made from another module".into(),
+                    offset: None,
+                }));
+            }
             binary = b;
-            let (info, bodies) = decode::decode(b, engine)?;
-            body_offsets = self::body_offsets(&bodies);
+            let (info, pending) = decode::decode(b, engine)?;
+            bodies = pending;
             Ok(info)
         })?;
-        Module::load(engine, binary, info, &code, &body_offsets)
+        let offsets = body_offsets(&bodies);
+        let defined = info.funcs.len() - info.num_imported_funcs as usize;
+        if code.num_funcs as usize == defined || !compile::lazy::SUPPORTED {
+            return Module::load(engine, binary, info, &code, &offsets, entry.is_some());
+        }
+        let binary: Arc<[u8]> = binary.into();
+        // The module was validated when this code was compiled (and each
+        // body is checked again as it is translated).
+        Module::lazy(engine, Arc::new(info), binary, bodies, &offsets, false, entry, Some(&code))
     }
 
     /// A byte form of the module that [`Module::deserialize`] turns back

@@ -12,7 +12,9 @@
 //! 6 × u32 module shape (memories, tables, globals, functions, types,
 //!                      imported functions)
 //! bytes machine code image
-//! u32 defined functions | u32 n | n × (u32 start, u32 end)
+//! u32 Wasm functions in the image (w) | w × u32 defined-function index
+//!     (increasing; all of them, or those compiled so far by a lazily
+//!     compiled module) | u32 n | n × (u32 start, u32 end)
 //! u32 n | n × relocation (u32 offset, u8 kind, u8 target kind, u32 function
 //!         index or bytes helper name, i64 addend)
 //! u32 n | n × (u32 offset, u8 trap code)
@@ -48,7 +50,7 @@ use cranelift_codegen::ir::LibCall;
 use std::str::FromStr;
 
 const MAGIC: &[u8] = b"\0wasi-rt-precompiled";
-const VERSION: u32 = 5;
+const VERSION: u32 = 6;
 
 /// The runtime layout compiled code depends on: vmctx and structure
 /// offsets, the libcall table, the trap-code numbering.
@@ -220,6 +222,9 @@ pub fn write(
     }
     w.bytes(&code.image);
     w.u32(code.num_funcs);
+    for d in &code.func_ids {
+        w.u32(*d);
+    }
     w.count(code.offsets.len());
     for (start, end) in code.offsets.iter().zip(&code.ends) {
         w.u32(*start);
@@ -395,6 +400,17 @@ pub fn read<'a>(
         ..Default::default()
     };
     let image_len = code.image.len() as u64;
+    let defined = info.funcs.len() as u64 - u64::from(info.num_imported_funcs);
+    if u64::from(code.num_funcs) > defined {
+        return Err(bad("more functions than the module defines"));
+    }
+    for _ in 0..code.num_funcs {
+        let d = r.u32()?;
+        if u64::from(d) >= defined || code.func_ids.last().is_some_and(|p| *p >= d) {
+            return Err(bad("function index out of order or range"));
+        }
+        code.func_ids.push(d);
+    }
     let n = r.count(8)?;
     let mut previous_end = 0;
     for _ in 0..n {

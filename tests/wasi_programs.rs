@@ -802,6 +802,11 @@ fn seek_and_pread_pwrite_program_matches_native() {
 }
 
 #[test]
+fn file_positions_program_matches_native() {
+    compare_program("positions", &[], &[], None);
+}
+
+#[test]
 fn truncate_program_matches_native() {
     compare_program("truncate", &[], &[], None);
 }

@@ -8,7 +8,8 @@
  *     deletes a tenth of the rows, and checks the database's integrity,
  * and prints a checksum of every result, so a wrong run cannot pass for a
  * fast one. It exercises the file system interface (journal, reads and
- * writes of pages) as well as compute. */
+ * writes of pages) as well as compute. A second argument names another
+ * database: ":memory:" keeps it in memory (compute alone). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,9 +54,10 @@ static long long query_sum(const char *sql) {
 
 int main(int argc, char **argv) {
     int rows = argc > 1 ? atoi(argv[1]) : 200000;
+    const char *database = argc > 2 ? argv[2] : "bench.db";
     remove("bench.db");
     remove("bench.db-journal");
-    check(sqlite3_open("bench.db", &db), "open");
+    check(sqlite3_open(database, &db), "open");
     exec("CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT, category INTEGER, price INTEGER)");
     exec("CREATE TABLE categories(id INTEGER PRIMARY KEY, label TEXT)");
     exec("BEGIN");

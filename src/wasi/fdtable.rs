@@ -106,7 +106,7 @@ pub enum Handle {
         sink: OutputSink,
         host_fd: RawFd,
     },
-    File(File),
+    File(OpenFile),
     /// A directory; `preopen` is its guest name when it was preopened.
     Dir {
         fd: OwnedFd,
@@ -116,6 +116,79 @@ pub enum Handle {
     },
     Listener(TcpListener),
     Stream(TcpStream),
+}
+
+/// A regular file (or device) the guest opened, with the guest's own
+/// file position: `fd_seek` and `fd_tell` only update it, and `fd_read`
+/// and `fd_write` use `preadv`/`pwritev` at it, so a program that seeks
+/// before every read (as SQLite does) makes one system call per read, not
+/// two. The kernel's offset is left behind meanwhile; files opened for
+/// appending, whose writes go wherever the kernel's end of file is, keep
+/// using the kernel's offset (`pos` stays `None`).
+pub struct OpenFile {
+    pub file: File,
+    /// The guest's position, when it is kept here; `None`: the kernel's
+    /// offset is the position.
+    pos: Option<u64>,
+    /// A regular file (devices, FIFOs and the like keep the kernel's
+    /// offset: they may not support positioned reads).
+    regular: bool,
+}
+
+impl OpenFile {
+    /// A file at position 0 (as `path_open` opens one); `regular` says
+    /// whether it is a regular file.
+    pub fn new(file: File, regular: bool) -> OpenFile {
+        OpenFile {
+            file,
+            pos: regular.then_some(0),
+            regular,
+        }
+    }
+
+    /// Whether reads, writes and seeks use the guest's own position, for
+    /// an entry with WASI fd `flags`: regular files not opened for
+    /// appending.
+    pub fn guest_position(&self, flags: u16) -> bool {
+        self.regular && flags & super::abi::fdflags::APPEND == 0
+    }
+
+    /// The guest's position (reading the kernel's once if need be).
+    pub fn position(&mut self) -> WasiResult<u64> {
+        if let Some(p) = self.pos {
+            return Ok(p);
+        }
+        // SAFETY: lseek on an fd this value owns.
+        let p = unsafe { libc::lseek(self.file.as_raw_fd(), 0, libc::SEEK_CUR) };
+        let p = u64::try_from(p).map_err(|_| Errno::last())?;
+        self.pos = Some(p);
+        Ok(p)
+    }
+
+    /// Sets the guest's position.
+    pub fn set_position(&mut self, p: u64) {
+        self.pos = Some(p);
+    }
+
+    /// Hands the position back to the kernel (before the file's append
+    /// flag changes, or when it must be the kernel's for another reason).
+    pub fn sync_position(&mut self) -> WasiResult<()> {
+        if let Some(p) = self.pos.take() {
+            let off = libc::off_t::try_from(p).map_err(|_| Errno::INVAL)?;
+            // SAFETY: lseek on an fd this value owns.
+            if unsafe { libc::lseek(self.file.as_raw_fd(), off, libc::SEEK_SET) } < 0 {
+                return Err(Errno::last());
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for OpenFile {
+    type Target = File;
+    fn deref(&self) -> &File {
+        &self.file
+    }
 }
 
 /// One open guest fd.

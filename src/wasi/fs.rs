@@ -4,7 +4,7 @@ use super::abi::*;
 use super::call::Call;
 use super::dir::DirStream;
 use super::errno::{Errno, WasiResult};
-use super::fdtable::{DIR_RIGHTS, FILE_RIGHTS, FdEntry, Handle};
+use super::fdtable::{DIR_RIGHTS, FILE_RIGHTS, FdEntry, Handle, OpenFile};
 use super::io;
 use super::path::{self, Resolved};
 use std::ffi::CString;
@@ -243,6 +243,11 @@ pub fn fd_fdstat_set_flags(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
         // Linux cannot change the sync flags of an open file.
         return Err(Errno::NOTSUP);
     }
+    if let Handle::File(f) = &mut e.handle {
+        // The kernel's offset is the position again (an appending file
+        // needs it; a file that stops appending picks it up lazily).
+        f.sync_position()?;
+    }
     if let Some(fd) = e.raw_fd().filter(|_| {
         matches!(
             e.handle,
@@ -430,8 +435,23 @@ pub fn seek(c: &mut Call<'_>, fd: u32, offset: i64, whence: u8) -> WasiResult<u6
         2 => SeekFrom::End(offset),
         _ => return Err(Errno::INVAL),
     };
+    let flags = e.flags;
     match &mut e.handle {
-        Handle::File(f) => Ok(f.seek(pos)?),
+        Handle::File(f) if !f.guest_position(flags) => Ok(f.file.seek(pos)?),
+        Handle::File(f) => {
+            // The guest's position moves; the kernel's stays (see OpenFile).
+            let base = match pos {
+                SeekFrom::Start(_) => 0,
+                SeekFrom::Current(_) => f.position()?,
+                SeekFrom::End(_) => f.file.metadata()?.len(),
+            };
+            let new = base
+                .checked_add_signed(offset)
+                .filter(|n| *n <= i64::MAX as u64)
+                .ok_or(Errno::INVAL)?;
+            f.set_position(new);
+            Ok(new)
+        }
         Handle::Dir { .. } => Err(Errno::BADF),
         _ => Err(Errno::SPIPE),
     }
@@ -693,7 +713,15 @@ pub fn path_open(c: &mut Call<'_>, a: &[u64]) -> WasiResult<()> {
         }
     } else {
         FdEntry {
-            handle: Handle::File(File::from(fd)),
+            handle: Handle::File({
+                let mut f = OpenFile::new(File::from(fd), st.st_mode & libc::S_IFMT == libc::S_IFREG);
+                if !f.guest_position(fdf) {
+                    // Appending writes go to the kernel's end of file: its
+                    // offset stays the position.
+                    f.sync_position()?;
+                }
+                f
+            }),
             base: base & FILE_RIGHTS,
             inheriting: inh,
             flags: fdf,

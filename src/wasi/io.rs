@@ -169,7 +169,13 @@ pub fn read(
                 Ok(done)
             }
         },
-        Handle::File(f) => readv_fd(f.as_raw_fd(), mem, iovs, None),
+        Handle::File(f) if !f.guest_position(e.flags) => readv_fd(f.as_raw_fd(), mem, iovs, None),
+        Handle::File(f) => {
+            let at = f.position()?;
+            let n = readv_fd(f.as_raw_fd(), mem, iovs, Some(at))?;
+            f.set_position(at + n as u64);
+            Ok(n)
+        }
         Handle::Stream(s) => socket_msg(s.as_raw_fd(), mem, iovs, false, 0),
         Handle::Dir { .. } => Err(Errno::ISDIR),
         Handle::Output { .. } | Handle::Listener(_) => Err(Errno::BADF),
@@ -210,7 +216,13 @@ pub fn write(
             OutputSink::File(f) => writev_fd(f.as_raw_fd(), mem, iovs, None),
             OutputSink::Writer(w) => write_each(mem, iovs, |bytes| w.write(bytes)),
         },
-        Handle::File(f) => writev_fd(f.as_raw_fd(), mem, iovs, None),
+        Handle::File(f) if !f.guest_position(e.flags) => writev_fd(f.as_raw_fd(), mem, iovs, None),
+        Handle::File(f) => {
+            let at = f.position()?;
+            let n = writev_fd(f.as_raw_fd(), mem, iovs, Some(at))?;
+            f.set_position(at + n as u64);
+            Ok(n)
+        }
         Handle::Stream(s) => socket_msg(s.as_raw_fd(), mem, iovs, true, 0),
         Handle::Dir { .. } => Err(Errno::ISDIR),
         Handle::Stdin { .. } | Handle::Listener(_) => Err(Errno::BADF),

@@ -17,6 +17,8 @@
 //!    - Wasmtime cold (`wasmtime_module_new`) and from its serialized
 //!      code (`wasmtime_module_deserialize`: what its cache loads), through
 //!      `benches/sqlite/wasmtime_wasi.c`.
+//!    The same workload with its database in memory (`:memory:`):
+//!    compute alone, native, wasi-rt precompiled and Wasmtime deserialized.
 //! 2. Compile throughput on the SQLite module: validating only (what a
 //!    lazy `Module::new` does), compiling everything at once, and
 //!    compiling everything lazily after creation (`compile_all`), in MB/s
@@ -140,9 +142,13 @@ fn workdir(base: &Path, name: &str) -> Result<PathBuf, BoxError> {
 /// Runs the workload's `_start` in wasi-rt with `dir` preopened; its
 /// output line.
 fn run_wasi(engine: &Engine, module: &Module, dir: &Path) -> Result<String, BoxError> {
+    run_wasi_args(engine, module, dir, &[ROWS])
+}
+
+fn run_wasi_args(engine: &Engine, module: &Module, dir: &Path, args: &[&str]) -> Result<String, BoxError> {
     let out = OutputBuffer::new();
     let mut b = WasiCtxBuilder::new();
-    b.arg("sqlite").arg(ROWS).preopen_dir(dir, ".", false);
+    b.arg("sqlite").args(args.iter().map(|a| a.to_string())).preopen_dir(dir, ".", false);
     b.stdout(OutputSink::Buffer(out.clone()));
     let mut store = Store::new(engine);
     let code = b.build()?.run(&mut store, module)?;
@@ -191,8 +197,19 @@ fn eager_engine() -> Result<Engine, BoxError> {
 /// Runs the Wasmtime helper; its total milliseconds and the workload's
 /// output.
 fn wasmtime_run(helper: &Path, lib: &Path, mode: &str, wasm: &Path, dir: &Path) -> Result<(Duration, String), BoxError> {
+    wasmtime_run_args(helper, lib, mode, wasm, dir, &[ROWS])
+}
+
+fn wasmtime_run_args(
+    helper: &Path,
+    lib: &Path,
+    mode: &str,
+    wasm: &Path,
+    dir: &Path,
+    args: &[&str],
+) -> Result<(Duration, String), BoxError> {
     let out = run_ok(
-        Command::new(helper).arg(lib).arg(mode).arg(wasm).arg(dir).arg(ROWS),
+        Command::new(helper).arg(lib).arg(mode).arg(wasm).arg(dir).args(args),
         "wasmtime_wasi",
     )?;
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -356,6 +373,34 @@ fn main() -> Result<(), BoxError> {
             row("wasmtime serialized code (its cache)", cached, native);
         }
         None => println!("(Wasmtime's C library not found: its rows are skipped)"),
+    }
+
+    // The same in memory: compute alone.
+    let mem_args = [ROWS, ":memory:"];
+    let native_mem = best(runs, &expected, || {
+        let dir = workdir(&out, "native")?;
+        let t = Instant::now();
+        let o = run_ok(Command::new(&native_bin).args(mem_args).current_dir(&dir), "native sqlite")?;
+        Ok((t.elapsed(), String::from_utf8_lossy(&o.stdout).into_owned()))
+    })?;
+    println!("\n{:<44} {:>9} {:>9}", "SQLite in memory (compute alone)", "ms", "/native");
+    row("native (clang -O2)", native_mem, native_mem);
+    let pre_mem = best(runs, &expected, || {
+        let dir = workdir(&out, "pre")?;
+        let t = Instant::now();
+        // SAFETY: bytes this benchmark just made.
+        let module = unsafe { Module::from_precompiled(&engine, &precompiled) }?;
+        let o = run_wasi_args(&engine, &module, &dir, &mem_args)?;
+        Ok((t.elapsed(), o))
+    })?;
+    row("wasi-rt precompiled", pre_mem, native_mem);
+    if let Some(wt) = wasmtime::Wasmtime::load() {
+        let lib = wt.path().to_path_buf();
+        let helper = out.join("wasmtime_wasi");
+        let cached = best(runs, &expected, || {
+            wasmtime_run_args(&helper, &lib, "deserialize", &wasm_path, &workdir(&out, "wt")?, &mem_args)
+        })?;
+        row("wasmtime serialized code", cached, native_mem);
     }
 
     // --- 2. Compile throughput.

@@ -90,6 +90,9 @@ pub struct LazyCode {
     cursor: AtomicUsize,
     /// Functions with code.
     compiled: AtomicUsize,
+    /// Functions the background compiler takes first: the callees of
+    /// functions compiled on demand.
+    hints: Mutex<VecDeque<usize>>,
     /// With `LazyOptions::keep`: each function's compiled form, and the
     /// entry trampolines.
     kept: Option<Mutex<Vec<Option<CompiledFunc>>>>,
@@ -108,6 +111,8 @@ unsafe extern "C" {
 /// Largest batch the background compiler places at once, in functions and
 /// in body bytes.
 const BATCH_FUNCS: usize = 16;
+/// Most background hints kept (see `hint_callees`).
+const MAX_HINTS: usize = 4096;
 const BATCH_BYTES: usize = 32 * 1024;
 
 impl LazyCode {
@@ -168,6 +173,7 @@ impl LazyCode {
             pieces: Mutex::new(Vec::new()),
             cursor: AtomicUsize::new(0),
             compiled: AtomicUsize::new(0),
+            hints: Mutex::new(VecDeque::new()),
             kept: options.keep.then(|| Mutex::new((0..n).map(|_| None).collect())),
             trampolines: if options.keep { trampolines } else { Vec::new() },
             on_complete: options.on_complete,
@@ -312,8 +318,29 @@ impl LazyCode {
             }
         }
         drop(states);
-        self.compile_batch(&[i]);
+        self.compile_batch(&[i], true);
         self.demand(i)
+    }
+
+    /// Queues the functions `f` calls directly (and that have no code yet)
+    /// for the background compiler, ahead of the others.
+    fn hint_callees(&self, f: &CompiledFunc) {
+        let nimp = self.info.num_imported_funcs;
+        let n = self.bodies.len();
+        let mut hints = self.hints.lock().unwrap_or_else(|e| e.into_inner());
+        for r in &f.relocs {
+            if let code::RelocTarget::Func(t) = r.target
+                && let Some(d) = t.checked_sub(nimp).map(|d| d as usize).filter(|d| *d < n)
+                && self.code[d].load(Ordering::Acquire) == 0
+                && !hints.contains(&d)
+            {
+                hints.push_back(d);
+            }
+        }
+        // The oldest hints go when there are too many to matter.
+        while hints.len() > MAX_HINTS {
+            hints.pop_front();
+        }
     }
 
     /// Claims up to a batch of pending functions for the background
@@ -322,6 +349,19 @@ impl LazyCode {
         let mut states = self.states();
         let mut batch = Vec::new();
         let mut bytes = 0;
+        // First the functions that code compiled on demand calls: the
+        // program is likely to call them next.
+        {
+            let mut hints = self.hints.lock().unwrap_or_else(|e| e.into_inner());
+            while batch.len() < BATCH_FUNCS && bytes < BATCH_BYTES {
+                let Some(i) = hints.pop_front() else { break };
+                if matches!(states[i], State::Pending) {
+                    states[i] = State::Compiling;
+                    batch.push(i);
+                    bytes += self.bodies[i].range.len();
+                }
+            }
+        }
         let mut i = self.cursor.load(Ordering::Relaxed);
         while i < states.len() && batch.len() < BATCH_FUNCS && bytes < BATCH_BYTES {
             if matches!(states[i], State::Pending) {
@@ -337,13 +377,19 @@ impl LazyCode {
 
     /// Compiles the claimed functions `batch` and publishes their code;
     /// a function that fails is marked failed (its callers trap).
-    fn compile_batch(&self, batch: &[usize]) {
+    /// `on_demand`: a first call waits for it.
+    fn compile_batch(&self, batch: &[usize], on_demand: bool) {
         let mut done = Vec::with_capacity(batch.len());
         let mut failed = Vec::new();
         for &i in batch {
             match self.compile_one(i) {
                 Ok(f) => done.push((i, f)),
                 Err(e) => failed.push((i, Arc::<str>::from(e.to_string()))),
+            }
+        }
+        if on_demand && self.engine.config().background_compilation {
+            for (_, f) in &done {
+                self.hint_callees(f);
             }
         }
         if !done.is_empty() {
@@ -633,7 +679,7 @@ mod background {
                     .push_back(next);
                 POOL.work.notify_one();
             }
-            lazy.compile_batch(&batch);
+            lazy.compile_batch(&batch, false);
             lazy.check_complete();
         }
     }

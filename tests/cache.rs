@@ -228,3 +228,20 @@ fn a_lazily_compiled_module_saves_what_it_compiled_for_the_next_load() {
     assert_eq!(m.compiled_functions(), (3, 4));
     assert_eq!(call_i32(&engine, &m, "seven", &[]).unwrap(), 7);
 }
+
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn a_lazily_compiled_module_saves_itself_once_every_function_has_code() {
+    let dir = cache_dir("complete");
+    let engine = engine_with(&dir, |c| {
+        c.lazy_compilation = true;
+        c.background_compilation = false;
+    });
+    let m = Module::new(&engine, ADD).unwrap();
+    assert!(entries(&dir).is_empty(), "nothing compiled, nothing saved");
+    m.compile_all().unwrap();
+    assert!(!m.update_cache().unwrap(), "saved already, when the last function got its code");
+    let again = Module::new(&engine_with(&dir, |_| {}), ADD).unwrap();
+    assert!(again.loaded_from_cache());
+    assert_eq!(again.compiled_functions(), (4, 4));
+}

@@ -101,6 +101,8 @@ pub struct LazyCode {
     /// How many functions had code when the module's code was last saved
     /// (see `mark_saved`).
     saved: AtomicUsize,
+    /// Whether `on_complete` ran.
+    completed: std::sync::atomic::AtomicBool,
 }
 
 unsafe extern "C" {
@@ -178,6 +180,7 @@ impl LazyCode {
             trampolines: if options.keep { trampolines } else { Vec::new() },
             on_complete: options.on_complete,
             saved: AtomicUsize::new(0),
+            completed: std::sync::atomic::AtomicBool::new(false),
         });
         lazy.table.set_context(Arc::as_ptr(&lazy) as usize);
         Ok(lazy)
@@ -213,17 +216,16 @@ impl LazyCode {
                 states[*i] = State::Compiling;
             }
         }
-        let result = self.place(img, &ids);
+        let funcs = if self.kept.is_some() {
+            img.split().into_iter().map(|(_, f)| f).collect()
+        } else {
+            Vec::new()
+        };
+        let result = self.place(img, &ids, funcs);
         if result.is_err() {
             let mut states = self.states();
             for i in &ids {
                 states[*i] = State::Pending;
-            }
-        }
-        if let Some(kept) = &self.kept {
-            let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
-            for (d, f) in img.split() {
-                kept[d as usize] = Some(f);
             }
         }
         self.changed.notify_all();
@@ -277,19 +279,31 @@ impl LazyCode {
     /// Compiles every function that has no code yet, on this thread (with
     /// whatever the background compiler does at the same time).
     pub fn compile_all(&self) -> Result<()> {
+        // In batches (one executable mapping each), then whatever others
+        // were compiling meanwhile.
+        let mut next = 0;
+        while next < self.bodies.len() {
+            let mut batch = Vec::new();
+            {
+                let mut states = self.states();
+                let mut bytes = 0;
+                while next < states.len() && batch.len() < BATCH_FUNCS && bytes < BATCH_BYTES {
+                    if matches!(states[next], State::Pending) {
+                        states[next] = State::Compiling;
+                        batch.push(next);
+                        bytes += self.bodies[next].range.len();
+                    }
+                    next += 1;
+                }
+            }
+            if !batch.is_empty() {
+                self.compile_batch(&batch, false);
+            }
+        }
         for i in 0..self.bodies.len() {
             self.demand(i)?;
         }
         Ok(())
-    }
-
-    /// Calls the `on_complete` hook once every function has code.
-    fn check_complete(&self) {
-        if self.compiled() == self.bodies.len()
-            && let Some(hook) = &self.on_complete
-        {
-            hook(self);
-        }
     }
 
     fn states(&self) -> std::sync::MutexGuard<'_, Vec<State>> {
@@ -398,19 +412,10 @@ impl LazyCode {
             let refs: Vec<&CompiledFunc> = funcs.iter().collect();
             let mut img = CodeImage::build(&refs, refs.len());
             img.func_ids = ids.iter().map(|i| *i as u32).collect();
-            match self.place(&img, &ids) {
-                Ok(()) => {
-                    if let Some(kept) = &self.kept {
-                        let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
-                        for (i, f) in ids.iter().zip(funcs) {
-                            kept[*i] = Some(f);
-                        }
-                    }
-                }
-                Err(e) => {
-                    let why: Arc<str> = e.to_string().into();
-                    failed.extend(ids.iter().map(|i| (*i, why.clone())));
-                }
+            let keep = if self.kept.is_some() { funcs } else { Vec::new() };
+            if let Err(e) = self.place(&img, &ids, keep) {
+                let why: Arc<str> = e.to_string().into();
+                failed.extend(ids.iter().map(|i| (*i, why.clone())));
             }
         }
         if !failed.is_empty() {
@@ -456,7 +461,10 @@ impl LazyCode {
     /// Places the Wasm functions of `img` (defined functions `ids`,
     /// claimed by this thread) in executable memory, registers them and
     /// points their entries at them.
-    fn place(&self, img: &CodeImage, ids: &[usize]) -> Result<()> {
+    /// `funcs` are those functions as compiled, in the same order, kept
+    /// for `snapshot` when the module keeps them. The thread whose
+    /// functions complete the module runs the `on_complete` hook.
+    fn place(&self, img: &CodeImage, ids: &[usize], funcs: Vec<CompiledFunc>) -> Result<()> {
         let nimp = self.info.num_imported_funcs;
         let own: std::collections::HashMap<usize, usize> =
             ids.iter().enumerate().map(|(k, i)| (*i, k)).collect();
@@ -480,6 +488,14 @@ impl LazyCode {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(memory);
+        // Kept before they are counted, so a snapshot never counts a
+        // function it does not hold.
+        if let Some(kept) = &self.kept {
+            let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
+            for (i, f) in ids.iter().zip(funcs) {
+                kept[*i] = Some(f);
+            }
+        }
         let mut states = self.states();
         for (k, i) in ids.iter().enumerate() {
             let code = base + img.offsets[k] as usize;
@@ -487,7 +503,14 @@ impl LazyCode {
             self.table.set_target(*i, code);
             states[*i] = State::Done;
         }
-        self.compiled.fetch_add(ids.len(), Ordering::AcqRel);
+        drop(states);
+        let total = self.compiled.fetch_add(ids.len(), Ordering::AcqRel) + ids.len();
+        if total == n
+            && !self.completed.swap(true, Ordering::AcqRel)
+            && let Some(hook) = &self.on_complete
+        {
+            hook(self);
+        }
         Ok(())
     }
 
@@ -680,7 +703,6 @@ mod background {
                 POOL.work.notify_one();
             }
             lazy.compile_batch(&batch, false);
-            lazy.check_complete();
         }
     }
 }

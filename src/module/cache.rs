@@ -156,9 +156,25 @@ fn entries(dir: &Path) -> Vec<(PathBuf, u64, std::time::SystemTime)> {
     .collect()
 }
 
+/// Temporary files older than this were left by a writer that died.
+const STALE_TEMPORARY: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// Removes the least recently used entries of `dir` (never `keep`) until
-/// they total at most `max_size` bytes.
+/// they total at most `max_size` bytes, and temporary files a writer left
+/// behind long ago.
 fn evict(dir: &Path, max_size: u64, keep: &Path) {
+    if let Ok(read) = std::fs::read_dir(dir) {
+        let now = std::time::SystemTime::now();
+        for e in read.flatten() {
+            let stale = e.file_name().to_string_lossy().starts_with(".tmp-")
+                && e.metadata()
+                    .and_then(|m| m.modified())
+                    .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age > STALE_TEMPORARY));
+            if stale {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
     let mut all = entries(dir);
     let mut total: u64 = all.iter().map(|e| e.1).sum();
     all.sort_by_key(|e| e.2);

@@ -105,6 +105,8 @@ pub fn fingerprint(engine: &Engine) -> String {
     let isa = engine.isa();
     let mut lines = vec![
         format!("wasi-rt version={}", env!("CARGO_PKG_VERSION")),
+        // Another build of the same version may compile differently.
+        format!("build={}", env!("WASI_RT_BUILD_ID")),
         format!("target={}", isa.triple()),
     ];
     lines.extend(isa.flags().iter().map(|v| format!("cranelift {v}")));

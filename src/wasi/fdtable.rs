@@ -173,12 +173,13 @@ impl OpenFile {
     /// Hands the position back to the kernel (before the file's append
     /// flag changes, or when it must be the kernel's for another reason).
     pub fn sync_position(&mut self) -> WasiResult<()> {
-        if let Some(p) = self.pos.take() {
+        if let Some(p) = self.pos {
             let off = libc::off_t::try_from(p).map_err(|_| Errno::INVAL)?;
             // SAFETY: lseek on an fd this value owns.
             if unsafe { libc::lseek(self.file.as_raw_fd(), off, libc::SEEK_SET) } < 0 {
                 return Err(Errno::last());
             }
+            self.pos = None;
         }
         Ok(())
     }

@@ -284,18 +284,7 @@ impl LazyCode {
         let mut next = 0;
         while next < self.bodies.len() {
             let mut batch = Vec::new();
-            {
-                let mut states = self.states();
-                let mut bytes = 0;
-                while next < states.len() && batch.len() < BATCH_FUNCS && bytes < BATCH_BYTES {
-                    if matches!(states[next], State::Pending) {
-                        states[next] = State::Compiling;
-                        batch.push(next);
-                        bytes += self.bodies[next].range.len();
-                    }
-                    next += 1;
-                }
-            }
+            next = self.claim_from(&mut self.states(), next, &mut batch, &mut 0);
             if !batch.is_empty() {
                 self.compile_batch(&batch, false);
             }
@@ -376,17 +365,25 @@ impl LazyCode {
                 }
             }
         }
-        let mut i = self.cursor.load(Ordering::Relaxed);
-        while i < states.len() && batch.len() < BATCH_FUNCS && bytes < BATCH_BYTES {
+        let i = self.claim_from(&mut states, self.cursor.load(Ordering::Relaxed), &mut batch, &mut bytes);
+        self.cursor.store(i, Ordering::Relaxed);
+        batch
+    }
+
+    /// Claims pending functions from `start` on into `batch` (whose
+    /// bodies so far total `bytes`) until the batch is full; returns
+    /// where it stopped.
+    fn claim_from(&self, states: &mut [State], start: usize, batch: &mut Vec<usize>, bytes: &mut usize) -> usize {
+        let mut i = start;
+        while i < states.len() && batch.len() < BATCH_FUNCS && *bytes < BATCH_BYTES {
             if matches!(states[i], State::Pending) {
                 states[i] = State::Compiling;
                 batch.push(i);
-                bytes += self.bodies[i].range.len();
+                *bytes += self.bodies[i].range.len();
             }
             i += 1;
         }
-        self.cursor.store(i, Ordering::Relaxed);
-        batch
+        i
     }
 
     /// Compiles the claimed functions `batch` and publishes their code;

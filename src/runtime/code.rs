@@ -99,6 +99,25 @@ pub struct CodeMemory {
 unsafe impl Send for CodeMemory {}
 unsafe impl Sync for CodeMemory {}
 
+/// A fresh read+write anonymous private mapping of `len` bytes.
+fn map_writable(len: usize) -> Result<*mut libc::c_void> {
+    // SAFETY: anonymous private mapping; the result is checked.
+    let ptr = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    if ptr == libc::MAP_FAILED {
+        return Err(Error::new(crate::ErrorKind::Io(std::io::Error::last_os_error())));
+    }
+    Ok(ptr)
+}
+
 fn page_size() -> usize {
     // SAFETY: sysconf has no preconditions.
     unsafe { libc::sysconf(libc::_SC_PAGESIZE) as usize }
@@ -113,22 +132,7 @@ impl CodeMemory {
     ) -> Result<CodeMemory> {
         let ps = page_size();
         let len = image.len().max(1).div_ceil(ps) * ps;
-        // SAFETY: anonymous private mapping; the result is checked.
-        let ptr = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-                -1,
-                0,
-            )
-        };
-        if ptr == libc::MAP_FAILED {
-            return Err(Error::new(crate::ErrorKind::Io(
-                std::io::Error::last_os_error(),
-            )));
-        }
+        let ptr = map_writable(len)?;
         let mem = CodeMemory {
             ptr: ptr as *mut u8,
             len,
@@ -215,20 +219,7 @@ impl JumpTable {
         if len > i32::MAX as usize {
             return Err(Error::limit(format!("{count} functions are too many to compile lazily")));
         }
-        // SAFETY: anonymous private mapping; the result is checked.
-        let ptr = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-                -1,
-                0,
-            )
-        };
-        if ptr == libc::MAP_FAILED {
-            return Err(Error::new(crate::ErrorKind::Io(std::io::Error::last_os_error())));
-        }
+        let ptr = map_writable(len)?;
         let table = JumpTable {
             ptr: ptr as *mut u8,
             len,

@@ -35,6 +35,9 @@ use std::time::{Duration, Instant};
 use wasi_rt::wasi::{OutputBuffer, OutputSink, WasiCtxBuilder};
 use wasi_rt::{CacheConfig, Config, Engine, Instance, Module, Store, Val};
 
+#[path = "common/harness.rs"]
+#[allow(dead_code)]
+mod harness;
 #[path = "common/wasmtime.rs"]
 mod wasmtime;
 
@@ -406,16 +409,7 @@ fn main() -> Result<(), BoxError> {
     // --- 2. Compile throughput.
     let mb = wasm.len() as f64 / 1e6;
     println!("\n{:<44} {:>9} {:>9}", "compiling the SQLite module", "ms", "MB/s");
-    let measure = |f: &mut dyn FnMut() -> Result<(), BoxError>| -> Result<Duration, BoxError> {
-        let mut best = Duration::MAX;
-        for _ in 0..runs {
-            let t = Instant::now();
-            f()?;
-            best = best.min(t.elapsed());
-        }
-        Ok(best)
-    };
-    let validate_only = measure(&mut || {
+    let validate_only = harness::best_of(runs, || -> Result<(), BoxError> {
         let engine = Engine::new(&Config {
             lazy_compilation: true,
             background_compilation: false,
@@ -425,12 +419,12 @@ fn main() -> Result<(), BoxError> {
         Ok(())
     })?;
     println!("{:<44} {:>9.1} {:>9.1}", "lazy Module::new (validation only)", ms(validate_only), mb / validate_only.as_secs_f64());
-    let all_at_once = measure(&mut || {
+    let all_at_once = harness::best_of(runs, || -> Result<(), BoxError> {
         Module::new(&eager_engine()?, &wasm)?;
         Ok(())
     })?;
     println!("{:<44} {:>9.1} {:>9.1}", "Module::new compiling everything at once", ms(all_at_once), mb / all_at_once.as_secs_f64());
-    let lazily = measure(&mut || {
+    let lazily = harness::best_of(runs, || -> Result<(), BoxError> {
         let engine = Engine::new(&Config {
             lazy_compilation: true,
             background_compilation: false,

@@ -5,24 +5,24 @@
 use std::time::{Duration, Instant};
 use wasi_rt::*;
 
-/// An engine that compiles on first call only (no background threads,
-/// so what is compiled is exactly what was called).
-fn on_demand() -> Engine {
+/// A lazily compiling engine, with or without background threads.
+fn lazy_engine(background_compilation: bool) -> Engine {
     Engine::new(&Config {
         lazy_compilation: true,
-        background_compilation: false,
+        background_compilation,
         ..Config::default()
     })
     .unwrap()
 }
 
+/// An engine that compiles on first call only (no background threads,
+/// so what is compiled is exactly what was called).
+fn on_demand() -> Engine {
+    lazy_engine(false)
+}
+
 fn background() -> Engine {
-    Engine::new(&Config {
-        lazy_compilation: true,
-        background_compilation: true,
-        ..Config::default()
-    })
-    .unwrap()
+    lazy_engine(true)
 }
 
 /// Export `name` of `instance` as a typed function.

@@ -53,6 +53,9 @@ struct Body {
     ty: u32,
 }
 
+/// What runs once every function of a module has code.
+pub type CompleteHook = Box<dyn Fn(&LazyCode) + Send + Sync>;
+
 /// How a lazily compiled module is set up.
 #[derive(Default)]
 pub struct LazyOptions {
@@ -65,7 +68,7 @@ pub struct LazyOptions {
     pub keep: bool,
     /// Called (on a background compile thread) once every function has
     /// code.
-    pub on_complete: Option<Box<dyn Fn(&LazyCode) + Send + Sync>>,
+    pub on_complete: Option<CompleteHook>,
 }
 
 /// The lazily compiled code of one module.
@@ -97,7 +100,7 @@ pub struct LazyCode {
     /// entry trampolines.
     kept: Option<Mutex<Vec<Option<CompiledFunc>>>>,
     trampolines: Vec<CompiledFunc>,
-    on_complete: Option<Box<dyn Fn(&LazyCode) + Send + Sync>>,
+    on_complete: Option<CompleteHook>,
     /// How many functions had code when the module's code was last saved
     /// (see `mark_saved`).
     saved: AtomicUsize,
@@ -221,7 +224,7 @@ impl LazyCode {
         } else {
             Vec::new()
         };
-        let result = self.place(img, &ids, funcs);
+        let result = self.place(img, funcs);
         if result.is_err() {
             let mut states = self.states();
             for i in &ids {
@@ -251,9 +254,7 @@ impl LazyCode {
             .map(|(_, f)| *f)
             .chain(self.trampolines.iter())
             .collect();
-        let mut img = CodeImage::build(&all, present.len());
-        img.func_ids = present.iter().map(|(i, _)| *i).collect();
-        Some((img, count))
+        Some((CodeImage::build(&all, present.iter().map(|(i, _)| *i).collect()), count))
     }
 
     /// Whether functions got code since the code was last saved.
@@ -407,10 +408,9 @@ impl LazyCode {
             let ids: Vec<usize> = done.iter().map(|(i, _)| *i).collect();
             let funcs: Vec<CompiledFunc> = done.into_iter().map(|(_, f)| f).collect();
             let refs: Vec<&CompiledFunc> = funcs.iter().collect();
-            let mut img = CodeImage::build(&refs, refs.len());
-            img.func_ids = ids.iter().map(|i| *i as u32).collect();
+            let img = CodeImage::build(&refs, ids.iter().map(|i| *i as u32).collect());
             let keep = if self.kept.is_some() { funcs } else { Vec::new() };
-            if let Err(e) = self.place(&img, &ids, keep) {
+            if let Err(e) = self.place(&img, keep) {
                 let why: Arc<str> = e.to_string().into();
                 failed.extend(ids.iter().map(|i| (*i, why.clone())));
             }
@@ -455,14 +455,14 @@ impl LazyCode {
         .unwrap_or_else(|_| Err(Error::compile(format!("compiling function {func_index} panicked"))))
     }
 
-    /// Places the Wasm functions of `img` (defined functions `ids`,
-    /// claimed by this thread) in executable memory, registers them and
-    /// points their entries at them.
-    /// `funcs` are those functions as compiled, in the same order, kept
-    /// for `snapshot` when the module keeps them. The thread whose
+    /// Places the Wasm functions of `img` (claimed by this thread) in
+    /// executable memory, registers them and points their entries at
+    /// them. `funcs` are those functions as compiled, in the same order,
+    /// kept for `snapshot` when the module keeps them. The thread whose
     /// functions complete the module runs the `on_complete` hook.
-    fn place(&self, img: &CodeImage, ids: &[usize], funcs: Vec<CompiledFunc>) -> Result<()> {
+    fn place(&self, img: &CodeImage, funcs: Vec<CompiledFunc>) -> Result<()> {
         let nimp = self.info.num_imported_funcs;
+        let ids: Vec<usize> = img.func_ids.iter().map(|d| *d as usize).collect();
         let own: std::collections::HashMap<usize, usize> =
             ids.iter().enumerate().map(|(k, i)| (*i, k)).collect();
         let n = self.bodies.len();
@@ -477,10 +477,8 @@ impl LazyCode {
             })
         })?;
         let base = memory.base();
-        memory.register(Arc::new(
-            img.code_info(self.module.clone(), |k| nimp + ids[k] as u32),
-        ));
-        super::profile_image(&self.engine, &self.info, img, base, |k| nimp + ids[k] as u32);
+        memory.register(Arc::new(img.code_info(self.module.clone(), nimp)));
+        super::profile_image(&self.engine, &self.info, img, base);
         self.pieces
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -521,43 +519,28 @@ fn validate_all(pending: Vec<PendingBody<'_>>) -> Result<()> {
     let n = pending.len();
     let jobs: Vec<Mutex<Option<PendingBody<'_>>>> =
         pending.into_iter().map(|p| Mutex::new(Some(p))).collect();
-    let next = AtomicUsize::new(0);
     let error: Mutex<Option<(usize, Error)>> = Mutex::new(None);
-    let work = || {
-        let mut allocs = Default::default();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            if i >= n {
-                break;
+    // Each worker reuses its validator's allocations.
+    super::parallel_for(n, 64, |allocs: &mut wasmparser::FuncValidatorAllocations, i| {
+        let Some(job) = jobs[i].lock().unwrap_or_else(|e| e.into_inner()).take() else {
+            return true;
+        };
+        let mut v = job.validator.into_validator(std::mem::take(allocs));
+        match v.validate(&job.body) {
+            Ok(()) => {
+                *allocs = v.into_allocations();
+                true
             }
-            let Some(job) = jobs[i].lock().unwrap_or_else(|e| e.into_inner()).take() else {
-                continue;
-            };
-            let mut v = job.validator.into_validator(allocs);
-            match v.validate(&job.body) {
-                Ok(()) => allocs = v.into_allocations(),
-                Err(e) => {
-                    let mut slot = error.lock().unwrap_or_else(|e| e.into_inner());
-                    // The earliest function's error, as eager compiling reports.
-                    if slot.as_ref().is_none_or(|(j, _)| i < *j) {
-                        *slot = Some((i, Error::from_parser(e, true)));
-                    }
-                    allocs = Default::default();
+            Err(e) => {
+                let mut slot = error.lock().unwrap_or_else(|e| e.into_inner());
+                // The earliest function's error, as eager compiling reports.
+                if slot.as_ref().is_none_or(|(j, _)| i < *j) {
+                    *slot = Some((i, Error::from_parser(e, true)));
                 }
+                false
             }
         }
-    };
-    let threads = std::thread::available_parallelism().map_or(1, |p| p.get());
-    if threads <= 1 || n < 64 {
-        work();
-    } else {
-        std::thread::scope(|s| {
-            for _ in 1..threads.min(n) {
-                s.spawn(work);
-            }
-            work();
-        });
-    }
+    });
     match error.into_inner().unwrap_or_else(|e| e.into_inner()) {
         Some((_, e)) => Err(e),
         None => Ok(()),

@@ -289,7 +289,6 @@ pub fn compile_image(
         bodies.into_iter().map(|b| Mutex::new(Some(b))).collect();
     let results: Vec<Mutex<Option<Result<CompiledFunc>>>> =
         (0..n).map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
     let compiler = FuncCompiler {
         isa,
         huge_isa: engine.huge_isa(),
@@ -299,34 +298,59 @@ pub fn compile_image(
         max_function_size: config.max_function_size,
         colocated_calls: true,
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |p| p.get())
-        .min(n.max(1));
+    parallel_for(n, 4, |_: &mut (), i| {
+        let Some(job) = jobs[i].lock().unwrap_or_else(|e| e.into_inner()).take() else {
+            return true;
+        };
+        let func_index = info.num_imported_funcs + i as u32;
+        let r = match config.max_compile_time {
+            Some(limit) if started.elapsed() > limit => Err(Error::limit(format!(
+                "compiling took longer than the engine's max_compile_time of {limit:?}"
+            ))),
+            _ => translate_and_compile(&compiler, func_index, job),
+        };
+        let ok = r.is_ok();
+        *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+        // The module fails anyway: the other workers stop.
+        ok
+    });
+    let mut funcs = Vec::with_capacity(n);
+    for r in results {
+        let r = r.into_inner().unwrap_or_else(|e| e.into_inner());
+        funcs.push(r.ok_or_else(|| Error::compile("a function was not compiled"))??);
+    }
+    let tramps = compile_trampolines(isa, info)?;
+    let all: Vec<&CompiledFunc> = funcs.iter().chain(tramps.iter()).collect();
+    Ok(CodeImage::build(&all, (0..n as u32).collect()))
+}
+
+/// Runs `job(state, i)` once for every `i < n`, on up to all cores when
+/// `n` is at least `min_parallel`; indices are handed out in increasing
+/// order, and each worker thread has its own `state`. A job returning
+/// `false` stops the workers from taking further indices (those below it
+/// were all taken already, so they finish).
+pub(crate) fn parallel_for<S: Default>(
+    n: usize,
+    min_parallel: usize,
+    job: impl Fn(&mut S, usize) -> bool + Sync,
+) {
+    let next = AtomicUsize::new(0);
     let work = || {
+        let mut state = S::default();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             if i >= n {
                 break;
             }
-            let job = jobs[i].lock().unwrap_or_else(|e| e.into_inner()).take();
-            if let Some(job) = job {
-                let func_index = info.num_imported_funcs + i as u32;
-                let r = match config.max_compile_time {
-                    Some(limit) if started.elapsed() > limit => Err(Error::limit(format!(
-                        "compiling took longer than the engine's max_compile_time of {limit:?}"
-                    ))),
-                    _ => translate_and_compile(&compiler, func_index, job),
-                };
-                let failed = r.is_err();
-                *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
-                if failed {
-                    // The module fails anyway: the other workers stop.
-                    next.store(n, Ordering::Relaxed);
-                }
+            if !job(&mut state, i) {
+                next.store(n, Ordering::Relaxed);
             }
         }
     };
-    if threads <= 1 || n < 4 {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |p| p.get())
+        .min(n.max(1));
+    if threads <= 1 || n < min_parallel {
         work();
     } else {
         std::thread::scope(|s| {
@@ -336,16 +360,6 @@ pub fn compile_image(
             work();
         });
     }
-    let mut funcs = Vec::with_capacity(n);
-    for r in results {
-        let r = r.into_inner().unwrap_or_else(|e| e.into_inner());
-        funcs.push(r.ok_or_else(|| Error::compile("a function was not compiled"))??);
-    }
-    let tramps = compile_trampolines(isa, info)?;
-    let all: Vec<&CompiledFunc> = funcs.iter().chain(tramps.iter()).collect();
-    let mut img = CodeImage::build(&all, n);
-    img.func_ids = (0..n as u32).collect();
-    Ok(img)
 }
 
 /// The entry trampolines of a module: one per type index (struct and
@@ -364,15 +378,8 @@ pub(crate) fn compile_trampolines(isa: &dyn TargetIsa, info: &ModuleInfo) -> Res
 }
 
 /// Tells the engine's profiler (if any) where the functions and
-/// trampolines of `img`, loaded at `base`, are: `func_index(k)` is the
-/// module index of its `k`th Wasm function.
-pub(crate) fn profile_image(
-    engine: &crate::Engine,
-    info: &ModuleInfo,
-    img: &CodeImage,
-    base: usize,
-    func_index: impl Fn(usize) -> u32,
-) {
+/// trampolines of `img`, loaded at `base`, are.
+pub(crate) fn profile_image(engine: &crate::Engine, info: &ModuleInfo, img: &CodeImage, base: usize) {
     use crate::runtime::profiling::{self, Profiler, Symbol};
     let profiler = engine.config().profiler;
     if profiler == Profiler::None {
@@ -387,7 +394,7 @@ pub(crate) fn profile_image(
         .enumerate()
         .map(|(k, (start, end))| {
             let name = if k < n {
-                let index = func_index(k);
+                let index = info.num_imported_funcs + img.func_ids[k];
                 profiling::symbol_name(module, info.func_names.get(&index).map(String::as_str), index)
             } else {
                 profiling::symbol_name(module, Some(&format!("trampoline[{}]", k - n)), 0)
@@ -415,12 +422,12 @@ pub fn load_lazy(
 ) -> Result<CompiledModule> {
     let tramps = compile_trampolines(engine.isa(), &info)?;
     let all: Vec<&CompiledFunc> = tramps.iter().collect();
-    let img = CodeImage::build(&all, 0);
+    let img = CodeImage::build(&all, Vec::new());
     let memory = CodeMemory::new(&img.image, |bytes, base| {
         code::apply_relocs(bytes, base, 0, &img.relocs, &|_| None)
     })?;
     let base = memory.base();
-    profile_image(engine, &info, &img, base, |_| 0);
+    profile_image(engine, &info, &img, base);
     let lazy = lazy::LazyCode::new(engine, info, binary, pending, base, body_offsets, tramps, options)?;
     Ok(CompiledModule {
         funcs: (0..body_offsets.len()).map(|i| lazy.entry(i)).collect(),
@@ -431,14 +438,16 @@ pub fn load_lazy(
 }
 
 impl CodeImage {
-    /// Lays out `all` (the first `n` are Wasm functions, the rest
-    /// trampolines) into one image and gathers their records, made
-    /// relative to the image's start.
-    pub(crate) fn build(all: &[&CompiledFunc], n: usize) -> CodeImage {
+    /// Lays out `all` (first the Wasm functions with defined-function
+    /// indices `func_ids`, then trampolines) into one image and gathers
+    /// their records, made relative to the image's start.
+    pub(crate) fn build(all: &[&CompiledFunc], func_ids: Vec<u32>) -> CodeImage {
         let (image, offsets) = code::layout(all);
+        let n = func_ids.len();
         let mut out = CodeImage {
             image,
             num_funcs: n as u32,
+            func_ids,
             ..Default::default()
         };
         for (i, f) in all.iter().enumerate() {
@@ -629,7 +638,7 @@ pub fn load_image(
     })?;
     let base = memory.base();
     let module = Arc::new(module_code_info(base, info, body_offsets));
-    memory.register(Arc::new(img.code_info(module, |i| nimp + i as u32)));
+    memory.register(Arc::new(img.code_info(module, nimp)));
     Ok(CompiledModule {
         funcs: offs[..n].iter().map(|o| base + *o as usize).collect(),
         entry_trampolines: offs[n..].iter().map(|o| base + *o as usize).collect(),
@@ -653,10 +662,10 @@ pub(crate) fn module_code_info(id: usize, info: &ModuleInfo, body_offsets: &[u32
 }
 
 impl CodeImage {
-    /// The registry record of this image once loaded: its Wasm functions
-    /// (`func_index(i)` is the module index of the `i`th) and their trap,
-    /// source, handler and stack-map records.
-    pub(crate) fn code_info(&self, module: Arc<ModuleCodeInfo>, func_index: impl Fn(usize) -> u32) -> CodeInfo {
+    /// The registry record of this image once loaded, in a module with
+    /// `num_imported` imported functions: its Wasm functions and their
+    /// trap, source, handler and stack-map records.
+    pub(crate) fn code_info(&self, module: Arc<ModuleCodeInfo>, num_imported: u32) -> CodeInfo {
         CodeInfo {
             traps: self.traps.clone(),
             srclocs: self.srclocs.clone(),
@@ -668,7 +677,7 @@ impl CodeImage {
                 .map(|i| FuncRange {
                     start: self.offsets[i],
                     end: self.ends[i],
-                    func_index: func_index(i),
+                    func_index: num_imported + self.func_ids[i],
                 })
                 .collect(),
             module,

@@ -163,18 +163,7 @@ const STALE_TEMPORARY: std::time::Duration = std::time::Duration::from_secs(3600
 /// they total at most `max_size` bytes, and temporary files a writer left
 /// behind long ago.
 fn evict(dir: &Path, max_size: u64, keep: &Path) {
-    if let Ok(read) = std::fs::read_dir(dir) {
-        let now = std::time::SystemTime::now();
-        for e in read.flatten() {
-            let stale = e.file_name().to_string_lossy().starts_with(".tmp-")
-                && e.metadata()
-                    .and_then(|m| m.modified())
-                    .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age > STALE_TEMPORARY));
-            if stale {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
-    }
+    remove_temporaries(dir, STALE_TEMPORARY);
     let mut all = entries(dir);
     let mut total: u64 = all.iter().map(|e| e.1).sum();
     all.sort_by_key(|e| e.2);
@@ -184,6 +173,21 @@ fn evict(dir: &Path, max_size: u64, keep: &Path) {
         }
         if path != keep && std::fs::remove_file(&path).is_ok() {
             total -= size;
+        }
+    }
+}
+
+/// Removes the temporary files of `dir` last written more than `age` ago.
+fn remove_temporaries(dir: &Path, age: std::time::Duration) {
+    let Ok(read) = std::fs::read_dir(dir) else { return };
+    let now = std::time::SystemTime::now();
+    for e in read.flatten() {
+        let old = e.file_name().to_string_lossy().starts_with(".tmp-")
+            && e.metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| now.duration_since(t).unwrap_or_default() >= age);
+        if old {
+            let _ = std::fs::remove_file(e.path());
         }
     }
 }
@@ -207,12 +211,6 @@ pub fn clear(config: &CacheConfig) -> Result<u64> {
             removed += 1;
         }
     }
-    if let Ok(read) = std::fs::read_dir(&dir) {
-        for e in read.flatten() {
-            if e.file_name().to_string_lossy().starts_with(".tmp-") {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
-    }
+    remove_temporaries(&dir, std::time::Duration::ZERO);
     Ok(removed)
 }

@@ -141,15 +141,14 @@ impl Module {
         code: Option<&compile::CodeImage>,
     ) -> Result<Module> {
         let from_cache = code.is_some() && entry.is_some();
-        let on_complete: Option<Box<dyn Fn(&compile::lazy::LazyCode) + Send + Sync>> =
-            entry.clone().map(|entry| {
-                let engine = engine.clone();
-                let binary = binary.clone();
-                let info = info.clone();
-                Box::new(move |lazy: &compile::lazy::LazyCode| {
-                    let _ = save(&engine, &binary, &info, lazy, &entry);
-                }) as Box<dyn Fn(&compile::lazy::LazyCode) + Send + Sync>
-            });
+        let on_complete = entry.clone().map(|entry| {
+            let engine = engine.clone();
+            let binary = binary.clone();
+            let info = info.clone();
+            Box::new(move |lazy: &compile::lazy::LazyCode| {
+                let _ = save(&engine, &binary, &info, lazy, &entry);
+            }) as compile::lazy::CompleteHook
+        });
         let options = compile::lazy::LazyOptions {
             validate,
             keep: entry.is_some(),
@@ -227,8 +226,7 @@ impl Module {
         from_cache: bool,
     ) -> Result<Module> {
         let compiled = compile::load_image(code, &info, body_offsets)?;
-        let nimp = info.num_imported_funcs;
-        compile::profile_image(engine, &info, code, compiled.code.base(), |k| nimp + k as u32);
+        compile::profile_image(engine, &info, code, compiled.code.base());
         let type_ids = info.type_ids.clone();
         Ok(Module(Arc::new(ModuleInner {
             engine: engine.clone(),

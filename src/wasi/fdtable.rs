@@ -170,6 +170,15 @@ impl OpenFile {
         self.pos = Some(p);
     }
 
+    /// Runs `transfer(fd, position)` (a positioned read or write that
+    /// returns how many bytes it moved) and moves the position past them.
+    pub fn at_position(&mut self, transfer: impl FnOnce(RawFd, u64) -> WasiResult<usize>) -> WasiResult<usize> {
+        let at = self.position()?;
+        let n = transfer(self.file.as_raw_fd(), at)?;
+        self.set_position(at + n as u64);
+        Ok(n)
+    }
+
     /// Hands the position back to the kernel (before the file's append
     /// flag changes, or when it must be the kernel's for another reason).
     pub fn sync_position(&mut self) -> WasiResult<()> {

@@ -170,12 +170,7 @@ pub fn read(
             }
         },
         Handle::File(f) if !f.guest_position(e.flags) => readv_fd(f.as_raw_fd(), mem, iovs, None),
-        Handle::File(f) => {
-            let at = f.position()?;
-            let n = readv_fd(f.as_raw_fd(), mem, iovs, Some(at))?;
-            f.set_position(at + n as u64);
-            Ok(n)
-        }
+        Handle::File(f) => f.at_position(|fd, at| readv_fd(fd, mem, iovs, Some(at))),
         Handle::Stream(s) => socket_msg(s.as_raw_fd(), mem, iovs, false, 0),
         Handle::Dir { .. } => Err(Errno::ISDIR),
         Handle::Output { .. } | Handle::Listener(_) => Err(Errno::BADF),
@@ -217,12 +212,7 @@ pub fn write(
             OutputSink::Writer(w) => write_each(mem, iovs, |bytes| w.write(bytes)),
         },
         Handle::File(f) if !f.guest_position(e.flags) => writev_fd(f.as_raw_fd(), mem, iovs, None),
-        Handle::File(f) => {
-            let at = f.position()?;
-            let n = writev_fd(f.as_raw_fd(), mem, iovs, Some(at))?;
-            f.set_position(at + n as u64);
-            Ok(n)
-        }
+        Handle::File(f) => f.at_position(|fd, at| writev_fd(fd, mem, iovs, Some(at))),
         Handle::Stream(s) => socket_msg(s.as_raw_fd(), mem, iovs, true, 0),
         Handle::Dir { .. } => Err(Errno::ISDIR),
         Handle::Stdin { .. } | Handle::Listener(_) => Err(Errno::BADF),

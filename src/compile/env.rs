@@ -81,6 +81,39 @@ fn readonly() -> MemFlagsData {
     MemFlagsData::trusted().with_readonly().with_can_move()
 }
 
+/// Alias regions: memory that generated code reaches only through
+/// accesses tagged with one region, so that Cranelift knows a store to
+/// one region leaves loads from the others valid (a guest's store to its
+/// linear memory does not make it reload `__stack_pointer`).
+#[derive(Clone, Copy)]
+enum Region {
+    /// Linear memories' bytes, all memories together (two imports may
+    /// name the same memory).
+    Heap = 0,
+    /// The cells of mutable globals, all together (two imports may name
+    /// the same global).
+    Globals = 1,
+}
+
+fn region(b: &mut FunctionBuilder<'_>, r: Region) -> ir::AliasRegion {
+    let description = match r {
+        Region::Heap => "linear memory",
+        Region::Globals => "globals",
+    };
+    b.func.dfg.alias_regions.insert(ir::AliasRegionData {
+        user_id: r as u32,
+        description: description.into(),
+    })
+}
+
+/// Flags of a guest's access to linear memory: may fault, which is an
+/// out-of-bounds trap, and is in the heap's alias region.
+pub fn heap_flags(b: &mut FunctionBuilder<'_>) -> MemFlagsData {
+    MemFlagsData::new()
+        .with_trap_code(Some(super::traps::to_cranelift(TrapCode::MemoryOutOfBounds)))
+        .with_alias_region(Some(region(b, Region::Heap)))
+}
+
 /// The calling convention of Wasm functions among themselves (and of the
 /// host functions' exit trampolines): Cranelift's `tail` convention, which
 /// returns up to 8 integer and 8 float values in registers (the host's
@@ -267,7 +300,9 @@ impl<'a> FuncEnv<'a> {
         let ptr = self.global_ptr(b, index);
         let flags = match g.mutability {
             crate::types::Mutability::Const => readonly(),
-            crate::types::Mutability::Var => MemFlagsData::trusted(),
+            crate::types::Mutability::Var => {
+                MemFlagsData::trusted().with_alias_region(Some(region(b, Region::Globals)))
+            }
         };
         b.ins().load(ir_type(g.content), flags, ptr, 0)
     }
@@ -281,7 +316,8 @@ impl<'a> FuncEnv<'a> {
             return;
         }
         let ptr = self.global_ptr(b, index);
-        b.ins().store(MemFlagsData::trusted(), v, ptr, 0);
+        let flags = MemFlagsData::trusted().with_alias_region(Some(region(b, Region::Globals)));
+        b.ins().store(flags, v, ptr, 0);
     }
 
     /// The identity of the module's tag `index`: what the tag field of an

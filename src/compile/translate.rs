@@ -85,6 +85,8 @@ pub struct Translator<'a, 'b> {
     /// Per memory: for those that need explicit bounds checks, the
     /// length last read (see `FuncEnv::checked_heap_addr`).
     bounds: Vec<Option<Variable>>,
+    /// Flags of linear-memory accesses (`env::heap_flags`).
+    heap: MemFlagsData,
 }
 
 /// Values an epoch check needs, set up in the entry block.
@@ -117,10 +119,12 @@ pub fn ir_type(t: ValType) -> ir::Type {
 impl<'a, 'b> Translator<'a, 'b> {
     pub fn new(
         env: &'a FuncEnv<'a>,
-        b: FunctionBuilder<'b>,
+        mut b: FunctionBuilder<'b>,
         validator: FuncValidator<ValidatorResources>,
     ) -> Self {
+        let heap = super::env::heap_flags(&mut b);
         Translator {
+            heap,
             env,
             validator,
             b,
@@ -1008,7 +1012,7 @@ impl<'a, 'b> Translator<'a, 'b> {
             LoadKind::S32 | LoadKind::U32 => 4,
         };
         let (addr, off) = self.mem_addr(&memarg, size);
-        let flags = heap_flags();
+        let flags = self.heap;
         let ins = self.b.ins();
         let v = match kind {
             LoadKind::Plain => ins.load(ty, flags, addr, off),
@@ -1026,7 +1030,7 @@ impl<'a, 'b> Translator<'a, 'b> {
         let value = self.pop();
         let size = narrow.unwrap_or(self.b.func.dfg.value_type(value)).bytes();
         let (addr, off) = self.mem_addr(&memarg, size);
-        let flags = heap_flags();
+        let flags = self.heap;
         match narrow {
             None => self.b.ins().store(flags, value, addr, off),
             Some(types::I8) => self.b.ins().istore8(flags, value, addr, off),
@@ -1381,13 +1385,6 @@ enum LoadKind {
     U16,
     S32,
     U32,
-}
-
-/// Flags of a guest memory access: may fault, which is an out-of-bounds trap.
-fn heap_flags() -> MemFlagsData {
-    MemFlagsData::new().with_trap_code(Some(super::traps::to_cranelift(
-        TrapCode::MemoryOutOfBounds,
-    )))
 }
 
 /// The memory a load or store addresses (GC array targets are not enabled).

@@ -3,7 +3,7 @@
 //! `atomic.fence`, and `memory.atomic.wait32`/`wait64`/`notify` (through the
 //! runtime's parking lot).
 
-use super::{Translator, heap_flags, mem_index};
+use super::{Translator, mem_index};
 use crate::runtime::libcalls_list::Libcall;
 use crate::runtime::trap::TrapCode;
 use cranelift_codegen::ir::{AtomicRmwOp, InstBuilder, Type, Value, types};
@@ -48,7 +48,7 @@ impl Translator<'_, '_> {
     /// One atomic access of `width` (the memory's view) with Wasm values
     /// of type `ty`; narrow results are zero-extended.
     fn atomic_access(&mut self, memarg: &MemArg, access: Access, ty: Type, width: Type) {
-        let flags = heap_flags();
+        let flags = self.heap;
         let narrow = |t: &mut Self, v: Value| {
             if width == ty {
                 v

@@ -5,7 +5,7 @@
 //! lane shape it works on (a free bitcast) and its result goes back to
 //! `I8X16`, so values of any shape meet at control-flow joins.
 
-use super::{Translator, heap_flags};
+use super::Translator;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::types::{F32X4, F64X2, I8, I8X16, I16, I16X8, I32, I32X4, I64, I64X2};
 use cranelift_codegen::ir::{ConstantData, Endianness, InstBuilder, MemFlagsData, Type, Value};
@@ -244,14 +244,14 @@ impl Translator<'_, '_> {
         macro_rules! load_ext {
             ($memarg:expr, $m:ident) => {{
                 let (addr, off) = self.mem_addr(&$memarg, 8);
-                let v = self.b.ins().$m(heap_flags(), addr, off);
+                let v = self.b.ins().$m(self.heap, addr, off);
                 self.vpush(v);
             }};
         }
         macro_rules! load_splat {
             ($memarg:expr, $lane:expr, $ty:expr) => {{
                 let (addr, off) = self.mem_addr(&$memarg, $lane.bytes());
-                let x = self.b.ins().load($lane, heap_flags(), addr, off);
+                let x = self.b.ins().load($lane, self.heap, addr, off);
                 let v = self.b.ins().splat($ty, x);
                 self.vpush(v);
             }};
@@ -259,7 +259,7 @@ impl Translator<'_, '_> {
         macro_rules! load_zero {
             ($memarg:expr, $lane:expr, $ty:expr) => {{
                 let (addr, off) = self.mem_addr(&$memarg, $lane.bytes());
-                let x = self.b.ins().load($lane, heap_flags(), addr, off);
+                let x = self.b.ins().load($lane, self.heap, addr, off);
                 let v = self.b.ins().scalar_to_vector($ty, x);
                 self.vpush(v);
             }};
@@ -268,7 +268,7 @@ impl Translator<'_, '_> {
             ($memarg:expr, $lane:expr, $ty:expr) => {{
                 let a = self.vpop($ty);
                 let (addr, off) = self.mem_addr(&$memarg, $ty.lane_bits() / 8);
-                let x = self.b.ins().load($ty.lane_type(), heap_flags(), addr, off);
+                let x = self.b.ins().load($ty.lane_type(), self.heap, addr, off);
                 let v = self.b.ins().insertlane(a, x, $lane);
                 self.vpush(v);
             }};
@@ -278,20 +278,20 @@ impl Translator<'_, '_> {
                 let a = self.vpop($ty);
                 let x = self.b.ins().extractlane(a, $lane);
                 let (addr, off) = self.mem_addr(&$memarg, $ty.lane_bits() / 8);
-                self.b.ins().store(heap_flags(), x, addr, off);
+                self.b.ins().store(self.heap, x, addr, off);
             }};
         }
         match *op {
             // Memory.
             O::V128Load { memarg } => {
                 let (addr, off) = self.mem_addr(&memarg, 16);
-                let v = self.b.ins().load(I8X16, heap_flags(), addr, off);
+                let v = self.b.ins().load(I8X16, self.heap, addr, off);
                 self.vpush(v);
             }
             O::V128Store { memarg } => {
                 let v = self.vpop(I8X16);
                 let (addr, off) = self.mem_addr(&memarg, 16);
-                self.b.ins().store(heap_flags(), v, addr, off);
+                self.b.ins().store(self.heap, v, addr, off);
             }
             O::V128Load8x8S { memarg } => load_ext!(memarg, sload8x8),
             O::V128Load8x8U { memarg } => load_ext!(memarg, uload8x8),

@@ -120,6 +120,7 @@ int main(void) {
   CHECK(!wasi_rt_engine_config_wasm_feature(limited, "no-such-feature", true));
   CHECK(!wasi_rt_engine_config_wasm_feature(limited, NULL, true));
   CHECK(!wasi_rt_engine_config_wasm_feature(NULL, "simd", true));
+  CHECK(wasi_rt_engine_config_profiler(limited, "jitdump"));
   CHECK(wasi_rt_engine_config_profiler(limited, "none"));
   CHECK(!wasi_rt_engine_config_profiler(limited, "vtune"));
   CHECK(!wasi_rt_engine_config_profiler(limited, NULL));

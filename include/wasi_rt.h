@@ -226,7 +226,9 @@ void wasi_rt_engine_config_max_wasm_stack(struct wasm_config_t *config, size_t b
 /**
  * Tells `name`d profiler where compiled functions are, for engines made
  * from `config`: "perfmap" appends each module's functions to
- * `/tmp/perf-PID.map` (so `perf report` names them), "none" (the default)
+ * `/tmp/perf-PID.map` (so `perf report` names them), "jitdump" writes
+ * them with their machine code to `/tmp/jit-PID.dump` (for `perf inject
+ * --jit`, after which `perf annotate` shows them), "none" (the default)
  * does nothing. Returns false for NULL arguments or an unknown name.
  */
 bool wasi_rt_engine_config_profiler(struct wasm_config_t *config, const char *name);

@@ -262,8 +262,9 @@ class Config {
     return *this;
   }
   /** Describes compiled functions to a profiler: "perfmap" (writes
-   *  /tmp/perf-PID.map for `perf report`) or "none"; throws Error for
-   *  another name. */
+   *  /tmp/perf-PID.map for `perf report`), "jitdump" (writes
+   *  /tmp/jit-PID.dump, with the machine code, for `perf inject --jit`) or
+   *  "none"; throws Error for another name. */
   Config& profiler(const std::string& name) {
     if (!wasi_rt_engine_config_profiler(config_.get(), name.c_str())) throw Error("unknown profiler " + name);
     return *this;

@@ -172,8 +172,9 @@ pub struct Config {
     /// after a collection traps with `TrapCode::OutOfGcMemory`.
     pub gc_heap_limit: u64,
     /// The profiler told where compiled functions are (default none):
-    /// `Profiler::PerfMap` makes `perf report` name Wasm functions (see
-    /// `runtime::profiling`).
+    /// `Profiler::PerfMap` makes `perf report` name Wasm functions,
+    /// `Profiler::JitDump` also lets `perf annotate` show their machine
+    /// code (see `runtime::profiling`).
     pub profiler: crate::runtime::profiling::Profiler,
     /// Compile each function on its first call instead of all of them
     /// when the module is created (default false, or what the environment

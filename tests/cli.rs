@@ -720,7 +720,7 @@ fn profile_perfmap_names_the_guests_functions_in_the_map_file() {
     let _ = std::fs::remove_file(&map);
     assert!(text.lines().any(|l| l.ends_with(" wasm::cli_prof::answer")), "{text}");
     let o = wasi_rt(&["run", "--profile", "vtune", "--invoke", "answer", f.to_str().unwrap()]);
-    assert!(String::from_utf8_lossy(&o.stderr).contains("--profile needs perfmap or none"), "{o:?}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--profile needs perfmap, jitdump or none"), "{o:?}");
 }
 
 #[test]

@@ -79,7 +79,9 @@ class Engine(_Owned):
     code ``TRAP_OUT_OF_GC_MEMORY``.
 
     ``profiler="perfmap"`` appends every module's functions to
-    ``/tmp/perf-PID.map``, so ``perf report`` names them.
+    ``/tmp/perf-PID.map``, so ``perf report`` names them;
+    ``profiler="jitdump"`` writes them with their machine code to
+    ``/tmp/jit-PID.dump``, for ``perf inject --jit`` and ``perf annotate``.
 
     ``lazy_compilation=True`` compiles each function on its first call:
     creating a module only validates it, so a big program starts at once;
@@ -132,7 +134,7 @@ class Engine(_Owned):
                 raise ValueError(f"bad cache directory {cache!r}")
         if profiler is not None and not ffi.config_profiler(config, c_string(profiler, "profiler")):
             ffi.config_delete(config)
-            raise ValueError(f"unknown profiler {profiler!r} (perfmap or none)")
+            raise ValueError(f"unknown profiler {profiler!r} (perfmap, jitdump or none)")
         for name, on in (features or {}).items():
             if not ffi.config_wasm_feature(config, c_string(name, "feature name"), bool(on)):
                 ffi.config_delete(config)

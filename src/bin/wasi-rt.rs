@@ -27,8 +27,11 @@ options (before FILE, or right after it):
   --max-memory SIZE       cap the guest's linear memory and tables (bytes, or with K, M, G)
   --max-wasm-stack SIZE   stack the guest may use (default 512K; deeper recursion traps)
   --max-gc-heap SIZE      cap the guest's GC heap (structs and arrays; default 1G)
-  --profile perfmap|none  describe compiled functions to a profiler: perfmap
-                          writes /tmp/perf-PID.map, so `perf report` names them
+  --profile perfmap|jitdump|none
+                          describe compiled functions to a profiler: perfmap
+                          writes /tmp/perf-PID.map, so `perf report` names them;
+                          jitdump writes /tmp/jit-PID.dump with their code, for
+                          `perf record -k mono` then `perf inject --jit`
   --lazy on|off           compile each function on its first call, the rest in
                           the background (default on: big programs start at once)
   --no-cache              neither load nor save compiled code in the code cache
@@ -180,7 +183,7 @@ fn parse_options(args: &[String], opts: &mut RunOptions) -> Result<usize, String
             "--max-gc-heap" => opts.max_gc_heap = Some(parse_size(name, &value)?),
             "--profile" => {
                 opts.profiler = wasi_rt::Profiler::from_name(&value)
-                    .ok_or_else(|| format!("--profile needs perfmap or none, not {value:?}"))?
+                    .ok_or_else(|| format!("--profile needs perfmap, jitdump or none, not {value:?}"))?
             }
             "--wasm-feature" => {
                 let bad = || format!("--wasm-feature needs NAME=on or NAME=off, not {value:?}");

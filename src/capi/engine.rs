@@ -99,7 +99,9 @@ unsafe fn config_and_name<'a>(
 
 /// Tells `name`d profiler where compiled functions are, for engines made
 /// from `config`: "perfmap" appends each module's functions to
-/// `/tmp/perf-PID.map` (so `perf report` names them), "none" (the default)
+/// `/tmp/perf-PID.map` (so `perf report` names them), "jitdump" writes
+/// them with their machine code to `/tmp/jit-PID.dump` (for `perf inject
+/// --jit`, after which `perf annotate` shows them), "none" (the default)
 /// does nothing. Returns false for NULL arguments or an unknown name.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasi_rt_engine_config_profiler(config: *mut wasm_config_t, name: *const std::ffi::c_char) -> bool {
